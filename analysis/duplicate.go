@@ -49,6 +49,12 @@ func compatibleSports(a, b *Activity) bool {
 // be kept as the primary: FIT before other formats, then the one with more
 // channels (heart rate, cadence, power), then the earlier import (a).
 func PreferPrimary(a, b *Activity) (primary, duplicate *Activity) {
+	return PreferPrimaryChannels(a, Channels(a), b, Channels(b))
+}
+
+// PreferPrimaryChannels is PreferPrimary for recordings whose samples are not
+// loaded: ca and cb are their channel counts (see Channels), as stored.
+func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, duplicate *Activity) {
 	fa, fb := a.Format == "fit", b.Format == "fit"
 	if fa != fb {
 		if fa {
@@ -56,7 +62,7 @@ func PreferPrimary(a, b *Activity) (primary, duplicate *Activity) {
 		}
 		return b, a
 	}
-	if Channels(b) > Channels(a) {
+	if cb > ca {
 		return b, a
 	}
 	return a, b
