@@ -1,0 +1,141 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Preset names.
+const (
+	PresetStandard     = "standard"
+	PresetConservative = "conservative"
+)
+
+// Volume settings: what "volume" means for ramp_cap and ramp_jump.
+const (
+	VolumeDistance = "distance" // metres of running
+	VolumeTime     = "time"     // seconds of running (moving time)
+)
+
+// Setting keys, as written in taper.toml and used in Settings.Source.
+const (
+	KeyPreset              = "preset"
+	KeyRestDays            = "rest_days"
+	KeyReturnDays          = "return_days"
+	KeyReturnMaxMinutes    = "return_max_minutes"
+	KeyRamp                = "ramp"
+	KeyRampJump            = "ramp_jump"
+	KeyRampJumpMinPrev     = "ramp_jump_min_prev"
+	KeyMaxIntervalSessions = "max_interval_sessions"
+	KeyHardCrossMinutes    = "hard_cross_minutes"
+	KeyWeeks               = "weeks"
+	KeyVolume              = "volume"
+	KeyBaselineKm          = "baseline_km"
+	KeyHRMax               = "hr_max"
+	KeyThresholdPace       = "threshold_pace"
+	KeyTimeZone            = "timezone"
+)
+
+// SettingKeys returns every setting key in the order `taper rules` prints
+// them.
+func SettingKeys() []string {
+	return []string{
+		KeyPreset, KeyRestDays, KeyReturnDays, KeyReturnMaxMinutes, KeyRamp,
+		KeyRampJump, KeyRampJumpMinPrev, KeyMaxIntervalSessions, KeyHardCrossMinutes,
+		KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyThresholdPace, KeyTimeZone,
+	}
+}
+
+// PresetNames returns the names Preset accepts.
+func PresetNames() []string { return []string{PresetStandard, PresetConservative} }
+
+// Preset returns the settings of a named preset ("standard" or
+// "conservative") with every Source entry set to "preset <name>".
+//
+// standard: rest 10 days, return 7 days (runs up to 45 min, no speed work),
+// ramp 0, 25, 50, 75, 100 % of baseline for weeks 1..5, then at most +30 %
+// a week; one interval session a week. conservative: rest 14 days and ramp
+// 0, 0, 40, 60, 80, 100 % for weeks 1..6; the rest as standard.
+func Preset(name string) (Settings, error) {
+	s := Settings{
+		Preset:              PresetStandard,
+		RestDays:            10,
+		ReturnDays:          7,
+		ReturnMaxMinutes:    45,
+		Ramp:                []float64{0, 0.25, 0.50, 0.75, 1.00},
+		RampJump:            1.30,
+		RampJumpMinPrev:     0.25,
+		MaxIntervalSessions: 1,
+		HardCrossMinutes:    60,
+		Weeks:               8,
+		Volume:              VolumeDistance,
+	}
+	switch name {
+	case PresetStandard:
+	case PresetConservative:
+		s.Preset = PresetConservative
+		s.RestDays = 14
+		s.Ramp = []float64{0, 0, 0.40, 0.60, 0.80, 1.00}
+	default:
+		return Settings{}, fmt.Errorf("unknown preset %q: use one of %s", name, strings.Join(PresetNames(), ", "))
+	}
+	s.Source = make(map[string]string, len(SettingKeys()))
+	for _, k := range SettingKeys() {
+		s.Source[k] = "preset " + s.Preset
+	}
+	return s, nil
+}
+
+// Validate reports the first setting that cannot be used, naming its key.
+func (s Settings) Validate() error {
+	bad := func(key string, format string, args ...any) error {
+		return fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...))
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case s.Preset != PresetStandard && s.Preset != PresetConservative:
+		return bad(KeyPreset, "unknown preset %q: use one of %s", s.Preset, strings.Join(PresetNames(), ", "))
+	case s.RestDays < 0 || s.RestDays > 56:
+		return bad(KeyRestDays, "%d is out of range: use 0..56 days", s.RestDays)
+	case s.ReturnDays < 0 || s.ReturnDays > 56:
+		return bad(KeyReturnDays, "%d is out of range: use 0..56 days", s.ReturnDays)
+	case !finite(s.ReturnMaxMinutes) || s.ReturnMaxMinutes < 0:
+		return bad(KeyReturnMaxMinutes, "%v is not a number of minutes >= 0", s.ReturnMaxMinutes)
+	case len(s.Ramp) == 0:
+		return bad(KeyRamp, "the ramp is empty: give one fraction of baseline per recovery week, e.g. [0, 0.25, 0.5, 0.75, 1.0]")
+	case !finite(s.RampJump) || s.RampJump < 1:
+		return bad(KeyRampJump, "%v is not a ratio >= 1 (e.g. 1.3 for +30%% a week)", s.RampJump)
+	case !finite(s.RampJumpMinPrev) || s.RampJumpMinPrev < 0:
+		return bad(KeyRampJumpMinPrev, "%v is not a fraction of baseline >= 0", s.RampJumpMinPrev)
+	case s.MaxIntervalSessions < 0:
+		return bad(KeyMaxIntervalSessions, "%d is negative", s.MaxIntervalSessions)
+	case !finite(s.HardCrossMinutes) || s.HardCrossMinutes < 0:
+		return bad(KeyHardCrossMinutes, "%v is not a number of minutes >= 0", s.HardCrossMinutes)
+	case s.Weeks < 1 || s.Weeks > 52:
+		return bad(KeyWeeks, "%d is out of range: use 1..52 weeks", s.Weeks)
+	case s.Volume != VolumeDistance && s.Volume != VolumeTime:
+		return bad(KeyVolume, "%q is not a volume: use \"distance\" or \"time\"", s.Volume)
+	case !finite(s.BaselineKm) || s.BaselineKm < 0:
+		return bad(KeyBaselineKm, "%v is not a weekly distance in km >= 0", s.BaselineKm)
+	case !finite(s.HRMax) || s.HRMax < 0 || (s.HRMax > 0 && (s.HRMax < 100 || s.HRMax > 240)):
+		return bad(KeyHRMax, "%v bpm is not a plausible maximum heart rate: use 100..240, or 0 to use the highest seen", s.HRMax)
+	case !finite(s.ThresholdPace) || s.ThresholdPace < 0 || (s.ThresholdPace > 0 && (s.ThresholdPace < 120 || s.ThresholdPace > 900)):
+		return bad(KeyThresholdPace, "%v s/km is not a plausible threshold pace: use 120..900 s/km (2:00-15:00/km), or 0 for none", s.ThresholdPace)
+	}
+	for i, f := range s.Ramp {
+		if !finite(f) || f < 0 || f > 3 {
+			return bad(KeyRamp, "week %d: %v is not a fraction of baseline in 0..3", i+1, f)
+		}
+	}
+	return nil
+}
+
+// VolumeUnit returns the unit of volumes under these settings: "s" for
+// time, else "m".
+func (s Settings) VolumeUnit() string {
+	if s.Volume == VolumeTime {
+		return "s"
+	}
+	return "m"
+}

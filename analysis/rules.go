@@ -1,0 +1,648 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Rule ids.
+const (
+	RuleRestWindow        = "rest_window"
+	RuleHardCrossTraining = "hard_cross_training"
+	RuleSpeedWorkEarly    = "speed_work_early"
+	RuleLongRunEarly      = "long_run_early"
+	RuleRampCap           = "ramp_cap"
+	RuleRampJump          = "ramp_jump"
+	RuleIntervalLimit     = "interval_limit"
+)
+
+// RuleIDs returns every rule id, in the order the rules are documented.
+func RuleIDs() []string {
+	return []string{RuleRestWindow, RuleHardCrossTraining, RuleSpeedWorkEarly,
+		RuleLongRunEarly, RuleRampCap, RuleRampJump, RuleIntervalLimit}
+}
+
+// Severities of findings, and the status of weeks and reports.
+const (
+	SeverityBreach  = "breach"
+	SeverityWarning = "warning"
+
+	StatusOK      = "ok"
+	StatusWarning = "warning"
+	StatusBreach  = "breach"
+	StatusPending = "pending" // a week not complete at the report date
+	StatusNoRace  = "no_race" // a report without a race: nothing to audit
+)
+
+// Baseline sources, as in Baseline.Source.
+const (
+	BaselineHistory = "history"
+	BaselineConfig  = "config"
+	BaselineNone    = "none"
+)
+
+// AuditInput is everything Audit judges: one athlete's settings, race,
+// pre-race baseline and activities (with Metrics, for the run classes).
+type AuditInput struct {
+	Athlete    string
+	AsOf       string // local date YYYY-MM-DD: the last day counted; "" = through the last audited week
+	Settings   Settings
+	Race       Race
+	Baseline   Baseline
+	Activities []*Activity // duplicates (DuplicateOf != "") are ignored
+}
+
+// Report is the recovery audit of one athlete. Its JSON form (reports.JSON)
+// is a public contract: fields may be added, never renamed.
+type Report struct {
+	Athlete string `json:"athlete"`
+	AsOf    string `json:"as_of"`
+	Preset  string `json:"preset"`
+	// Status is the worst of the findings: breach, warning, else pending
+	// while a week is incomplete, else ok; no_race when there is no race.
+	Status   string          `json:"status"`
+	Race     *ReportRace     `json:"race"`             // nil when there is no race
+	Reason   string          `json:"reason,omitempty"` // why there is no race (or the input was unusable)
+	Baseline ReportBaseline  `json:"baseline"`
+	Weeks    []Week          `json:"weeks"`
+	Findings []Finding       `json:"findings"`
+	Skipped  []SkippedRule   `json:"skipped_rules"` // rules that could not be checked, and why
+	Breaches int             `json:"breaches"`
+	Warnings int             `json:"warnings"`
+	Current  ReportPosition  `json:"current"`
+	Days     []Day           `json:"days"` // one per audited day, for timelines
+	Rules    []RuleThreshold `json:"rules"`
+}
+
+// ReportRace is the race the recovery is counted from.
+type ReportRace struct {
+	ActivityID  string  `json:"activity_id"`
+	Date        string  `json:"date"` // local date: day 0
+	DistanceM   float64 `json:"distance_m"`
+	MovingTimeS float64 `json:"moving_time_s"`
+	Source      string  `json:"source"` // marked | distance
+}
+
+// ReportBaseline is the pre-race weekly volume the ramp is measured against.
+type ReportBaseline struct {
+	Volume *float64 `json:"volume"` // per week, in Unit; nil when none
+	Unit   string   `json:"unit"`   // m | s
+	Source string   `json:"source"` // history | config | none
+	Runs   int      `json:"runs"`
+	Reason string   `json:"reason,omitempty"` // for none: why, and how to fix it
+}
+
+// Week is one recovery week's summary.
+type Week struct {
+	Week             int      `json:"week"`
+	Start            string   `json:"start"`
+	End              string   `json:"end"`
+	Phases           []string `json:"phases"`
+	Runs             int      `json:"runs"`
+	Volume           float64  `json:"volume"` // in the baseline's unit
+	Cap              *float64 `json:"cap"`    // nil where no cap applies
+	IntervalSessions int      `json:"interval_sessions"`
+	Status           string   `json:"status"`
+	Breaches         int      `json:"breaches"`
+	Warnings         int      `json:"warnings"`
+	DaysElapsed      int      `json:"days_elapsed"` // days of the week up to as_of (7 when complete)
+}
+
+// Finding is one breach or warning.
+type Finding struct {
+	Rule       string  `json:"rule"`
+	Severity   string  `json:"severity"`
+	Date       string  `json:"date"` // the activity's local date; for weekly rules the week's end
+	Week       int     `json:"week"`
+	ActivityID string  `json:"activity_id,omitempty"`
+	Message    string  `json:"message"` // the evidence a coach can check
+	Value      float64 `json:"value"`
+	Limit      float64 `json:"limit"`
+	Unit       string  `json:"unit"` // of value and limit: m, s or sessions
+	Day        int     `json:"day"`  // days after the race
+}
+
+// SkippedRule names a rule that was not checked.
+type SkippedRule struct {
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// ReportPosition is where the athlete stands at as_of.
+type ReportPosition struct {
+	Day          int    `json:"day"`  // days after the race
+	Week         int    `json:"week"` // recovery week; 0 on race day, > weeks after the audit
+	Phase        string `json:"phase"`
+	LastActivity string `json:"last_activity"` // local date of the latest activity up to as_of; "" if none
+}
+
+// Day is one audited day with its activities.
+type Day struct {
+	Day        int           `json:"day"`
+	Date       string        `json:"date"`
+	Week       int           `json:"week"`
+	Phase      string        `json:"phase"`
+	Future     bool          `json:"future"` // after as_of
+	Activities []DayActivity `json:"activities"`
+}
+
+// DayActivity is an activity as the timeline shows it.
+type DayActivity struct {
+	ID         string   `json:"id"`
+	Sport      string   `json:"sport"`
+	SubSport   string   `json:"sub_sport"`
+	Class      string   `json:"class"` // for runs; "" otherwise
+	Start      string   `json:"start"` // local time HH:MM
+	DistanceM  float64  `json:"distance_m"`
+	MovingS    float64  `json:"moving_time_s"`
+	Evidence   string   `json:"evidence"`
+	Findings   []string `json:"findings"` // rule ids that fired on it
+	IsRun      bool     `json:"is_run"`
+	VolumeUnit string   `json:"-"`
+}
+
+// RuleThreshold describes one rule as configured, for reports.
+type RuleThreshold struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Text     string `json:"text"`
+}
+
+// Audit judges one athlete's recovery against the rules in in.Settings.
+// It never fails: a missing race, baseline or unusable as-of date is
+// reported in the Report (Reason, Baseline.Reason, Skipped).
+func Audit(in AuditInput) *Report {
+	s := in.Settings
+	r := &Report{
+		Athlete:  in.Athlete,
+		AsOf:     in.AsOf,
+		Preset:   s.Preset,
+		Status:   StatusNoRace,
+		Weeks:    []Week{},
+		Findings: []Finding{},
+		Skipped:  []SkippedRule{},
+		Days:     []Day{},
+		Rules:    describeRules(s),
+	}
+	r.Baseline = reportBaseline(s, in.Baseline)
+	if err := s.Validate(); err != nil {
+		r.Reason = "settings: " + err.Error()
+		return r
+	}
+	race := in.Race.Activity
+	if race == nil {
+		r.Reason = in.Race.Reason
+		if r.Reason == "" {
+			r.Reason = "no race found: mark it with `taper race --athlete A --date YYYY-MM-DD`"
+		}
+		return r
+	}
+	day0 := auditLocalDate(race)
+	r.Race = &ReportRace{
+		ActivityID:  race.ID,
+		Date:        day0.String(),
+		DistanceM:   auditRound(auditDistance(race)),
+		MovingTimeS: auditRound(auditMoving(race)),
+		Source:      in.Race.Source,
+	}
+	lastDay := auditWeekLast(s.Weeks)
+	asOfDay := lastDay
+	if in.AsOf == "" {
+		r.AsOf = day0.addDays(lastDay).String()
+	} else {
+		asOf, err := parseAuditDate(in.AsOf)
+		if err != nil {
+			r.Reason = "as-of date " + err.Error()
+			return r
+		}
+		asOfDay = asOf.daysSince(day0)
+	}
+	a := auditor{s: s, in: in, r: r, day0: day0, asOfDay: asOfDay, unit: s.VolumeUnit()}
+	a.run()
+	return r
+}
+
+// auditor holds one Audit's working state.
+type auditor struct {
+	s       Settings
+	in      AuditInput
+	r       *Report
+	day0    auditDate
+	asOfDay int
+	unit    string
+	// per-activity finding rule ids, for the timeline
+	marks map[*Activity][]string
+}
+
+// auditDay is an activity with its day after the race.
+type auditDay struct {
+	a   *Activity
+	day int
+}
+
+func (a *auditor) run() {
+	s, r := a.s, a.r
+	a.marks = map[*Activity][]string{}
+	lastDay := auditWeekLast(s.Weeks)
+
+	// Activities counted: primaries of days 1..min(as-of, last audited day).
+	var acts []auditDay
+	last := ""
+	for _, act := range a.in.Activities {
+		if act == nil || act.DuplicateOf != "" || act == a.in.Race.Activity {
+			continue
+		}
+		d := auditLocalDate(act).daysSince(a.day0)
+		if d > a.asOfDay {
+			continue
+		}
+		if ds := auditLocalDate(act).String(); ds > last {
+			last = ds
+		}
+		if d < 1 || d > lastDay {
+			continue
+		}
+		acts = append(acts, auditDay{act, d})
+	}
+	sort.SliceStable(acts, func(i, j int) bool {
+		if !acts[i].a.Start.Equal(acts[j].a.Start) {
+			return acts[i].a.Start.Before(acts[j].a.Start)
+		}
+		return acts[i].a.ID < acts[j].a.ID
+	})
+	r.Current = ReportPosition{Day: a.asOfDay, Week: 0, Phase: s.PhaseOfDay(a.asOfDay), LastActivity: last}
+	if a.asOfDay >= 1 {
+		r.Current.Week = auditWeekOf(a.asOfDay)
+	}
+
+	a.activityRules(acts)
+	weeks := a.weeklyRules(acts)
+	a.intervalRule(acts)
+
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		fi, fj := r.Findings[i], r.Findings[j]
+		if fi.Date != fj.Date {
+			return fi.Date < fj.Date
+		}
+		return fi.Rule < fj.Rule
+	})
+	for _, f := range r.Findings {
+		w := &weeks[f.Week-1]
+		if f.Severity == SeverityBreach {
+			r.Breaches++
+			w.Breaches++
+		} else {
+			r.Warnings++
+			w.Warnings++
+		}
+	}
+	pending := false
+	for i := range weeks {
+		w := &weeks[i]
+		switch {
+		case w.DaysElapsed < 7:
+			w.Status = StatusPending
+			pending = true
+		case w.Breaches > 0:
+			w.Status = StatusBreach
+		case w.Warnings > 0:
+			w.Status = StatusWarning
+		default:
+			w.Status = StatusOK
+		}
+	}
+	r.Weeks = weeks
+	switch {
+	case r.Breaches > 0:
+		r.Status = StatusBreach
+	case r.Warnings > 0:
+		r.Status = StatusWarning
+	case pending:
+		r.Status = StatusPending
+	default:
+		r.Status = StatusOK
+	}
+	a.days(acts)
+}
+
+// activityRules checks the rules judged one activity at a time.
+func (a *auditor) activityRules(acts []auditDay) {
+	s := a.s
+	returnFirst, returnLast := s.RestDays+1, s.RestDays+s.ReturnDays
+	for _, d := range acts {
+		act := d.a
+		moving := auditMoving(act)
+		switch {
+		case d.day <= s.RestDays && act.IsRun():
+			a.add(d, RuleRestWindow, SeverityBreach, auditRound(a.volume(act)), 0, a.unit,
+				fmt.Sprintf("run of %s on day %d; days 1-%d are for rest: no running",
+					auditRunSize(act), d.day, s.RestDays))
+		case d.day <= s.RestDays && moving > s.HardCrossMinutes*60:
+			a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(moving), s.HardCrossMinutes*60, "s",
+				fmt.Sprintf("%s for %s moving time on day %d; cross-training in the rest window (days 1-%d) should stay under %s",
+					auditSport(act), auditClock(moving), d.day, s.RestDays, auditMinutes(s.HardCrossMinutes)))
+		}
+		if d.day < returnFirst || d.day > returnLast || !act.IsRun() {
+			continue
+		}
+		if c := auditClass(act); c == ClassInterval || c == ClassTempo {
+			a.add(d, RuleSpeedWorkEarly, SeverityBreach, auditRound(a.volume(act)), 0, a.unit,
+				fmt.Sprintf("%s run on day %d, in the return phase (days %d-%d: easy running only): %s",
+					c, d.day, returnFirst, returnLast, auditEvidence(act)))
+		}
+		if moving > s.ReturnMaxMinutes*60 {
+			a.add(d, RuleLongRunEarly, SeverityWarning, auditRound(moving), s.ReturnMaxMinutes*60, "s",
+				fmt.Sprintf("run of %s on day %d, in the return phase (days %d-%d): runs should stay under %s",
+					auditRunSize(act), d.day, returnFirst, returnLast, auditMinutes(s.ReturnMaxMinutes)))
+		}
+	}
+}
+
+// weeklyRules builds the week rows and checks ramp_cap and ramp_jump.
+func (a *auditor) weeklyRules(acts []auditDay) []Week {
+	s, r := a.s, a.r
+	weeks := make([]Week, s.Weeks)
+	for i := range weeks {
+		k := i + 1
+		elapsed := min(max(a.asOfDay-auditWeekFirst(k)+1, 0), 7)
+		weeks[i] = Week{
+			Week:        k,
+			Start:       a.day0.addDays(auditWeekFirst(k)).String(),
+			End:         a.day0.addDays(auditWeekLast(k)).String(),
+			Phases:      s.weekPhases(k),
+			DaysElapsed: elapsed,
+		}
+	}
+	raw := make([]float64, s.Weeks)
+	for _, d := range acts {
+		if !d.a.IsRun() {
+			continue
+		}
+		w := &weeks[auditWeekOf(d.day)-1]
+		w.Runs++
+		raw[w.Week-1] += a.volume(d.a)
+		if auditClass(d.a) == ClassInterval {
+			w.IntervalSessions++
+		}
+	}
+	base := r.Baseline.Volume
+	if base == nil {
+		reason := r.Baseline.Reason
+		for _, id := range []string{RuleRampCap, RuleRampJump} {
+			r.Skipped = append(r.Skipped, SkippedRule{Rule: id, Reason: reason})
+		}
+	}
+	first, lastRamp := s.rampWeeks()
+	for i := range weeks {
+		w := &weeks[i]
+		w.Volume = auditRound(raw[i])
+		if base == nil || w.DaysElapsed == 0 {
+			if base != nil && w.Week <= len(s.Ramp) {
+				c := auditRound(s.Ramp[i] * *base)
+				w.Cap = &c
+			}
+			continue
+		}
+		if w.Week <= len(s.Ramp) {
+			c := s.Ramp[i] * *base
+			rc := auditRound(c)
+			w.Cap = &rc
+			if w.Week >= first && w.Week <= lastRamp && auditExceeds(raw[i], c) {
+				a.addWeek(w, RuleRampCap, SeverityBreach, auditRound(raw[i]), rc,
+					fmt.Sprintf("week %d volume %s is above its cap %s (%s of the baseline %s a week)",
+						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base)))
+			}
+			continue
+		}
+		prev := raw[i-1]
+		limit := s.RampJump * prev
+		if prev > 0 && prev >= s.RampJumpMinPrev**base && auditExceeds(raw[i], limit) {
+			a.addWeek(w, RuleRampJump, SeverityWarning, auditRound(raw[i]), auditRound(limit),
+				fmt.Sprintf("week %d volume %s is %.2fx week %d's %s; the limit is %.2fx (%s)",
+					w.Week, a.fmtVolume(raw[i]), raw[i]/prev, w.Week-1, a.fmtVolume(prev),
+					s.RampJump, a.fmtVolume(limit)))
+		}
+	}
+	return weeks
+}
+
+// intervalRule checks interval_limit: interval sessions after the rest and
+// return phases (which have their own rules), counted per recovery week.
+func (a *auditor) intervalRule(acts []auditDay) {
+	s := a.s
+	count := map[int]int{}
+	for _, d := range acts {
+		if !d.a.IsRun() || auditClass(d.a) != ClassInterval || d.day <= s.RestDays+s.ReturnDays {
+			continue
+		}
+		k := auditWeekOf(d.day)
+		count[k]++
+		if n := count[k]; n > s.MaxIntervalSessions {
+			a.add(d, RuleIntervalLimit, SeverityBreach, float64(n), float64(s.MaxIntervalSessions), "sessions",
+				fmt.Sprintf("%s interval session of week %d (limit %d a week): %s",
+					auditOrdinal(n), k, s.MaxIntervalSessions, auditEvidence(d.a)))
+		}
+	}
+}
+
+func (a *auditor) add(d auditDay, rule, severity string, value, limit float64, unit, msg string) {
+	a.r.Findings = append(a.r.Findings, Finding{
+		Rule: rule, Severity: severity, Date: auditLocalDate(d.a).String(), Week: auditWeekOf(d.day),
+		ActivityID: d.a.ID, Message: msg, Value: value, Limit: limit, Unit: unit, Day: d.day,
+	})
+	a.marks[d.a] = append(a.marks[d.a], rule)
+}
+
+func (a *auditor) addWeek(w *Week, rule, severity string, value, limit float64, msg string) {
+	a.r.Findings = append(a.r.Findings, Finding{
+		Rule: rule, Severity: severity, Date: w.End, Week: w.Week,
+		Message: msg, Value: value, Limit: limit, Unit: a.unit, Day: auditWeekLast(w.Week),
+	})
+}
+
+// days builds the timeline.
+func (a *auditor) days(acts []auditDay) {
+	s := a.s
+	byDay := map[int][]auditDay{}
+	for _, d := range acts {
+		byDay[d.day] = append(byDay[d.day], d)
+	}
+	for day := 1; day <= auditWeekLast(s.Weeks); day++ {
+		out := Day{
+			Day: day, Date: a.day0.addDays(day).String(), Week: auditWeekOf(day),
+			Phase: s.PhaseOfDay(day), Future: day > a.asOfDay, Activities: []DayActivity{},
+		}
+		for _, d := range byDay[day] {
+			marks := a.marks[d.a]
+			if marks == nil {
+				marks = []string{}
+			}
+			out.Activities = append(out.Activities, DayActivity{
+				ID: d.a.ID, Sport: d.a.Sport, SubSport: d.a.SubSport, Class: auditClass(d.a),
+				Start: d.a.LocalStart().Format("15:04"), DistanceM: auditRound(auditDistance(d.a)),
+				MovingS: auditRound(auditMoving(d.a)), Evidence: auditEvidence(d.a), Findings: marks,
+				IsRun: d.a.IsRun(), VolumeUnit: a.unit,
+			})
+		}
+		a.r.Days = append(a.r.Days, out)
+	}
+}
+
+// reportBaseline picks the baseline: baseline_km from the settings when set
+// (and volume is distance), else the history baseline when it is in the
+// settings' unit.
+func reportBaseline(s Settings, b Baseline) ReportBaseline {
+	unit := s.VolumeUnit()
+	out := ReportBaseline{Unit: unit, Source: BaselineNone, Runs: b.Runs}
+	fix := "import the pre-race training (the 8 weeks before the taper), or set baseline_km in taper.toml"
+	switch {
+	case s.BaselineKm > 0 && unit == "m":
+		v := s.BaselineKm * 1000
+		out.Volume, out.Source = &v, BaselineConfig
+	case b.Source != BaselineNone && b.Source != "" && Has(b.Volume) && b.Volume > 0 && b.Unit == unit:
+		v := auditRound(b.Volume)
+		out.Volume, out.Source = &v, b.Source
+	case b.Source != BaselineNone && b.Source != "" && Has(b.Volume) && b.Volume > 0:
+		out.Reason = fmt.Sprintf("the baseline is in %q but volume is %q: recompute it with the same volume setting", b.Unit, s.Volume)
+	case b.Reason != "":
+		out.Reason = b.Reason
+		if !strings.Contains(b.Reason, "baseline_km") {
+			out.Reason += "; " + fix
+		}
+	default:
+		out.Reason = "no pre-race baseline: " + fix
+	}
+	if out.Volume == nil && unit == "s" && s.BaselineKm > 0 {
+		out.Reason += " (baseline_km is a distance and does not apply while volume = \"time\")"
+	}
+	return out
+}
+
+// describeRules explains each rule with its configured numbers.
+func describeRules(s Settings) []RuleThreshold {
+	ramp := make([]string, len(s.Ramp))
+	for i, f := range s.Ramp {
+		ramp[i] = auditPercent(f)
+	}
+	rf, rl := s.RestDays+1, s.RestDays+s.ReturnDays
+	first, last := s.rampWeeks()
+	return []RuleThreshold{
+		{RuleRestWindow, SeverityBreach, fmt.Sprintf("no run on days 1-%d after the race", s.RestDays)},
+		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("no other activity over %s of moving time on days 1-%d", auditMinutes(s.HardCrossMinutes), s.RestDays)},
+		{RuleSpeedWorkEarly, SeverityBreach, fmt.Sprintf("no interval or tempo run on return days %d-%d", rf, rl)},
+		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on return days %d-%d", auditMinutes(s.ReturnMaxMinutes), rf, rl)},
+		{RuleRampCap, SeverityBreach, fmt.Sprintf("weeks %d-%d: volume at most %s of baseline (weeks 1-%d)", first, last, strings.Join(ramp, ", "), len(s.Ramp))},
+		{RuleRampJump, SeverityWarning, fmt.Sprintf("weeks %d-%d: volume at most %.2fx the previous week's, when that was at least %s of baseline", len(s.Ramp)+1, s.Weeks, s.RampJump, auditPercent(s.RampJumpMinPrev))},
+		{RuleIntervalLimit, SeverityBreach, fmt.Sprintf("at most %d interval session(s) a recovery week after day %d", s.MaxIntervalSessions, rl)},
+	}
+}
+
+// auditExceeds reports whether v is above limit, ignoring float rounding noise
+// so that a volume exactly at its cap is not a breach.
+func auditExceeds(v, limit float64) bool { return v > limit+1e-9*math.Max(1, math.Abs(limit)) }
+
+func (a *auditor) volume(act *Activity) float64 {
+	if a.unit == "s" {
+		return auditMoving(act)
+	}
+	return auditDistance(act)
+}
+
+func (a *auditor) fmtVolume(v float64) string { return FormatVolume(v, a.unit) }
+
+// FormatVolume formats a volume in unit "m" as km, in "s" as h:mm.
+func FormatVolume(v float64, unit string) string {
+	if unit == "s" {
+		return auditClock(v)
+	}
+	return fmt.Sprintf("%.1f km", v/1000)
+}
+
+func auditDistance(a *Activity) float64 {
+	if a.Metrics != nil && Has(a.Metrics.Distance) {
+		return a.Metrics.Distance
+	}
+	if Has(a.Distance) {
+		return a.Distance
+	}
+	return 0
+}
+
+func auditMoving(a *Activity) float64 {
+	if a.Metrics != nil && Has(a.Metrics.MovingTime) && a.Metrics.MovingTime > 0 {
+		return a.Metrics.MovingTime
+	}
+	if Has(a.MovingTime) && a.MovingTime > 0 {
+		return a.MovingTime
+	}
+	if Has(a.ElapsedTime) {
+		return a.ElapsedTime
+	}
+	return 0
+}
+
+func auditClass(a *Activity) string {
+	if a.Metrics == nil || !a.IsRun() {
+		return ""
+	}
+	return a.Metrics.Class
+}
+
+func auditEvidence(a *Activity) string {
+	if a.Metrics == nil || a.Metrics.Evidence == "" {
+		if c := auditClass(a); c != "" {
+			return "classified " + c + " (no evidence recorded)"
+		}
+		return "not classified yet: run taper reanalyze"
+	}
+	return a.Metrics.Evidence
+}
+
+func auditSport(a *Activity) string {
+	if a.Sport == "" {
+		return "activity"
+	}
+	return a.Sport
+}
+
+func auditRunSize(a *Activity) string {
+	return fmt.Sprintf("%s in %s", FormatVolume(auditDistance(a), "m"), auditClock(auditMoving(a)))
+}
+
+// clock formats seconds as h:mm:ss, or m:ss under an hour.
+func auditClock(sec float64) string {
+	s := int(math.Round(sec))
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+func auditMinutes(m float64) string { return fmt.Sprintf("%s min", auditTrim(m)) }
+
+func auditPercent(f float64) string { return auditTrim(f*100) + "%" }
+
+func auditTrim(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.4g", v), ".0") }
+
+func auditRound(v float64) float64 {
+	if !Has(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return math.Round(v*10) / 10
+}
+
+func auditOrdinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
+}
