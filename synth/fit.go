@@ -224,7 +224,7 @@ func fitMessages(a *analysis.Activity) []proto.Message {
 	local := end.Add(time.Duration(a.UTCOffset) * time.Second)
 	msgs = append(msgs, mesgdef.NewActivity(nil).
 		SetTimestamp(end).
-		SetTotalTimerTime(u32(a.MovingTime * 1000)).
+		SetTotalTimerTime(u32(a.MovingTime*1000)).
 		SetNumSessions(1).
 		SetType(typedef.ActivityManual).
 		SetEvent(typedef.EventActivity).
