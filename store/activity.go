@@ -1,0 +1,439 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// KnownSHA reports whether a file with this sha256 is already stored for
+// athlete (imported, duplicate_activity or skipped), so it need not be
+// decoded again. Rejected files are not known: a newer taper may read them.
+func (db *DB) KnownSHA(ctx context.Context, athlete, sha256 string) (bool, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM source_files
+		WHERE athlete = ? AND sha256 = ? AND status IN ('imported', 'duplicate_activity', 'skipped')`, athlete, sha256).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up file in %s: %w", db.name(), err)
+	}
+	return n > 0, nil
+}
+
+// KnownSHAs returns every sha256 KnownSHA would report as known for athlete,
+// for callers checking many files.
+func (db *DB) KnownSHAs(ctx context.Context, athlete string) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT sha256 FROM source_files
+		WHERE athlete = ? AND status IN ('imported', 'duplicate_activity', 'skipped')`, athlete)
+	if err != nil {
+		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+		}
+		out[s] = true
+	}
+	return out, rows.Err()
+}
+
+// Filter selects activities.
+type Filter struct {
+	Athlete           string   // "" = every athlete
+	Since, Until      string   // local dates YYYY-MM-DD, inclusive; "" = open
+	IncludeDuplicates bool     // also return activities merged into another
+	WithSamples       bool     // load records into Samples
+	WithLaps          bool     // load laps and workout steps
+	IDs               []string // only these ids; nil = any
+}
+
+const activityColumns = `a.id, a.athlete, a.sport, a.sub_sport, a.sport_inferred, a.start_utc, a.utc_offset_s, a.time_zone, a.tz_source,
+	a.elapsed_time_s, a.moving_time_s, a.distance_m, a.ascent_m, a.avg_hr, a.max_hr, a.avg_cadence, a.calories, a.device,
+	a.totals_from, a.source, a.session_index, a.format, a.partial, a.partial_reason, a.flags, a.duplicate_of,
+	m.version, m.class, m.class_source, m.evidence, m.moving_time_s, m.distance_m, m.pace_s_per_km, m.avg_hr, m.max_hr,
+	m.elevation_gain_m, m.hr_max_used, m.zone1_s, m.zone2_s, m.zone3_s, m.zone4_s, m.zone5_s, m.trimp`
+
+// where builds the WHERE clause for f over activities aliased a.
+func (f Filter) where() (string, []any, error) {
+	var conds []string
+	var args []any
+	if f.Athlete != "" {
+		conds = append(conds, "a.athlete = ?")
+		args = append(args, f.Athlete)
+	}
+	for _, d := range []struct{ v, op, name string }{{f.Since, ">=", "since"}, {f.Until, "<=", "until"}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.v)
+		if err != nil {
+			return "", nil, fmt.Errorf("bad %s date %q: want YYYY-MM-DD", d.name, d.v)
+		}
+		conds = append(conds, "a.local_date "+d.op+" ?")
+		args = append(args, t)
+	}
+	if !f.IncludeDuplicates {
+		conds = append(conds, "a.duplicate_of IS NULL")
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			conds = append(conds, "false")
+		} else {
+			conds = append(conds, "a.id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.IDs)), ",")+")")
+			for _, id := range f.IDs {
+				args = append(args, id)
+			}
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// Activities returns the activities f selects, ordered by start time, with
+// Metrics filled from stored analyses when present.
+func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, error) {
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+activityColumns+`
+		FROM activities a LEFT JOIN analyses m ON m.activity_id = a.id`+where+` ORDER BY a.start_utc NULLS FIRST, a.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	var out []*analysis.Activity
+	byID := map[string]*analysis.Activity{}
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
+		}
+		out = append(out, a)
+		byID[a.ID] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	if f.WithSamples {
+		if err := db.loadSamples(ctx, where, args, byID); err != nil {
+			return nil, err
+		}
+	}
+	if f.WithLaps {
+		if err := db.loadLaps(ctx, where, args, byID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func scanActivity(rows *sql.Rows) (*analysis.Activity, error) {
+	a := &analysis.Activity{}
+	var sport, sub, tz, tzs, device, totals, source, format, preason, flags, dup sql.NullString
+	var start sql.NullTime
+	var f [8]sql.NullFloat64
+	var version sql.NullInt64
+	var class, csrc, evidence sql.NullString
+	var mf [13]sql.NullFloat64
+	err := rows.Scan(&a.ID, &a.Athlete, &sport, &sub, &a.SportInferred, &start, &a.UTCOffset, &tz, &tzs,
+		&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &device,
+		&totals, &source, &a.SessionIndex, &format, &a.Partial, &preason, &flags, &dup,
+		&version, &class, &csrc, &evidence, &mf[0], &mf[1], &mf[2], &mf[3], &mf[4],
+		&mf[5], &mf[6], &mf[7], &mf[8], &mf[9], &mf[10], &mf[11], &mf[12])
+	if err != nil {
+		return nil, err
+	}
+	a.Sport, a.SubSport, a.TimeZone, a.TimeSource = sport.String, sub.String, tz.String, tzs.String
+	a.Device, a.TotalsFrom, a.Source, a.Format = device.String, totals.String, source.String, format.String
+	a.PartialReason, a.DuplicateOf = preason.String, dup.String
+	if start.Valid {
+		a.Start = start.Time.UTC()
+	}
+	if flags.String != "" {
+		a.Flags = strings.Split(flags.String, ",")
+	}
+	a.ElapsedTime, a.MovingTime, a.Distance, a.Ascent = fromNull(f[0]), fromNull(f[1]), fromNull(f[2]), fromNull(f[3])
+	a.AvgHR, a.MaxHR, a.AvgCadence, a.Calories = fromNull(f[4]), fromNull(f[5]), fromNull(f[6]), fromNull(f[7])
+	if version.Valid {
+		m := &analysis.Metrics{
+			Version: int(version.Int64), Class: class.String, ClassSource: csrc.String, Evidence: evidence.String,
+			MovingTime: fromNull(mf[0]), Distance: fromNull(mf[1]), Pace: fromNull(mf[2]), AvgHR: fromNull(mf[3]),
+			MaxHR: fromNull(mf[4]), ElevationGain: fromNull(mf[5]), HRMax: fromNull(mf[6]), TRIMP: fromNull(mf[12]),
+		}
+		for i := range m.ZoneSeconds {
+			m.ZoneSeconds[i] = fromNull(mf[7+i])
+		}
+		a.Metrics = m
+	}
+	return a, nil
+}
+
+func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
+		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.activity_id, r.rowid`, args...)
+	if err != nil {
+		return fmt.Errorf("load records from %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	var id, last string
+	var cur *analysis.Activity
+	var t sql.NullTime
+	var v [8]sql.NullFloat64
+	for rows.Next() {
+		if err := rows.Scan(&id, &t, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
+			return fmt.Errorf("load records from %s: %w", db.name(), err)
+		}
+		if id != last || cur == nil {
+			cur, last = byID[id], id
+			if cur == nil {
+				continue
+			}
+		}
+		s := analysis.Sample{Lat: fromNull(v[0]), Lon: fromNull(v[1]), Altitude: fromNull(v[2]), HeartRate: fromNull(v[3]),
+			Cadence: fromNull(v[4]), Speed: fromNull(v[5]), Distance: fromNull(v[6]), Power: fromNull(v[7])}
+		if t.Valid {
+			s.Time = t.Time.UTC()
+		}
+		cur.Samples = append(cur.Samples, s)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load records from %s: %w", db.name(), err)
+	}
+	return nil
+}
+
+func (db *DB) loadLaps(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT l.activity_id, l.start_utc, l.elapsed_time_s, l.moving_time_s, l.distance_m,
+		l.intensity, l."trigger", l.avg_hr, l.max_hr, l.avg_speed
+		FROM laps l WHERE l.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY l.activity_id, l.idx`, args...)
+	if err != nil {
+		return fmt.Errorf("load laps from %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var start sql.NullTime
+		var intensity, trigger sql.NullString
+		var v [6]sql.NullFloat64
+		if err := rows.Scan(&id, &start, &v[0], &v[1], &v[2], &intensity, &trigger, &v[3], &v[4], &v[5]); err != nil {
+			return fmt.Errorf("load laps from %s: %w", db.name(), err)
+		}
+		a := byID[id]
+		if a == nil {
+			continue
+		}
+		l := analysis.Lap{ElapsedTime: fromNull(v[0]), MovingTime: fromNull(v[1]), Distance: fromNull(v[2]),
+			Intensity: intensity.String, Trigger: trigger.String, AvgHR: fromNull(v[3]), MaxHR: fromNull(v[4]), AvgSpeed: fromNull(v[5])}
+		if start.Valid {
+			l.Start = start.Time.UTC()
+		}
+		a.Laps = append(a.Laps, l)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load laps from %s: %w", db.name(), err)
+	}
+	rows.Close()
+	srows, err := db.sql.QueryContext(ctx, `SELECT s.activity_id, s.idx, s.name, s.intensity, s.duration_type, s.duration, s.repeat_from, s.repeat_count
+		FROM workout_steps s WHERE s.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY s.activity_id, s.idx`, args...)
+	if err != nil {
+		return fmt.Errorf("load workout steps from %s: %w", db.name(), err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var id string
+		var st analysis.WorkoutStep
+		var name, intensity, dtype sql.NullString
+		var dur sql.NullFloat64
+		if err := srows.Scan(&id, &st.Index, &name, &intensity, &dtype, &dur, &st.RepeatFrom, &st.RepeatCount); err != nil {
+			return fmt.Errorf("load workout steps from %s: %w", db.name(), err)
+		}
+		st.Name, st.Intensity, st.DurationType, st.Duration = name.String, intensity.String, dtype.String, fromNull(dur)
+		if a := byID[id]; a != nil {
+			a.Workout = append(a.Workout, st)
+		}
+	}
+	return srows.Err()
+}
+
+// SourceFile is one recorded input file.
+type SourceFile struct {
+	Athlete       string
+	Path          string
+	Size          int64
+	SHA256        string
+	Format        string
+	Status        string // Status*
+	Kind          string
+	Reason        string
+	Partial       bool
+	PartialReason string
+	Activities    int // activities stored from it
+	ImportedAt    time.Time
+}
+
+// SourceFilter selects source files.
+type SourceFilter struct {
+	Athlete string   // "" = every athlete
+	Status  []string // nil = any
+}
+
+// Sources returns the recorded source files f selects, in import order.
+func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]SourceFile, error) {
+	var conds []string
+	var args []any
+	if f.Athlete != "" {
+		conds = append(conds, "athlete = ?")
+		args = append(args, f.Athlete)
+	}
+	if len(f.Status) > 0 {
+		conds = append(conds, "status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Status)), ",")+")")
+		for _, s := range f.Status {
+			args = append(args, s)
+		}
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT athlete, path, size, sha256, format, status, kind, reason, partial, partial_reason, activities, imported_at
+		FROM source_files`+where+` ORDER BY imported_at, rowid`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list source files in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	var out []SourceFile
+	for rows.Next() {
+		var s SourceFile
+		var size sql.NullInt64
+		var format, kind, reason, preason sql.NullString
+		if err := rows.Scan(&s.Athlete, &s.Path, &size, &s.SHA256, &format, &s.Status, &kind, &reason, &s.Partial, &preason,
+			&s.Activities, &s.ImportedAt); err != nil {
+			return nil, fmt.Errorf("list source files in %s: %w", db.name(), err)
+		}
+		s.Size, s.Format, s.Kind, s.Reason, s.PartialReason = size.Int64, format.String, kind.String, reason.String, preason.String
+		s.ImportedAt = s.ImportedAt.UTC()
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Athletes returns the athletes' names, sorted.
+func (db *DB) Athletes(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM athletes ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list athletes in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("list athletes in %s: %w", db.name(), err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// SaveMetrics stores analysis results by activity id, replacing earlier
+// ones, in one transaction.
+func (db *DB) SaveMetrics(ctx context.Context, metrics map[string]*analysis.Metrics) error {
+	if db.readOnly {
+		return fmt.Errorf("save analyses in %s: the database was opened read-only", db.name())
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO analyses (activity_id, version, class, class_source, evidence,
+		moving_time_s, distance_m, pace_s_per_km, avg_hr, max_hr, elevation_gain_m, hr_max_used,
+		zone1_s, zone2_s, zone3_s, zone4_s, zone5_s, trimp, analyzed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
+	}
+	defer stmt.Close()
+	now := db.now().UTC()
+	for id, m := range metrics {
+		if m == nil {
+			continue
+		}
+		z := m.ZoneSeconds
+		if _, err := stmt.ExecContext(ctx, id, m.Version, nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
+			nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
+			nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
+			nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
+			return fmt.Errorf("save analysis of activity %s in %s: %w", id, db.name(), err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
+	}
+	return nil
+}
+
+// MarkRace records the athlete's race: an activity id, or a local date
+// (YYYY-MM-DD), or both; it replaces an earlier mark. An unknown activity
+// id is an error.
+func (db *DB) MarkRace(ctx context.Context, athlete, activityID, date string) error {
+	if activityID == "" && date == "" {
+		return errors.New("mark race: give an activity id or a date")
+	}
+	var day any
+	if date != "" {
+		t, err := time.Parse("2006-01-02", date)
+		if err != nil {
+			return fmt.Errorf("mark race: bad date %q: want YYYY-MM-DD", date)
+		}
+		day = t
+	}
+	if activityID != "" {
+		var n int
+		if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM activities WHERE athlete = ? AND id = ?`, athlete, activityID).Scan(&n); err != nil {
+			return fmt.Errorf("mark race in %s: %w", db.name(), err)
+		}
+		if n == 0 {
+			return fmt.Errorf("mark race: athlete %s has no activity %s; list them with taper activities --athlete %s", athlete, activityID, athlete)
+		}
+	}
+	if _, err := db.sql.ExecContext(ctx, `INSERT OR IGNORE INTO athletes (name, created) VALUES (?, ?)`, athlete, db.now().UTC()); err != nil {
+		return fmt.Errorf("mark race in %s: %w", db.name(), err)
+	}
+	if _, err := db.sql.ExecContext(ctx, `INSERT OR REPLACE INTO race_marks (athlete, activity_id, race_date, marked_at) VALUES (?, ?, ?, ?)`,
+		athlete, nullString(activityID), day, db.now().UTC()); err != nil {
+		return fmt.Errorf("mark race in %s: %w", db.name(), err)
+	}
+	return nil
+}
+
+// RaceMark returns the athlete's marked race ("" for what is not marked).
+func (db *DB) RaceMark(ctx context.Context, athlete string) (activityID, date string, err error) {
+	var id sql.NullString
+	var day sql.NullTime
+	err = db.sql.QueryRowContext(ctx, `SELECT activity_id, race_date FROM race_marks WHERE athlete = ?`, athlete).Scan(&id, &day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("read race mark in %s: %w", db.name(), err)
+	}
+	if day.Valid {
+		date = day.Time.UTC().Format("2006-01-02")
+	}
+	return id.String, date, nil
+}

@@ -1,0 +1,647 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/taper-run/taper/analysis"
+)
+
+// Source file statuses.
+const (
+	StatusImported          = "imported"           // at least one activity is a primary
+	StatusDuplicateFile     = "duplicate_file"     // the same bytes were already imported
+	StatusDuplicateActivity = "duplicate_activity" // every activity is a duplicate of another source's
+	StatusSkipped           = "skipped"            // not an activity file (Kind says what)
+	StatusRejected          = "rejected"           // nothing usable (Reason says why)
+)
+
+// Batch limits: a Writer commits after this many files or records, so memory
+// stays flat whatever the size of the export.
+const (
+	batchFiles   = 64
+	batchRecords = 500_000
+)
+
+// FileResult is what ingest made of one input file, for Writer.Add.
+type FileResult struct {
+	Path          string // as given; inside an archive "outer.zip!inner/path.fit"
+	Size          int64  // bytes
+	SHA256        string // hex sha256 of the file's bytes
+	Format        string // "fit", "gpx", or the skipped type
+	Status        string // Status*; "" means imported when there are activities, else rejected
+	Kind          string // for skipped files: what it was, e.g. "fit:monitoring"
+	Reason        string // for rejected (or skipped) files: why, for a person
+	Partial       bool
+	PartialReason string
+	Activities    []*analysis.Activity
+}
+
+// Merge is one duplicate activity and the primary it was merged into.
+type Merge struct {
+	Duplicate, Primary             string // activity ids
+	DuplicateSource, PrimarySource string // their source paths
+}
+
+// Rejection is a rejected file and why.
+type Rejection struct {
+	Path, Reason string
+}
+
+// Summary is what a Writer did.
+type Summary struct {
+	Files         int            // FileResults added
+	ByStatus      map[string]int // files by Status*
+	SkippedByKind map[string]int // skipped files by Kind
+	Activities    int            // activities stored (primaries and duplicates)
+	Records       int            // records (samples) stored
+	Partial       int            // files stored partially
+	Merged        []Merge        // duplicates found in this import, by duplicate id
+	Rejected      []Rejection    // in the order added
+	AlreadyKnown  int            // files whose path and bytes were already recorded: nothing stored
+}
+
+// Writer stores import results for one athlete in batches: records go
+// through DuckDB's Appender, and each batch (its records, laps, activities
+// and source files) is committed in one transaction, so a crash leaves only
+// whole activities and whole files. Add calls must not be concurrent.
+type Writer struct {
+	db      *DB
+	ctx     context.Context
+	athlete string
+	conn    *sql.Conn
+	err     error // sticky: once a batch failed, the Writer refuses more
+
+	seen  map[string]bool // path\x00sha256 already recorded for the athlete
+	known map[string]bool // sha256 whose content is stored (imported, duplicate_activity, skipped)
+	prims map[int64][]*primary
+
+	inTx           bool
+	rec, lap, step *duckdb.Appender
+	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
+	actMeta        map[string]actMeta
+	files          []sourceRow
+	demoted        []demotion // DB primaries that became duplicates in this batch
+	pendingRecords int
+	args           []driver.Value
+	summary        Summary
+	mergeIdx       map[string]int    // duplicate id -> index in summary.Merged
+	fileStatus     map[string]string // sha256 -> status of files added to this Writer
+}
+
+type actMeta struct {
+	channels, samples int
+	sha               string
+}
+
+type primary struct {
+	a        *analysis.Activity // light copy: no samples
+	channels int
+	inDB     bool
+	sha      string
+}
+
+type demotion struct{ old, new, sha string }
+
+type sourceRow struct {
+	f      FileResult
+	status string
+	n      int
+}
+
+// startBucket groups activities by start time for duplicate lookups.
+func startBucket(t time.Time) int64 { return t.Unix() / analysis.DupStartWindow }
+
+// NewWriter starts an import for athlete (created if new).
+func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
+	if db.readOnly {
+		return nil, fmt.Errorf("import into %s: the database was opened read-only", db.name())
+	}
+	if athlete == "" {
+		return nil, errors.New("import: empty athlete name; pass --athlete NAME")
+	}
+	if _, err := db.sql.ExecContext(ctx, `INSERT OR IGNORE INTO athletes (name, created) VALUES (?, ?)`, athlete, db.now().UTC()); err != nil {
+		return nil, fmt.Errorf("import into %s: add athlete %s: %w", db.name(), athlete, err)
+	}
+	w := &Writer{
+		db: db, ctx: ctx, athlete: athlete,
+		seen: map[string]bool{}, known: map[string]bool{}, prims: map[int64][]*primary{},
+		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
+		args:    make([]driver.Value, 10),
+		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
+	}
+	if err := w.load(ctx); err != nil {
+		return nil, fmt.Errorf("import into %s: %w", db.name(), err)
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import into %s: %w", db.name(), err)
+	}
+	w.conn = conn
+	return w, nil
+}
+
+// load reads what the writer must know of the athlete's existing data: the
+// recorded files and the primaries (for duplicate detection).
+func (w *Writer) load(ctx context.Context) error {
+	rows, err := w.db.sql.QueryContext(ctx, `SELECT path, sha256, status FROM source_files WHERE athlete = ?`, w.athlete)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var path, sha, status string
+		if err := rows.Scan(&path, &sha, &status); err != nil {
+			rows.Close()
+			return err
+		}
+		w.seen[path+"\x00"+sha] = true
+		if knownStatus(status) {
+			w.known[sha] = true
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = w.db.sql.QueryContext(ctx, `SELECT id, sport, sport_inferred, start_utc, moving_time_s, distance_m, format, channels, source, source_sha256
+		FROM activities WHERE athlete = ? AND duplicate_of IS NULL AND start_utc IS NOT NULL`, w.athlete)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &analysis.Activity{Athlete: w.athlete}
+		var sport, format, source, sha sql.NullString
+		var moving, dist sql.NullFloat64
+		var ch int
+		if err := rows.Scan(&a.ID, &sport, &a.SportInferred, &a.Start, &moving, &dist, &format, &ch, &source, &sha); err != nil {
+			return err
+		}
+		a.Sport, a.Format, a.Source = sport.String, format.String, source.String
+		a.MovingTime, a.Distance = fromNull(moving), fromNull(dist)
+		w.addPrimary(&primary{a: a, channels: ch, inDB: true, sha: sha.String})
+	}
+	return rows.Err()
+}
+
+func knownStatus(s string) bool {
+	return s == StatusImported || s == StatusDuplicateActivity || s == StatusSkipped
+}
+
+func (w *Writer) addPrimary(p *primary) {
+	b := startBucket(p.a.Start)
+	w.prims[b] = append(w.prims[b], p)
+}
+
+func (w *Writer) removePrimary(p *primary) {
+	b := startBucket(p.a.Start)
+	list := w.prims[b]
+	for i, q := range list {
+		if q == p {
+			w.prims[b] = append(list[:i], list[i+1:]...)
+			return
+		}
+	}
+}
+
+// findPrimary returns a primary that is the same activity as a, or nil.
+func (w *Writer) findPrimary(a *analysis.Activity) *primary {
+	if a.Start.IsZero() {
+		return nil
+	}
+	b := startBucket(a.Start)
+	for k := b - 1; k <= b+1; k++ {
+		for _, p := range w.prims[k] {
+			if analysis.SameActivity(p.a, a) {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// Known reports whether the content with this sha256 is already stored for
+// the writer's athlete, including files added to this Writer.
+func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
+
+// Add stores one file's result. Activities get their ID (when empty),
+// Athlete and DuplicateOf set. A file whose bytes are already stored becomes
+// duplicate_file; a file already recorded under the same path and bytes is
+// counted but stores nothing new, so re-importing an export adds no rows.
+func (w *Writer) Add(f FileResult) error {
+	if w.err != nil {
+		return w.err
+	}
+	if err := w.ctx.Err(); err != nil {
+		return w.fail(err)
+	}
+	status := f.Status
+	if status == "" {
+		status = StatusRejected
+		if len(f.Activities) > 0 {
+			status = StatusImported
+		}
+	}
+	if (status == StatusImported || status == StatusDuplicateActivity) && w.known[f.SHA256] {
+		status = StatusDuplicateFile
+	}
+	w.summary.Files++
+	w.summary.ByStatus[status]++
+	switch status {
+	case StatusSkipped:
+		w.summary.SkippedByKind[f.Kind]++
+	case StatusRejected:
+		w.summary.Rejected = append(w.summary.Rejected, Rejection{Path: f.Path, Reason: f.Reason})
+	}
+	key := f.Path + "\x00" + f.SHA256
+	if w.seen[key] {
+		w.summary.AlreadyKnown++
+		return nil
+	}
+	w.seen[key] = true
+	if err := w.begin(); err != nil {
+		return w.fail(err)
+	}
+	n := 0
+	if status == StatusImported || status == StatusDuplicateActivity {
+		dups := 0
+		for _, a := range f.Activities {
+			if err := w.addActivity(f, a); err != nil {
+				return w.fail(fmt.Errorf("%s: %w", f.Path, err))
+			}
+			n++
+			if a.DuplicateOf != "" {
+				dups++
+			}
+		}
+		if n > 0 && dups == n && status == StatusImported {
+			w.summary.ByStatus[status]--
+			status = StatusDuplicateActivity
+			w.summary.ByStatus[status]++
+		}
+		if f.Partial {
+			w.summary.Partial++
+		}
+	}
+	if knownStatus(status) {
+		w.known[f.SHA256] = true
+	}
+	if status != StatusDuplicateFile {
+		w.fileStatus[f.SHA256] = status
+	}
+	w.files = append(w.files, sourceRow{f: f, status: status, n: n})
+	if len(w.files) >= batchFiles || w.pendingRecords >= batchRecords {
+		if err := w.flush(); err != nil {
+			return w.fail(err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) fail(err error) error {
+	if w.inTx {
+		w.rollback()
+	}
+	w.err = fmt.Errorf("import into %s: %w", w.db.name(), err)
+	return w.err
+}
+
+// addActivity appends a's records, laps and workout steps and queues its row.
+func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
+	if a.ID == "" {
+		a.ID = analysis.ActivityID(w.athlete, f.SHA256, a.SessionIndex)
+	}
+	a.Athlete = w.athlete
+	if a.Source == "" {
+		a.Source = f.Path
+	}
+	if a.Format == "" {
+		a.Format = f.Format
+	}
+	if _, dup := w.actMeta[a.ID]; dup {
+		return fmt.Errorf("two sessions with index %d", a.SessionIndex)
+	}
+	ch := analysis.Channels(a)
+	a.DuplicateOf = ""
+	light := lightCopy(a)
+	if p := w.findPrimary(a); p != nil {
+		prim, _ := analysis.PreferPrimaryChannels(p.a, p.channels, light, ch)
+		if prim == p.a {
+			a.DuplicateOf = p.a.ID
+			light.DuplicateOf = p.a.ID
+			w.merged(light, p.a)
+		} else {
+			// The new recording is better: the old primary and everything
+			// merged into it now point to the new one.
+			w.removePrimary(p)
+			w.repoint(p.a.ID, a.ID)
+			if p.inDB {
+				w.demoted = append(w.demoted, demotion{old: p.a.ID, new: a.ID, sha: p.sha})
+			}
+			w.merged(p.a, light)
+			w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
+		}
+	} else {
+		w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
+	}
+	for i := range a.Samples {
+		s := &a.Samples[i]
+		args := w.args
+		args[0] = a.ID
+		args[1] = nullTime(s.Time)
+		args[2] = nullFloat(s.Lat)
+		args[3] = nullFloat(s.Lon)
+		args[4] = nullFloat(s.Altitude)
+		args[5] = nullFloat(s.HeartRate)
+		args[6] = nullFloat(s.Cadence)
+		args[7] = nullFloat(s.Speed)
+		args[8] = nullFloat(s.Distance)
+		args[9] = nullFloat(s.Power)
+		if err := w.rec.AppendRow(args...); err != nil {
+			return fmt.Errorf("append record %d: %w", i, err)
+		}
+	}
+	for i := range a.Laps {
+		l := &a.Laps[i]
+		if err := w.lap.AppendRow(a.ID, int32(i), nullTime(l.Start), nullFloat(l.ElapsedTime), nullFloat(l.MovingTime),
+			nullFloat(l.Distance), nullString(l.Intensity), nullString(l.Trigger), nullFloat(l.AvgHR), nullFloat(l.MaxHR),
+			nullFloat(l.AvgSpeed)); err != nil {
+			return fmt.Errorf("append lap %d: %w", i, err)
+		}
+	}
+	for i := range a.Workout {
+		s := &a.Workout[i]
+		if err := w.step.AppendRow(a.ID, int32(s.Index), nullString(s.Name), nullString(s.Intensity), nullString(s.DurationType),
+			nullFloat(s.Duration), int32(s.RepeatFrom), int32(s.RepeatCount)); err != nil {
+			return fmt.Errorf("append workout step %d: %w", i, err)
+		}
+	}
+	w.acts = append(w.acts, light)
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256}
+	w.pendingRecords += len(a.Samples)
+	w.summary.Activities++
+	w.summary.Records += len(a.Samples)
+	return nil
+}
+
+// lightCopy is a without its samples, laps and workout.
+func lightCopy(a *analysis.Activity) *analysis.Activity {
+	c := *a
+	c.Samples, c.Laps, c.Workout, c.Metrics = nil, nil, nil, nil
+	return &c
+}
+
+// merged records in the summary that dup was merged into prim.
+func (w *Writer) merged(dup, prim *analysis.Activity) {
+	m := Merge{Duplicate: dup.ID, Primary: prim.ID, DuplicateSource: dup.Source, PrimarySource: prim.Source}
+	if i, ok := w.mergeIdx[dup.ID]; ok {
+		w.summary.Merged[i] = m
+		return
+	}
+	w.mergeIdx[dup.ID] = len(w.summary.Merged)
+	w.summary.Merged = append(w.summary.Merged, m)
+}
+
+// repoint makes pending activities (and summary entries) that point to (or
+// are) old point to new.
+func (w *Writer) repoint(old, new string) {
+	for _, a := range w.acts {
+		if a.ID == old || a.DuplicateOf == old {
+			a.DuplicateOf = new
+		}
+	}
+	for i := range w.summary.Merged {
+		if w.summary.Merged[i].Primary == old {
+			w.summary.Merged[i].Primary = new
+		}
+	}
+}
+
+// begin opens a batch transaction and its appenders.
+func (w *Writer) begin() error {
+	if w.inTx {
+		return nil
+	}
+	if _, err := w.conn.ExecContext(w.ctx, `BEGIN TRANSACTION`); err != nil {
+		return err
+	}
+	w.inTx = true
+	return w.conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("unexpected driver connection")
+		}
+		var err error
+		if w.rec, err = duckdb.NewAppenderFromConn(c, "", "records"); err != nil {
+			return fmt.Errorf("records appender: %w", err)
+		}
+		if w.lap, err = duckdb.NewAppenderFromConn(c, "", "laps"); err != nil {
+			return fmt.Errorf("laps appender: %w", err)
+		}
+		if w.step, err = duckdb.NewAppenderFromConn(c, "", "workout_steps"); err != nil {
+			return fmt.Errorf("workout_steps appender: %w", err)
+		}
+		return nil
+	})
+}
+
+// closeAppenders flushes and closes the batch's appenders.
+func (w *Writer) closeAppenders() error {
+	var errs []error
+	for _, a := range []**duckdb.Appender{&w.rec, &w.lap, &w.step} {
+		if *a != nil {
+			errs = append(errs, (*a).Close())
+			*a = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (w *Writer) rollback() {
+	w.closeAppenders()
+	// A failed transaction may already be aborted; the error says nothing new.
+	w.conn.ExecContext(context.Background(), `ROLLBACK`)
+	w.inTx = false
+	w.resetBatch()
+}
+
+func (w *Writer) resetBatch() {
+	w.acts = w.acts[:0]
+	w.files = w.files[:0]
+	w.demoted = w.demoted[:0]
+	clear(w.actMeta)
+	w.pendingRecords = 0
+}
+
+// flush commits the pending batch: records, laps and steps (already
+// appended), then the activity and source file rows, in one transaction.
+func (w *Writer) flush() error {
+	if !w.inTx {
+		return nil
+	}
+	if err := w.closeAppenders(); err != nil {
+		return fmt.Errorf("flush records: %w", err)
+	}
+	// A pending primary may have become a duplicate since its file was added.
+	hasPrimary := map[string]bool{}
+	for _, a := range w.acts {
+		if a.DuplicateOf == "" {
+			hasPrimary[w.actMeta[a.ID].sha] = true
+		}
+	}
+	for i := range w.files {
+		r := &w.files[i]
+		if r.n > 0 && r.status == StatusImported && !hasPrimary[r.f.SHA256] {
+			w.setStatus(r.f.SHA256, StatusDuplicateActivity)
+			r.status = StatusDuplicateActivity
+		}
+	}
+	err := w.conn.Raw(func(dc any) error {
+		c := dc.(driver.Conn)
+		app, err := duckdb.NewAppenderFromConn(c, "", "activities")
+		if err != nil {
+			return err
+		}
+		for _, a := range w.acts {
+			m := w.actMeta[a.ID]
+			if err := app.AppendRow(activityRow(a, m)...); err != nil {
+				app.Close()
+				return fmt.Errorf("activity %s (%s): %w", a.ID, a.Source, err)
+			}
+		}
+		if err := app.Close(); err != nil {
+			return err
+		}
+		src, err := duckdb.NewAppenderFromConn(c, "", "source_files")
+		if err != nil {
+			return err
+		}
+		now := w.db.now().UTC()
+		for _, r := range w.files {
+			f := r.f
+			if err := src.AppendRow(w.athlete, f.Path, f.Size, f.SHA256, nullString(f.Format), r.status, nullString(f.Kind),
+				nullString(f.Reason), f.Partial, nullString(f.PartialReason), int32(r.n), now); err != nil {
+				src.Close()
+				return fmt.Errorf("source file %s: %w", f.Path, err)
+			}
+		}
+		return src.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("write batch: %w", err)
+	}
+	for _, d := range w.demoted {
+		if _, err := w.conn.ExecContext(w.ctx, `UPDATE activities SET duplicate_of = ? WHERE athlete = ? AND (id = ? OR duplicate_of = ?)`,
+			d.new, w.athlete, d.old, d.old); err != nil {
+			return fmt.Errorf("mark %s as duplicate of %s: %w", d.old, d.new, err)
+		}
+		res, err := w.conn.ExecContext(w.ctx, `UPDATE source_files SET status = 'duplicate_activity'
+			WHERE athlete = ? AND sha256 = ? AND status = 'imported'
+			AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.athlete = ? AND a.source_sha256 = ? AND a.duplicate_of IS NULL)`,
+			w.athlete, d.sha, w.athlete, d.sha)
+		if err != nil {
+			return fmt.Errorf("update status of the file of %s: %w", d.old, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			w.setStatus(d.sha, StatusDuplicateActivity)
+		}
+	}
+	if _, err := w.conn.ExecContext(w.ctx, `COMMIT`); err != nil {
+		return fmt.Errorf("commit batch: %w", err)
+	}
+	w.inTx = false
+	// Once committed, pending primaries are in the database.
+	for _, list := range w.prims {
+		for _, p := range list {
+			p.inDB = true
+		}
+	}
+	w.resetBatch()
+	return nil
+}
+
+// setStatus moves a file added to this Writer to another status in the
+// summary's counts.
+func (w *Writer) setStatus(sha, status string) {
+	old, ok := w.fileStatus[sha]
+	if !ok || old == status {
+		return
+	}
+	w.summary.ByStatus[old]--
+	w.summary.ByStatus[status]++
+	w.fileStatus[sha] = status
+}
+
+// activityRow is a's row in activities, in column order.
+func activityRow(a *analysis.Activity, m actMeta) []driver.Value {
+	var local any
+	if !a.Start.IsZero() {
+		ls := a.LocalStart()
+		local = time.Date(ls.Year(), ls.Month(), ls.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return []driver.Value{
+		a.ID, a.Athlete, nullString(a.Sport), nullString(a.SubSport), a.SportInferred,
+		nullTime(a.Start), int32(a.UTCOffset), nullString(a.TimeZone), nullString(a.TimeSource), local,
+		nullFloat(a.ElapsedTime), nullFloat(a.MovingTime), nullFloat(a.Distance), nullFloat(a.Ascent),
+		nullFloat(a.AvgHR), nullFloat(a.MaxHR), nullFloat(a.AvgCadence), nullFloat(a.Calories),
+		nullString(a.Device), nullString(a.TotalsFrom), nullString(a.Source), nullString(m.sha),
+		int32(a.SessionIndex), nullString(a.Format), a.Partial, nullString(a.PartialReason),
+		nullString(strings.Join(a.Flags, ",")), int32(m.channels), int32(m.samples), nullString(a.DuplicateOf),
+	}
+}
+
+// Close commits what is pending and returns the summary. Merged is sorted
+// by duplicate id.
+func (w *Writer) Close() (Summary, error) {
+	if w.conn == nil {
+		return w.summary, w.err
+	}
+	defer func() {
+		w.conn.Close()
+		w.conn = nil
+	}()
+	if w.err != nil {
+		return w.summary, w.err
+	}
+	if err := w.flush(); err != nil {
+		w.fail(err)
+		return w.summary, w.err
+	}
+	sort.Slice(w.summary.Merged, func(i, j int) bool { return w.summary.Merged[i].Duplicate < w.summary.Merged[j].Duplicate })
+	return w.summary, nil
+}
+
+func nullFloat(v float64) driver.Value {
+	if !analysis.Has(v) {
+		return nil
+	}
+	return v
+}
+
+func nullString(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullTime(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func fromNull(v sql.NullFloat64) float64 {
+	if !v.Valid {
+		return analysis.Missing()
+	}
+	return v.Float64
+}
