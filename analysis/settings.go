@@ -17,6 +17,7 @@ type Settings struct {
 	Volume              string    // "distance" (m) or "time" (s)
 	BaselineKm          float64   // from config when > 0: overrides (or stands in for) the history baseline
 	HRMax               float64   // bpm; 0 = use the highest plausible value seen in the last 12 months
+	HRRest              float64   // resting heart rate for TRIMP, bpm; 0 = DefaultHRRest
 	ThresholdPace       float64   // s/km; used for tempo when there is no race; 0 = none
 	TimeZone            string    // IANA zone for activities whose files carry no zone; "" = UTC
 

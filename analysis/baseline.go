@@ -1,0 +1,92 @@
+package analysis
+
+import "fmt"
+
+// The baseline window: the 8 weeks before a 3-week taper, local days
+// BaselineFirstDay .. BaselineLastDay relative to the race (day 0).
+const (
+	BaselineFirstDay = -77
+	BaselineLastDay  = -22
+	BaselineWeeks    = 8
+	// BaselineMinRuns is the fewest runs in the window that give a baseline.
+	BaselineMinRuns = 8
+)
+
+// ComputeBaseline returns the athlete's pre-race weekly volume: the total
+// run volume over the local days BaselineFirstDay..BaselineLastDay before
+// the race, divided by BaselineWeeks. Volume is distance in metres, or
+// moving time in seconds when s.Volume is "time". s.BaselineKm > 0 overrides
+// the history (Source "config"; for a distance volume only). Fewer than
+// BaselineMinRuns runs in the window, or no race, give Source "none" with
+// the reason and what to do. Duplicates are ignored.
+func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
+	b := Baseline{Unit: "m", Source: "none"}
+	if s.Volume == "time" {
+		b.Unit = "s"
+	}
+	if s.BaselineKm > 0 {
+		if b.Unit == "m" {
+			b.Volume, b.Source = s.BaselineKm*1000, "config"
+			if race != nil {
+				b.Runs, _ = baselineVolume(acts, race, b.Unit)
+			}
+			return b
+		}
+		b.Reason = "baseline_km is a distance but volume is time; set volume = \"distance\" or remove baseline_km"
+		return b
+	}
+	if race == nil {
+		b.Reason = "no race, so no pre-race window; mark the race with taper race"
+		return b
+	}
+	day0 := race.LocalDate()
+	from, to := addDays(day0, BaselineFirstDay), addDays(day0, BaselineLastDay)
+	runs, total := baselineVolume(acts, race, b.Unit)
+	b.Runs = runs
+	if runs < BaselineMinRuns {
+		b.Reason = fmt.Sprintf("only %d runs between %s and %s; import pre-race training or set baseline_km", runs, from, to)
+		return b
+	}
+	b.Volume, b.Source = total/BaselineWeeks, "history"
+	return b
+}
+
+// baselineVolume counts the runs in the baseline window and sums their
+// volume in unit ("m" or "s").
+func baselineVolume(acts []*Activity, race *Activity, unit string) (runs int, total float64) {
+	day0 := race.LocalDate()
+	from, to := addDays(day0, BaselineFirstDay), addDays(day0, BaselineLastDay)
+	for _, a := range acts {
+		if a.DuplicateOf != "" || !a.IsRun() {
+			continue
+		}
+		if d := a.LocalDate(); d < from || d > to {
+			continue
+		}
+		runs++
+		total += runVolume(a, unit)
+	}
+	return runs, total
+}
+
+// runVolume is a run's volume in unit: distance (m) or moving time (s),
+// from its metrics when analysed; 0 when unknown.
+func runVolume(a *Activity, unit string) float64 {
+	var v float64
+	if a.Metrics != nil {
+		v = a.Metrics.Distance
+		if unit == "s" {
+			v = a.Metrics.MovingTime
+		}
+	} else {
+		bs := activityBasics(a)
+		v = bs.distance
+		if unit == "s" {
+			v = bs.moving
+		}
+	}
+	if !Has(v) || v < 0 {
+		return 0
+	}
+	return v
+}

@@ -1,0 +1,449 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Classification thresholds (issue 4). They are part of the documented
+// behaviour: changing one changes stored results, so bump AnalysisVersion.
+const (
+	// MinWorkBouts is the fewest work laps or bouts that make intervals.
+	MinWorkBouts = 3
+	// WorkSpeedFactor: a stream work bout runs at least this times the run's
+	// median moving speed; a manual work lap at least this times the median
+	// of the other laps.
+	WorkSpeedFactor = 1.15
+	// RecoverySpeedFactor: a recovery between two work bouts averages at most
+	// this times the work speed.
+	RecoverySpeedFactor = 0.85
+	// BoutSpread: the work bouts of one session are within 5% of each other
+	// in speed (fastest <= slowest x 1.05).
+	BoutSpread = 0.05
+	// MinBoutSeconds and MinBoutMetres: a work bout or work lap lasts at
+	// least 30 s or covers at least 200 m (strides do neither).
+	MinBoutSeconds, MinBoutMetres = 30, 200
+	// MaxManualLapSeconds is the longest manual work lap (10 min).
+	MaxManualLapSeconds = 600
+	// TempoPaceFactor: tempo is run at or faster than the reference pace x
+	// 1.03 (no more than 3% slower than marathon pace).
+	TempoPaceFactor = 1.03
+	// TempoSeconds is the shortest continuous tempo stretch (15 min).
+	TempoSeconds = 15 * 60
+	// LongSeconds is the moving time from which an unstructured run is long.
+	LongSeconds = 90 * 60
+)
+
+// Class sources, recorded in Metrics.ClassSource.
+const (
+	SourceWorkout    = "workout"     // the file's structured workout
+	SourceLaps       = "laps"        // laps carrying intensity
+	SourceManualLaps = "manual_laps" // manual laps without intensity
+	SourceStream     = "stream"      // the speed stream
+	SourcePace       = "pace"        // tempo, from pace against the race or threshold pace
+	SourceDuration   = "duration"    // long, from moving time
+	SourceDefault    = "default"     // easy
+	RaceMarked       = "marked"      // the race, marked with taper race
+	RaceDistance     = "distance"    // the race, found by distance
+)
+
+// Classify returns the class of a run (interval, tempo, long or easy), the
+// evidence used (a Source* constant) and a sentence a coach can check.
+// Race is never returned: it comes from FindRace (see MarkRace).
+//
+// Intervals are looked for in this order, and the first kind of evidence
+// the file has decides:
+//  1. laps carrying intensity (>= 3 work laps, active or interval, each
+//     alternating with a rest or recovery lap), else the structured workout
+//     (repeat steps totalling >= 3 work steps); when the laps carry recovery
+//     intensity but make no intervals, the run is not intervals;
+//  2. manual laps without intensity (never 1 km or 1 mile auto-laps): >= 3
+//     laps of 30 s..10 min at least 15% faster than the median of the other
+//     laps, each separated from the next by a slower lap;
+//  3. the speed stream (see streamIntervals).
+//
+// Work laps and bouts shorter than 30 s and 200 m (strides) never count.
+// Then tempo: >= 15 continuous minutes at or faster than racePace x 1.03
+// (s/km; without a race, s.ThresholdPace x 1.03; without either, no tempo).
+// Then long (>= 90 min moving), else easy.
+func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
+	b := activityBasics(a)
+	st := newStream(a.Samples)
+
+	decided := false
+	if ev, ok, known := lapIntervals(a.Laps); ok {
+		return ClassInterval, SourceLaps, ev
+	} else if known {
+		decided = true
+	}
+	if !decided {
+		if ev, ok := workoutIntervals(a.Workout); ok {
+			return ClassInterval, SourceWorkout, ev
+		}
+	}
+	if !decided {
+		if ev, ok := manualLapIntervals(a.Laps); ok {
+			return ClassInterval, SourceManualLaps, ev
+		}
+	}
+	if !decided && st != nil {
+		if ev, ok := st.intervals(); ok {
+			return ClassInterval, SourceStream, ev
+		}
+	}
+
+	ref, refName := racePace, "race pace"
+	if !(ref > 0) {
+		ref, refName = s.ThresholdPace, "threshold pace"
+	}
+	tempoNote := ""
+	if ref > 0 {
+		limit := ref * TempoPaceFactor
+		dur, pace := 0.0, 0.0
+		switch {
+		case st != nil:
+			dur, pace = st.tempo(1000 / limit)
+		case len(a.Laps) > 0:
+			dur, pace = lapTempo(a.Laps, limit)
+		case b.moving > 0 && b.distance > 0:
+			dur, pace = b.moving, b.moving/(b.distance/1000)
+			if pace > limit {
+				dur = 0
+			}
+		}
+		if dur >= TempoSeconds {
+			return ClassTempo, SourcePace, fmt.Sprintf("tempo: %s continuous at %s (%s %s x %.2f = %s)",
+				formatDuration(dur), formatPace(pace), refName, formatPace(ref), TempoPaceFactor, formatPace(limit))
+		}
+	} else {
+		tempoNote = "; no race or threshold pace, so no tempo check"
+	}
+
+	if b.moving >= LongSeconds {
+		return ClassLong, SourceDuration, "long: " + formatDuration(b.moving) + " moving" + tempoNote
+	}
+	ev := "easy: no structure, " + formatDuration(b.moving) + " moving"
+	if b.moving > 0 && b.distance > 0 {
+		ev += " at " + formatPace(b.moving/(b.distance/1000))
+	}
+	return ClassEasy, SourceDefault, ev + tempoNote
+}
+
+// lapKind sorts lap intensities into work, recovery and other.
+func lapKind(intensity string) int {
+	switch strings.ToLower(intensity) {
+	case "active", "interval":
+		return kindWork
+	case "rest", "recovery":
+		return kindRecovery
+	}
+	return kindOther
+}
+
+const (
+	kindOther = iota
+	kindWork
+	kindRecovery
+)
+
+// lapIntervals looks for intervals in laps carrying intensity. known is
+// true when the laps carry recovery intensity, so they describe the
+// session's structure whether or not it is intervals.
+func lapIntervals(laps []Lap) (evidence string, ok, known bool) {
+	for _, l := range laps {
+		if lapKind(l.Intensity) == kindRecovery {
+			known = true
+		}
+	}
+	if !known {
+		return "", false, false
+	}
+	var work []Lap
+	var recs []Lap
+	for i, l := range laps {
+		if lapKind(l.Intensity) != kindWork || !longEnough(lapSeconds(l), l.Distance) {
+			continue
+		}
+		prevRec := i > 0 && lapKind(laps[i-1].Intensity) == kindRecovery
+		nextRec := i+1 < len(laps) && lapKind(laps[i+1].Intensity) == kindRecovery
+		if !prevRec && !nextRec {
+			continue
+		}
+		work = append(work, l)
+	}
+	for _, l := range laps {
+		if lapKind(l.Intensity) == kindRecovery {
+			recs = append(recs, l)
+		}
+	}
+	if len(work) < MinWorkBouts {
+		return "", false, true
+	}
+	return "intervals (laps): " + describeLaps(work, recs, "work laps"), true, true
+}
+
+// describeLaps says "5 work laps 3:40-3:44 at 3:38-3:44/km, recoveries
+// 2:00 avg at 6:05/km".
+func describeLaps(work, recs []Lap, what string) string {
+	var secs, paces []float64
+	for _, l := range work {
+		secs = append(secs, lapSeconds(l))
+		if v := lapSpeed(l); v > 0 {
+			paces = append(paces, 1000/v)
+		}
+	}
+	out := fmt.Sprintf("%d %s %s", len(work), what, formatRange(secs, formatDuration))
+	if len(paces) > 0 {
+		out += " at " + formatRange(paces, formatPaceBare) + "/km"
+	}
+	if len(recs) > 0 {
+		t, d := 0.0, 0.0
+		for _, l := range recs {
+			t += lapSeconds(l)
+			if Has(l.Distance) {
+				d += l.Distance
+			}
+		}
+		out += ", recoveries " + formatDuration(t/float64(len(recs))) + " avg"
+		if d > 0 && t > 0 {
+			out += " at " + formatPace(t/(d/1000))
+		}
+	}
+	return out
+}
+
+// workoutIntervals looks for intervals in a structured workout: repeat
+// steps whose repeated block holds a work step, totalling >= 3 work steps.
+func workoutIntervals(steps []WorkoutStep) (string, bool) {
+	total := 0
+	var parts []string
+	for _, st := range steps {
+		if st.RepeatFrom < 0 || st.RepeatCount <= 0 {
+			continue
+		}
+		var block []string
+		work := 0
+		for _, inner := range steps {
+			if inner.Index < st.RepeatFrom || inner.Index >= st.Index || inner.RepeatCount > 0 {
+				continue
+			}
+			if lapKind(inner.Intensity) == kindWork {
+				work++
+			}
+			block = append(block, describeStep(inner))
+		}
+		if work == 0 {
+			continue
+		}
+		total += work * st.RepeatCount
+		parts = append(parts, fmt.Sprintf("%d x (%s)", st.RepeatCount, strings.Join(block, ", ")))
+	}
+	if total < MinWorkBouts {
+		return "", false
+	}
+	return "intervals (workout): " + strings.Join(parts, " + "), true
+}
+
+func describeStep(st WorkoutStep) string {
+	what := st.Intensity
+	if what == "" {
+		what = "step"
+	}
+	if !Has(st.Duration) || st.Duration <= 0 {
+		return what
+	}
+	switch st.DurationType {
+	case "time":
+		return formatDuration(st.Duration) + " " + what
+	case "distance":
+		return fmt.Sprintf("%.0f m %s", st.Duration, what)
+	}
+	return what
+}
+
+// isAutoLaps reports whether laps are the device's automatic splits: most
+// laps triggered by distance, time or position, or every lap but the last
+// about 1 km or 1 mile long.
+func isAutoLaps(laps []Lap) bool {
+	if len(laps) < 2 {
+		return true
+	}
+	auto := 0
+	for _, l := range laps {
+		switch l.Trigger {
+		case "distance", "time", "position_start", "position_lap", "position_waypoint", "position_marked":
+			auto++
+		}
+	}
+	if auto*10 >= len(laps)*6 {
+		return true
+	}
+	for _, split := range []float64{1000, 1609.344} {
+		all := true
+		for _, l := range laps[:len(laps)-1] {
+			if !Has(l.Distance) || math.Abs(l.Distance-split) > 0.02*split {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// manualLapIntervals looks for intervals in manual laps: see Classify.
+func manualLapIntervals(laps []Lap) (string, bool) {
+	if len(laps) < 2*MinWorkBouts-1 || isAutoLaps(laps) {
+		return "", false
+	}
+	speeds := make([]float64, len(laps))
+	var distinct []float64
+	for i, l := range laps {
+		speeds[i] = lapSpeed(l)
+		if speeds[i] > 0 {
+			distinct = append(distinct, speeds[i])
+		}
+	}
+	slices.Sort(distinct)
+	// Try every split of the laps into fast and slow by speed; keep the one
+	// with the most alternating fast laps.
+	var best []int
+	for _, cut := range distinct {
+		var others []float64
+		for _, v := range speeds {
+			if v > 0 && v < cut {
+				others = append(others, v)
+			}
+		}
+		if len(others) < MinWorkBouts-1 {
+			continue
+		}
+		slices.Sort(others)
+		ref := others[len(others)/2]
+		if len(others)%2 == 0 {
+			ref = (others[len(others)/2-1] + others[len(others)/2]) / 2
+		}
+		if cut < WorkSpeedFactor*ref {
+			continue
+		}
+		var fast []int
+		last := -2
+		for i, l := range laps {
+			if speeds[i] < cut {
+				continue
+			}
+			sec := lapSeconds(l)
+			if sec < MinBoutSeconds || sec > MaxManualLapSeconds || last == i-1 {
+				// too short, too long, or not separated from the previous fast lap
+				fast = nil
+				break
+			}
+			fast = append(fast, i)
+			last = i
+		}
+		if len(fast) > len(best) {
+			best = fast
+		}
+	}
+	if len(best) < MinWorkBouts {
+		return "", false
+	}
+	var work, recs []Lap
+	for k, i := range best {
+		work = append(work, laps[i])
+		if k+1 < len(best) {
+			recs = append(recs, laps[i+1:best[k+1]]...)
+		}
+	}
+	return "intervals (manual laps): " + describeLaps(work, recs, "fast laps"), true
+}
+
+// lapTempo returns the longest run of consecutive laps at or faster than
+// limit (s/km), and its pace.
+func lapTempo(laps []Lap, limit float64) (dur, pace float64) {
+	t, d := 0.0, 0.0
+	for _, l := range laps {
+		v := lapSpeed(l)
+		if v > 0 && 1000/v <= limit {
+			t += lapSeconds(l)
+			d += v * lapSeconds(l)
+			if t > dur {
+				dur, pace = t, t/(d/1000)
+			}
+			continue
+		}
+		t, d = 0, 0
+	}
+	return dur, pace
+}
+
+func lapSeconds(l Lap) float64 {
+	if Has(l.MovingTime) && l.MovingTime > 0 {
+		return l.MovingTime
+	}
+	if Has(l.ElapsedTime) && l.ElapsedTime > 0 {
+		return l.ElapsedTime
+	}
+	return 0
+}
+
+// lapSpeed is the lap's average speed (m/s), 0 if unknown.
+func lapSpeed(l Lap) float64 {
+	if Has(l.AvgSpeed) && l.AvgSpeed > 0 {
+		return l.AvgSpeed
+	}
+	if t := lapSeconds(l); t > 0 && Has(l.Distance) && l.Distance > 0 {
+		return l.Distance / t
+	}
+	return 0
+}
+
+func longEnough(seconds, metres float64) bool {
+	return seconds >= MinBoutSeconds || (Has(metres) && metres >= MinBoutMetres)
+}
+
+// formatDuration writes seconds as m:ss, or h:mm:ss from an hour.
+func formatDuration(s float64) string {
+	if !Has(s) || s < 0 {
+		return "?"
+	}
+	n := int(math.Round(s))
+	if n >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", n/3600, n%3600/60, n%60)
+	}
+	return fmt.Sprintf("%d:%02d", n/60, n%60)
+}
+
+// formatPace writes a pace in s/km as m:ss/km.
+func formatPace(p float64) string { return formatPaceBare(p) + "/km" }
+
+func formatPaceBare(p float64) string {
+	if !Has(p) || p <= 0 || math.IsInf(p, 0) {
+		return "?"
+	}
+	return formatDuration(p)
+}
+
+// formatKm writes metres as kilometres with two decimals.
+func formatKm(m float64) string {
+	if !Has(m) {
+		return "? km"
+	}
+	return fmt.Sprintf("%.2f km", m/1000)
+}
+
+// formatRange writes the smallest and largest of vs as "a-b" (or "a").
+func formatRange(vs []float64, f func(float64) string) string {
+	if len(vs) == 0 {
+		return "?"
+	}
+	lo, hi := slices.Min(vs), slices.Max(vs)
+	if f(lo) == f(hi) {
+		return f(lo)
+	}
+	return f(lo) + "-" + f(hi)
+}

@@ -1,0 +1,254 @@
+package analysis
+
+import (
+	"math"
+	"time"
+)
+
+// Metric constants. They are part of the documented behaviour: changing one
+// changes stored results, so bump AnalysisVersion with it.
+const (
+	// DefaultHRRest is the resting heart rate (bpm) used for TRIMP when the
+	// settings give none.
+	DefaultHRRest = 50
+	// HRMaxLow and HRMaxHigh bound a plausible maximum heart rate (bpm).
+	HRMaxLow, HRMaxHigh = 120, 220
+	// HRMaxSustain is how long (s) a heart rate must be held for it to count
+	// as an observed maximum; single-sample spikes (strap contact, cadence
+	// lock) are rejected.
+	HRMaxSustain = 5
+)
+
+// Analyze computes an activity's metrics and, for runs, its class with the
+// evidence (see Classify). The race is not assigned here: apply FindRace's
+// result with MarkRace (AnalyzeAll does both).
+//
+// Heart-rate zones and TRIMP use s.HRMax when it is > 0, else observedHRMax
+// (see ObservedHRMax); with neither (0 or NaN) zones stay zero and TRIMP is
+// NaN. racePace is the athlete's marathon pace in s/km (0 = none).
+//
+// TRIMP is Banister's: the sum over samples of
+//
+//	dt_min x HRr x 0.64 x e^(1.92 x HRr),   HRr = (HR - HRrest) / (HRmax - HRrest)
+//
+// with HRr clamped to [0, 1], HRrest from s.HRRest (else DefaultHRRest) and
+// dt the time to the next sample (gaps longer than PauseGap excluded).
+// Without a heart-rate stream it is computed once from the average heart
+// rate over the moving time.
+func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
+	m := &Metrics{Version: AnalysisVersion}
+	b := activityBasics(a)
+	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
+	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
+	m.Pace = math.NaN()
+	if isFootSport(a.Sport) && m.Distance > 0 && m.MovingTime > 0 {
+		m.Pace = m.MovingTime / (m.Distance / 1000)
+	}
+
+	m.HRMax = math.NaN()
+	switch {
+	case s.HRMax > 0:
+		m.HRMax = s.HRMax
+	case observedHRMax > 0:
+		m.HRMax = observedHRMax
+	}
+	rest := s.HRRest
+	if rest <= 0 {
+		rest = DefaultHRRest
+	}
+	m.ZoneSeconds, m.TRIMP = hrLoad(a, m.HRMax, rest, m.AvgHR, m.MovingTime)
+
+	if a.IsRun() {
+		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
+	}
+	return m
+}
+
+// AnalyzeAll analyzes every activity (setting its Metrics), finds the race
+// (see FindRace), marks it and returns it. asOf is the report's local date
+// (YYYY-MM-DD, "" = no limit); the observed HRmax is taken over the 12
+// months before it. Tempo uses the race's pace when a race is found.
+func AnalyzeAll(acts []*Activity, s Settings, asOf, markedID, markedDate string) Race {
+	ref := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if d, err := time.Parse(time.DateOnly, asOf); err == nil {
+		ref = d.AddDate(0, 0, 1) // the end of the as-of day
+	}
+	hrMax := ObservedHRMax(acts, ref)
+	race := FindRace(acts, asOf, markedID, markedDate)
+	pace := 0.0
+	if race.Activity != nil {
+		pace = runPace(race.Activity)
+	}
+	for _, a := range acts {
+		a.Metrics = Analyze(a, s, hrMax, pace)
+	}
+	if race.Activity != nil {
+		MarkRace(race.Activity.Metrics, race)
+	}
+	return race
+}
+
+// MarkRace sets m's class to race, with the race's source and evidence.
+func MarkRace(m *Metrics, r Race) {
+	if m == nil || r.Activity == nil {
+		return
+	}
+	m.Class = ClassRace
+	m.ClassSource = r.Source
+	how := "nearest marathon distance"
+	if r.Source == RaceMarked {
+		how = "marked with taper race"
+	}
+	m.Evidence = "race (" + how + "): " + formatKm(m.Distance) + " in " +
+		formatDuration(m.MovingTime) + " moving at " + formatPace(m.Pace)
+}
+
+// ObservedHRMax returns the highest plausible maximum heart rate recorded in
+// the 12 months before asOf (activities starting in [asOf-1 year, asOf)): the
+// highest value held for at least HRMaxSustain seconds, between HRMaxLow and
+// HRMaxHigh. Activities without a heart-rate stream contribute their
+// recorded max when plausible. It returns NaN when nothing qualifies.
+func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
+	from := asOf.AddDate(-1, 0, 0)
+	best := math.NaN()
+	for _, a := range acts {
+		if a.DuplicateOf != "" || a.Start.Before(from) || !a.Start.Before(asOf) {
+			continue
+		}
+		v := sustainedHRMax(a.Samples)
+		if !Has(v) && Has(a.MaxHR) && a.MaxHR > HRMaxLow && a.MaxHR < HRMaxHigh {
+			v = a.MaxHR
+		}
+		if Has(v) && (!Has(best) || v > best) {
+			best = v
+		}
+	}
+	return best
+}
+
+// sustainedHRMax returns the highest plausible heart rate held for
+// HRMaxSustain seconds without a recording gap, NaN if none.
+func sustainedHRMax(ss []Sample) float64 {
+	best := math.NaN()
+	for i := range ss {
+		if !plausibleHR(ss[i].HeartRate) {
+			continue
+		}
+		low := ss[i].HeartRate
+		for j := i + 1; j < len(ss); j++ {
+			dt := ss[j].Time.Sub(ss[j-1].Time).Seconds()
+			if dt <= 0 || dt > 2*HRMaxSustain || !plausibleHR(ss[j].HeartRate) {
+				break
+			}
+			low = math.Min(low, ss[j].HeartRate)
+			if ss[j].Time.Sub(ss[i].Time).Seconds() >= HRMaxSustain {
+				if !Has(best) || low > best {
+					best = low
+				}
+				break
+			}
+		}
+	}
+	return best
+}
+
+func plausibleHR(v float64) bool { return Has(v) && v > HRMaxLow && v < HRMaxHigh }
+
+func isFootSport(sport string) bool {
+	return sport == SportRunning || sport == SportWalking || sport == SportHiking
+}
+
+// basics are an activity's moving time, distance, ascent and heart rate:
+// the file's session values where present, else computed from the samples
+// (ComputeTotals). Moving time prefers the samples, which are auto-pause
+// aware even when the watch's timer was not.
+type basics struct {
+	moving, distance, ascent, avgHR, maxHR float64
+}
+
+func activityBasics(a *Activity) basics {
+	t := ComputeTotals(a.Samples)
+	b := basics{moving: t.MovingTime, distance: a.Distance, ascent: a.Ascent, avgHR: a.AvgHR, maxHR: a.MaxHR}
+	if !Has(b.moving) || b.moving <= 0 {
+		b.moving = 0
+		switch {
+		case Has(a.MovingTime) && a.MovingTime > 0:
+			b.moving = a.MovingTime
+		case Has(a.ElapsedTime) && a.ElapsedTime > 0:
+			b.moving = a.ElapsedTime
+		}
+	}
+	if !Has(b.distance) || b.distance <= 0 {
+		b.distance = t.Distance
+	}
+	if !Has(b.ascent) {
+		b.ascent = t.Ascent
+	}
+	if !Has(b.avgHR) || b.avgHR <= 0 {
+		b.avgHR = t.AvgHR
+	}
+	if !Has(b.maxHR) || b.maxHR <= 0 {
+		b.maxHR = t.MaxHR
+	}
+	return b
+}
+
+// runPace is the pace (s/km) of a run over its moving time; 0 if unknown.
+func runPace(a *Activity) float64 {
+	b := activityBasics(a)
+	if b.moving > 0 && Has(b.distance) && b.distance > 0 {
+		return b.moving / (b.distance / 1000)
+	}
+	return 0
+}
+
+// hrLoad returns the time in the five heart-rate zones and the TRIMP.
+func hrLoad(a *Activity, hrMax, hrRest, avgHR, moving float64) ([5]float64, float64) {
+	var zones [5]float64
+	trimp := math.NaN()
+	if !Has(hrMax) || hrMax <= hrRest {
+		return zones, trimp
+	}
+	seen := false
+	sum := 0.0
+	for i := 0; i+1 < len(a.Samples); i++ {
+		hr := a.Samples[i].HeartRate
+		if !Has(hr) || hr <= 0 {
+			continue
+		}
+		dt := a.Samples[i+1].Time.Sub(a.Samples[i].Time).Seconds()
+		if dt <= 0 || dt > PauseGap {
+			continue
+		}
+		seen = true
+		if z := zoneOf(hr, hrMax); z >= 0 {
+			zones[z] += dt
+		}
+		sum += trimpRate(hr, hrMax, hrRest) * dt / 60
+	}
+	if seen {
+		return zones, sum
+	}
+	if Has(avgHR) && avgHR > 0 && moving > 0 {
+		trimp = trimpRate(avgHR, hrMax, hrRest) * moving / 60
+	}
+	return zones, trimp
+}
+
+// zoneOf returns the 0-based zone of hr: 50-60 % of hrMax is zone 0, 90 %
+// and above zone 4; below 50 % it returns -1.
+func zoneOf(hr, hrMax float64) int {
+	f := hr / hrMax
+	if f < 0.5 {
+		return -1
+	}
+	z := int((f - 0.5) * 10)
+	return min(z, 4)
+}
+
+// trimpRate is Banister's TRIMP per minute at heart rate hr.
+func trimpRate(hr, hrMax, hrRest float64) float64 {
+	r := (hr - hrRest) / (hrMax - hrRest)
+	r = math.Max(0, math.Min(1, r))
+	return r * 0.64 * math.Exp(1.92*r)
+}

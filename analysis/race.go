@@ -1,0 +1,95 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Marathon distance and the window in which a run counts as the race when
+// none is marked: 42,195 m -3% / +3.5% (GPS watches over-measure a course
+// more often than they under-measure it).
+const (
+	MarathonMetres = 42195.0
+	RaceDistLow    = MarathonMetres * 0.97
+	RaceDistHigh   = MarathonMetres * 1.035
+)
+
+// FindRace returns the race the recovery is measured from:
+//   - markedID: the activity with that id (as marked with taper race
+//     --activity);
+//   - else markedDate (local YYYY-MM-DD, taper race --date): the run of that
+//     local date nearest the marathon distance;
+//   - else the most recent run on or before asOf (local YYYY-MM-DD; "" = no
+//     limit) whose distance is between RaceDistLow and RaceDistHigh, so a
+//     half marathon or a 35 km long run is never the race.
+//
+// Duplicates (DuplicateOf set) are ignored. When nothing qualifies,
+// Race.Activity is nil and Race.Reason says why.
+func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
+	if markedID != "" {
+		for _, a := range acts {
+			if a.ID == markedID {
+				return Race{Activity: a, Source: RaceMarked}
+			}
+		}
+		return Race{Reason: fmt.Sprintf("the activity marked as the race (%s) is not in the database; mark another with taper race", markedID)}
+	}
+	if markedDate != "" {
+		var best *Activity
+		for _, a := range acts {
+			if a.DuplicateOf != "" || !a.IsRun() || a.LocalDate() != markedDate {
+				continue
+			}
+			if best == nil || math.Abs(raceDistance(a)-MarathonMetres) < math.Abs(raceDistance(best)-MarathonMetres) {
+				best = a
+			}
+		}
+		if best == nil {
+			return Race{Reason: fmt.Sprintf("no run on %s, the date marked as the race; import it or mark another date with taper race", markedDate)}
+		}
+		return Race{Activity: best, Source: RaceMarked}
+	}
+	var best *Activity
+	for _, a := range acts {
+		if a.DuplicateOf != "" || !a.IsRun() || (asOf != "" && a.LocalDate() > asOf) {
+			continue
+		}
+		if d := raceDistance(a); d < RaceDistLow || d > RaceDistHigh {
+			continue
+		}
+		if best == nil || a.Start.After(best.Start) {
+			best = a
+		}
+	}
+	if best == nil {
+		when := ""
+		if asOf != "" {
+			when = " on or before " + asOf
+		}
+		return Race{Reason: fmt.Sprintf("no run between %.1f and %.1f km%s; mark the race with taper race --date YYYY-MM-DD",
+			RaceDistLow/1000, RaceDistHigh/1000, when)}
+	}
+	return Race{Activity: best, Source: RaceDistance}
+}
+
+// raceDistance is a run's distance (m), 0 when unknown.
+func raceDistance(a *Activity) float64 {
+	if a.Metrics != nil && Has(a.Metrics.Distance) {
+		return a.Metrics.Distance
+	}
+	d := activityBasics(a).distance
+	if !Has(d) {
+		return 0
+	}
+	return d
+}
+
+// addDays returns the local date (YYYY-MM-DD) n days after date.
+func addDays(date string, n int) string {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return d.AddDate(0, 0, n).Format(time.DateOnly)
+}

@@ -1,0 +1,320 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Stream analysis constants.
+const (
+	// streamMaxSeconds bounds the 1 Hz series (48 h), so a broken timestamp
+	// cannot make a huge allocation.
+	streamMaxSeconds = 48 * 3600
+	// streamMinSeconds is the shortest stream worth analysing.
+	streamMinSeconds = 120
+	// streamMaxSpeed: faster intervals (m/s) are GPS errors and are ignored.
+	streamMaxSpeed = 12.0
+	// movingFloor: seconds slower than this (m/s) are not moving for the
+	// median moving speed.
+	movingFloor = 1.0
+	// boutGapSeconds: dips below the work threshold this short do not end
+	// a bout (GPS jitter, a turn).
+	boutGapSeconds = 5
+	// downhillGrade: a bout that drops more than this (fraction of its
+	// distance) is downhill running, not a work bout.
+	downhillGrade = 0.015
+	// tempoSmoothSeconds is the window of the moving average for tempo.
+	tempoSmoothSeconds = 31
+	// tempoGapSeconds: dips below tempo pace this short do not end it.
+	tempoGapSeconds = 20
+)
+
+// stream is an activity's speed resampled to 1 Hz.
+type stream struct {
+	raw    []float64 // m/s; 0 while paused or stopped, gaps in the data filled
+	smooth []float64 // raw, median-filtered (5 s) then averaged (9 s)
+	alt    []float64 // m, NaN where unknown
+	median float64   // median of smooth over moving seconds
+}
+
+// newStream resamples the samples' speed to 1 Hz; nil when the samples do
+// not give a usable speed (no speed, distance or position; too short).
+func newStream(ss []Sample) *stream {
+	if len(ss) < 2 {
+		return nil
+	}
+	t0 := ss[0].Time
+	span := ss[len(ss)-1].Time.Sub(t0).Seconds()
+	if !(span >= streamMinSeconds) {
+		return nil
+	}
+	n := int(math.Min(span, streamMaxSeconds)) + 1
+	raw := make([]float64, n)
+	alt := make([]float64, n)
+	for i := range raw {
+		raw[i], alt[i] = math.NaN(), math.NaN()
+	}
+	known := 0
+	for i := 1; i < len(ss); i++ {
+		p, q := ss[i-1], ss[i]
+		from := int(math.Round(p.Time.Sub(t0).Seconds()))
+		to := int(math.Round(q.Time.Sub(t0).Seconds()))
+		if from < 0 || to <= from {
+			continue
+		}
+		if to > n-1 {
+			to = n - 1
+			if to <= from {
+				break
+			}
+		}
+		dt := q.Time.Sub(p.Time).Seconds()
+		v := 0.0 // a long gap is a pause
+		if dt <= PauseGap {
+			v = intervalSpeed(p, q, dt)
+			if v < 0 || v > streamMaxSpeed {
+				v = math.NaN()
+			}
+		}
+		for k := from; k < to; k++ {
+			raw[k] = v
+			if Has(p.Altitude) && Has(q.Altitude) {
+				f := float64(k-from) / float64(to-from)
+				alt[k] = p.Altitude + f*(q.Altitude-p.Altitude)
+			}
+		}
+		if Has(v) {
+			known += to - from
+		}
+		if i == len(ss)-1 {
+			raw[to], alt[to] = v, q.Altitude
+		}
+	}
+	if known < streamMinSeconds {
+		return nil
+	}
+	fillGaps(raw)
+	st := &stream{raw: raw, alt: alt}
+	st.smooth = movingAverage(medianFilter(raw, 5), 9)
+	var moving []float64
+	for _, v := range st.smooth {
+		if v >= movingFloor {
+			moving = append(moving, v)
+		}
+	}
+	if len(moving) < streamMinSeconds {
+		return nil
+	}
+	slices.Sort(moving)
+	st.median = stat.Quantile(0.5, stat.Empirical, moving, nil)
+	return st
+}
+
+// fillGaps replaces NaN values with the previous known value (the next one
+// at the start).
+func fillGaps(v []float64) {
+	last := math.NaN()
+	for i, x := range v {
+		if Has(x) {
+			last = x
+		} else if Has(last) {
+			v[i] = last
+		}
+	}
+	for i := len(v) - 1; i >= 0; i-- {
+		if Has(v[i]) {
+			last = v[i]
+		} else {
+			v[i] = last
+		}
+	}
+}
+
+// medianFilter returns the running median of v over a centred window of w
+// (odd) values; it removes single spikes and keeps steps sharp.
+func medianFilter(v []float64, w int) []float64 {
+	out := make([]float64, len(v))
+	buf := make([]float64, 0, w)
+	h := w / 2
+	for i := range v {
+		buf = buf[:0]
+		for k := max(0, i-h); k <= min(len(v)-1, i+h); k++ {
+			buf = append(buf, v[k])
+		}
+		slices.Sort(buf)
+		out[i] = buf[len(buf)/2]
+	}
+	return out
+}
+
+// movingAverage returns the centred moving average of v over w (odd)
+// values, shrinking the window at the ends.
+func movingAverage(v []float64, w int) []float64 {
+	cum := make([]float64, len(v)+1)
+	floats.CumSum(cum[1:], v)
+	out := make([]float64, len(v))
+	h := w / 2
+	for i := range v {
+		lo, hi := max(0, i-h), min(len(v), i+h+1)
+		out[i] = (cum[hi] - cum[lo]) / float64(hi-lo)
+	}
+	return out
+}
+
+// bout is a stretch [start, end) of the stream, in seconds from its start.
+type bout struct {
+	start, end int
+	speed      float64 // mean m/s
+	metres     float64
+}
+
+func (st *stream) bout(start, end int) bout {
+	d := floats.Sum(st.raw[start:end])
+	return bout{start: start, end: end, speed: d / float64(end-start), metres: d}
+}
+
+// segments returns the stretches where smooth >= threshold, joining those
+// separated by dips of at most gap seconds.
+func (st *stream) segments(threshold float64, gap int) []bout {
+	var out []bout
+	start := -1
+	for i, v := range st.smooth {
+		if v >= threshold {
+			if start < 0 {
+				start = i
+				if k := len(out) - 1; k >= 0 && i-out[k].end <= gap {
+					start = out[k].start
+					out = out[:k]
+				}
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, st.bout(start, i))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, st.bout(start, len(st.smooth)))
+	}
+	return out
+}
+
+// downhill reports whether b loses more than downhillGrade of its distance
+// in altitude.
+func (st *stream) downhill(b bout) bool {
+	a0, a1 := st.alt[b.start], st.alt[b.end-1]
+	if !Has(a0) || !Has(a1) || b.metres <= 0 {
+		return false
+	}
+	return (a0-a1)/b.metres > downhillGrade
+}
+
+// intervals looks for interval work in the speed stream: stretches at
+// >= WorkSpeedFactor x the median moving speed lasting >= 30 s or 200 m,
+// not downhill; neighbours not separated by a recovery (mean speed <=
+// RecoverySpeedFactor x the slower one) are one bout (a progression run is
+// one long bout); then the largest group of bouts within BoutSpread of each
+// other in speed must hold MinWorkBouts.
+func (st *stream) intervals() (string, bool) {
+	var bouts []bout
+	for _, b := range st.segments(WorkSpeedFactor*st.median, boutGapSeconds) {
+		if longEnough(float64(b.end-b.start), b.metres) && !st.downhill(b) {
+			bouts = append(bouts, b)
+		}
+	}
+	for merged := true; merged && len(bouts) > 1; {
+		merged = false
+		for k := 0; k+1 < len(bouts); k++ {
+			x, y := bouts[k], bouts[k+1]
+			gap := st.bout(x.end, y.start)
+			if y.start > x.end && gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) {
+				continue
+			}
+			bouts[k] = st.bout(x.start, y.end)
+			bouts = slices.Delete(bouts, k+1, k+2)
+			merged = true
+			break
+		}
+	}
+	if len(bouts) < MinWorkBouts {
+		return "", false
+	}
+	// The largest group within BoutSpread: sort by speed, slide a window.
+	bySpeed := slices.Clone(bouts)
+	slices.SortFunc(bySpeed, func(x, y bout) int { return cmpFloat(x.speed, y.speed) })
+	bestLo, bestN := 0, 0
+	for lo, hi := 0, 0; lo < len(bySpeed); lo++ {
+		for hi < len(bySpeed) && bySpeed[hi].speed <= bySpeed[lo].speed*(1+BoutSpread) {
+			hi++
+		}
+		if hi-lo > bestN {
+			bestLo, bestN = lo, hi-lo
+		}
+	}
+	if bestN < MinWorkBouts {
+		return "", false
+	}
+	group := slices.Clone(bySpeed[bestLo : bestLo+bestN])
+	slices.SortFunc(group, func(x, y bout) int { return x.start - y.start })
+	var secs, paces []float64
+	recT, recD := 0.0, 0.0
+	for k, b := range group {
+		secs = append(secs, float64(b.end-b.start))
+		paces = append(paces, 1000/b.speed)
+		if k+1 < len(group) {
+			r := st.bout(b.end, group[k+1].start)
+			recT += float64(r.end - r.start)
+			recD += r.metres
+		}
+	}
+	ev := fmt.Sprintf("intervals (stream): %d work bouts %s at %s/km", len(group),
+		formatRange(secs, formatDuration), formatRange(paces, formatPaceBare))
+	if recD > 0 {
+		ev += ", recoveries " + formatPace(recT/(recD/1000)) + " avg"
+	} else {
+		ev += ", recoveries standing"
+	}
+	return ev, true
+}
+
+// tempo returns the longest continuous stretch (s) at or faster than speed
+// v (m/s) on a 31 s moving average, and its pace (s/km).
+func (st *stream) tempo(v float64) (dur, pace float64) {
+	sm := movingAverage(st.raw, tempoSmoothSeconds)
+	start, lastFast := -1, -1
+	consider := func(end int) {
+		if start < 0 {
+			return
+		}
+		if d := float64(end - start); d > dur {
+			b := st.bout(start, end)
+			dur, pace = d, 1000/b.speed
+		}
+	}
+	for i, x := range sm {
+		if x >= v {
+			if start < 0 || i-lastFast > tempoGapSeconds {
+				consider(lastFast + 1)
+				start = i
+			}
+			lastFast = i
+		}
+	}
+	consider(lastFast + 1)
+	return dur, pace
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
