@@ -1,0 +1,231 @@
+// Package reports renders recovery audits (analysis.Report) as text,
+// markdown, HTML, JSON and CSV, writing only to the io.Writer it is given.
+package reports
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// volume formats a volume in unit "m" as km and in "s" as h:mm.
+func volume(v float64, unit string) string {
+	if unit == "s" {
+		return hoursMinutes(v)
+	}
+	return fmt.Sprintf("%.1f km", v/1000)
+}
+
+// capText formats a week's cap, or "-" when none applies.
+func capText(c *float64, unit string) string {
+	if c == nil {
+		return "-"
+	}
+	return volume(*c, unit)
+}
+
+func hoursMinutes(sec float64) string {
+	m := int(math.Round(sec / 60))
+	return fmt.Sprintf("%d:%02d h", m/60, m%60)
+}
+
+// duration formats seconds as h:mm:ss, or m:ss under an hour.
+func duration(sec float64) string {
+	s := int(math.Round(sec))
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// findingValue formats a finding's value or limit in its unit.
+func findingValue(v float64, unit string) string {
+	switch unit {
+	case "m":
+		return fmt.Sprintf("%.1f km", v/1000)
+	case "s":
+		return duration(v)
+	case "sessions":
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%g %s", v, unit)
+}
+
+func phases(w analysis.Week) string { return strings.Join(w.Phases, "+") }
+
+func raceLine(r *analysis.Report) string {
+	if r.Race == nil {
+		return "none: " + r.Reason
+	}
+	how := ""
+	switch r.Race.Source {
+	case "marked":
+		how = ", marked with taper race"
+	case "distance":
+		how = ", found by distance"
+	}
+	return fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
+		duration(r.Race.MovingTimeS), r.Race.ActivityID, how)
+}
+
+func baselineLine(b analysis.ReportBaseline) string {
+	if b.Volume == nil {
+		return "none: " + b.Reason
+	}
+	switch b.Source {
+	case analysis.BaselineConfig:
+		return fmt.Sprintf("%s a week (baseline_km from the settings)", volume(*b.Volume, b.Unit))
+	default:
+		return fmt.Sprintf("%s a week (pre-race history, %d runs)", volume(*b.Volume, b.Unit), b.Runs)
+	}
+}
+
+// summaryLine is the one-line verdict of a report.
+func summaryLine(r *analysis.Report) string {
+	if r.Race == nil {
+		return "nothing to audit without a race"
+	}
+	s := fmt.Sprintf("%s, %s, %s", r.Status, plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"))
+	return s + "; " + position(r)
+}
+
+// position says where the athlete stands at as_of.
+func position(r *analysis.Report) string {
+	c := r.Current
+	switch {
+	case r.Race == nil:
+		return ""
+	case c.Day <= 0:
+		return fmt.Sprintf("as of %s the recovery has not started", r.AsOf)
+	case c.Week > len(r.Weeks):
+		return fmt.Sprintf("day %d: the %d audited weeks are over", c.Day, len(r.Weeks))
+	}
+	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, c.Phase)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// weekTitle is "week 3" for display.
+func weekTitle(k int) string { return fmt.Sprintf("week %d", k) }
+
+// currentWeekText is the roster's "current recovery week" cell.
+func currentWeekText(r *analysis.Report) string {
+	switch {
+	case r.Race == nil:
+		return "-"
+	case r.Current.Day <= 0:
+		return "not started"
+	case r.Current.Week > len(r.Weeks):
+		return "done"
+	}
+	return fmt.Sprintf("%d", r.Current.Week)
+}
+
+// statusRank orders statuses worst first.
+func statusRank(s string) int {
+	switch s {
+	case analysis.StatusBreach:
+		return 0
+	case analysis.StatusWarning:
+		return 1
+	case analysis.StatusPending:
+		return 2
+	case analysis.StatusOK:
+		return 3
+	}
+	return 4
+}
+
+// AuditRow is one athlete's line in the roster (taper audit).
+type AuditRow struct {
+	Athlete      string `json:"athlete"`
+	RaceDate     string `json:"race_date"` // "" when there is no race
+	Week         string `json:"week"`      // current recovery week: "3", "done", "not started" or "-"
+	Day          int    `json:"day"`       // days after the race at as_of
+	Phase        string `json:"phase"`
+	Breaches     int    `json:"breaches"`
+	Warnings     int    `json:"warnings"`
+	LastActivity string `json:"last_activity"`
+	Status       string `json:"status"`
+	Reason       string `json:"reason,omitempty"` // why there is no race
+}
+
+// AuditRows summarises reports one row per athlete, worst first: by
+// status (breach, warning, pending, ok, no race), then most breaches, most
+// warnings, then athlete name.
+func AuditRows(reports []*analysis.Report) []AuditRow {
+	rs := sortedReports(reports)
+	rows := make([]AuditRow, len(rs))
+	for i, r := range rs {
+		row := AuditRow{Athlete: r.Athlete, Week: currentWeekText(r), Breaches: r.Breaches, Warnings: r.Warnings,
+			LastActivity: r.Current.LastActivity, Status: r.Status, Reason: r.Reason}
+		if r.Race != nil {
+			row.RaceDate = r.Race.Date
+			row.Day = r.Current.Day
+			row.Phase = r.Current.Phase
+		}
+		rows[i] = row
+	}
+	return rows
+}
+
+// sortedReports returns the reports worst first (see AuditRows).
+func sortedReports(reports []*analysis.Report) []*analysis.Report {
+	rs := make([]*analysis.Report, 0, len(reports))
+	for _, r := range reports {
+		if r != nil {
+			rs = append(rs, r)
+		}
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+			return ra < rb
+		}
+		if a.Breaches != b.Breaches {
+			return a.Breaches > b.Breaches
+		}
+		if a.Warnings != b.Warnings {
+			return a.Warnings > b.Warnings
+		}
+		return a.Athlete < b.Athlete
+	})
+	return rs
+}
+
+// asOf is the report date shared by a roster ("" if none).
+func asOf(reports []*analysis.Report) string {
+	for _, r := range reports {
+		if r != nil && r.AsOf != "" {
+			return r.AsOf
+		}
+	}
+	return ""
+}
+
+// skipGroup is the rules skipped for one reason.
+type skipGroup struct {
+	rules  []string
+	reason string
+}
+
+// skippedGroups groups skipped rules by reason, in order.
+func skippedGroups(skipped []analysis.SkippedRule) []skipGroup {
+	var out []skipGroup
+	for _, s := range skipped {
+		if n := len(out); n > 0 && out[n-1].reason == s.Reason {
+			out[n-1].rules = append(out[n-1].rules, s.Rule)
+			continue
+		}
+		out = append(out, skipGroup{rules: []string{s.Rule}, reason: s.Reason})
+	}
+	return out
+}

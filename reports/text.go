@@ -1,0 +1,198 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// barWidth is the number of cells of the text volume bar.
+const barWidth = 16
+
+// ANSI colours used when colour is asked for.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// painter colours strings when enabled.
+type painter bool
+
+func (p painter) paint(code, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (p painter) status(s string) string {
+	switch s {
+	case analysis.StatusBreach:
+		return p.paint(ansiRed+ansiBold, s)
+	case analysis.StatusWarning:
+		return p.paint(ansiYellow, s)
+	case analysis.StatusOK:
+		return p.paint(ansiGreen, s)
+	}
+	return p.paint(ansiDim, s)
+}
+
+// Text writes one athlete's report for a terminal: race, baseline, a row
+// per week with its volume against the cap as a bar, then the findings with
+// their evidence. color adds ANSI colours (the caller knows whether w is a
+// terminal).
+func Text(w io.Writer, r *analysis.Report, color bool) error {
+	var b bytes.Buffer
+	writeText(&b, r, painter(color))
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write text report: %w", err)
+	}
+	return nil
+}
+
+func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
+	fmt.Fprintf(b, "%s  recovery audit as of %s (preset %s)\n", p.paint(ansiBold, r.Athlete), r.AsOf, r.Preset)
+	fmt.Fprintf(b, "race      %s\n", raceLine(r))
+	fmt.Fprintf(b, "baseline  %s\n", baselineLine(r.Baseline))
+	if r.Race == nil {
+		return
+	}
+	if r.Reason != "" {
+		fmt.Fprintf(b, "error     %s\n", r.Reason)
+		return
+	}
+	fmt.Fprintf(b, "status    %s: %s, %s; %s\n", p.status(r.Status), plural(r.Breaches, "breach", "breaches"),
+		plural(r.Warnings, "warning", "warnings"), position(r))
+
+	unit := r.Baseline.Unit
+	scale := barScale(r)
+	fmt.Fprintf(b, "\n%4s  %-12s  %-12s %4s  %9s  %9s  %-*s  %3s  %s\n",
+		"week", "dates", "phase", "runs", "volume", "cap", barWidth, "vs cap", "int", "status")
+	for _, wk := range r.Weeks {
+		fmt.Fprintf(b, "%4d  %-12s  %-12s %4d  %9s  %9s  %s  %3d  %s\n",
+			wk.Week, wk.Start[5:]+".."+wk.End[5:], phases(wk), wk.Runs, volume(wk.Volume, unit),
+			capText(wk.Cap, unit), p.paint(weekColour(wk), bar(wk.Volume, wk.Cap, scale, barWidth)),
+			wk.IntervalSessions, p.status(weekStatus(wk)))
+	}
+	fmt.Fprintf(b, "      (bar: █ volume, ▓ volume above the cap, ┃ cap; full width %s)\n", volume(scale, unit))
+
+	for _, g := range skippedGroups(r.Skipped) {
+		fmt.Fprintf(b, "\nnot checked: %s: %s\n", strings.Join(g.rules, ", "), g.reason)
+	}
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(b, "\nno findings up to %s\n", r.AsOf)
+		return
+	}
+	fmt.Fprintf(b, "\nfindings\n")
+	for _, f := range r.Findings {
+		sev := p.paint(ansiYellow, fmt.Sprintf("%-7s", f.Severity))
+		if f.Severity == analysis.SeverityBreach {
+			sev = p.paint(ansiRed+ansiBold, fmt.Sprintf("%-7s", f.Severity))
+		}
+		fmt.Fprintf(b, "  %s  week %d  %s  %s", f.Date, f.Week, sev, f.Rule)
+		if f.ActivityID != "" {
+			fmt.Fprintf(b, "  %s", p.paint(ansiDim, "activity "+f.ActivityID))
+		}
+		fmt.Fprintf(b, "\n      %s\n", f.Message)
+	}
+}
+
+// weekStatus shows a pending week's findings so far: "pending (1 breach)".
+func weekStatus(w analysis.Week) string {
+	if w.Status != analysis.StatusPending || w.Breaches+w.Warnings == 0 {
+		return w.Status
+	}
+	return fmt.Sprintf("pending (%s so far)", plural(w.Breaches+w.Warnings, "finding", "findings"))
+}
+
+func weekColour(w analysis.Week) string {
+	if w.Cap != nil && w.Volume > *w.Cap {
+		return ansiRed
+	}
+	return ""
+}
+
+// barScale is the volume a full bar stands for: the largest week volume,
+// cap or baseline.
+func barScale(r *analysis.Report) float64 {
+	scale := 0.0
+	if r.Baseline.Volume != nil {
+		scale = *r.Baseline.Volume
+	}
+	for _, w := range r.Weeks {
+		scale = math.Max(scale, w.Volume)
+		if w.Cap != nil {
+			scale = math.Max(scale, *w.Cap)
+		}
+	}
+	return scale
+}
+
+// bar draws v against its cap c on a scale of width cells.
+func bar(v float64, c *float64, scale float64, width int) string {
+	cells := make([]rune, width)
+	fill, capAt := 0, -1
+	if scale > 0 {
+		fill = int(math.Round(v / scale * float64(width)))
+		if v > 0 && fill == 0 {
+			fill = 1
+		}
+		if c != nil {
+			capAt = min(int(math.Round(*c/scale*float64(width))), width-1)
+		}
+	}
+	for i := range cells {
+		switch {
+		case i == capAt:
+			cells[i] = '┃'
+		case i < fill && capAt >= 0 && i > capAt:
+			cells[i] = '▓'
+		case i < fill:
+			cells[i] = '█'
+		default:
+			cells[i] = '·'
+		}
+	}
+	return string(cells)
+}
+
+// AuditText writes the roster: one row per athlete, worst first.
+func AuditText(w io.Writer, reports []*analysis.Report, color bool) error {
+	p := painter(color)
+	var b bytes.Buffer
+	rows := AuditRows(reports)
+	fmt.Fprintf(&b, "recovery audit as of %s: %s\n\n", asOf(reports), plural(len(rows), "athlete", "athletes"))
+	fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8s  %8s  %-13s  %s\n",
+		"athlete", "race", "week", "phase", "breaches", "warnings", "last activity", "status")
+	for _, row := range rows {
+		race := row.RaceDate
+		if race == "" {
+			race = "none"
+		}
+		status := p.status(row.Status)
+		if row.Reason != "" {
+			status += "  " + p.paint(ansiDim, row.Reason)
+		}
+		fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8d  %8d  %-13s  %s\n",
+			row.Athlete, race, row.Week, dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write text audit: %w", err)
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
