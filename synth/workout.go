@@ -436,6 +436,19 @@ type lapMark struct {
 	seg   int
 }
 
+// gradeFactor scales the target speed for the current grade: climbs slow
+// the athlete down more than descents speed them up.
+func (m *simulator) gradeFactor() float64 {
+	up, down := 1.8, 0.8
+	if m.plan.sport == analysis.SportCycling {
+		up, down = 6, 3
+	}
+	if m.grade > 0 {
+		return 1 - up*m.grade
+	}
+	return 1 - down*m.grade
+}
+
 // effort maps speed to a fraction of heart-rate reserve for the sport.
 func (m *simulator) effort(v float64) float64 {
 	s := m.spec
@@ -501,11 +514,7 @@ func (m *simulator) run(a *analysis.Activity) {
 			target := 0.0
 			if pace > 0 && !sg.stop {
 				target = 1000 / pace
-				if m.plan.sport == analysis.SportRunning || m.plan.sport == analysis.SportWalking {
-					target *= 1 - 1.5*m.grade
-				} else if m.plan.sport == analysis.SportCycling {
-					target *= 1 - 6*m.grade
-				}
+				target *= m.gradeFactor()
 				m.noise = 0.97*m.noise + m.rng.NormFloat64()*0.0035
 				target *= 1 + m.noise
 			}
@@ -561,8 +570,8 @@ func (m *simulator) sample(sg segment, strengthOn bool) analysis.Sample {
 			m.grade = math.Max(-0.15, math.Min(0.15, m.grade))
 		}
 		m.prevAlt = alt
-		m.noiseX = 0.95*m.noiseX + m.rng.NormFloat64()*3*0.31
-		m.noiseY = 0.95*m.noiseY + m.rng.NormFloat64()*3*0.31
+		m.noiseX = 0.995*m.noiseX + m.rng.NormFloat64()*0.3
+		m.noiseY = 0.995*m.noiseY + m.rng.NormFloat64()*0.3
 		lat, lon := m.rt.latLon(x+m.noiseX, y+m.noiseY)
 		smp.Lat, smp.Lon = roundSemicircle(lat), roundSemicircle(lon)
 		smp.Altitude = math.Round((alt+m.rng.NormFloat64()*0.15+500)*5)/5 - 500
