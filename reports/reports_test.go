@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -291,6 +292,37 @@ func TestAuditFormats(t *testing.T) {
 	golden(t, "audit.json", render(t, func(b *bytes.Buffer) error { return AuditJSON(b, rs) }))
 }
 
+func TestMarkdown(t *testing.T) {
+	got := render(t, func(b *bytes.Buffer) error { return Markdown(b, fixture(t)) })
+	golden(t, "alice.md", got)
+	if !bytes.Contains(got, []byte("| 2 | 2026-10-12 – 2026-10-18 | rest+return | 2 | 17.0 km | 10.0 km | 1 | ✖ breach |")) {
+		t.Errorf("markdown lacks week 2's row:\n%s", got)
+	}
+	golden(t, "bob.md", render(t, func(b *bytes.Buffer) error { return Markdown(b, roster(t)[0]) }))
+	golden(t, "audit.md", render(t, func(b *bytes.Buffer) error { return AuditMarkdown(b, roster(t)) }))
+}
+
+func TestCSV(t *testing.T) {
+	r := fixture(t)
+	got := render(t, func(b *bytes.Buffer) error { return CSV(b, r) })
+	golden(t, "alice.csv", got)
+	recs, err := csv.NewReader(bytes.NewReader(got)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(r.Findings)+1 {
+		t.Fatalf("%d csv rows, want a header and %d findings", len(recs), len(r.Findings))
+	}
+	if h := strings.Join(recs[0][:9], ","); h != "athlete,rule,severity,date,week,activity,value,limit,message" {
+		t.Errorf("header %q", h)
+	}
+	if row := strings.Join(recs[1][:8], ","); row != "alice,rest_window,breach,2026-10-07,1,a01,6000,0" {
+		t.Errorf("first row %q", row)
+	}
+	golden(t, "audit.csv", render(t, func(b *bytes.Buffer) error { return AuditCSV(b, roster(t)) }))
+	golden(t, "audit-findings.csv", render(t, func(b *bytes.Buffer) error { return AuditFindingsCSV(b, roster(t)) }))
+}
+
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("disk full") }
@@ -300,6 +332,8 @@ func TestWriteErrors(t *testing.T) {
 	for name, err := range map[string]error{
 		"text": Text(failWriter{}, r, false),
 		"json": JSON(failWriter{}, r),
+		"md":   Markdown(failWriter{}, r),
+		"csv":  CSV(failWriter{}, r),
 	} {
 		if err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s: error %v, want the writer's error wrapped", name, err)

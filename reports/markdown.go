@@ -1,0 +1,110 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// Markdown writes one athlete's report as markdown, to paste into a message
+// to the athlete: where they stand, the weekly table and what to look at.
+func Markdown(w io.Writer, r *analysis.Report) error {
+	var b bytes.Buffer
+	writeMarkdown(&b, r, "##")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
+	}
+	return nil
+}
+
+func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
+	fmt.Fprintf(b, "%s Marathon recovery: %s, as of %s\n\n", h, mdEscape(r.Athlete), r.AsOf)
+	fmt.Fprintf(b, "- **Race:** %s\n", mdEscape(raceLine(r)))
+	fmt.Fprintf(b, "- **Baseline:** %s\n", mdEscape(baselineLine(r.Baseline)))
+	if r.Race == nil {
+		return
+	}
+	if r.Reason != "" {
+		fmt.Fprintf(b, "- **Error:** %s\n", mdEscape(r.Reason))
+		return
+	}
+	fmt.Fprintf(b, "- **Overall:** %s %s (%s, %s); %s\n", statusIcon(r.Status), r.Status,
+		plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"), position(r))
+	fmt.Fprintf(b, "- **Rules:** preset %s\n\n", mdEscape(r.Preset))
+
+	unit := r.Baseline.Unit
+	b.WriteString("| Week | Dates | Phase | Runs | Volume | Cap | Intervals | Status |\n")
+	b.WriteString("|---:|---|---|---:|---:|---:|---:|---|\n")
+	for _, wk := range r.Weeks {
+		fmt.Fprintf(b, "| %d | %s – %s | %s | %d | %s | %s | %d | %s %s |\n",
+			wk.Week, wk.Start, wk.End, phases(wk), wk.Runs, volume(wk.Volume, unit), capText(wk.Cap, unit),
+			wk.IntervalSessions, statusIcon(wk.Status), weekStatus(wk))
+	}
+	for _, g := range skippedGroups(r.Skipped) {
+		fmt.Fprintf(b, "\n**Not checked:** `%s`. %s.\n", strings.Join(g.rules, "`, `"), mdEscape(upperFirst(g.reason)))
+	}
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(b, "\nNo breaches or warnings up to %s. Well done.\n", r.AsOf)
+		return
+	}
+	fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
+	for _, f := range r.Findings {
+		fmt.Fprintf(b, "- %s **%s, week %d** `%s` (%s). %s\n", statusIcon(f.Severity), f.Date, f.Week,
+			f.Rule, f.Severity, mdEscape(upperFirst(f.Message)))
+	}
+}
+
+// statusIcon is a plain-text marker that survives any chat client.
+func statusIcon(s string) string {
+	switch s {
+	case analysis.StatusBreach:
+		return "✖"
+	case analysis.StatusWarning:
+		return "⚠"
+	case analysis.StatusOK:
+		return "✔"
+	case analysis.StatusPending:
+		return "…"
+	}
+	return "–"
+}
+
+// mdEscape keeps text from breaking tables or turning into emphasis.
+func mdEscape(s string) string {
+	return strings.NewReplacer(`|`, `\|`, `*`, `\*`, `_`, `\_`, "`", "\\`", "<", "&lt;", "\n", " ").Replace(s)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// AuditMarkdown writes the roster as a markdown table, worst first.
+func AuditMarkdown(w io.Writer, reports []*analysis.Report) error {
+	var b bytes.Buffer
+	rows := AuditRows(reports)
+	fmt.Fprintf(&b, "## Recovery audit as of %s\n\n", asOf(reports))
+	b.WriteString("| Athlete | Race | Week | Phase | Breaches | Warnings | Last activity | Status |\n")
+	b.WriteString("|---|---|---:|---|---:|---:|---|---|\n")
+	for _, row := range rows {
+		race := row.RaceDate
+		if race == "" {
+			race = "none"
+		}
+		status := statusIcon(row.Status) + " " + row.Status
+		if row.Reason != "" {
+			status += ": " + mdEscape(row.Reason)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %d | %s | %s |\n", mdEscape(row.Athlete), race, row.Week,
+			dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write markdown audit: %w", err)
+	}
+	return nil
+}
