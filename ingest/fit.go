@@ -1,0 +1,581 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/muktihari/fit/decoder"
+	"github.com/muktihari/fit/kit/hash/crc16"
+	"github.com/muktihari/fit/profile/basetype"
+	"github.com/muktihari/fit/profile/mesgdef"
+	"github.com/muktihari/fit/profile/typedef"
+	"github.com/muktihari/fit/profile/untyped/mesgnum"
+	"github.com/muktihari/fit/proto"
+	"github.com/taper-run/taper/analysis"
+)
+
+// FIT decodes a FIT file (chained and multisport files included) into one
+// activity per session. See Decoder.Decode for the rules; this wrapper
+// reports a non-activity file (settings, monitoring...) as an error.
+func FIT(r io.Reader) ([]*analysis.Activity, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read fit: %w", err)
+	}
+	res := NewDecoder(DecodeOptions{}).decodeFIT("fit", data)
+	switch res.Status {
+	case StatusRejected:
+		return nil, res.Err
+	case StatusSkipped:
+		return nil, fmt.Errorf("not an activity file (%s)", res.Kind)
+	}
+	for i, a := range res.Activities {
+		a.Format, a.SessionIndex = FormatFIT, i
+	}
+	return res.Activities, nil
+}
+
+// fitSegment is one FIT file inside a (possibly chained) file.
+type fitSegment struct {
+	off, hdr, size int // offset in the file, header size, data size from the header
+}
+
+// fitCollector receives the messages of a FIT file from muktihari/fit's
+// streaming decoder and keeps what taper needs. Messages of chained
+// segments whose file_id says they are not activity files are ignored.
+type fitCollector struct {
+	// per segment
+	segFileID bool // the current segment's file_id was seen
+	ignore    bool // the current segment is not an activity file
+
+	fileTypes   []typedef.File // type of each segment that had a file_id
+	activitySeg bool           // some segment is an activity (or untyped) file
+	device      string
+	creator     string // product name from the creator's device_info, if any
+
+	sessions  []*mesgdef.Session
+	laps      []*mesgdef.Lap
+	steps     []analysis.WorkoutStep
+	samples   []analysis.Sample
+	noTime    int // records without a valid timestamp (dropped)
+	records   int // record messages seen in activity segments
+	sport     typedef.Sport
+	subSport  typedef.SubSport
+	offset    int // activity local_timestamp - timestamp, s
+	hasOffset bool
+
+	rec mesgdef.Record // reused for every record message
+}
+
+// OnMesg implements decoder.MesgListener. mesg is only valid during the call.
+func (c *fitCollector) OnMesg(m proto.Message) {
+	if m.Num == mesgnum.FileId {
+		if c.segFileID {
+			return
+		}
+		c.segFileID = true
+		fid := mesgdef.NewFileId(&m)
+		c.fileTypes = append(c.fileTypes, fid.Type)
+		c.ignore = fid.Type != typedef.FileActivity && fid.Type != typedef.FileInvalid
+		if !c.ignore {
+			c.activitySeg = true
+			if c.device == "" {
+				c.device = deviceName(fid)
+			}
+		}
+		return
+	}
+	if c.ignore {
+		return
+	}
+	switch m.Num {
+	case mesgnum.Record:
+		c.records++
+		c.rec.Reset(&m)
+		c.addRecord(&c.rec)
+	case mesgnum.Session:
+		c.sessions = append(c.sessions, mesgdef.NewSession(&m))
+	case mesgnum.Lap:
+		c.laps = append(c.laps, mesgdef.NewLap(&m))
+	case mesgnum.Activity:
+		act := mesgdef.NewActivity(&m)
+		if !c.hasOffset && !act.LocalTimestamp.IsZero() && !act.Timestamp.IsZero() {
+			off := act.LocalTimestamp.Sub(act.Timestamp).Seconds()
+			q := math.Round(off/900) * 900 // whole quarter hours
+			if math.Abs(q) <= 14*3600 {
+				c.offset, c.hasOffset = int(q), true
+			}
+		}
+	case mesgnum.WorkoutStep:
+		c.steps = append(c.steps, workoutStep(mesgdef.NewWorkoutStep(&m)))
+	case mesgnum.Sport:
+		s := mesgdef.NewSport(&m)
+		if c.sport == typedef.SportInvalid {
+			c.sport, c.subSport = s.Sport, s.SubSport
+		}
+	case mesgnum.DeviceInfo:
+		di := mesgdef.NewDeviceInfo(&m)
+		if c.creator == "" && di.DeviceIndex == typedef.DeviceIndexCreator && di.ProductName != "" {
+			c.creator = strings.TrimSpace(di.ProductName)
+		}
+	}
+}
+
+// addRecord converts one record to a Sample: semicircles to degrees,
+// enhanced speed and altitude preferred, sentinels to NaN.
+func (c *fitCollector) addRecord(r *mesgdef.Record) {
+	if r.Timestamp.IsZero() {
+		c.noTime++
+		return
+	}
+	s := analysis.Sample{
+		Time:      r.Timestamp.UTC(),
+		Lat:       nan(r.PositionLatDegrees()),
+		Lon:       nan(r.PositionLongDegrees()),
+		Altitude:  nan(r.EnhancedAltitudeScaled()),
+		HeartRate: math.NaN(),
+		Cadence:   math.NaN(),
+		Speed:     nan(r.EnhancedSpeedScaled()),
+		Distance:  nan(r.DistanceScaled()),
+		Power:     math.NaN(),
+	}
+	if !analysis.Has(s.Lat) || !analysis.Has(s.Lon) || math.Abs(s.Lat) > 90 || math.Abs(s.Lon) > 180 ||
+		(s.Lat == 0 && s.Lon == 0) {
+		s.Lat, s.Lon = math.NaN(), math.NaN()
+	}
+	if !analysis.Has(s.Altitude) {
+		s.Altitude = nan(r.AltitudeScaled())
+	}
+	if !analysis.Has(s.Speed) {
+		s.Speed = nan(r.SpeedScaled())
+	}
+	if r.HeartRate != basetype.Uint8Invalid && r.HeartRate != 0 {
+		s.HeartRate = float64(r.HeartRate)
+	}
+	if r.Cadence != basetype.Uint8Invalid {
+		s.Cadence = float64(r.Cadence)
+		if r.FractionalCadence != basetype.Uint8Invalid {
+			s.Cadence += float64(r.FractionalCadence) / 128
+		}
+	}
+	if r.Power != basetype.Uint16Invalid {
+		s.Power = float64(r.Power)
+	}
+	c.samples = append(c.samples, s)
+}
+
+// workoutStep converts a FIT workout_step.
+func workoutStep(w *mesgdef.WorkoutStep) analysis.WorkoutStep {
+	st := analysis.WorkoutStep{
+		Index:      int(w.MessageIndex & typedef.MessageIndexMask),
+		Name:       w.WktStepName,
+		Duration:   math.NaN(),
+		RepeatFrom: -1,
+	}
+	if w.Intensity != typedef.IntensityInvalid {
+		st.Intensity = w.Intensity.String()
+	}
+	if w.DurationType != typedef.WktStepDurationInvalid {
+		st.DurationType = w.DurationType.String()
+	}
+	valid := w.DurationValue != basetype.Uint32Invalid
+	switch w.DurationType {
+	case typedef.WktStepDurationTime, typedef.WktStepDurationRepetitionTime:
+		if valid {
+			st.Duration = float64(w.DurationValue) / 1000
+		}
+	case typedef.WktStepDurationDistance:
+		if valid {
+			st.Duration = float64(w.DurationValue) / 100
+		}
+	case typedef.WktStepDurationRepeatUntilStepsCmplt, typedef.WktStepDurationRepeatUntilTime,
+		typedef.WktStepDurationRepeatUntilDistance, typedef.WktStepDurationRepeatUntilCalories,
+		typedef.WktStepDurationRepeatUntilHrLessThan, typedef.WktStepDurationRepeatUntilHrGreaterThan,
+		typedef.WktStepDurationRepeatUntilPowerLessThan, typedef.WktStepDurationRepeatUntilPowerGreaterThan:
+		if valid {
+			st.RepeatFrom = int(w.DurationValue)
+		}
+		if w.DurationType == typedef.WktStepDurationRepeatUntilStepsCmplt && w.TargetValue != basetype.Uint32Invalid {
+			st.RepeatCount = int(w.TargetValue)
+		}
+	}
+	return st
+}
+
+// deviceName is "manufacturer product", e.g. "garmin fr255", from the
+// profile's names; numbers where the profile has no name.
+func deviceName(f *mesgdef.FileId) string {
+	if f.Manufacturer == typedef.ManufacturerInvalid {
+		return strings.TrimSpace(f.ProductName)
+	}
+	man := f.Manufacturer.String()
+	if strings.Contains(man, "Invalid(") {
+		man = strconv.Itoa(int(f.Manufacturer))
+	}
+	prod := ""
+	switch name, v := f.GetProduct(); {
+	case f.ProductName != "":
+		prod = strings.TrimSpace(f.ProductName)
+	case name == "garmin_product":
+		prod = v.(typedef.GarminProduct).String()
+		if strings.Contains(prod, "Invalid(") {
+			prod = strconv.Itoa(int(f.Product))
+		}
+	case f.Product != basetype.Uint16Invalid:
+		prod = strconv.Itoa(int(f.Product))
+	}
+	return strings.TrimSpace(man + " " + prod)
+}
+
+// decodeFIT decodes a FIT file. Every session of every activity segment of
+// a chained file, and every leg of a multisport file, becomes one activity
+// (in the order of the session messages); records and laps go to the
+// session whose time range holds them (the nearest session if none does).
+// An activity file without session messages gives one activity built from
+// its records.
+func (d *Decoder) decodeFIT(name string, data []byte) Result {
+	var (
+		col      = &fitCollector{sport: typedef.SportInvalid, subSport: typedef.SubSportInvalid}
+		partial  []string
+		warnings []string
+		fatal    error // a problem that stopped decoding
+		hint     string
+	)
+	segs := 0
+	for off := 0; off < len(data); {
+		if !isFIT(data[off:]) {
+			if off == 0 {
+				return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: errors.New("not a FIT file")}}
+			}
+			warnings = append(warnings, fmt.Sprintf("ignored %s trailing bytes after the last FIT segment", commas(len(data)-off)))
+			break
+		}
+		seg := fitSegment{off: off, hdr: int(data[off]), size: int(binary.LittleEndian.Uint32(data[off+4 : off+8]))}
+		segs++
+		col.segFileID, col.ignore = false, false
+		end := off + seg.hdr + seg.size + 2
+		buf := data[off:min(end, len(data))]
+		switch {
+		case seg.size == 0:
+			// The watch did not finish the file (it writes the size last),
+			// or a chained segment is only a header. Decode what follows.
+			rest := len(data) - off - seg.hdr
+			if rest <= 2 {
+				if segs == 1 {
+					fatal = errors.New("FIT header says the file holds no data")
+					hint = "the watch did not finish writing this file; copy it again after the watch has saved the activity"
+				} else {
+					warnings = append(warnings, fmt.Sprintf("chained FIT segment %d has a header but no data", segs))
+				}
+				end = len(data)
+				break
+			}
+			buf = bytes.Clone(data[off:])
+			binary.LittleEndian.PutUint32(buf[4:8], uint32(rest))
+			before := col.records
+			n, err := decodeSegment(buf, col)
+			partial = append(partial, fmt.Sprintf("FIT header data size is 0 (the file was not finished); decoded %s of %s bytes, %d records",
+				commas(n), commas(len(buf)), col.records-before))
+			_ = err
+			end = len(data)
+		case end > len(data):
+			before := col.records
+			_, err := decodeSegment(buf, col)
+			_ = err
+			partial = append(partial, fmt.Sprintf("truncated after %s of %s bytes; %d records readable",
+				commas(len(data)), commas(end), col.records-before))
+		default:
+			n, err := decodeSegment(buf, col)
+			if err != nil && n < len(buf)-2 {
+				partial = append(partial, fmt.Sprintf("FIT segment %d: decoding stopped at byte %s of %s (%v); kept what was decoded before it",
+					segs, commas(off+n), commas(end), trimFITError(err)))
+			}
+			if !col.ignore {
+				if msg := checkCRC(data[off:end], seg); msg != "" {
+					if segs > 1 || end < len(data) {
+						msg = fmt.Sprintf("FIT segment %d: %s", segs, msg)
+					}
+					partial = append(partial, msg)
+				}
+			}
+		}
+		off = end
+	}
+
+	if !col.activitySeg && len(col.fileTypes) > 0 {
+		return Result{Status: StatusSkipped, Kind: "fit:" + fitTypeName(col.fileTypes[0]), Warnings: warnings}
+	}
+	acts := d.fitActivities(col)
+	if col.noTime > 0 {
+		warnings = append(warnings, fmt.Sprintf("dropped %d record(s) without a valid timestamp", col.noTime))
+	}
+	res := Result{Warnings: warnings}
+	if len(acts) == 0 {
+		switch {
+		case fatal != nil:
+			res.Status, res.Err = StatusRejected, &FileError{Path: name, Err: fatal, Hint: hint}
+		case len(partial) > 0:
+			res.Status = StatusRejected
+			res.Err = &FileError{Path: name, Err: errors.New(strings.Join(partial, "; ")),
+				Hint: "the file is damaged; copy or export it again from the watch or platform"}
+		default:
+			res.Status, res.Kind = StatusSkipped, "fit:no-activity-data"
+		}
+		return res
+	}
+	res.Status, res.Activities = StatusImported, acts
+	if len(partial) > 0 {
+		res.Partial, res.PartialReason = true, strings.Join(partial, "; ")
+		for _, a := range acts {
+			a.Partial, a.PartialReason = true, res.PartialReason
+		}
+	}
+	return res
+}
+
+// decodeSegment decodes one FIT segment with muktihari/fit, passing every
+// message to col. It returns how many bytes were consumed and the error
+// that stopped decoding (nil when the segment decoded to its end). CRCs
+// are not checked here (see checkCRC).
+func decodeSegment(seg []byte, col *fitCollector) (int, error) {
+	r := &countingReader{r: bytes.NewReader(seg)}
+	dec := decoder.New(r, decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col),
+		decoder.WithReadBufferSize(4096))
+	_, err := dec.Decode()
+	return r.n, err
+}
+
+// countingReader counts bytes read (the decoder buffers, so this is an
+// upper bound of what it decoded, good enough for messages).
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// checkCRC verifies a complete segment's CRC-16: the header CRC of a
+// 14-byte header (when not 0), and the file CRC over header and data.
+// muktihari/fit v0.26.1 reports false mismatches on some valid older files,
+// so taper checks it here. Some writers compute the file CRC over the data
+// only; that is accepted too. It returns "" when the CRCs match.
+func checkCRC(seg []byte, s fitSegment) string {
+	h := crc16.New()
+	var msgs []string
+	if s.hdr == 14 {
+		want := binary.LittleEndian.Uint16(seg[12:14])
+		_, _ = h.Write(seg[:12])
+		if got := h.Sum16(); want != 0 && got != want {
+			msgs = append(msgs, fmt.Sprintf("bad header crc (file says %#04x, header gives %#04x)", want, got))
+		}
+	}
+	n := s.hdr + s.size
+	want := binary.LittleEndian.Uint16(seg[n : n+2])
+	h.Reset()
+	_, _ = h.Write(seg[:n])
+	got := h.Sum16()
+	if got != want {
+		h.Reset()
+		_, _ = h.Write(seg[s.hdr:n])
+		if h.Sum16() != want {
+			msgs = append(msgs, fmt.Sprintf("bad crc (file says %#04x, data gives %#04x): the file may be corrupted; values kept as decoded", want, got))
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// trimFITError shortens muktihari/fit's error text for messages.
+func trimFITError(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of data"
+	}
+	return err.Error()
+}
+
+// fitTypeName is the profile name of a FIT file type ("monitoring_b").
+func fitTypeName(t typedef.File) string {
+	s := t.String()
+	if strings.Contains(s, "Invalid(") {
+		return "type" + strconv.Itoa(int(t))
+	}
+	return s
+}
+
+// fitActivities builds the activities of a decoded FIT file.
+func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
+	if len(col.sessions) == 0 && len(col.samples) == 0 {
+		return nil
+	}
+	sort.SliceStable(col.samples, func(i, j int) bool { return col.samples[i].Time.Before(col.samples[j].Time) })
+
+	type span struct{ start, end time.Time }
+	var acts []*analysis.Activity
+	var spans []span
+	for _, s := range col.sessions {
+		a := newActivity()
+		a.Sport, a.SubSport = sportNames(s.Sport, s.SubSport)
+		a.Start = s.StartTime.UTC()
+		a.ElapsedTime = nan(s.TotalElapsedTimeScaled())
+		a.MovingTime = nan(s.TotalTimerTimeScaled())
+		a.Distance = nan(s.TotalDistanceScaled())
+		if s.TotalAscent != basetype.Uint16Invalid {
+			a.Ascent = float64(s.TotalAscent)
+		}
+		if s.AvgHeartRate != basetype.Uint8Invalid && s.AvgHeartRate != 0 {
+			a.AvgHR = float64(s.AvgHeartRate)
+		}
+		if s.MaxHeartRate != basetype.Uint8Invalid && s.MaxHeartRate != 0 {
+			a.MaxHR = float64(s.MaxHeartRate)
+		}
+		if s.AvgCadence != basetype.Uint8Invalid {
+			a.AvgCadence = float64(s.AvgCadence)
+		}
+		if s.TotalCalories != basetype.Uint16Invalid {
+			a.Calories = float64(s.TotalCalories)
+		}
+		end := s.Timestamp.UTC()
+		if analysis.Has(a.ElapsedTime) && !a.Start.IsZero() {
+			if e := a.Start.Add(time.Duration(a.ElapsedTime * float64(time.Second))); e.After(end) {
+				end = e
+			}
+		}
+		acts = append(acts, a)
+		spans = append(spans, span{a.Start, end})
+	}
+	fromSession := len(acts) > 0
+	if !fromSession {
+		a := newActivity()
+		a.Sport, a.SubSport = sportNames(col.sport, col.subSport)
+		a.Start = col.samples[0].Time
+		acts = append(acts, a)
+		spans = append(spans, span{a.Start, col.samples[len(col.samples)-1].Time})
+	}
+
+	// owner returns the index of the session that holds t: the last one
+	// starting at or before t, or the next one if t is nearer its start
+	// than the previous session's end.
+	order := make([]int, len(spans))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return spans[order[i]].start.Before(spans[order[j]].start) })
+	owner := func(t time.Time) int {
+		k := sort.Search(len(order), func(i int) bool { return spans[order[i]].start.After(t) }) - 1
+		switch {
+		case k < 0:
+			return order[0]
+		case k+1 < len(order) && t.After(spans[order[k]].end):
+			if spans[order[k+1]].start.Sub(t) < t.Sub(spans[order[k]].end) {
+				return order[k+1]
+			}
+		}
+		return order[k]
+	}
+	for _, s := range col.samples {
+		i := owner(s.Time)
+		acts[i].Samples = append(acts[i].Samples, s)
+	}
+	for _, l := range col.laps {
+		lap := fitLap(l)
+		t := lap.Start
+		if t.IsZero() {
+			t = l.Timestamp
+		}
+		i := owner(t)
+		acts[i].Laps = append(acts[i].Laps, lap)
+	}
+	for _, a := range acts {
+		if a.Start.IsZero() && len(a.Samples) > 0 {
+			a.Start = a.Samples[0].Time
+		}
+		fillTotals(a, fromSession)
+		if a.Sport == "" {
+			inferSport(a)
+		}
+		if len(col.steps) > 0 {
+			a.Workout = append([]analysis.WorkoutStep(nil), col.steps...)
+		}
+		a.Device = col.device
+		if col.creator != "" && (a.Device == "" || strings.HasSuffix(a.Device, " 0")) {
+			a.Device = strings.TrimSpace(strings.TrimSuffix(a.Device, " 0") + " " + col.creator)
+		}
+		if col.hasOffset {
+			a.UTCOffset, a.TimeSource = col.offset, analysis.TZFromFIT
+		} else {
+			d.setZone(a)
+		}
+	}
+	return acts
+}
+
+// fitLap converts a FIT lap.
+func fitLap(l *mesgdef.Lap) analysis.Lap {
+	lap := analysis.Lap{
+		Start:       l.StartTime.UTC(),
+		ElapsedTime: nan(l.TotalElapsedTimeScaled()),
+		MovingTime:  nan(l.TotalTimerTimeScaled()),
+		Distance:    nan(l.TotalDistanceScaled()),
+		AvgHR:       math.NaN(),
+		MaxHR:       math.NaN(),
+		AvgSpeed:    nan(l.EnhancedAvgSpeedScaled()),
+	}
+	if !analysis.Has(lap.AvgSpeed) {
+		lap.AvgSpeed = nan(l.AvgSpeedScaled())
+	}
+	if l.Intensity != typedef.IntensityInvalid {
+		lap.Intensity = l.Intensity.String()
+	}
+	if l.LapTrigger != typedef.LapTriggerInvalid {
+		lap.Trigger = l.LapTrigger.String()
+	}
+	if l.AvgHeartRate != basetype.Uint8Invalid && l.AvgHeartRate != 0 {
+		lap.AvgHR = float64(l.AvgHeartRate)
+	}
+	if l.MaxHeartRate != basetype.Uint8Invalid && l.MaxHeartRate != 0 {
+		lap.MaxHR = float64(l.MaxHeartRate)
+	}
+	return lap
+}
+
+// sportNames returns the profile names of a FIT sport and sub-sport:
+// "" for invalid values and for the generic sub-sport.
+func sportNames(s typedef.Sport, sub typedef.SubSport) (string, string) {
+	sport, subSport := "", ""
+	if s != typedef.SportInvalid {
+		sport = s.String()
+		if strings.Contains(sport, "Invalid(") {
+			sport = "sport" + strconv.Itoa(int(s))
+		}
+	}
+	if sub != typedef.SubSportInvalid && sub != typedef.SubSportGeneric {
+		subSport = sub.String()
+		if strings.Contains(subSport, "Invalid(") {
+			subSport = "sub_sport" + strconv.Itoa(int(sub))
+		}
+	}
+	return sport, subSport
+}
+
+// commas formats n with thousands separators: 40960 -> "40,960".
+func commas(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,237 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/tkrajina/gpxgo/gpx"
+	"golang.org/x/net/html/charset"
+)
+
+// DefaultMaxGPXBytes is the largest GPX file decoded by default: gpxgo
+// parses the whole document at about 19 times the file size in memory, so
+// a 64 MB file already costs about 1.2 GB.
+const DefaultMaxGPXBytes = 64 << 20
+
+// GPX decodes a GPX document into one activity per track that has timed
+// points. See Decoder.Decode for the rules.
+func GPX(r io.Reader) ([]*analysis.Activity, error) {
+	data, err := io.ReadAll(io.LimitReader(r, DefaultMaxGPXBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read gpx: %w", err)
+	}
+	res := NewDecoder(DecodeOptions{}).decodeGPX("gpx", data)
+	switch res.Status {
+	case StatusRejected:
+		return nil, res.Err
+	case StatusSkipped:
+		return nil, fmt.Errorf("no activity in the gpx file (%s)", res.Kind)
+	}
+	for i, a := range res.Activities {
+		a.Format, a.SessionIndex = FormatGPX, i
+	}
+	return res.Activities, nil
+}
+
+// decodeGPX decodes a GPX document with gpxgo. Each track with timed points
+// is one activity (its segments are parts of it; the time between them is a
+// pause). Points with a position out of range or at 0,0 (including
+// OpenTracks' pause markers at latitude 100 and 200) and points without a
+// parsable time are dropped and counted in Warnings; heart rate, cadence,
+// speed and power come from the point extensions (Garmin
+// TrackPointExtension in any namespace prefix, and plain hr/cadence
+// elements). Every document is read with gpxgo's GPX 1.1 model, because
+// its 1.0 model drops the extensions of files that declare version 1.0.
+func (d *Decoder) decodeGPX(name string, data []byte) Result {
+	if int64(len(data)) > d.maxGPX() {
+		return Result{Status: StatusRejected, Err: &FileError{
+			Path: name,
+			Err:  fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
+			Hint: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
+		}}
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = charset.NewReaderLabel
+	doc, err := gpx.ParseDecoder(dec, []byte(`<gpx version="1.1">`))
+	if err != nil {
+		return Result{Status: StatusRejected, Err: &FileError{
+			Path: name, Err: fmt.Errorf("malformed gpx: %s", lowerFirst(err.Error())),
+			Hint: "the file is not well-formed XML; export it again from the app that made it",
+		}}
+	}
+	var (
+		acts     []*analysis.Activity
+		noTime   int
+		badPos   int
+		pauses   int
+		points   int
+		warnings []string
+	)
+	for _, trk := range doc.Tracks {
+		a := newActivity()
+		for _, seg := range trk.Segments {
+			for i := range seg.Points {
+				p := &seg.Points[i]
+				points++
+				lat, lon := p.Latitude, p.Longitude
+				if lat == 100 || lat == 200 {
+					pauses++
+					continue
+				}
+				if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 || (lat == 0 && lon == 0) {
+					badPos++
+					continue
+				}
+				if p.Timestamp.IsZero() || p.Timestamp.Year() < 1971 {
+					noTime++
+					continue
+				}
+				s := analysis.Sample{
+					Time: p.Timestamp.UTC(), Lat: lat, Lon: lon, Altitude: math.NaN(),
+					HeartRate: math.NaN(), Cadence: math.NaN(), Speed: math.NaN(), Distance: math.NaN(), Power: math.NaN(),
+				}
+				if p.Elevation.NotNull() {
+					s.Altitude = nan(p.Elevation.Value())
+				}
+				extValues(p.Extensions.Nodes, &s)
+				a.Samples = append(a.Samples, s)
+			}
+		}
+		if len(a.Samples) == 0 {
+			continue
+		}
+		sortSamples(a.Samples)
+		a.Start = a.Samples[0].Time
+		fillTotals(a, false)
+		a.Sport, a.SubSport = gpxSport(trk.Type)
+		if a.Sport == "" {
+			inferSport(a)
+		}
+		a.Device = strings.TrimSpace(doc.Creator)
+		d.setZone(a)
+		acts = append(acts, a)
+	}
+	if pauses > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d pause marker point(s) at latitude 100/200 treated as pauses", pauses))
+	}
+	if badPos > 0 {
+		warnings = append(warnings, fmt.Sprintf("dropped %d point(s) with a missing or out-of-range position", badPos))
+	}
+	if noTime > 0 && len(acts) > 0 {
+		warnings = append(warnings, fmt.Sprintf("dropped %d point(s) without a parsable time", noTime))
+	}
+	if len(acts) == 0 {
+		kind := "gpx:no-track"
+		switch {
+		case points > 0 && noTime > 0:
+			kind = "gpx:no-timestamps"
+		case points > 0:
+			kind = "gpx:no-valid-points"
+		case len(doc.Routes) > 0:
+			kind = "gpx:route-only"
+		case len(doc.Waypoints) > 0:
+			kind = "gpx:waypoints-only"
+		}
+		return Result{Status: StatusSkipped, Kind: kind, Warnings: warnings}
+	}
+	res := Result{Status: StatusImported, Activities: acts, Warnings: warnings}
+	if badPos > 0 || noTime > 0 {
+		res.Partial = true
+		res.PartialReason = strings.Join(warnings, "; ")
+		for _, a := range acts {
+			a.Partial, a.PartialReason = true, res.PartialReason
+		}
+	}
+	return res
+}
+
+func (d *Decoder) maxGPX() int64 {
+	if d.opts.MaxGPXBytes > 0 {
+		return d.opts.MaxGPXBytes
+	}
+	return DefaultMaxGPXBytes
+}
+
+// extValues reads heart rate, cadence, speed and power from a point's
+// extension elements, whatever their namespace prefix.
+func extValues(nodes []gpx.ExtensionNode, s *analysis.Sample) {
+	for _, n := range nodes {
+		if len(n.Nodes) > 0 {
+			extValues(n.Nodes, s)
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(n.Data), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			continue
+		}
+		switch strings.ToLower(n.XMLName.Local) {
+		case "hr", "heartrate", "heart_rate":
+			if v > 0 && v < 260 {
+				s.HeartRate = v
+			}
+		case "cad", "cadence", "runcadence":
+			if v < 300 {
+				s.Cadence = v
+			}
+		case "speed":
+			if v < 100 {
+				s.Speed = v
+			}
+		case "power", "watts":
+			if v < 3000 {
+				s.Power = v
+			}
+		}
+	}
+}
+
+// gpxSport maps a track <type> to a sport and sub-sport: Garmin Connect's
+// names ("running", "trail_running", "road_biking"...), Strava's names
+// ("Run", "Ride", "VirtualRide"...) and Strava's numeric codes (1 Ride,
+// 4 Hike, 9 Run, 10 Walk, 16 Swim, 17 VirtualRide). "" when unknown.
+func gpxSport(t string) (string, string) {
+	k := strings.ToLower(strings.TrimSpace(t))
+	k = strings.NewReplacer(" ", "", "_", "", "-", "").Replace(k)
+	switch k {
+	case "running", "run", "9", "streetrunning", "roadrunning":
+		return analysis.SportRunning, ""
+	case "trailrunning", "trailrun":
+		return analysis.SportRunning, "trail"
+	case "treadmillrunning", "treadmill":
+		return analysis.SportRunning, "treadmill"
+	case "trackrunning":
+		return analysis.SportRunning, "track"
+	case "virtualrun", "indoorrunning":
+		return analysis.SportRunning, "virtual_activity"
+	case "cycling", "ride", "biking", "1", "bike":
+		return analysis.SportCycling, ""
+	case "roadbiking", "roadcycling":
+		return analysis.SportCycling, "road"
+	case "mountainbiking", "mountainbikeride":
+		return analysis.SportCycling, "mountain"
+	case "gravelride", "gravelcycling", "gravelbiking":
+		return analysis.SportCycling, "gravel_cycling"
+	case "virtualride", "17", "indoorcycling":
+		return analysis.SportCycling, "virtual_activity"
+	case "walking", "walk", "10", "casualwalking", "speedwalking":
+		return analysis.SportWalking, ""
+	case "hiking", "hike", "4":
+		return analysis.SportHiking, ""
+	case "swimming", "swim", "16", "openwaterswimming":
+		return analysis.SportSwimming, ""
+	}
+	return "", ""
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

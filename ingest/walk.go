@@ -1,0 +1,465 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Walk defaults and bounds.
+const (
+	// DefaultMaxEntryBytes bounds the decompressed size of one entry (a file,
+	// a .gz, a zip member): a bigger one is reported as an Entry error, so a
+	// zip bomb cannot exhaust memory.
+	DefaultMaxEntryBytes = 1 << 30
+	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
+	// uncompressed size is at most this is read into memory and opened
+	// with random access; a bigger one is streamed by its local headers.
+	DefaultNestedBufferBytes = 64 << 20
+	// maxZipDepth bounds zips nested in zips.
+	maxZipDepth = 4
+)
+
+// Entry is one file found in the inputs, read fully into memory (bounded).
+type Entry struct {
+	Path   string // as the user gave it; inside archives "export.zip!DI_CONNECT/.../Part1.zip!123.fit"; a .gz keeps its own name
+	Size   int64  // bytes of Data
+	SHA256 string // hex sha256 of Data (the decompressed content: a .fit and its .fit.gz have the same hash)
+	Data   []byte
+	Err    error // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
+}
+
+// WalkOptions bound what Walk reads.
+type WalkOptions struct {
+	MaxEntryBytes int64 // decompression bound per entry; 0 = DefaultMaxEntryBytes
+	MaxGPXBytes   int64 // .gpx entries larger than this are reported, not read; 0 = DefaultMaxGPXBytes
+	// NestedBufferBytes: see DefaultNestedBufferBytes; 0 = that default,
+	// negative = always stream nested zips.
+	NestedBufferBytes int64
+}
+
+func (o WalkOptions) withDefaults() WalkOptions {
+	if o.MaxEntryBytes <= 0 {
+		o.MaxEntryBytes = DefaultMaxEntryBytes
+	}
+	if o.MaxGPXBytes <= 0 {
+		o.MaxGPXBytes = DefaultMaxGPXBytes
+	}
+	if o.NestedBufferBytes == 0 {
+		o.NestedBufferBytes = DefaultNestedBufferBytes
+	}
+	return o
+}
+
+// Walk streams every file under inputs to fn, one at a time, in a
+// deterministic order: inputs in the order given, folders recursively in
+// lexical order, zip members in archive order. Zips (also zips nested in
+// zips) and .gz files are read as streams: nothing is extracted to disk and
+// no name from inside an archive is used to open or write a file.
+// Dot-files, __MACOSX folders and AppleDouble "._" files are skipped.
+// A file that cannot be read is passed to fn with Entry.Err set. Walk
+// returns an error only for fatal problems: an input that does not exist,
+// ctx cancelled, or fn's error.
+func Walk(ctx context.Context, inputs []string, opts WalkOptions, fn func(Entry) error) error {
+	w := &walker{ctx: ctx, opts: opts.withDefaults(), fn: fn}
+	for _, in := range inputs {
+		if _, err := os.Stat(in); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return &FileError{Path: in, Err: errors.New("no such file or folder"), Hint: "check the path"}
+			}
+			return &FileError{Path: in, Err: err}
+		}
+	}
+	for _, in := range inputs {
+		if err := w.input(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type walker struct {
+	ctx  context.Context
+	opts WalkOptions
+	fn   func(Entry) error
+}
+
+// emit sends one entry to fn, after checking ctx.
+func (w *walker) emit(e Entry) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if e.Err == nil {
+		sum := sha256.Sum256(e.Data)
+		e.SHA256 = hex.EncodeToString(sum[:])
+		e.Size = int64(len(e.Data))
+	} else {
+		e.Data = nil
+	}
+	return w.fn(e)
+}
+
+func (w *walker) fail(p string, err error, hint string) error {
+	return w.emit(Entry{Path: p, Err: &FileError{Path: p, Err: err, Hint: hint}})
+}
+
+// skipName reports whether a file or folder name is OS clutter.
+func skipName(name string) bool {
+	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
+	return strings.HasPrefix(base, ".") || base == "__MACOSX" || base == "Thumbs.db" || base == "desktop.ini"
+}
+
+func inMacOSX(name string) bool {
+	for _, part := range strings.Split(strings.ReplaceAll(name, "\\", "/"), "/") {
+		if part == "__MACOSX" {
+			return true
+		}
+	}
+	return false
+}
+
+// input walks one input path.
+func (w *walker) input(in string) error {
+	fi, err := os.Stat(in)
+	if err != nil {
+		return w.fail(in, err, "")
+	}
+	if !fi.IsDir() {
+		return w.file(in, in)
+	}
+	return filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return w.fail(p, err, "check the folder's permissions")
+		}
+		if p != in && skipName(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		return w.file(p, p)
+	})
+}
+
+// file handles one file on disk.
+func (w *walker) file(display, osPath string) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	f, err := os.Open(osPath)
+	if err != nil {
+		return w.fail(display, err, "check the file's permissions")
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return w.fail(display, err, "")
+	}
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	if n == 4 && string(magic[:]) == "PK\x03\x04" || strings.EqualFold(filepath.Ext(display), ".zip") {
+		zr, err := zip.NewReader(f, fi.Size())
+		if err != nil {
+			return w.fail(display, fmt.Errorf("unreadable zip archive: %w", err), "the archive is damaged or incomplete; download it again")
+		}
+		return w.zip(display, zr, f, 0)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return w.fail(display, err, "")
+	}
+	return w.stream(display, f, fi.Size())
+}
+
+// stream reads one (possibly gzipped) file from r and emits it. size is
+// the stored size, or -1 when unknown.
+func (w *walker) stream(name string, r io.Reader, size int64) error {
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(2)
+	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
+	if !gz && isGPXName(name) && size > w.opts.MaxGPXBytes {
+		return w.fail(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
+			"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+	}
+	if !gz && size > w.opts.MaxEntryBytes {
+		return w.fail(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
+	}
+	var src io.Reader = br
+	limit := w.opts.MaxEntryBytes
+	if gz {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return w.fail(name, fmt.Errorf("bad gzip data: %w", err), "the file is damaged; download or export it again")
+		}
+		defer zr.Close()
+		src = zr
+	}
+	if isGPXName(name) && w.opts.MaxGPXBytes < limit {
+		limit = w.opts.MaxGPXBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	if err != nil {
+		what := "read"
+		if gz {
+			what = "bad gzip data"
+		}
+		return w.fail(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+	}
+	if int64(len(data)) > limit {
+		return w.fail(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
+			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")
+	}
+	return w.emit(Entry{Path: name, Data: data})
+}
+
+func isGPXName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".gpx") || strings.HasSuffix(n, ".gpx.gz")
+}
+
+func isZipName(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".zip") }
+
+// zip walks the members of an archive opened with random access. ra is the
+// archive's bytes (to read stored nested zips in place).
+func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) error {
+	for _, f := range zr.File {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		if f.FileInfo().IsDir() || skipName(f.Name) || inMacOSX(f.Name) {
+			continue
+		}
+		name := display + "!" + f.Name
+		if isZipName(f.Name) && depth < maxZipDepth {
+			if err := w.nestedZip(name, f, ra, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		if f.UncompressedSize64 > uint64(w.opts.MaxEntryBytes) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
+			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.opts.MaxEntryBytes))), ""); err != nil {
+				return err
+			}
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			if err := w.fail(name, fmt.Errorf("unreadable archive member: %w", err), "the archive is damaged; download it again"); err != nil {
+				return err
+			}
+			continue
+		}
+		err = w.stream(name, rc, int64(f.UncompressedSize64))
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nestedZip walks a zip stored inside a zip: in place when stored
+// (uncompressed), from memory when small, otherwise streamed.
+func (w *walker) nestedZip(name string, f *zip.File, ra io.ReaderAt, depth int) error {
+	if f.Method == zip.Store {
+		off, err := f.DataOffset()
+		if err == nil {
+			sr := io.NewSectionReader(ra, off, int64(f.CompressedSize64))
+			zr, err := zip.NewReader(sr, int64(f.CompressedSize64))
+			if err == nil {
+				return w.zip(name, zr, sr, depth)
+			}
+		}
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return w.fail(name, fmt.Errorf("unreadable archive member: %w", err), "the archive is damaged; download it again")
+	}
+	defer rc.Close()
+	if int64(f.UncompressedSize64) <= w.opts.NestedBufferBytes {
+		data, err := io.ReadAll(io.LimitReader(rc, w.opts.NestedBufferBytes+1))
+		if err != nil {
+			return w.fail(name, fmt.Errorf("unreadable nested zip: %w", err), "the archive is damaged; download it again")
+		}
+		if int64(len(data)) <= w.opts.NestedBufferBytes {
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				return w.fail(name, fmt.Errorf("unreadable nested zip: %w", err), "the archive is damaged; download it again")
+			}
+			return w.zip(name, zr, bytes.NewReader(data), depth)
+		}
+		rc.Close()
+		if rc, err = f.Open(); err != nil {
+			return w.fail(name, err, "")
+		}
+	}
+	return w.streamZip(name, rc, depth)
+}
+
+// Zip local header layout (APPNOTE 4.3.7).
+const (
+	sigLocal      = 0x04034b50
+	sigDescriptor = 0x08074b50
+	sigCentral    = 0x02014b50
+	sigEnd        = 0x06054b50
+	flagDescr     = 0x8
+)
+
+// streamZip walks a zip read as a stream, by its local file headers:
+// deflate data is self-terminating, so members written with a data
+// descriptor (sizes after the data) are read too; a stored member with a
+// data descriptor cannot be delimited and stops the walk of this archive
+// with an error entry.
+func (w *walker) streamZip(display string, r io.Reader, depth int) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		var hdr [30]byte
+		if _, err := io.ReadFull(br, hdr[:4]); err != nil {
+			return w.fail(display, fmt.Errorf("nested zip ends without a central directory: %w", err), "the archive is damaged; download it again")
+		}
+		sig := binary.LittleEndian.Uint32(hdr[:4])
+		if sig == sigCentral || sig == sigEnd {
+			return nil // members done; the directory repeats what we read
+		}
+		if sig != sigLocal {
+			return w.fail(display, fmt.Errorf("nested zip: bad local header signature %#x", sig), "the archive is damaged; download it again")
+		}
+		if _, err := io.ReadFull(br, hdr[4:]); err != nil {
+			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+		}
+		flags := binary.LittleEndian.Uint16(hdr[6:8])
+		method := binary.LittleEndian.Uint16(hdr[8:10])
+		crc := binary.LittleEndian.Uint32(hdr[14:18])
+		csize := uint64(binary.LittleEndian.Uint32(hdr[18:22]))
+		usize := uint64(binary.LittleEndian.Uint32(hdr[22:26]))
+		nameLen := int(binary.LittleEndian.Uint16(hdr[26:28]))
+		extraLen := int(binary.LittleEndian.Uint16(hdr[28:30]))
+		nameExtra := make([]byte, nameLen+extraLen)
+		if _, err := io.ReadFull(br, nameExtra); err != nil {
+			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+		}
+		mname := string(nameExtra[:nameLen])
+		zip64 := false
+		for ex := nameExtra[nameLen:]; len(ex) >= 4; {
+			id, sz := binary.LittleEndian.Uint16(ex[:2]), int(binary.LittleEndian.Uint16(ex[2:4]))
+			if 4+sz > len(ex) {
+				break
+			}
+			if id == 0x0001 {
+				zip64 = true
+				body := ex[4 : 4+sz]
+				if usize == 0xFFFFFFFF && len(body) >= 8 {
+					usize, body = binary.LittleEndian.Uint64(body[:8]), body[8:]
+				}
+				if csize == 0xFFFFFFFF && len(body) >= 8 {
+					csize = binary.LittleEndian.Uint64(body[:8])
+				}
+			}
+			ex = ex[4+sz:]
+		}
+		name := display + "!" + mname
+		descr := flags&flagDescr != 0
+		if method != zip.Store && method != zip.Deflate {
+			return w.fail(name, fmt.Errorf("zip compression method %d is not supported", method), "re-create the archive with standard (deflate) compression")
+		}
+		if method == zip.Store && descr && csize == 0 {
+			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
+		}
+		var body io.Reader
+		var fr io.ReadCloser
+		if method == zip.Deflate {
+			fr = flate.NewReader(br) // br is an io.ByteReader: flate reads no further than its stream
+			body = fr
+		} else {
+			body = io.LimitReader(br, int64(csize))
+		}
+		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
+		h := crc32.NewIEEE()
+		var err error
+		switch {
+		case skip:
+			_, err = io.Copy(h, body)
+		case isZipName(mname) && depth < maxZipDepth:
+			// A zip in a streamed zip: buffer it (bounded) to walk it.
+			var data []byte
+			data, err = io.ReadAll(io.LimitReader(io.TeeReader(body, h), w.opts.MaxEntryBytes+1))
+			if err == nil {
+				if int64(len(data)) > w.opts.MaxEntryBytes {
+					err = w.fail(name, fmt.Errorf("nested zip is over the %s byte limit", commas(int(w.opts.MaxEntryBytes))), "")
+					if fr != nil {
+						fr.Close()
+					}
+					return err
+				}
+				zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+				if zerr != nil {
+					err = w.fail(name, fmt.Errorf("unreadable nested zip: %w", zerr), "the archive is damaged; download it again")
+				} else {
+					err = w.zip(name, zr, bytes.NewReader(data), depth+1)
+				}
+				if err != nil {
+					return err
+				}
+			}
+		default:
+			err = w.stream(name, io.TeeReader(body, h), int64(usize))
+			if err != nil {
+				return err
+			}
+			// stream may stop early (limit); drain so the next header lines up.
+			_, err = io.Copy(h, body)
+		}
+		if fr != nil {
+			fr.Close()
+		}
+		if err != nil {
+			return w.fail(name, fmt.Errorf("bad compressed data: %w", err), "the archive is damaged; download it again")
+		}
+		if descr {
+			// Optional signature, crc32, then 4- or 8-byte sizes.
+			var d [4]byte
+			if _, err := io.ReadFull(br, d[:]); err != nil {
+				return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+			}
+			if binary.LittleEndian.Uint32(d[:]) == sigDescriptor {
+				if _, err := io.ReadFull(br, d[:]); err != nil {
+					return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "")
+				}
+			}
+			crc = binary.LittleEndian.Uint32(d[:])
+			n := 8
+			if zip64 {
+				n = 16
+			}
+			if _, err := br.Discard(n); err != nil {
+				return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "")
+			}
+		}
+		if h.Sum32() != crc && !skip {
+			// The entry was already emitted; report the damage separately.
+			if err := w.fail(name, fmt.Errorf("crc-32 mismatch in archive member"), "the archive is damaged; download it again"); err != nil {
+				return err
+			}
+		}
+	}
+}
