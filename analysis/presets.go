@@ -33,6 +33,7 @@ const (
 	KeyVolume              = "volume"
 	KeyBaselineKm          = "baseline_km"
 	KeyHRMax               = "hr_max"
+	KeyHRRest              = "hr_rest"
 	KeyThresholdPace       = "threshold_pace"
 	KeyTimeZone            = "timezone"
 )
@@ -43,7 +44,7 @@ func SettingKeys() []string {
 	return []string{
 		KeyPreset, KeyRestDays, KeyReturnDays, KeyReturnMaxMinutes, KeyRamp,
 		KeyRampJump, KeyRampJumpMinPrev, KeyMaxIntervalSessions, KeyHardCrossMinutes,
-		KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyThresholdPace, KeyTimeZone,
+		KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyHRRest, KeyThresholdPace, KeyTimeZone,
 	}
 }
 
@@ -120,6 +121,10 @@ func (s Settings) Validate() error {
 		return bad(KeyBaselineKm, "%v is not a weekly distance in km >= 0", s.BaselineKm)
 	case !finite(s.HRMax) || s.HRMax < 0 || (s.HRMax > 0 && (s.HRMax < 100 || s.HRMax > 240)):
 		return bad(KeyHRMax, "%v bpm is not a plausible maximum heart rate: use 100..240, or 0 to use the highest seen", s.HRMax)
+	case !finite(s.HRRest) || s.HRRest < 0 || (s.HRRest > 0 && (s.HRRest < 25 || s.HRRest > 120)):
+		return bad(KeyHRRest, "%v bpm is not a plausible resting heart rate: use 25..120, or 0 for the default", s.HRRest)
+	case s.HRRest > 0 && s.HRMax > 0 && s.HRRest >= s.HRMax:
+		return bad(KeyHRRest, "%v bpm is not below hr_max %v bpm", s.HRRest, s.HRMax)
 	case !finite(s.ThresholdPace) || s.ThresholdPace < 0 || (s.ThresholdPace > 0 && (s.ThresholdPace < 120 || s.ThresholdPace > 900)):
 		return bad(KeyThresholdPace, "%v s/km is not a plausible threshold pace: use 120..900 s/km (2:00-15:00/km), or 0 for none", s.ThresholdPace)
 	}

@@ -150,17 +150,16 @@ type Day struct {
 
 // DayActivity is an activity as the timeline shows it.
 type DayActivity struct {
-	ID         string   `json:"id"`
-	Sport      string   `json:"sport"`
-	SubSport   string   `json:"sub_sport"`
-	Class      string   `json:"class"` // for runs; "" otherwise
-	Start      string   `json:"start"` // local time HH:MM
-	DistanceM  float64  `json:"distance_m"`
-	MovingS    float64  `json:"moving_time_s"`
-	Evidence   string   `json:"evidence"`
-	Findings   []string `json:"findings"` // rule ids that fired on it
-	IsRun      bool     `json:"is_run"`
-	VolumeUnit string   `json:"-"`
+	ID        string   `json:"id"`
+	Sport     string   `json:"sport"`
+	SubSport  string   `json:"sub_sport"`
+	Class     string   `json:"class"` // for runs; "" otherwise
+	Start     string   `json:"start"` // local time HH:MM
+	DistanceM float64  `json:"distance_m"`
+	MovingS   float64  `json:"moving_time_s"`
+	Evidence  string   `json:"evidence"`
+	Findings  []string `json:"findings"` // rule ids that fired on it
+	IsRun     bool     `json:"is_run"`
 }
 
 // RuleThreshold describes one rule as configured, for reports.
@@ -483,7 +482,7 @@ func (a *auditor) days(acts []auditDay) {
 				ID: d.a.ID, Sport: d.a.Sport, SubSport: d.a.SubSport, Class: auditClass(d.a),
 				Start: d.a.LocalStart().Format("15:04"), DistanceM: auditRound(auditDistance(d.a)),
 				MovingS: auditRound(auditMoving(d.a)), Evidence: auditEvidence(d.a), Findings: marks,
-				IsRun: d.a.IsRun(), VolumeUnit: a.unit,
+				IsRun: d.a.IsRun(),
 			})
 		}
 		a.r.Days = append(a.r.Days, out)
@@ -514,7 +513,7 @@ func reportBaseline(s Settings, b Baseline) ReportBaseline {
 	default:
 		out.Reason = "no pre-race baseline: " + fix
 	}
-	if out.Volume == nil && unit == "s" && s.BaselineKm > 0 {
+	if out.Volume == nil && unit == "s" && s.BaselineKm > 0 && !strings.Contains(out.Reason, "baseline_km is a distance") {
 		out.Reason += " (baseline_km is a distance and does not apply while volume = \"time\")"
 	}
 	return out
