@@ -94,6 +94,8 @@ type Writer struct {
 	summary        Summary
 	mergeIdx       map[string]int    // duplicate id -> index in summary.Merged
 	fileStatus     map[string]string // sha256 -> status of files added to this Writer
+	maxFiles       int               // batch limits: batchFiles, batchRecords (smaller in tests)
+	maxRecords     int
 }
 
 type actMeta struct {
@@ -134,7 +136,7 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 		db: db, ctx: ctx, athlete: athlete,
 		seen: map[string]bool{}, known: map[string]bool{}, prims: map[int64][]*primary{},
 		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
-		args:    make([]driver.Value, 10),
+		args: make([]driver.Value, 10), maxFiles: batchFiles, maxRecords: batchRecords,
 		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
 	}
 	if err := w.load(ctx); err != nil {
@@ -297,7 +299,7 @@ func (w *Writer) Add(f FileResult) error {
 		w.fileStatus[f.SHA256] = status
 	}
 	w.files = append(w.files, sourceRow{f: f, status: status, n: n})
-	if len(w.files) >= batchFiles || w.pendingRecords >= batchRecords {
+	if len(w.files) >= w.maxFiles || w.pendingRecords >= w.maxRecords {
 		if err := w.flush(); err != nil {
 			return w.fail(err)
 		}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// BenchmarkWriter measures the import write path: one op is one file with a
+// one-hour 1 Hz activity (3600 records, 2 laps) through Writer.Add into a
+// database file, batches committed as in a real import.
+//
+//	go test ./store -run '^$' -bench Writer -benchmem
+func BenchmarkWriter(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	// A few template activities, re-used with new ids and start days.
+	base := time.Date(2020, 1, 1, 7, 0, 0, 0, time.UTC)
+	tmpl := synthRun(base, 3600, "fit", true)
+	w, err := db.NewWriter(ctx, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		a := *tmpl
+		a.ID = ""
+		a.Start = base.AddDate(0, 0, i)
+		if err := w.Add(file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), &a)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)*3600/el.Seconds(), "rows/s")
+	b.ReportMetric(float64(b.N)/el.Seconds(), "activities/s")
+}
+
+// BenchmarkActivitiesWithSamples measures reading activities back with
+// their records (what analysis and reanalyze do): one op reads 50 one-hour
+// activities.
+func BenchmarkActivitiesWithSamples(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var files []FileResult
+	base := time.Date(2020, 1, 1, 7, 0, 0, 0, time.UTC)
+	for i := 0; i < 50; i++ {
+		files = append(files, file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), synthRun(base.AddDate(0, 0, i), 3600, "fit", true)))
+	}
+	write(b, db, "bench", files...)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		acts, err := db.Activities(ctx, Filter{Athlete: "bench", WithSamples: true, WithLaps: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(acts) != 50 || len(acts[49].Samples) != 3600 {
+			b.Fatalf("read %d activities", len(acts))
+		}
+	}
+	b.ReportMetric(float64(b.N)*50*3600/b.Elapsed().Seconds(), "rows/s")
+	_ = analysis.Missing
+}
