@@ -27,10 +27,10 @@ const (
 	// downhillGrade: a bout that drops more than this (fraction of its
 	// distance) is downhill running, not a work bout.
 	downhillGrade = 0.015
-	// tempoSmoothSeconds is the window of the moving average for tempo.
-	tempoSmoothSeconds = 31
-	// tempoGapSeconds: dips below tempo pace this short do not end it.
-	tempoGapSeconds = 20
+	// tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor: see tempo.
+	tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor = 60, 15, 0.9
+	// tempoMaxStop: a stop longer than this (s) ends a tempo stretch.
+	tempoMaxStop = 300
 )
 
 // stream is an activity's speed resampled to 1 Hz.
@@ -282,30 +282,55 @@ func (st *stream) intervals() (string, bool) {
 	return ev, true
 }
 
-// tempo returns the longest continuous stretch (s) at or faster than speed
-// v (m/s) on a 31 s moving average, and its pace (s/km).
+// tempo returns the longest continuous stretch of moving time (s) at or
+// faster than speed v (m/s), and its pace (s/km). The stretch averages v or
+// faster, and the smoothed speed stays at v or faster but for dips (a bend,
+// a drink, a short rise) of at most tempoDipSeconds, or tempoSlowDipSeconds
+// when the dip averages slower than tempoDipFactor x v (a recovery jog ends
+// a tempo). Stops (slower than movingFloor, or a pause in the records) of
+// up to tempoMaxStop seconds neither count nor break the stretch: a watch
+// stopped for a shoelace does not undo a tempo.
 func (st *stream) tempo(v float64) (dur, pace float64) {
-	sm := movingAverage(st.raw, tempoSmoothSeconds)
-	start, lastFast := -1, -1
-	consider := func(end int) {
-		if start < 0 {
-			return
+	start, prev := -1, -1
+	sum, sumAtFast, dipSum := 0.0, 0.0, 0.0
+	n, nAtFast, dip := 0, 0, 0
+	consider := func() {
+		if start >= 0 && nAtFast > 0 && sumAtFast/float64(nAtFast) >= v && float64(nAtFast) > dur {
+			dur, pace = float64(nAtFast), 1000/(sumAtFast/float64(nAtFast))
 		}
-		if d := float64(end - start); d > dur {
-			b := st.bout(start, end)
-			dur, pace = d, 1000/b.speed
-		}
+		start, sum, n, sumAtFast, nAtFast, dip, dipSum = -1, 0, 0, 0, 0, 0, 0
 	}
-	for i, x := range sm {
-		if x >= v {
-			if start < 0 || i-lastFast > tempoGapSeconds {
-				consider(lastFast + 1)
-				start = i
+	for i, x := range st.raw {
+		if x < movingFloor {
+			continue
+		}
+		if prev >= 0 && i-prev > tempoMaxStop {
+			consider()
+		}
+		if prev >= 0 && i-prev > 1 {
+			dip, dipSum = 0, 0 // slowing into and out of a stop is not a dip
+		}
+		prev = i
+		if start >= 0 {
+			sum += x
+			n++
+		}
+		if sm := st.smooth[i]; sm < v {
+			if start >= 0 {
+				dip++
+				dipSum += sm
+				if dip > tempoDipSeconds || (dip > tempoSlowDipSeconds && dipSum/float64(dip) < tempoDipFactor*v) {
+					consider()
+				}
 			}
-			lastFast = i
+			continue
 		}
+		if start < 0 {
+			start, sum, n = i, x, 1
+		}
+		sumAtFast, nAtFast, dip, dipSum = sum, n, 0, 0
 	}
-	consider(lastFast + 1)
+	consider()
 	return dur, pace
 }
 
