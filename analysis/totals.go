@@ -10,9 +10,16 @@ const (
 	// time. 0.5 m/s is 1.8 km/h, slower than any walk.
 	PauseSpeed = 0.5
 	// PauseGap is the longest interval (s) between two consecutive samples
-	// that still counts as moving: a longer gap is a pause (auto-pause,
-	// watch stopped and restarted, signal loss).
+	// that counts as moving on the strength of the sample's own speed (or,
+	// without any speed information, on no evidence at all). A longer
+	// interval, up to MaxMovingGap, counts only if the distance covered
+	// during it shows movement at PauseSpeed or faster (smart recording
+	// writes a point every few seconds while moving; auto-pause leaves a gap
+	// with no distance).
 	PauseGap = 10.0
+	// MaxMovingGap is the longest interval (s) that can count as moving at
+	// all: a longer gap is a pause (watch stopped and restarted, signal loss).
+	MaxMovingGap = 60.0
 	// AscentHysteresis is the dead band (m) of the elevation gain: altitude
 	// noise smaller than this never adds to the gain. A climb is counted
 	// once the altitude is this far above the lowest point seen since the
@@ -107,9 +114,10 @@ func ElevationGain(s []Sample) float64 {
 // order). Distance is the largest cumulative Distance the device recorded;
 // without one, the haversine length of the track. Moving time sums the
 // intervals between consecutive samples that are at most PauseGap long and
-// end at a sample moving at PauseSpeed or faster; the speed is the sample's
-// own, else derived from distance or position; without any speed
-// information, every interval up to PauseGap counts.
+// end at a sample moving at PauseSpeed or faster (the sample's own speed,
+// else derived from distance or position; without any speed information,
+// every such interval counts), plus the intervals up to MaxMovingGap over
+// which the distance covered shows a speed of at least PauseSpeed.
 func ComputeTotals(s []Sample) Totals {
 	t := Totals{
 		Distance: math.NaN(), MovingTime: math.NaN(), ElapsedTime: math.NaN(),
@@ -188,15 +196,32 @@ func movingTime(s []Sample) float64 {
 			continue
 		}
 		dt := s[i].Time.Sub(s[prev].Time).Seconds()
-		if dt > 0 && dt <= PauseGap {
-			v := intervalSpeed(s[prev], s[i], dt)
-			if !Has(v) || v >= PauseSpeed {
+		switch {
+		case dt <= 0 || dt > MaxMovingGap:
+		case dt <= PauseGap:
+			if v := intervalSpeed(s[prev], s[i], dt); !Has(v) || v >= PauseSpeed {
+				moving += dt
+			}
+		default:
+			if v := coveredSpeed(s[prev], s[i], dt); Has(v) && v >= PauseSpeed {
 				moving += dt
 			}
 		}
 		prev = i
 	}
 	return moving
+}
+
+// coveredSpeed is the mean speed over the interval a -> b from cumulative
+// distance, else from positions; NaN if unknown.
+func coveredSpeed(a, b Sample, dt float64) float64 {
+	switch {
+	case Has(a.Distance) && Has(b.Distance):
+		return (b.Distance - a.Distance) / dt
+	case Has(a.Lat) && Has(a.Lon) && Has(b.Lat) && Has(b.Lon):
+		return Haversine(a.Lat, a.Lon, b.Lat, b.Lon) / dt
+	}
+	return math.NaN()
 }
 
 // intervalSpeed is the speed at the end of the interval a -> b: b's own

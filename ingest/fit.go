@@ -61,16 +61,20 @@ type fitCollector struct {
 	device      string
 	creator     string // product name from the creator's device_info, if any
 
-	sessions  []*mesgdef.Session
-	laps      []*mesgdef.Lap
-	steps     []analysis.WorkoutStep
-	samples   []analysis.Sample
-	noTime    int // records without a valid timestamp (dropped)
-	records   int // record messages seen in activity segments
-	sport     typedef.Sport
-	subSport  typedef.SubSport
-	offset    int // activity local_timestamp - timestamp, s
-	hasOffset bool
+	seg        int // index of the current segment
+	sessions   []*mesgdef.Session
+	sessionSeg []int // segment of each session
+	laps       []*mesgdef.Lap
+	lapSeg     []int
+	steps      []analysis.WorkoutStep
+	samples    []analysis.Sample
+	sampleSeg  []int
+	noTime     int // records without a valid timestamp (dropped)
+	records    int // record messages seen in activity segments
+	sport      typedef.Sport
+	subSport   typedef.SubSport
+	offset     int // activity local_timestamp - timestamp, s
+	hasOffset  bool
 
 	rec mesgdef.Record // reused for every record message
 }
@@ -103,8 +107,10 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 		c.addRecord(&c.rec)
 	case mesgnum.Session:
 		c.sessions = append(c.sessions, mesgdef.NewSession(&m))
+		c.sessionSeg = append(c.sessionSeg, c.seg)
 	case mesgnum.Lap:
 		c.laps = append(c.laps, mesgdef.NewLap(&m))
+		c.lapSeg = append(c.lapSeg, c.seg)
 	case mesgnum.Activity:
 		act := mesgdef.NewActivity(&m)
 		if !c.hasOffset && !act.LocalTimestamp.IsZero() && !act.Timestamp.IsZero() {
@@ -170,6 +176,7 @@ func (c *fitCollector) addRecord(r *mesgdef.Record) {
 		s.Power = float64(r.Power)
 	}
 	c.samples = append(c.samples, s)
+	c.sampleSeg = append(c.sampleSeg, c.seg)
 }
 
 // workoutStep converts a FIT workout_step.
@@ -244,7 +251,7 @@ func deviceName(f *mesgdef.FileId) string {
 func (d *Decoder) decodeFIT(name string, data []byte) Result {
 	var (
 		col      = &fitCollector{sport: typedef.SportInvalid, subSport: typedef.SubSportInvalid}
-		partial  []string
+		partial  []segNote // what was lost, by segment
 		warnings []string
 		fatal    error // a problem that stopped decoding
 		hint     string
@@ -260,7 +267,7 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 		}
 		seg := fitSegment{off: off, hdr: int(data[off]), size: int(binary.LittleEndian.Uint32(data[off+4 : off+8]))}
 		segs++
-		col.segFileID, col.ignore = false, false
+		col.segFileID, col.ignore, col.seg = false, false, segs-1
 		end := off + seg.hdr + seg.size + 2
 		buf := data[off:min(end, len(data))]
 		switch {
@@ -281,29 +288,32 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 			buf = bytes.Clone(data[off:])
 			binary.LittleEndian.PutUint32(buf[4:8], uint32(rest))
 			before := col.records
-			n, err := decodeSegment(buf, col)
-			partial = append(partial, fmt.Sprintf("FIT header data size is 0 (the file was not finished); decoded %s of %s bytes, %d records",
-				commas(n), commas(len(buf)), col.records-before))
-			_ = err
+			err := decodeSegment(buf, col)
+			msg := fmt.Sprintf("FIT header data size is 0 (the file was not finished); decoded %d records", col.records-before)
+			if err != nil {
+				msg += fmt.Sprintf(" before %s at byte %s of %s", trimFITError(err), commas(off+bytePos(err, len(buf))), commas(len(data)))
+			}
+			partial = append(partial, segNote{segs - 1, msg})
 			end = len(data)
 		case end > len(data):
 			before := col.records
-			_, err := decodeSegment(buf, col)
-			_ = err
-			partial = append(partial, fmt.Sprintf("truncated after %s of %s bytes; %d records readable",
-				commas(len(data)), commas(end), col.records-before))
+			_ = decodeSegment(buf, col) // the error is the truncation, reported below
+			msg := fmt.Sprintf("truncated after %s of %s bytes; %d records readable", commas(len(data)), commas(end), col.records-before)
+			if segs > 1 {
+				msg = fmt.Sprintf("FIT segment %d: %s", segs, msg)
+			}
+			partial = append(partial, segNote{segs - 1, msg})
 		default:
-			n, err := decodeSegment(buf, col)
-			if err != nil && n < len(buf)-2 {
-				partial = append(partial, fmt.Sprintf("FIT segment %d: decoding stopped at byte %s of %s (%v); kept what was decoded before it",
-					segs, commas(off+n), commas(end), trimFITError(err)))
+			if err := decodeSegment(buf, col); err != nil {
+				partial = append(partial, segNote{segs - 1, fmt.Sprintf("decoding stopped at byte %s of %s (%s); kept what was decoded before it",
+					commas(off+bytePos(err, len(buf))), commas(end), trimFITError(err))})
 			}
 			if !col.ignore {
 				if msg := checkCRC(data[off:end], seg); msg != "" {
 					if segs > 1 || end < len(data) {
 						msg = fmt.Sprintf("FIT segment %d: %s", segs, msg)
 					}
-					partial = append(partial, msg)
+					partial = append(partial, segNote{segs - 1, msg})
 				}
 			}
 		}
@@ -324,7 +334,7 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 			res.Status, res.Err = StatusRejected, &FileError{Path: name, Err: fatal, Hint: hint}
 		case len(partial) > 0:
 			res.Status = StatusRejected
-			res.Err = &FileError{Path: name, Err: errors.New(strings.Join(partial, "; ")),
+			res.Err = &FileError{Path: name, Err: errors.New(joinNotes(partial, -1)),
 				Hint: "the file is damaged; copy or export it again from the watch or platform"}
 		default:
 			res.Status, res.Kind = StatusSkipped, "fit:no-activity-data"
@@ -333,37 +343,65 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 	}
 	res.Status, res.Activities = StatusImported, acts
 	if len(partial) > 0 {
-		res.Partial, res.PartialReason = true, strings.Join(partial, "; ")
-		for _, a := range acts {
-			a.Partial, a.PartialReason = true, res.PartialReason
+		res.Partial, res.PartialReason = true, joinNotes(partial, -1)
+		for i, a := range acts {
+			seg := -1 // an activity built from records: every note applies
+			if len(col.sessionSeg) == len(acts) {
+				seg = col.sessionSeg[i]
+			}
+			if r := joinNotes(partial, seg); r != "" {
+				a.Partial, a.PartialReason = true, r
+			}
 		}
 	}
 	return res
 }
 
+// segNote is a problem found in one segment of a FIT file.
+type segNote struct {
+	seg int
+	msg string
+}
+
+// joinNotes joins the notes of segment seg (all notes when seg < 0).
+func joinNotes(notes []segNote, seg int) string {
+	var out []string
+	for _, n := range notes {
+		if seg < 0 || n.seg == seg {
+			out = append(out, n.msg)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// bytePos extracts the "[byte pos: N]" muktihari/fit puts in its errors;
+// def when absent.
+func bytePos(err error, def int) int {
+	s := err.Error()
+	i := strings.LastIndex(s, "byte pos: ")
+	if i < 0 {
+		return def
+	}
+	s = s[i+len("byte pos: "):]
+	j := 0
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	n, perr := strconv.Atoi(s[:j])
+	if perr != nil {
+		return def
+	}
+	return n
+}
+
 // decodeSegment decodes one FIT segment with muktihari/fit, passing every
-// message to col. It returns how many bytes were consumed and the error
+// message to col. It returns the error
 // that stopped decoding (nil when the segment decoded to its end). CRCs
 // are not checked here (see checkCRC).
-func decodeSegment(seg []byte, col *fitCollector) (int, error) {
-	r := &countingReader{r: bytes.NewReader(seg)}
-	dec := decoder.New(r, decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col),
-		decoder.WithReadBufferSize(4096))
+func decodeSegment(seg []byte, col *fitCollector) error {
+	dec := decoder.New(bytes.NewReader(seg), decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col))
 	_, err := dec.Decode()
-	return r.n, err
-}
-
-// countingReader counts bytes read (the decoder buffers, so this is an
-// upper bound of what it decoded, good enough for messages).
-type countingReader struct {
-	r io.Reader
-	n int
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += n
-	return n, err
+	return err
 }
 
 // checkCRC verifies a complete segment's CRC-16: the header CRC of a
@@ -418,8 +456,6 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 	if len(col.sessions) == 0 && len(col.samples) == 0 {
 		return nil
 	}
-	sort.SliceStable(col.samples, func(i, j int) bool { return col.samples[i].Time.Before(col.samples[j].Time) })
-
 	type span struct{ start, end time.Time }
 	var acts []*analysis.Activity
 	var spans []span
@@ -458,45 +494,61 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 	if !fromSession {
 		a := newActivity()
 		a.Sport, a.SubSport = sportNames(col.sport, col.subSport)
-		a.Start = col.samples[0].Time
-		acts = append(acts, a)
-		spans = append(spans, span{a.Start, col.samples[len(col.samples)-1].Time})
-	}
-
-	// owner returns the index of the session that holds t: the last one
-	// starting at or before t, or the next one if t is nearer its start
-	// than the previous session's end.
-	order := make([]int, len(spans))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return spans[order[i]].start.Before(spans[order[j]].start) })
-	owner := func(t time.Time) int {
-		k := sort.Search(len(order), func(i int) bool { return spans[order[i]].start.After(t) }) - 1
-		switch {
-		case k < 0:
-			return order[0]
-		case k+1 < len(order) && t.After(spans[order[k]].end):
-			if spans[order[k+1]].start.Sub(t) < t.Sub(spans[order[k]].end) {
-				return order[k+1]
+		first, last := col.samples[0].Time, col.samples[0].Time
+		for _, s := range col.samples {
+			if s.Time.Before(first) {
+				first = s.Time
+			}
+			if s.Time.After(last) {
+				last = s.Time
 			}
 		}
-		return order[k]
+		a.Start = first
+		acts = append(acts, a)
+		spans = append(spans, span{first, last})
 	}
-	for _, s := range col.samples {
-		i := owner(s.Time)
-		acts[i].Samples = append(acts[i].Samples, s)
+
+	// Records and laps go to a session of their own segment (a chained
+	// file's segments are separate files) when it has sessions, else to
+	// any session; within those, to the one whose time range holds them.
+	all := make([]int, len(spans))
+	for i := range all {
+		all[i] = i
 	}
-	for _, l := range col.laps {
+	bySeg := map[int][]int{}
+	for i, sg := range col.sessionSeg {
+		bySeg[sg] = append(bySeg[sg], i)
+	}
+	byStart := func(order []int) {
+		sort.SliceStable(order, func(i, j int) bool { return spans[order[i]].start.Before(spans[order[j]].start) })
+	}
+	byStart(all)
+	for _, o := range bySeg {
+		byStart(o)
+	}
+	owner := func(seg int, t time.Time) int {
+		order := all
+		if o := bySeg[seg]; len(o) > 0 {
+			order = o
+		}
+		return holder(order, func(i int) (time.Time, time.Time) { return spans[i].start, spans[i].end }, t)
+	}
+	for i, s := range col.samples {
+		k := owner(col.sampleSeg[i], s.Time)
+		acts[k].Samples = append(acts[k].Samples, s)
+	}
+	for i, l := range col.laps {
 		lap := fitLap(l)
 		t := lap.Start
 		if t.IsZero() {
 			t = l.Timestamp
 		}
-		i := owner(t)
-		acts[i].Laps = append(acts[i].Laps, lap)
+		k := owner(col.lapSeg[i], t)
+		acts[k].Laps = append(acts[k].Laps, lap)
 	}
 	for _, a := range acts {
+		sortSamples(a.Samples)
+		sort.SliceStable(a.Laps, func(i, j int) bool { return a.Laps[i].Start.Before(a.Laps[j].Start) })
 		if a.Start.IsZero() && len(a.Samples) > 0 {
 			a.Start = a.Samples[0].Time
 		}
@@ -518,6 +570,24 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		}
 	}
 	return acts
+}
+
+// holder returns the element of order (sorted by start) whose range holds
+// t: the last one starting at or before t, or the next one when t is
+// nearer its start than the previous range's end.
+func holder(order []int, rng func(int) (time.Time, time.Time), t time.Time) int {
+	k := sort.Search(len(order), func(i int) bool { s, _ := rng(order[i]); return s.After(t) }) - 1
+	if k < 0 {
+		return order[0]
+	}
+	_, end := rng(order[k])
+	if k+1 < len(order) && t.After(end) {
+		next, _ := rng(order[k+1])
+		if next.Sub(t) < t.Sub(end) {
+			return order[k+1]
+		}
+	}
+	return order[k]
 }
 
 // fitLap converts a FIT lap.

@@ -75,7 +75,9 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	)
 	for _, trk := range doc.Tracks {
 		a := newActivity()
+		length := 0.0 // 2D length, summed per segment (gaps between segments are pauses)
 		for _, seg := range trk.Segments {
+			segStart := len(a.Samples)
 			for i := range seg.Points {
 				p := &seg.Points[i]
 				points++
@@ -102,6 +104,7 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 				extValues(p.Extensions.Nodes, &s)
 				a.Samples = append(a.Samples, s)
 			}
+			length += analysis.TrackLength(a.Samples[segStart:])
 		}
 		if len(a.Samples) == 0 {
 			continue
@@ -109,6 +112,9 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		sortSamples(a.Samples)
 		a.Start = a.Samples[0].Time
 		fillTotals(a, false)
+		if !hasDistance(a.Samples) {
+			a.Distance = length
+		}
 		a.Sport, a.SubSport = gpxSport(trk.Type)
 		if a.Sport == "" {
 			inferSport(a)
@@ -149,6 +155,16 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		}
 	}
 	return res
+}
+
+// hasDistance reports whether any sample carries a cumulative distance.
+func hasDistance(s []analysis.Sample) bool {
+	for i := range s {
+		if analysis.Has(s[i].Distance) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Decoder) maxGPX() int64 {
