@@ -6,7 +6,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/muktihari/fit/encoder"
 	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
 	"github.com/muktihari/fit/proto"
@@ -31,9 +30,7 @@ func WriteFIT(w io.Writer, a *analysis.Activity) error {
 	if len(a.Samples) == 0 {
 		return fmt.Errorf("write fit: activity %s has no samples: generate it with Workout", a.ID)
 	}
-	msgs := fitMessages(a)
-	enc := encoder.New(w, encoder.WithHeaderOption(encoder.HeaderOptionNormal, 15))
-	if err := enc.Encode(&proto.FIT{Messages: msgs}); err != nil {
+	if err := encodeFIT(w, fitMessages(a)); err != nil {
 		return fmt.Errorf("write fit: encode activity %s: %w", a.ID, err)
 	}
 	return nil
