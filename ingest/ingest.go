@@ -342,7 +342,7 @@ func (d *Decoder) setZone(a *analysis.Activity) {
 	if d.opts.Zone != nil {
 		_, off := a.Start.In(d.opts.Zone).Zone()
 		a.UTCOffset, a.TimeSource = off, analysis.TZFromAthlete
-		if n := d.opts.Zone.String(); n != "UTC" && n != "Local" && !strings.HasPrefix(n, "UTC") {
+		if n := d.opts.Zone.String(); strings.Contains(n, "/") { // an IANA name, not "Local" or a fixed zone
 			a.TimeZone = n
 		}
 		return
