@@ -340,3 +340,9 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestHTML(t *testing.T) {
+	got := render(t, func(b *bytes.Buffer) error { return HTML(b, fixture(t)) })
+	golden(t, "alice.html", got)
+	golden(t, "audit.html", render(t, func(b *bytes.Buffer) error { return AuditHTML(b, roster(t)) }))
+}

@@ -1,0 +1,344 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// Chart colours, shared with the HTML legend (see palette).
+func rgb(hex uint32) color.RGBA {
+	return color.RGBA{R: uint8(hex >> 16), G: uint8(hex >> 8), B: uint8(hex), A: 255}
+}
+
+// paletteEntry is one colour of the charts with its legend label.
+type paletteEntry struct {
+	Key   string
+	Label string
+	Hex   uint32
+}
+
+func (p paletteEntry) CSS() string { return fmt.Sprintf("#%06x", p.Hex) }
+
+// classPalette colours activities by run class, then other sports.
+func classPalette() []paletteEntry {
+	return []paletteEntry{
+		{analysis.ClassEasy, "easy run", 0x59a14f},
+		{analysis.ClassLong, "long run", 0x2f7f8a},
+		{analysis.ClassTempo, "tempo run", 0xedc948},
+		{analysis.ClassInterval, "interval run", 0xf28e2b},
+		{analysis.ClassRace, "race", 0x7b4fa0},
+		{"run", "run (unclassified)", 0x8cc084},
+		{"other", "other sport", 0x9aa5b1},
+	}
+}
+
+// phasePalette colours the timeline's background by recovery phase.
+func phasePalette() []paletteEntry {
+	return []paletteEntry{
+		{analysis.PhaseRest, "rest", 0xdcebf7},
+		{analysis.PhaseReturn, "return", 0xe3f2dc},
+		{analysis.PhaseRamp, "ramp", 0xfbf1d3},
+		{analysis.PhaseOpen, "open", 0xf1f1f1},
+	}
+}
+
+// statusPalette colours weeks by status.
+func statusPalette() []paletteEntry {
+	return []paletteEntry{
+		{analysis.StatusOK, "ok", 0x59a14f},
+		{analysis.StatusWarning, "warning", 0xe8a202},
+		{analysis.StatusBreach, "breach", 0xd62728},
+		{analysis.StatusPending, "pending", 0xb8bec6},
+	}
+}
+
+func paletteColor(p []paletteEntry, key string, fallback uint32) color.RGBA {
+	for _, e := range p {
+		if e.Key == key {
+			return rgb(e.Hex)
+		}
+	}
+	return rgb(fallback)
+}
+
+const (
+	findingHex = 0xd62728
+	capHex     = 0x222222
+	baseHex    = 0x1f5fa8
+)
+
+// activityColor picks an activity's colour on the timeline.
+func activityColor(a analysis.DayActivity) color.RGBA {
+	switch {
+	case a.IsRun && a.Class != "":
+		return paletteColor(classPalette(), a.Class, 0x8cc084)
+	case a.IsRun:
+		return paletteColor(classPalette(), "run", 0)
+	}
+	return paletteColor(classPalette(), "other", 0)
+}
+
+// newPlot returns a plot with sans-serif text of the given base size.
+func newPlot(size vg.Length) *plot.Plot {
+	p := plot.New()
+	sans := func(s *font.Font, sz vg.Length) {
+		s.Typeface, s.Variant, s.Size = "Liberation", "Sans", sz
+	}
+	sans(&p.Title.TextStyle.Font, size+1)
+	sans(&p.X.Label.TextStyle.Font, size)
+	sans(&p.Y.Label.TextStyle.Font, size)
+	sans(&p.X.Tick.Label.Font, size-1)
+	sans(&p.Y.Tick.Label.Font, size-1)
+	sans(&p.Legend.TextStyle.Font, size-1)
+	p.Title.Padding = vg.Points(4)
+	return p
+}
+
+// svgOf draws p as an inline <svg> element: no XML prolog, a class and an
+// accessible label, and a font stack that falls back to the browser's
+// sans-serif (fonts are not embedded: the file stays small and offline).
+func svgOf(p *plot.Plot, w, h vg.Length, class, label string) (template.HTML, error) {
+	c := vgsvg.New(w, h)
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return "", fmt.Errorf("draw %s chart: %w", class, err)
+	}
+	s := b.String()
+	i := strings.Index(s, "<svg")
+	if i < 0 {
+		return "", fmt.Errorf("draw %s chart: no <svg> element in the output", class)
+	}
+	s = s[i:]
+	s = strings.Replace(s, "<svg ", fmt.Sprintf(`<svg class="chart %s" role="img" aria-label="%s" `,
+		class, template.HTMLEscapeString(label)), 1)
+	s = strings.ReplaceAll(s, "font-family:Liberation Sans;",
+		"font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
+	return template.HTML(s), nil // #nosec: built from our own escaped text
+}
+
+// volumeScale converts a volume to the chart's unit (km or hours).
+func volumeScale(unit string) (float64, string) {
+	if unit == "s" {
+		return 3600, "hours"
+	}
+	return 1000, "km"
+}
+
+// weekBars draws each week's volume as a bar coloured by status, the cap
+// as a black tick across it and the baseline as a dashed line.
+type weekBars struct {
+	r   *analysis.Report
+	div float64
+}
+
+func (wb weekBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymax = 1
+	for _, w := range wb.r.Weeks {
+		ymax = math.Max(ymax, w.Volume/wb.div)
+		if w.Cap != nil {
+			ymax = math.Max(ymax, *w.Cap/wb.div)
+		}
+	}
+	if b := wb.r.Baseline.Volume; b != nil {
+		ymax = math.Max(ymax, *b/wb.div)
+	}
+	return 0.4, float64(len(wb.r.Weeks)) + 0.6, 0, ymax * 1.08
+}
+
+func (wb weekBars) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	for _, w := range wb.r.Weeks {
+		x0, x1 := tx(float64(w.Week)-0.32), tx(float64(w.Week)+0.32)
+		y0, y1 := ty(0), ty(w.Volume/wb.div)
+		var col color.Color = paletteColor(statusPalette(), w.Status, 0xb8bec6)
+		if w.Status == analysis.StatusPending && w.Breaches+w.Warnings > 0 {
+			// findings so far in an incomplete week: the status colour, faded
+			key := analysis.StatusWarning
+			if w.Breaches > 0 {
+				key = analysis.StatusBreach
+			}
+			c := paletteColor(statusPalette(), key, 0)
+			col = color.NRGBA{R: c.R, G: c.G, B: c.B, A: 110}
+		}
+		if y1 > y0 {
+			c.FillPolygon(col, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		}
+		if w.Cap != nil {
+			yc := ty(*w.Cap / wb.div)
+			c.StrokeLine2(draw.LineStyle{Color: rgb(capHex), Width: vg.Points(2.5)}, x0-vg.Points(3), yc, x1+vg.Points(3), yc)
+		}
+	}
+	if b := wb.r.Baseline.Volume; b != nil {
+		yb := ty(*b / wb.div)
+		xa, xb := tx(0.4), tx(float64(len(wb.r.Weeks))+0.6)
+		c.StrokeLine2(draw.LineStyle{Color: rgb(baseHex), Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}, xa, yb, xb, yb)
+		label := draw.TextStyle{Color: rgb(baseHex), Font: font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(8)},
+			XAlign: draw.XRight, YAlign: draw.YBottom, Handler: p.TextHandler}
+		c.FillText(label, vg.Point{X: xb - vg.Points(2), Y: yb + vg.Points(1)}, "baseline")
+	}
+}
+
+// VolumeChart draws the weekly volume against the cap and the baseline as
+// an inline SVG element.
+func volumeChart(r *analysis.Report, w, h vg.Length, small bool) (template.HTML, error) {
+	div, unit := volumeScale(r.Baseline.Unit)
+	size := vg.Points(10)
+	if small {
+		size = vg.Points(8)
+	}
+	p := newPlot(size)
+	if !small {
+		p.Title.Text = "Weekly volume against the cap"
+	}
+	p.Y.Label.Text = unit + " a week"
+	p.Y.Min = 0
+	p.Y.Tick.Marker = roundTicks{}
+	var ticks []plot.Tick
+	for _, wk := range r.Weeks {
+		ticks = append(ticks, plot.Tick{Value: float64(wk.Week), Label: fmt.Sprintf("wk %d", wk.Week)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Length = 0
+	p.Add(weekBars{r: r, div: div})
+	return svgOf(p, w, h, "volume", fmt.Sprintf("weekly volume of %s against the cap and the baseline", r.Athlete))
+}
+
+// timeline draws the audited days: phase bands behind, one bar per
+// activity (moving minutes, stacked within a day) coloured by class,
+// findings marked with red triangles above, and days after as_of greyed.
+type timeline struct {
+	r    *analysis.Report
+	ymax float64
+}
+
+func (t timeline) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return 0.5, float64(len(t.r.Days)) + 0.5, 0, t.ymax
+}
+
+func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	rect := func(col color.Color, x0, y0, x1, y1 vg.Length) {
+		c.FillPolygon(col, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+	}
+	top := ty(t.ymax)
+	for _, d := range t.r.Days {
+		x0, x1 := tx(float64(d.Day)-0.5), tx(float64(d.Day)+0.5)
+		rect(paletteColor(phasePalette(), d.Phase, 0xf1f1f1), x0, ty(0), x1, top)
+	}
+	grid := draw.LineStyle{Color: color.RGBA{R: 120, G: 120, B: 120, A: 255}, Width: vg.Points(0.6)}
+	for k := 1; k < len(t.r.Weeks); k++ {
+		x := tx(float64(7*k) + 0.5)
+		c.StrokeLine2(grid, x, ty(0), x, top)
+	}
+	mark := draw.GlyphStyle{Color: rgb(findingHex), Radius: vg.Points(3.2), Shape: draw.PyramidGlyph{}}
+	for _, d := range t.r.Days {
+		x0, x1 := tx(float64(d.Day)-0.36), tx(float64(d.Day)+0.36)
+		stack := 0.0
+		flagged := false
+		for _, a := range d.Activities {
+			mins := math.Min(a.MovingS/60, t.ymax*0.86-stack)
+			if mins <= 0 {
+				continue
+			}
+			rect(activityColor(a), x0, ty(stack), x1, ty(stack+mins))
+			stack += mins
+			flagged = flagged || len(a.Findings) > 0
+		}
+		if flagged {
+			c.DrawGlyph(mark, vg.Point{X: tx(float64(d.Day)), Y: ty(stack) + vg.Points(6)})
+		}
+		if d.Future {
+			x0, x1 := tx(float64(d.Day)-0.5), tx(float64(d.Day)+0.5)
+			rect(color.NRGBA{R: 255, G: 255, B: 255, A: 170}, x0, ty(0), x1, top)
+		}
+	}
+	// Weekly findings (ramp_cap, ramp_jump): a red square at the top of
+	// the week's last day.
+	week := draw.GlyphStyle{Color: rgb(findingHex), Radius: vg.Points(3), Shape: draw.BoxGlyph{}}
+	for _, f := range t.r.Findings {
+		if f.ActivityID == "" {
+			c.DrawGlyph(week, vg.Point{X: tx(float64(f.Day)), Y: top - vg.Points(6)})
+		}
+	}
+}
+
+// timelineChart draws the day-by-day timeline as an inline SVG element.
+func timelineChart(r *analysis.Report, w, h vg.Length, small bool) (template.HTML, error) {
+	size := vg.Points(10)
+	if small {
+		size = vg.Points(8)
+	}
+	p := newPlot(size)
+	if !small {
+		p.Title.Text = "Day by day: minutes of activity, coloured by class"
+	}
+	p.Y.Label.Text = "minutes"
+	p.Y.Tick.Marker = roundTicks{}
+	ymax := 60.0
+	for _, d := range r.Days {
+		sum := 0.0
+		for _, a := range d.Activities {
+			sum += a.MovingS / 60
+		}
+		ymax = math.Max(ymax, sum)
+	}
+	ymax = math.Min(ymax, 240) * 1.2
+	p.Y.Min, p.Y.Max = 0, ymax
+	var ticks []plot.Tick
+	for k := range r.Weeks {
+		day := 7*k + 1
+		label := fmt.Sprintf("wk %d", k+1)
+		if !small && day-1 < len(r.Days) {
+			label += "\n" + r.Days[day-1].Date[5:]
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(day) + 3, Label: label})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Length = 0
+	p.Add(timeline{r: r, ymax: ymax})
+	return svgOf(p, w, h, "timeline", fmt.Sprintf("day-by-day timeline of %s's recovery", r.Athlete))
+}
+
+// roundTicks labels an axis at 1, 2 or 5 x 10^k steps, without needless
+// decimals.
+type roundTicks struct{}
+
+func (roundTicks) Ticks(lo, hi float64) []plot.Tick {
+	span := hi - lo
+	if span <= 0 {
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'f', -1, 64)}}
+	}
+	raw := span / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var ticks []plot.Tick
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(math.Round(v/step)*step, 'f', -1, 64)})
+		for m := 1; m < 5; m++ {
+			if minor := v + float64(m)*step/5; minor < hi {
+				ticks = append(ticks, plot.Tick{Value: minor})
+			}
+		}
+	}
+	return ticks
+}
