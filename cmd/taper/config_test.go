@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// writeConfig writes a taper.toml in a temporary folder and returns its path.
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "taper.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const coachConfig = `# settings for the club
+[default]
+rest_days = 12
+ramp = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+[athlete.alice]
+return_max_minutes = 40
+volume = "time"
+threshold_pace = "4:15"
+
+[athlete.bob]
+preset = "conservative"
+baseline_km = 48.5
+timezone = "America/New_York"
+`
+
+func TestLoadSettingsLayers(t *testing.T) {
+	p := writeConfig(t, coachConfig)
+	def, ali := p+" [default]", p+" [athlete.alice]"
+	cases := []struct {
+		Athlete string
+		Check   func(t *testing.T, s analysis.Settings)
+	}{
+		{"alice", func(t *testing.T, s analysis.Settings) {
+			if s.RestDays != 12 || s.ReturnMaxMinutes != 40 || s.Volume != "time" || s.ThresholdPace != 255 || s.ReturnDays != 7 {
+				t.Errorf("settings = %+v", s)
+			}
+			want := map[string]string{"rest_days": def, "ramp": def, "return_max_minutes": ali, "volume": ali,
+				"threshold_pace": ali, "return_days": "preset standard", "preset": "preset standard"}
+			for k, v := range want {
+				if s.Source[k] != v {
+					t.Errorf("source of %s = %q, want %q", k, s.Source[k], v)
+				}
+			}
+		}},
+		{"bob", func(t *testing.T, s analysis.Settings) {
+			// [default] overrides the preset the athlete chose.
+			if s.Preset != "conservative" || s.RestDays != 12 || s.BaselineKm != 48.5 || s.TimeZone != "America/New_York" {
+				t.Errorf("settings = %+v", s)
+			}
+			if !reflect.DeepEqual(s.Ramp, []float64{0, 0.2, 0.4, 0.6, 0.8, 1.0}) || s.Source["ramp"] != def {
+				t.Errorf("ramp %v from %q", s.Ramp, s.Source["ramp"])
+			}
+			if s.Source["preset"] != p+" [athlete.bob]" || s.Source["weeks"] != "preset conservative" {
+				t.Errorf("sources = %v", s.Source)
+			}
+		}},
+		{"carol", func(t *testing.T, s analysis.Settings) {
+			if s.RestDays != 12 || s.ReturnMaxMinutes != 45 || s.Source["return_max_minutes"] != "preset standard" {
+				t.Errorf("carol (no section) = %+v", s)
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.Athlete, func(t *testing.T) {
+			s, err := LoadSettings(p, c.Athlete)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Check(t, s)
+		})
+	}
+}
+
+func TestLoadSettingsDefaults(t *testing.T) {
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	for _, p := range []string{"", filepath.Join(t.TempDir(), "absent.toml")} {
+		s, err := LoadSettings(p, "alice")
+		if err != nil {
+			t.Fatalf("LoadSettings(%q): %v", p, err)
+		}
+		if !reflect.DeepEqual(s, std) {
+			t.Errorf("LoadSettings(%q) = %+v, want preset standard", p, s)
+		}
+	}
+}
+
+func TestLoadSettingsErrors(t *testing.T) {
+	cases := []struct {
+		Name string
+		Text string
+		Line int
+		Key  string
+		Msg  string
+	}{
+		{"unknown key", "[default]\nrest_days = 10\n\n[athlete.alice]\nrest_day = 3\n", 5, "athlete.alice.rest_day", "unknown key (did you mean rest_days?)"},
+		{"unknown key of another athlete", "[athlete.bob]\nramp_cap = 1\n", 2, "athlete.bob.ramp_cap", "unknown key"},
+		{"unknown section", "[defaults]\nrest_days = 10\n", 1, "defaults", "unknown section"},
+		{"dotted unknown key", "[athlete]\nalice.restdays = 4\n", 2, "athlete.alice.restdays", "did you mean rest_days?"},
+		{"string for a number", "[default]\n# days\nrest_days = \"ten\"\n", 3, "default.rest_days", `"ten" is not a whole number of days`},
+		{"float for days", "[default]\nrest_days = 10.5\n", 2, "default.rest_days", "10.5 is not a whole number"},
+		{"out of range", "[default]\nreturn_days = 99\n", 2, "default.return_days", "99 is out of range: use 0..56 days"},
+		{"ramp element", "[default]\nramp = [0, \"x\", 1]\n", 2, "default.ramp", `week 2: "x" is not a number`},
+		{"volume", "[default]\nvolume = \"km\"\n", 2, "default.volume", `"km" is not valid: use "distance" or "time"`},
+		{"preset", "[athlete.alice]\npreset = \"gentle\"\n", 2, "athlete.alice.preset", `"gentle" is not valid`},
+		{"timezone", "[athlete.alice]\ntimezone = \"Mars/Olympus\"\n", 2, "athlete.alice.timezone", "not a known IANA time zone"},
+		{"pace", "[default]\nthreshold_pace = \"fast\"\n", 2, "default.threshold_pace", "is not a pace"},
+		{"quoted athlete", "[athlete.\"j.doe\"]\nhr_max = 400\n", 2, `athlete."j.doe".hr_max`, "out of range"},
+		{"settings that contradict", "[default]\nhr_max = 180\n[athlete.alice]\nhr_rest = 110\nhr_max = 105\n", 4, "athlete.alice.hr_rest", "not below hr_max"},
+		{"syntax", "[default]\nrest_days = = 3\n", 2, "", "not valid TOML"},
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			p := writeConfig(t, c.Text)
+			_, err := LoadSettings(p, "alice")
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %v, want a *ConfigError", err)
+			}
+			if ce.Path != p || ce.Line != c.Line || (c.Key != "" && ce.Key != c.Key) || !strings.Contains(err.Error(), c.Msg) {
+				t.Errorf("error %q (line %d key %q), want line %d key %q containing %q", err, ce.Line, ce.Key, c.Line, c.Key, c.Msg)
+			}
+			if c.Key != "" && !strings.HasPrefix(err.Error(), p+":"+strconv.Itoa(c.Line)+": "+c.Key+": ") {
+				t.Errorf("error %q should start with file:line: key:", err)
+			}
+		})
+	}
+}
+
+func TestRulesText(t *testing.T) {
+	p := writeConfig(t, coachConfig)
+	s, err := LoadSettings(p, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := RulesText(&b, "alice", s); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"recovery rules for alice (preset standard)",
+		"rest_window           breach    no run on days 1-12 after the race",
+		"ramp_cap",
+		"weeks 2-6: volume at most 0%, 20%, 40%, 60%, 80%, 100% of baseline",
+		`threshold_pace          "4:15"`,
+		"return_max_minutes      40                            " + p + " [athlete.alice]",
+		"rest_days               12                            " + p + " [default]",
+		"weeks                   8                             preset standard",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rules text lacks %q:\n%s", want, out)
+		}
+	}
+}
