@@ -422,9 +422,17 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				}
 			}
 		default:
-			err = w.stream(name, io.TeeReader(body, h), int64(usize))
-			if err != nil {
+			trap := &errTrap{r: io.TeeReader(body, h)}
+			if err := w.stream(name, trap, int64(usize)); err != nil {
 				return err
+			}
+			if trap.err != nil {
+				// stream reported the damaged member; the members after it
+				// cannot be found without sizes.
+				if fr != nil {
+					fr.Close()
+				}
+				return nil
 			}
 			// stream may stop early (limit); drain so the next header lines up.
 			_, err = io.Copy(h, body)
@@ -433,6 +441,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			fr.Close()
 		}
 		if err != nil {
+			// The rest of the archive cannot be delimited: report and stop.
 			return w.fail(name, fmt.Errorf("bad compressed data: %w", err), "the archive is damaged; download it again")
 		}
 		if descr {
@@ -462,4 +471,18 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			}
 		}
 	}
+}
+
+// errTrap remembers the first error other than io.EOF read through it.
+type errTrap struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errTrap) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
