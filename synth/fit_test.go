@@ -203,3 +203,11 @@ func BenchmarkWriteFIT(b *testing.B) {
 	b.ReportMetric(float64(size), "file-bytes")
 	b.ReportMetric(float64(len(a.Samples)), "records")
 }
+
+func BenchmarkWorkout(b *testing.B) {
+	s := Spec{Kind: Easy, Start: time.Date(2026, 9, 6, 7, 0, 0, 0, time.UTC), Seed: 1, Duration: time.Hour}
+	b.ReportAllocs()
+	for b.Loop() {
+		Workout(s)
+	}
+}

@@ -101,7 +101,7 @@ func (b *seasonBuilder) at(day int, hour float64) time.Time {
 func (b *seasonBuilder) runHour(day int, long bool) float64 {
 	if b.s.EveningRuns {
 		if long {
-			return between(b.rng, 20.5, 21.5)
+			return between(b.rng, 21, 21.5)
 		}
 		return between(b.rng, 21, 23.5)
 	}

@@ -184,7 +184,7 @@ func TestSeasonPlanShape(t *testing.T) {
 		t.Errorf("%d races, %d half marathons, %d runs", races, halves, runs)
 	}
 	for _, p := range (Season{Seed: 42, EveningRuns: true}).Plan() {
-		if h := p.Spec.Start.Hour(); p.Spec.Kind.IsRun() && p.Spec.Kind != Race && p.Spec.Kind != HalfRace && h < 20 {
+		if h := p.Spec.Start.In(p.Spec.Zone).Hour(); p.Spec.Kind.IsRun() && p.Spec.Kind != Race && p.Spec.Kind != HalfRace && h < 21 {
 			t.Errorf("evening season: %v starts at %d h", p, h)
 		}
 	}
