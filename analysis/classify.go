@@ -272,8 +272,7 @@ func isAutoLaps(laps []Lap) bool {
 	}
 	auto := 0
 	for _, l := range laps {
-		switch l.Trigger {
-		case "distance", "time", "position_start", "position_lap", "position_waypoint", "position_marked":
+		if autoTrigger(l.Trigger) {
 			auto++
 		}
 	}
@@ -291,6 +290,16 @@ func isAutoLaps(laps []Lap) bool {
 		if all {
 			return true
 		}
+	}
+	return false
+}
+
+// autoTrigger reports whether a lap trigger is the device's, not the
+// athlete's.
+func autoTrigger(t string) bool {
+	switch t {
+	case "distance", "time", "position_start", "position_lap", "position_waypoint", "position_marked":
+		return true
 	}
 	return false
 }
@@ -335,6 +344,12 @@ func manualLapIntervals(laps []Lap) (string, bool) {
 		for i, l := range laps {
 			if speeds[i] < cut {
 				continue
+			}
+			if autoTrigger(l.Trigger) {
+				// a device split among manual laps (a 1 km lap of the
+				// warm-up) is never a work lap: this cut is too low
+				fast = nil
+				break
 			}
 			sec := lapSeconds(l)
 			if sec < MinBoutSeconds || sec > MaxManualLapSeconds || last == i-1 {

@@ -78,6 +78,9 @@ func TestClassifyStream(t *testing.T) {
 		{"traffic stops", repeat(6, seg{420, 3.0, 0}, seg{45, 0, 0}, seg{30, 3.3, 0}), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
 		{"gps jitter", []seg{{2700, 3.0, 0}}, 0.9, racePace, ClassEasy, SourceDefault, "easy"},
 		{"rolling hills", repeat(8, seg{120, 2.6, 25}, seg{120, 3.7, -25}, seg{60, 3.0, 0}), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
+		{"walk breaks", repeat(9, seg{200, 3.0, 0}, seg{120, 1.4, 0}), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
+		{"fast flats between climbs", repeat(6, seg{90, 3.6, 0}, seg{150, 2.4, 25}, seg{60, 3.0, -25}), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
+		{"surges far apart", join(warm, repeat(3, seg{60, 4.5, 0}, seg{900, 3.0, 0})), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
 		{"progression", []seg{{600, 2.8, 0}, {600, 3.1, 0}, {600, 3.4, 0}, {600, 3.7, 0}, {600, 4.0, 0}}, 0.1, racePace, ClassEasy, SourceDefault, "easy"},
 		{"tempo", join(warm, []seg{{1200, 4.5, 0}}, warm), 0.1, racePace, ClassTempo, SourcePace, "tempo: 19:"},
 		{"tempo too short", join(warm, []seg{{780, 4.5, 0}}, warm), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
@@ -126,6 +129,13 @@ func TestClassifyLaps(t *testing.T) {
 	}
 	manual = append(manual, lap(600, 1800, "", "session_end"))
 
+	// 1 km auto-laps during the warm-up and cool-down, manual laps for the reps.
+	mixed := []Lap{lap(295, 1000, "", "distance"), lap(300, 1000, "", "distance")}
+	for range 6 {
+		mixed = append(mixed, lap(185, 700, "", "manual"), lap(120, 300, "", "manual"))
+	}
+	mixed = append(mixed, lap(340, 1000, "", "distance"), lap(90, 230, "", "session_end"))
+
 	var auto []Lap
 	for k := range 10 {
 		secs := 330.0
@@ -149,6 +159,7 @@ func TestClassifyLaps(t *testing.T) {
 		{"intensity laps", intensity, ClassInterval, SourceLaps, "intervals (laps): 5 work laps 3:40 at 3:40/km, recoveries 2:00 avg at 6:40/km"},
 		{"strides with intensity", strideLaps, ClassEasy, SourceDefault, "easy"},
 		{"manual laps", manual, ClassInterval, SourceManualLaps, "intervals (manual laps): 4 fast laps 3:10 at 3:58/km"},
+		{"manual reps among auto laps", mixed, ClassInterval, SourceManualLaps, "intervals (manual laps): 6 fast laps 3:05 at 4:24/km, recoveries 2:00 avg at 6:40/km"},
 		{"auto laps", auto, ClassEasy, SourceDefault, "easy"},
 		{"manual progression", progression, ClassEasy, SourceDefault, "easy"},
 	}

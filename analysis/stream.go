@@ -21,12 +21,21 @@ const (
 	// movingFloor: seconds slower than this (m/s) are not moving for the
 	// median moving speed.
 	movingFloor = 1.0
+	// runningFloor: the median moving speed is taken over the seconds at
+	// this speed (m/s, 9:16/km) or faster when they are at least half.
+	runningFloor = 1.8
 	// boutGapSeconds: dips below the work threshold this short do not end
 	// a bout (GPS jitter, a turn).
 	boutGapSeconds = 5
 	// downhillGrade: a bout that drops more than this (fraction of its
 	// distance) is downhill running, not a work bout.
 	downhillGrade = 0.015
+	// climbGrade: a stretch between two bouts that climbs more than this
+	// (fraction of its distance) is a hill, not a recovery.
+	climbGrade = 0.03
+	// maxRecoverySeconds: bouts further apart than this (s) are not
+	// repetitions of one set.
+	maxRecoverySeconds = 600
 	// tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor: see tempo.
 	tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor = 60, 15, 0.9
 	// tempoMaxStop: a stop longer than this (s) ends a tempo stretch.
@@ -110,6 +119,12 @@ func newStream(ss []Sample) *stream {
 		return nil
 	}
 	slices.Sort(moving)
+	// The median of the running seconds, when the athlete mostly ran: walk
+	// breaks on a climb or at a crossing would otherwise drag it down and
+	// make ordinary running look like work bouts.
+	if k, _ := slices.BinarySearch(moving, runningFloor); len(moving)-k >= len(moving)/2 {
+		moving = moving[k:]
+	}
 	st.median = stat.Quantile(0.5, stat.Empirical, moving, nil)
 	return st
 }
@@ -214,10 +229,27 @@ func (st *stream) downhill(b bout) bool {
 	return (a0-a1)/b.metres > downhillGrade
 }
 
+// climb reports whether b rises more than climbGrade of its distance
+// above its start at some point: slowing on a climb between two faster
+// stretches is the terrain, not a recovery.
+func (st *stream) climb(b bout) bool {
+	a0 := st.alt[b.start]
+	if !Has(a0) || b.metres <= 0 {
+		return false
+	}
+	top := a0
+	for _, a := range st.alt[b.start:b.end] {
+		if a > top {
+			top = a
+		}
+	}
+	return (top-a0)/b.metres > climbGrade
+}
+
 // intervals looks for interval work in the speed stream: stretches at
 // >= WorkSpeedFactor x the median moving speed lasting >= 30 s or 200 m,
 // not downhill; neighbours not separated by a recovery (mean speed <=
-// RecoverySpeedFactor x the slower one) are one bout (a progression run is
+// RecoverySpeedFactor x the slower one, and not a climb) are one bout (a progression run is
 // one long bout); then the largest group of bouts within BoutSpread of each
 // other in speed must hold MinWorkBouts.
 func (st *stream) intervals() (string, bool) {
@@ -232,7 +264,7 @@ func (st *stream) intervals() (string, bool) {
 		for k := 0; k+1 < len(bouts); k++ {
 			x, y := bouts[k], bouts[k+1]
 			gap := st.bout(x.end, y.start)
-			if y.start > x.end && gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) {
+			if y.start > x.end && gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) && !st.climb(gap) {
 				continue
 			}
 			bouts[k] = st.bout(x.start, y.end)
@@ -241,26 +273,23 @@ func (st *stream) intervals() (string, bool) {
 			break
 		}
 	}
-	if len(bouts) < MinWorkBouts {
+	// Bouts more than maxRecoverySeconds apart are not one session's
+	// repetitions; in each set of closer bouts, find the largest group
+	// within BoutSpread of each other.
+	var group []bout
+	for from := 0; from < len(bouts); {
+		to := from + 1
+		for to < len(bouts) && bouts[to].start-bouts[to-1].end <= maxRecoverySeconds {
+			to++
+		}
+		if g := similarBouts(bouts[from:to]); len(g) > len(group) {
+			group = g
+		}
+		from = to
+	}
+	if len(group) < MinWorkBouts {
 		return "", false
 	}
-	// The largest group within BoutSpread: sort by speed, slide a window.
-	bySpeed := slices.Clone(bouts)
-	slices.SortFunc(bySpeed, func(x, y bout) int { return cmpFloat(x.speed, y.speed) })
-	bestLo, bestN := 0, 0
-	for lo, hi := 0, 0; lo < len(bySpeed); lo++ {
-		for hi < len(bySpeed) && bySpeed[hi].speed <= bySpeed[lo].speed*(1+BoutSpread) {
-			hi++
-		}
-		if hi-lo > bestN {
-			bestLo, bestN = lo, hi-lo
-		}
-	}
-	if bestN < MinWorkBouts {
-		return "", false
-	}
-	group := slices.Clone(bySpeed[bestLo : bestLo+bestN])
-	slices.SortFunc(group, func(x, y bout) int { return x.start - y.start })
 	var secs, paces []float64
 	recT, recD := 0.0, 0.0
 	for k, b := range group {
@@ -280,6 +309,25 @@ func (st *stream) intervals() (string, bool) {
 		ev += ", recoveries standing"
 	}
 	return ev, true
+}
+
+// similarBouts returns the largest group of bouts within BoutSpread of
+// each other in speed, in time order.
+func similarBouts(bouts []bout) []bout {
+	bySpeed := slices.Clone(bouts)
+	slices.SortFunc(bySpeed, func(x, y bout) int { return cmpFloat(x.speed, y.speed) })
+	bestLo, bestN := 0, 0
+	for lo, hi := 0, 0; lo < len(bySpeed); lo++ {
+		for hi < len(bySpeed) && bySpeed[hi].speed <= bySpeed[lo].speed*(1+BoutSpread) {
+			hi++
+		}
+		if hi-lo > bestN {
+			bestLo, bestN = lo, hi-lo
+		}
+	}
+	group := bySpeed[bestLo : bestLo+bestN]
+	slices.SortFunc(group, func(x, y bout) int { return x.start - y.start })
+	return group
 }
 
 // tempo returns the longest continuous stretch of moving time (s) at or
