@@ -62,18 +62,21 @@ type Report struct {
 	Preset  string `json:"preset"`
 	// Status is the worst of the findings: breach, warning, else pending
 	// while a week is incomplete, else ok; no_race when there is no race.
-	Status   string          `json:"status"`
-	Race     *ReportRace     `json:"race"`             // nil when there is no race
-	Reason   string          `json:"reason,omitempty"` // why there is no race (or the input was unusable)
-	Baseline ReportBaseline  `json:"baseline"`
-	Weeks    []Week          `json:"weeks"`
-	Findings []Finding       `json:"findings"`
-	Skipped  []SkippedRule   `json:"skipped_rules"` // rules that could not be checked, and why
-	Breaches int             `json:"breaches"`
-	Warnings int             `json:"warnings"`
-	Current  ReportPosition  `json:"current"`
-	Days     []Day           `json:"days"` // one per audited day, for timelines
-	Rules    []RuleThreshold `json:"rules"`
+	Status   string         `json:"status"`
+	Race     *ReportRace    `json:"race"`             // nil when there is no race
+	Reason   string         `json:"reason,omitempty"` // why there is no race (or the input was unusable)
+	Baseline ReportBaseline `json:"baseline"`
+	Weeks    []Week         `json:"weeks"`
+	Findings []Finding      `json:"findings"`
+	Skipped  []SkippedRule  `json:"skipped_rules"` // rules that could not be checked, and why
+	Breaches int            `json:"breaches"`
+	Warnings int            `json:"warnings"`
+	Current  ReportPosition `json:"current"`
+	// WeeksAudited is the number of recovery weeks audited (Settings.Weeks),
+	// also when Weeks is cut down to one week for display.
+	WeeksAudited int             `json:"weeks_audited"`
+	Days         []Day           `json:"days"` // one per audited day, for timelines
+	Rules        []RuleThreshold `json:"rules"`
 }
 
 // ReportRace is the race the recovery is counted from.
@@ -183,7 +186,9 @@ func Audit(in AuditInput) *Report {
 		Findings: []Finding{},
 		Skipped:  []SkippedRule{},
 		Days:     []Day{},
-		Rules:    describeRules(s),
+		Rules:    DescribeRules(s),
+
+		WeeksAudited: s.Weeks,
 	}
 	r.Baseline = reportBaseline(s, in.Baseline)
 	if err := s.Validate(); err != nil {
@@ -519,8 +524,8 @@ func reportBaseline(s Settings, b Baseline) ReportBaseline {
 	return out
 }
 
-// describeRules explains each rule with its configured numbers.
-func describeRules(s Settings) []RuleThreshold {
+// DescribeRules explains each rule with the numbers of s, in RuleIDs order.
+func DescribeRules(s Settings) []RuleThreshold {
 	ramp := make([]string, len(s.Ramp))
 	for i, f := range s.Ramp {
 		ramp[i] = auditPercent(f)

@@ -156,7 +156,20 @@ func (wb weekBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	if b := wb.r.Baseline.Volume; b != nil {
 		ymax = math.Max(ymax, *b/wb.div)
 	}
-	return 0.4, float64(len(wb.r.Weeks)) + 0.6, 0, ymax * 1.08
+	lo, hi := wb.span()
+	return lo, hi, 0, ymax * 1.08
+}
+
+// span is the x range: the weeks shown (all, or one with --week).
+func (wb weekBars) span() (lo, hi float64) {
+	if len(wb.r.Weeks) == 0 {
+		return 0.4, 1.6
+	}
+	lo, hi = float64(wb.r.Weeks[0].Week)-0.6, float64(wb.r.Weeks[len(wb.r.Weeks)-1].Week)+0.6
+	if mid := (lo + hi) / 2; hi-lo < 3 { // one week: keep the bar narrow
+		lo, hi = mid-1.5, mid+1.5
+	}
+	return lo, hi
 }
 
 func (wb weekBars) Plot(c draw.Canvas, p *plot.Plot) {
@@ -184,7 +197,8 @@ func (wb weekBars) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	if b := wb.r.Baseline.Volume; b != nil {
 		yb := ty(*b / wb.div)
-		xa, xb := tx(0.4), tx(float64(len(wb.r.Weeks))+0.6)
+		lo, hi := wb.span()
+		xa, xb := tx(lo), tx(hi)
 		c.StrokeLine2(draw.LineStyle{Color: rgb(baseHex), Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}, xa, yb, xb, yb)
 		label := draw.TextStyle{Color: rgb(baseHex), Font: font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(8)},
 			XAlign: draw.XRight, YAlign: draw.YBottom, Handler: p.TextHandler}
@@ -226,7 +240,10 @@ type timeline struct {
 }
 
 func (t timeline) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return 0.5, float64(len(t.r.Days)) + 0.5, 0, t.ymax
+	if len(t.r.Days) == 0 {
+		return 0.5, 1.5, 0, t.ymax
+	}
+	return float64(t.r.Days[0].Day) - 0.5, float64(t.r.Days[len(t.r.Days)-1].Day) + 0.5, 0, t.ymax
 }
 
 func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
@@ -240,9 +257,11 @@ func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
 		rect(paletteColor(phasePalette(), d.Phase, 0xf1f1f1), x0, ty(0), x1, top)
 	}
 	grid := draw.LineStyle{Color: color.RGBA{R: 120, G: 120, B: 120, A: 255}, Width: vg.Points(0.6)}
-	for k := 1; k < len(t.r.Weeks); k++ {
-		x := tx(float64(7*k) + 0.5)
-		c.StrokeLine2(grid, x, ty(0), x, top)
+	for i, d := range t.r.Days {
+		if i > 0 && (d.Day-1)%7 == 0 {
+			x := tx(float64(d.Day) - 0.5)
+			c.StrokeLine2(grid, x, ty(0), x, top)
+		}
 	}
 	mark := draw.GlyphStyle{Color: rgb(findingHex), Radius: vg.Points(3.2), Shape: draw.PyramidGlyph{}}
 	for _, d := range t.r.Days {
@@ -299,13 +318,15 @@ func timelineChart(r *analysis.Report, w, h vg.Length, small bool) (template.HTM
 	ymax = math.Min(ymax, 240) * 1.2
 	p.Y.Min, p.Y.Max = 0, ymax
 	var ticks []plot.Tick
-	for k := range r.Weeks {
-		day := 7*k + 1
-		label := fmt.Sprintf("wk %d", k+1)
-		if !small && day-1 < len(r.Days) {
-			label += "\n" + r.Days[day-1].Date[5:]
+	for _, d := range r.Days {
+		if (d.Day-1)%7 != 0 {
+			continue
 		}
-		ticks = append(ticks, plot.Tick{Value: float64(day) + 3, Label: label})
+		label := fmt.Sprintf("wk %d", d.Week)
+		if !small {
+			label += "\n" + d.Date[5:]
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(d.Day) + 3, Label: label})
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Tick.Length = 0

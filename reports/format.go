@@ -100,8 +100,8 @@ func position(r *analysis.Report) string {
 		return ""
 	case c.Day <= 0:
 		return fmt.Sprintf("as of %s the recovery has not started", r.AsOf)
-	case c.Week > len(r.Weeks):
-		return fmt.Sprintf("day %d: the %d audited weeks are over", c.Day, len(r.Weeks))
+	case c.Phase == analysis.PhaseAfter:
+		return fmt.Sprintf("day %d: the %d audited weeks are over", c.Day, r.WeeksAudited)
 	}
 	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, c.Phase)
 }
@@ -123,7 +123,7 @@ func currentWeekText(r *analysis.Report) string {
 		return "-"
 	case r.Current.Day <= 0:
 		return "not started"
-	case r.Current.Week > len(r.Weeks):
+	case r.Current.Phase == analysis.PhaseAfter:
 		return "done"
 	}
 	return fmt.Sprintf("%d", r.Current.Week)

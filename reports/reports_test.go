@@ -346,3 +346,39 @@ func TestHTML(t *testing.T) {
 	golden(t, "alice.html", got)
 	golden(t, "audit.html", render(t, func(b *bytes.Buffer) error { return AuditHTML(b, roster(t)) }))
 }
+
+// oneWeek cuts a report down to one week, as `taper report --week N` does.
+func oneWeek(r *analysis.Report, week int) *analysis.Report {
+	c := *r
+	c.Weeks, c.Findings, c.Days = nil, nil, nil
+	for _, w := range r.Weeks {
+		if w.Week == week {
+			c.Weeks = append(c.Weeks, w)
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Week == week {
+			c.Findings = append(c.Findings, f)
+		}
+	}
+	for _, d := range r.Days {
+		if d.Week == week {
+			c.Days = append(c.Days, d)
+		}
+	}
+	return &c
+}
+
+func TestOneWeekCharts(t *testing.T) {
+	r := oneWeek(fixture(t), 4)
+	xmin, xmax, _, _ := weekBars{r: r, div: 1000}.DataRange()
+	if xmin > 4 || xmax < 4 || xmax-xmin > 3.01 {
+		t.Errorf("volume chart x range %v..%v does not frame week 4", xmin, xmax)
+	}
+	xmin, xmax, _, _ = timeline{r: r, ymax: 60}.DataRange()
+	if xmin > 22 || xmax < 28 || xmax-xmin > 8 {
+		t.Errorf("timeline x range %v..%v does not frame days 22-28", xmin, xmax)
+	}
+	golden(t, "alice-week4.html", render(t, func(b *bytes.Buffer) error { return HTML(b, r) }))
+	golden(t, "alice-week4.txt", render(t, func(b *bytes.Buffer) error { return Text(b, r, false) }))
+}
