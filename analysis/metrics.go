@@ -23,6 +23,9 @@ const (
 // evidence (see Classify). The race is not assigned here: apply FindRace's
 // result with MarkRace (AnalyzeAll does both).
 //
+// Metrics.MaxHR is the highest heart rate held for HRMaxSustain seconds
+// (so a strap spike is not a max), else the file's max.
+//
 // Heart-rate zones and TRIMP use s.HRMax when it is > 0, else observedHRMax
 // (see ObservedHRMax); with neither (0 or NaN) zones stay zero and TRIMP is
 // NaN. racePace is the athlete's marathon pace in s/km (0 = none).
@@ -40,6 +43,9 @@ func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *
 	b := activityBasics(a)
 	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
 	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
+	if v := sustainedHR(a.Samples, func(hr float64) bool { return Has(hr) && hr > 0 && hr < HRMaxHigh }); Has(v) {
+		m.MaxHR = v
+	}
 	m.Pace = math.NaN()
 	if isFootSport(a.Sport) && m.Distance > 0 && m.MovingTime > 0 {
 		m.Pace = m.MovingTime / (m.Distance / 1000)
@@ -106,8 +112,9 @@ func MarkRace(m *Metrics, r Race) {
 // ObservedHRMax returns the highest plausible maximum heart rate recorded in
 // the 12 months before asOf (activities starting in [asOf-1 year, asOf)): the
 // highest value held for at least HRMaxSustain seconds, between HRMaxLow and
-// HRMaxHigh. Activities without a heart-rate stream contribute their
-// recorded max when plausible. It returns NaN when nothing qualifies.
+// HRMaxHigh. Activities loaded without samples contribute their analysed
+// Metrics.MaxHR (sustained, see Analyze), else the file's max, when
+// plausible. It returns NaN when nothing qualifies.
 func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
 	from := asOf.AddDate(-1, 0, 0)
 	best := math.NaN()
@@ -116,8 +123,16 @@ func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
 			continue
 		}
 		v := sustainedHRMax(a.Samples)
-		if !Has(v) && Has(a.MaxHR) && a.MaxHR > HRMaxLow && a.MaxHR < HRMaxHigh {
+		if !Has(v) && len(a.Samples) == 0 {
+			// Loaded without samples: the analysed max (already sustained)
+			// when there is one, else the file's.
 			v = a.MaxHR
+			if a.Metrics != nil && Has(a.Metrics.MaxHR) {
+				v = a.Metrics.MaxHR
+			}
+			if !plausibleHR(v) {
+				v = math.NaN()
+			}
 		}
 		if Has(v) && (!Has(best) || v > best) {
 			best = v
@@ -128,16 +143,21 @@ func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
 
 // sustainedHRMax returns the highest plausible heart rate held for
 // HRMaxSustain seconds without a recording gap, NaN if none.
-func sustainedHRMax(ss []Sample) float64 {
+func sustainedHRMax(ss []Sample) float64 { return sustainedHR(ss, plausibleHR) }
+
+// sustainedHR returns the highest heart rate held (as the lowest value of
+// a window) for HRMaxSustain seconds without a recording gap, over samples
+// whose heart rate passes ok; NaN if none.
+func sustainedHR(ss []Sample, ok func(float64) bool) float64 {
 	best := math.NaN()
 	for i := range ss {
-		if !plausibleHR(ss[i].HeartRate) {
+		if !ok(ss[i].HeartRate) {
 			continue
 		}
 		low := ss[i].HeartRate
 		for j := i + 1; j < len(ss); j++ {
 			dt := ss[j].Time.Sub(ss[j-1].Time).Seconds()
-			if dt <= 0 || dt > 2*HRMaxSustain || !plausibleHR(ss[j].HeartRate) {
+			if dt <= 0 || dt > 2*HRMaxSustain || !ok(ss[j].HeartRate) {
 				break
 			}
 			low = math.Min(low, ss[j].HeartRate)

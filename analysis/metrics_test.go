@@ -43,6 +43,15 @@ func TestAnalyzeMetrics(t *testing.T) {
 	if want := 3719.0 / 60 * hrr * 0.64 * math.Exp(1.92*hrr); math.Abs(m.TRIMP-want) > 0.01 || m.HRMax != 180 {
 		t.Errorf("TRIMP, HRMax = %v, %v; want %v, 180", m.TRIMP, m.HRMax, want)
 	}
+	// A one-second strap spike is not the activity's max.
+	spiky := buildRun([]seg{{600, 3.0, 0}}, 0, 1)
+	for i := range spiky.Samples {
+		spiky.Samples[i].HeartRate = 150
+	}
+	spiky.Samples[300].HeartRate = 205
+	if m := Analyze(spiky, Settings{}, 190, 0); m.MaxHR != 150 {
+		t.Errorf("MaxHR with a spike = %v, want 150", m.MaxHR)
+	}
 	// No HRmax at all: no zones, no TRIMP.
 	m = Analyze(a, Settings{}, math.NaN(), 0)
 	if Has(m.TRIMP) || Has(m.HRMax) || m.ZoneSeconds != [5]float64{} {
@@ -80,6 +89,8 @@ func TestObservedHRMax(t *testing.T) {
 		{"after as-of", []*Activity{run(asOf.Add(time.Hour), 190, 190, 190, 190, 190, 190, 190)}, math.NaN()},
 		{"too low to be a max", []*Activity{run(asOf.AddDate(0, -1, 0), 110, 110, 110, 110, 110, 110, 110)}, math.NaN()},
 		{"session max without samples", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 181}}, 181},
+		{"analysed max without samples", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 215, Metrics: &Metrics{MaxHR: 184}}}, 184},
+		{"implausible session max", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 235}}, math.NaN()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
