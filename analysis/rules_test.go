@@ -417,3 +417,21 @@ func BenchmarkAudit(b *testing.B) {
 		Audit(in)
 	}
 }
+
+func TestAuditAsOfBeforeAndOnRaceDay(t *testing.T) {
+	for _, asOf := range []string{"2026-09-30", testRaceDate} {
+		r := auditOf(t, PresetStandard, nil, history(40000), asOf, spec{day: 3, km: 5, min: 30})
+		if len(r.Findings) != 0 || r.Status != StatusPending || r.Current.Week != 0 || r.Current.Phase != PhaseRace {
+			t.Errorf("as of %s: findings %v status %s current %+v", asOf, brief(r), r.Status, r.Current)
+		}
+		for _, w := range r.Weeks {
+			if w.DaysElapsed != 0 || w.Runs != 0 || w.Status != StatusPending {
+				t.Errorf("as of %s: week %+v should not have started", asOf, w)
+			}
+		}
+	}
+	r := auditOf(t, PresetStandard, nil, history(40000), "2026-10-05", spec{day: 1, at: "06:00", km: 5, min: 30})
+	if got := brief(r); len(got) != 1 || r.Current.Week != 1 || r.Current.Phase != PhaseRest || r.Weeks[0].DaysElapsed != 1 {
+		t.Errorf("as of day 1: findings %v current %+v", got, r.Current)
+	}
+}
