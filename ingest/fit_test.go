@@ -14,18 +14,21 @@ import (
 
 var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-func decodeOne(t *testing.T, name string, data []byte, opts DecodeOptions) Result {
+// decodeOne decodes with a Decoder sharing d's time-zone finder (loading it
+// takes about 2 s, so each test loads it at most once).
+func decodeOne(t *testing.T, d *Decoder, name string, data []byte, opts DecodeOptions) Result {
 	t.Helper()
 	if opts.Now.IsZero() {
 		opts.Now = testNow
 	}
-	return NewDecoder(opts).Decode(name, data)
+	return d.With(opts).Decode(name, data)
 }
 
 func TestDecodeFITActivity(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
 	data := genFIT(t, genRun{Start: start, Seconds: 1200, Speed: 3.2, Local: 2 * time.Hour, Laps: 4, Workout: true})
-	res := decodeOne(t, "run.fit", data, DecodeOptions{})
+	res := decodeOne(t, d, "run.fit", data, DecodeOptions{})
 	if res.Status != StatusImported || res.Format != FormatFIT || len(res.Activities) != 1 || res.Partial {
 		t.Fatalf("got %s %s, %d activities, partial %v (%s)", res.Format, res.Status, len(res.Activities), res.Partial, res.Reason())
 	}
@@ -87,9 +90,10 @@ func TestDecodeFITActivity(t *testing.T) {
 }
 
 func TestDecodeFITCompressedTimestamps(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	start := time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)
-	plain := decodeOne(t, "a.fit", genFIT(t, genRun{Start: start, Seconds: 300, Local: time.Hour}), DecodeOptions{})
-	comp := decodeOne(t, "b.fit", genFIT(t, genRun{Start: start, Seconds: 300, Local: time.Hour, Compressed: true}), DecodeOptions{})
+	plain := decodeOne(t, d, "a.fit", genFIT(t, genRun{Start: start, Seconds: 300, Local: time.Hour}), DecodeOptions{})
+	comp := decodeOne(t, d, "b.fit", genFIT(t, genRun{Start: start, Seconds: 300, Local: time.Hour, Compressed: true}), DecodeOptions{})
 	if comp.Status != StatusImported || len(comp.Activities) != 1 {
 		t.Fatalf("compressed: %s %s", comp.Status, comp.Reason())
 	}
@@ -105,6 +109,7 @@ func TestDecodeFITCompressedTimestamps(t *testing.T) {
 }
 
 func TestDecodeFITLocalTime(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	start := time.Date(2026, 7, 1, 5, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name       string
@@ -123,7 +128,7 @@ func TestDecodeFITLocalTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.run.Start, tt.run.Seconds = start, 60
-			res := decodeOne(t, "x.fit", genFIT(t, tt.run), DecodeOptions{Zone: tt.zone})
+			res := decodeOne(t, d, "x.fit", genFIT(t, tt.run), DecodeOptions{Zone: tt.zone})
 			if res.Status != StatusImported {
 				t.Fatalf("%s: %s", res.Status, res.Reason())
 			}
@@ -136,8 +141,9 @@ func TestDecodeFITLocalTime(t *testing.T) {
 }
 
 func TestDecodeFITWithoutSession(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
-	res := decodeOne(t, "x.fit", genFIT(t, genRun{Start: start, Seconds: 600, Speed: 3, NoSession: true}), DecodeOptions{})
+	res := decodeOne(t, d, "x.fit", genFIT(t, genRun{Start: start, Seconds: 600, Speed: 3, NoSession: true}), DecodeOptions{})
 	if res.Status != StatusImported || len(res.Activities) != 1 {
 		t.Fatalf("%s: %s", res.Status, res.Reason())
 	}
@@ -151,11 +157,12 @@ func TestDecodeFITWithoutSession(t *testing.T) {
 }
 
 func TestDecodeFITChained(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	t1 := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
 	t2 := t1.Add(3 * time.Hour)
 	a := genFIT(t, genRun{Start: t1, Seconds: 100, Local: time.Hour})
 	b := genFIT(t, genRun{Start: t2, Seconds: 200, Local: time.Hour, Sport: typedef.SportCycling, SubSport: typedef.SubSportRoad, Speed: 8})
-	res := decodeOne(t, "chained.fit", append(append([]byte{}, a...), b...), DecodeOptions{})
+	res := decodeOne(t, d, "chained.fit", append(append([]byte{}, a...), b...), DecodeOptions{})
 	if res.Status != StatusImported || len(res.Activities) != 2 {
 		t.Fatalf("%s: %d activities (%s)", res.Status, len(res.Activities), res.Reason())
 	}
@@ -172,13 +179,14 @@ func TestDecodeFITChained(t *testing.T) {
 	}
 	// A chained settings file after the activity is ignored.
 	s := genFIT(t, genRun{Start: t2, Seconds: 5, FileType: typedef.FileSettings})
-	res = decodeOne(t, "with-settings.fit", append(append([]byte{}, a...), s...), DecodeOptions{})
+	res = decodeOne(t, d, "with-settings.fit", append(append([]byte{}, a...), s...), DecodeOptions{})
 	if res.Status != StatusImported || len(res.Activities) != 1 || len(res.Activities[0].Samples) != 101 {
 		t.Errorf("activity + settings: %s, %d activities", res.Status, len(res.Activities))
 	}
 }
 
 func TestDecodeFITBroken(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
 	good := genFIT(t, genRun{Start: start, Seconds: 1200, Local: time.Hour})
 	badCRC := bytes.Clone(good)
@@ -212,7 +220,7 @@ func TestDecodeFITBroken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := decodeOne(t, "x.fit", tt.data, DecodeOptions{})
+			res := decodeOne(t, d, "x.fit", tt.data, DecodeOptions{})
 			if res.Status != tt.status || res.Kind != tt.kind || res.Partial != tt.partial {
 				t.Fatalf("got %s %q partial %v (%s), want %s %q partial %v", res.Status, res.Kind, res.Partial, res.Reason(), tt.status, tt.kind, tt.partial)
 			}
@@ -240,6 +248,7 @@ func TestDecodeFITBroken(t *testing.T) {
 }
 
 func TestDecodeFlags(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
 	tests := []struct {
 		start time.Time
 		want  []string
@@ -249,7 +258,7 @@ func TestDecodeFlags(t *testing.T) {
 		{time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), []string{FlagFuture}},
 	}
 	for _, tt := range tests {
-		res := decodeOne(t, "x.fit", genFIT(t, genRun{Start: tt.start, Seconds: 10, Local: time.Hour}), DecodeOptions{})
+		res := decodeOne(t, d, "x.fit", genFIT(t, genRun{Start: tt.start, Seconds: 10, Local: time.Hour}), DecodeOptions{})
 		if res.Status != StatusImported {
 			t.Fatalf("%s: %s %s", tt.start, res.Status, res.Reason())
 		}

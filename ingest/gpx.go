@@ -65,6 +65,8 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 			Hint: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}
+	missing := trkptsWithoutPosition(data)
+	index := -1 // of the current point in document order
 	var (
 		acts     []*analysis.Activity
 		noTime   int
@@ -72,6 +74,7 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		pauses   int
 		points   int
 		warnings []string
+		damage   []string // what was dropped: the partial reason
 	)
 	for _, trk := range doc.Tracks {
 		a := newActivity()
@@ -81,7 +84,12 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 			for i := range seg.Points {
 				p := &seg.Points[i]
 				points++
+				index++
 				lat, lon := p.Latitude, p.Longitude
+				if index < len(missing) && missing[index] {
+					badPos++ // gpxgo reads a missing lat or lon as 0
+					continue
+				}
 				if lat == 100 || lat == 200 {
 					pauses++
 					continue
@@ -127,10 +135,10 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		warnings = append(warnings, fmt.Sprintf("%d pause marker point(s) at latitude 100/200 treated as pauses", pauses))
 	}
 	if badPos > 0 {
-		warnings = append(warnings, fmt.Sprintf("dropped %d point(s) with a missing or out-of-range position", badPos))
+		damage = append(damage, fmt.Sprintf("dropped %d point(s) with a missing or out-of-range position", badPos))
 	}
 	if noTime > 0 && len(acts) > 0 {
-		warnings = append(warnings, fmt.Sprintf("dropped %d point(s) without a parsable time", noTime))
+		damage = append(damage, fmt.Sprintf("dropped %d point(s) without a parsable time", noTime))
 	}
 	if len(acts) == 0 {
 		kind := "gpx:no-track"
@@ -144,17 +152,64 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		case len(doc.Waypoints) > 0:
 			kind = "gpx:waypoints-only"
 		}
-		return Result{Status: StatusSkipped, Kind: kind, Warnings: warnings}
+		return Result{Status: StatusSkipped, Kind: kind, Warnings: append(warnings, damage...)}
 	}
-	res := Result{Status: StatusImported, Activities: acts, Warnings: warnings}
+	res := Result{Status: StatusImported, Activities: acts, Warnings: append(warnings, damage...)}
 	if badPos > 0 || noTime > 0 {
 		res.Partial = true
-		res.PartialReason = strings.Join(warnings, "; ")
+		res.PartialReason = strings.Join(damage, "; ")
 		for _, a := range acts {
 			a.Partial, a.PartialReason = true, res.PartialReason
 		}
 	}
 	return res
+}
+
+// trkptsWithoutPosition scans the raw document for <trkpt> elements and
+// reports, in document order, which lack a lat or lon attribute (gpxgo
+// silently reads those as 0). It returns nil when none lacks one.
+func trkptsWithoutPosition(data []byte) []bool {
+	var flags []bool
+	any := false
+	for rest := data; ; {
+		i := bytes.Index(rest, []byte("<trkpt"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("<trkpt"):]
+		if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n' && rest[0] != '\r' && rest[0] != '>' && rest[0] != '/' {
+			continue // <trkptfoo>, not a point
+		}
+		end := bytes.IndexByte(rest, '>')
+		if end < 0 {
+			end = len(rest)
+		}
+		tag := rest[:end]
+		m := !hasAttr(tag, "lat") || !hasAttr(tag, "lon")
+		any = any || m
+		flags = append(flags, m)
+	}
+	if !any {
+		return nil
+	}
+	return flags
+}
+
+// hasAttr reports whether an element's attribute text has attribute name.
+func hasAttr(tag []byte, name string) bool {
+	for i := 0; ; {
+		j := bytes.Index(tag[i:], []byte(name))
+		if j < 0 {
+			return false
+		}
+		k := i + j
+		before := k == 0 || tag[k-1] == ' ' || tag[k-1] == '\t' || tag[k-1] == '\n' || tag[k-1] == '\r'
+		after := bytes.TrimLeft(tag[k+len(name):], " \t\r\n")
+		if before && len(after) > 0 && after[0] == '=' {
+			return true
+		}
+		i = k + len(name)
+	}
 }
 
 // hasDistance reports whether any sample carries a cumulative distance.
