@@ -63,7 +63,7 @@ func cityFor(loc *time.Location, t time.Time) city {
 	case "Pacific/Kiritimati":
 		return city{"Kiritimati", 1.8721, -157.4278, 3}
 	case "UTC", "Etc/UTC", "GMT":
-		return city{"Greenwich", 51.4769, 0.0005, 45}
+		return city{"Reykjavik", 64.1355, -21.8954, 20} // UTC all year, no DST
 	}
 	// Unknown zone: a point on the equator at the zone's offset longitude.
 	_, off := t.In(loc).Zone()
