@@ -1,6 +1,35 @@
 // Package store keeps imported activities, their records and analysis
 // results in an embedded DuckDB database; it is the only package that
 // imports database/sql and the DuckDB driver.
+//
+// Schema: numbered SQL files in migrations/, embedded, applied in name order
+// (each in a transaction) and recorded in schema_migrations. Never edit an
+// applied migration; add the next number. Units are SI, times are UTC
+// TIMESTAMPs (activities.local_date is the local calendar date of the
+// start), and NULL means "not recorded" (analysis's NaN).
+//
+// Writes: a Writer appends records, laps and workout steps through DuckDB's
+// Appender inside an open transaction, then appends the batch's activity and
+// source_files rows and commits, all on one connection: a batch (64 files or
+// 500,000 records) lands whole or not at all. A process killed at any moment
+// leaves only whole activities, each with its source_files row, and
+// re-running the import adds what is missing (the source_files row is what
+// makes bytes "known"). Open also deletes any records, laps or steps without
+// their activity, as a safety net.
+//
+// Re-imports: a file is recorded once per (athlete, path, sha256). Adding a
+// file already recorded under the same path and bytes stores nothing and is
+// counted in Summary.AlreadyKnown; the same bytes under a new path are
+// recorded once as duplicate_file. KnownSHA lets the caller skip decoding
+// known bytes; rejected files are not "known", so a newer taper retries them.
+//
+// Duplicates: each new activity is compared (analysis.SameActivity) with the
+// athlete's primaries in the database and in the batch; the better one
+// (analysis.PreferPrimaryChannels: FIT, then more channels, then the earlier)
+// stays primary and the other gets duplicate_of. When the new one wins, the
+// old primary and everything merged into it are re-pointed to it, and a
+// source file none of whose activities is primary any more becomes
+// duplicate_activity.
 package store
 
 import (
@@ -31,10 +60,20 @@ type Options struct {
 	ReadOnly bool
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
+	// MemoryLimit caps DuckDB's buffer pool for a database file, e.g.
+	// "512MB"; "" means DefaultMemoryLimit. Cached table blocks otherwise
+	// grow with the database during an import. Ignored in memory, where the
+	// data itself lives in the pool.
+	MemoryLimit string
 	// Now returns the current time for imported_at and similar columns; nil
 	// means time.Now.
 	Now func() time.Time
 }
+
+// DefaultMemoryLimit is DuckDB's buffer pool limit for database files. With
+// it, importing 5,000 one-hour activities peaks at about 300 MB of resident
+// memory for the whole process (without it: 390 MB and growing).
+const DefaultMemoryLimit = "128MB"
 
 // DB is an open taper database.
 type DB struct {
@@ -69,6 +108,13 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	q.Set("autoload_known_extensions", "false")
 	if db.readOnly {
 		q.Set("access_mode", "read_only")
+	}
+	if db.path != "" {
+		limit := opts.MemoryLimit
+		if limit == "" {
+			limit = DefaultMemoryLimit
+		}
+		q.Set("memory_limit", limit)
 	}
 	dsn := db.path + "?" + q.Encode()
 	conn, err := duckdb.NewConnector(dsn, nil)
