@@ -565,10 +565,10 @@ func FormatVolume(v float64, unit string) string {
 }
 
 func auditDistance(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.Distance) {
+	if a.Metrics != nil && Has(a.Metrics.Distance) && a.Metrics.Distance > 0 {
 		return a.Metrics.Distance
 	}
-	if Has(a.Distance) {
+	if Has(a.Distance) && a.Distance > 0 {
 		return a.Distance
 	}
 	return 0
