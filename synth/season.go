@@ -292,6 +292,12 @@ func (b *seasonBuilder) postRace() {
 		if br.RampJump && k == 7 {
 			target = 1.6 * prev
 		}
+		if k >= 3 {
+			b.add(mon, Strength, 0, NoLaps, "gym")
+			if b.rng.Float64() < 0.4 {
+				b.add(mon+4, Ride, time.Duration(between(b.rng, 45, 90))*time.Minute, AutoLaps, "cross-training")
+			}
+		}
 		used := 0.0
 		var runs []int // days with a run already
 		addRun := func(p *Planned) {
