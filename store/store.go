@@ -152,6 +152,9 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// Path returns the database file as given to Open; "" when in memory.
+func (db *DB) Path() string { return db.path }
+
 // name is the database as the user named it, for messages.
 func (db *DB) name() string {
 	if db.path == "" {
