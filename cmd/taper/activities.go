@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+type activitiesOptions struct {
+	*globalOptions
+	Since, Until string
+	Format       string
+	Primary      bool
+	Sport        string
+}
+
+func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &activitiesOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "activities",
+		Short: "List the athlete's activities with their class and evidence",
+		Example: `  taper activities --db alice.duckdb --athlete alice --since 2026-09-01
+  taper activities --athlete alice --format json | jq '.[] | select(.class=="interval")'`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runActivities(cmd.Context(), o, st)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Since, "since", "", "first local date, YYYY-MM-DD")
+	f.StringVar(&o.Until, "until", "", "last local date, YYYY-MM-DD")
+	f.StringVar(&o.Format, "format", "table", "table, json or csv")
+	f.BoolVar(&o.Primary, "primary", false, "leave out activities that duplicate another (duplicate_of set)")
+	f.StringVar(&o.Sport, "sport", "", "only this sport (e.g. running)")
+	return cmd
+}
+
+// activityColumns are the fields of `taper activities` (a public contract
+// for --format json and csv: add, never rename).
+var activityColumns = []string{
+	"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
+	"distance_m", "moving_time_s", "elapsed_time_s", "pace", "ascent_m", "avg_hr", "max_hr", "device", "source",
+	"duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
+}
+
+var activityTableColumns = []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "duplicate_of"}
+
+func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error {
+	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	for _, d := range []string{o.Since, o.Until} {
+		if d == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return usagef("bad date %q: use YYYY-MM-DD", d)
+		}
+	}
+	db, err := openExisting(ctx, o.DB, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, IncludeDuplicates: !o.Primary})
+	if err != nil {
+		return err
+	}
+	var rows [][]any
+	for _, a := range acts {
+		if o.Sport != "" && a.Sport != o.Sport {
+			continue
+		}
+		rows = append(rows, activityRow(a, o.Format == "table"))
+	}
+	cols := activityColumns
+	if o.Format == "table" {
+		cols = activityTableColumns
+	}
+	return writeRows(st.out, o.Format, cols, rows)
+}
+
+func activityRow(a *analysis.Activity, table bool) []any {
+	m := a.Metrics
+	if m == nil {
+		m = &analysis.Metrics{TRIMP: analysis.Missing()}
+	}
+	var dup any
+	if a.DuplicateOf != "" {
+		dup = a.DuplicateOf
+	}
+	sport := a.Sport
+	if a.SubSport != "" {
+		sport += "/" + a.SubSport
+	}
+	if table {
+		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(a.Distance),
+			formatDuration(a.MovingTime), runPace(a), orNull(a.AvgHR), m.Class, m.Evidence, dup}
+	}
+	flags := strings.Join(a.Flags, ",")
+	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
+		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
+		orNull(a.Distance), orNull(a.MovingTime), orNull(a.ElapsedTime), runPace(a), orNull(a.Ascent),
+		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
+		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
+}
+
+func runPace(a *analysis.Activity) string {
+	if a.Sport != analysis.SportRunning && a.Sport != analysis.SportWalking && a.Sport != analysis.SportHiking {
+		return ""
+	}
+	return formatPace(pace(a))
+}
+
+// openExisting opens a database that must already exist.
+func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
+	if path != "" && path != ":memory:" {
+		if _, err := statFile(path); err != nil {
+			return nil, &hintError{err: err, hint: "import files first: taper import --db " + path + " FILE..."}
+		}
+	}
+	return store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// analyzer holds what classification depends on beyond the activity itself:
+// the settings, the HRmax for zones and the race pace for tempo.
+type analyzer struct {
+	settings analysis.Settings
+	hrMax    float64 // observed HRmax (used when settings give none)
+	racePace float64 // s/km of the race; 0 = no race known
+	raceID   string
+	raceSrc  string
+}
+
+// newAnalyzer reads what the athlete's stored activities say about the race
+// and HRmax as of now.
+func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time) (*analyzer, []*analysis.Activity, error) {
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
+	if err != nil {
+		return nil, nil, err
+	}
+	markedID, markedDate, err := db.RaceMark(ctx, athlete)
+	if err != nil {
+		return nil, nil, err
+	}
+	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now)}
+	race := analysis.FindRace(acts, localToday(now, s), markedID, markedDate)
+	if race.Activity != nil {
+		an.raceID, an.raceSrc = race.Activity.ID, race.Source
+		an.racePace = pace(race.Activity)
+	}
+	return an, acts, nil
+}
+
+func pace(a *analysis.Activity) float64 {
+	if !analysis.Has(a.Distance) || a.Distance <= 0 || !analysis.Has(a.MovingTime) {
+		return 0
+	}
+	return a.MovingTime / (a.Distance / 1000)
+}
+
+// analyze computes an activity's metrics and class.
+func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
+	m := analysis.Analyze(a, an.settings, an.hrMax, an.racePace)
+	if a.ID != "" && a.ID == an.raceID && m != nil {
+		m.Class = analysis.ClassRace
+		m.ClassSource = an.raceSrc
+		m.Evidence = "race (" + an.raceSrc + "): " + formatKm(a.Distance) + " in " + formatDuration(a.MovingTime)
+	}
+	return m
+}
+
+// analyzeAthlete brings the stored metrics of the athlete's activities up to
+// date after an import or a change of race: it redoes those missing metrics
+// or of an older analysis version, the race itself, and, when the race found
+// now differs from prev's (the one the import classified with), the runs
+// around it, whose tempo class depends on the race pace.
+func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer) error {
+	return reanalyze(ctx, db, athlete, s, now, prev, false)
+}
+
+// reanalyze recomputes metrics from the stored records; all redoes every
+// activity (taper reanalyze).
+func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) error {
+	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
+	if err != nil {
+		return err
+	}
+	raceChanged := prev == nil || prev.raceID != an.raceID || prev.racePace != an.racePace
+	var lo, hi string
+	if an.raceID != "" && raceChanged {
+		for _, a := range acts {
+			if a.ID == an.raceID {
+				d := a.LocalStart()
+				lo = d.AddDate(0, 0, -84).Format(time.DateOnly)
+				hi = d.AddDate(0, 0, 7*12).Format(time.DateOnly)
+			}
+		}
+	}
+	var ids []string
+	for _, a := range acts {
+		m := a.Metrics
+		redo := all || m == nil || m.Version != analysis.AnalysisVersion ||
+			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) ||
+			(lo != "" && a.LocalDate() >= lo && a.LocalDate() <= hi && a.IsRun())
+		if redo {
+			ids = append(ids, a.ID)
+		}
+	}
+	const chunk = 32
+	for i := 0; i < len(ids); i += chunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		part := ids[i:min(i+chunk, len(ids))]
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: part, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
+		if err != nil {
+			return err
+		}
+		ms := make(map[string]*analysis.Metrics, len(full))
+		for _, a := range full {
+			ms[a.ID] = an.analyze(a)
+		}
+		if err := db.SaveMetrics(ctx, ms); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// localToday is now's date in the athlete's zone (UTC when none is set).
+func localToday(now time.Time, s analysis.Settings) string {
+	loc := time.UTC
+	if s.TimeZone != "" {
+		if l, err := time.LoadLocation(s.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	return now.In(loc).Format(time.DateOnly)
+}
+

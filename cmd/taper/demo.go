@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+)
+
+type demoOptions struct {
+	*globalOptions
+	Dir    string
+	Style  string
+	Format string
+	Seed   int64
+	dbSet  bool
+}
+
+func newDemoCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &demoOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Generate a demo athlete, import it and print the recovery report",
+		Long: `demo generates a synthetic marathoner's season (12 weeks of training, the race,
+8 weeks after it, with one breach of every rule), writes it as a Garmin account
+export, imports it into a fresh database and prints the weekly compliance report.`,
+		Example: `  taper demo
+  taper demo --dir ./demo-files --db demo.duckdb --format markdown`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.dbSet = cmd.Flags().Changed("db") || os.Getenv("TAPER_DB") != ""
+			if !cmd.Flags().Changed("athlete") {
+				o.Athlete = "demo"
+			}
+			return runDemo(cmd.Context(), o, st)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Dir, "dir", "", "keep the generated files in this folder (default: a temporary folder)")
+	f.StringVar(&o.Style, "style", "garmin", "export style: garmin, strava, files or gpx")
+	f.StringVar(&o.Format, "format", "text", "report format: text, markdown, html, json or csv")
+	f.Int64Var(&o.Seed, "seed", 1, "random seed")
+	return cmd
+}
+
+func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
+	dir := o.Dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "taper-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	if !o.dbSet {
+		tmpDB, err := os.MkdirTemp("", "taper-demo-db-")
+		if err != nil {
+			return err
+		}
+		o.DB = filepath.Join(tmpDB, "demo.duckdb")
+	}
+	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
+		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
+	season, err := gen.season()
+	if err != nil {
+		return err
+	}
+	path, n, err := writeSeason(dir, season, o.Style, gen.Monitoring)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(st.out, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n\n", n, demoRace, o.Style, path)
+	fmt.Fprintf(st.out, "== 2. taper import --db %s --athlete %s %s\n\n", o.DB, o.Athlete, path)
+	imp := &importOptions{globalOptions: o.globalOptions, Jobs: 2, Progress: "auto", Inputs: []string{path}}
+	if err := runImport(ctx, imp, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(st.out, "\n== 3. taper report --db %s --athlete %s --as-of %s\n\n", o.DB, o.Athlete, demoAsOf)
+	rep := &reportOptions{globalOptions: o.globalOptions, AsOf: demoAsOf, Format: o.Format}
+	if err := runReport(ctx, rep, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(st.out, "\nThe database is kept at %s: try\n  taper activities --db %s --athlete %s --since 2026-10-01\n  taper sql --db %s \"SELECT class, count(*) FROM analyses GROUP BY 1\"\n",
+		o.DB, o.DB, o.Athlete, o.DB)
+	return nil
+}
+
+// The demo's fixed calendar, so its output is the same every day.
+const (
+	demoRace = "2026-10-04"
+	demoAsOf = "2026-11-29" // the end of recovery week 8
+)

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/ingest"
+	"github.com/taper-run/taper/store"
+)
+
+type importOptions struct {
+	*globalOptions
+	Jobs     int
+	Zone     string
+	Progress string // auto | always | never
+	Inputs   []string
+}
+
+func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &importOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "import [flags] FILE|DIR|ZIP...",
+		Short: "Import FIT/GPX files, folders, .gz and Garmin/Strava export zips",
+		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip ~/watch/*.fit
+  taper import --athlete bob strava_export.zip`,
+		Args: wrapArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Inputs = args
+			return runImport(cmd.Context(), o, st)
+		},
+	}
+	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files decoded in parallel")
+	cmd.Flags().StringVar(&o.Zone, "timezone", "", "IANA zone for files that carry none (default: the athlete's setting, else UTC)")
+	cmd.Flags().StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (terminal only), always, never")
+	return cmd
+}
+
+// importJob is one entry on its way from the walker to the writer. The
+// writer takes jobs in walk order, so results are deterministic.
+type importJob struct {
+	entry  ingest.Entry
+	status string             // decided before decoding: "rejected" (unreadable) or "duplicate_file"; "" = decode
+	res    chan ingest.Result // the decoder's result, when decoded
+}
+
+// importStats is what the summary prints.
+type importStats struct {
+	files, bytes                    int64
+	byStatus                        map[string]int
+	skippedByKind                   map[string]int
+	partial                         []string
+	rejected                        []string
+	activities, duplicateActivities int
+}
+
+func runImport(ctx context.Context, o *importOptions, st *streams) error {
+	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
+	if err != nil {
+		return err
+	}
+	zone := time.UTC
+	zoneName := o.Zone
+	if zoneName == "" {
+		zoneName = settings.TimeZone
+	}
+	if zoneName != "" {
+		if zone, err = time.LoadLocation(zoneName); err != nil {
+			return usagef("unknown time zone %q: use an IANA name such as Europe/Paris", zoneName)
+		}
+	}
+	for _, in := range o.Inputs {
+		if _, err := os.Stat(in); err != nil {
+			return fmt.Errorf("%s: no such file or folder", in)
+		}
+	}
+	db, err := store.Open(ctx, o.DB, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	start := time.Now()
+	an, _, err := newAnalyzer(ctx, db, o.Athlete, settings, start)
+	if err != nil {
+		return err
+	}
+	stats, summary, err := importFiles(ctx, db, o, zone, an, st.errOut)
+	if err != nil {
+		return err
+	}
+	if stats.files == 0 {
+		return fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", "))
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), an); err != nil {
+		return err
+	}
+	printImportSummary(st.out, o, stats, summary, time.Since(start))
+	if len(stats.rejected) > 0 {
+		return &exitCodeError{code: exitFindings}
+	}
+	return nil
+}
+
+// importFiles runs the pipeline: one walker reads the inputs in order, Jobs
+// goroutines decode in parallel, and one writer stores the results in walk
+// order through the store's batched writer.
+func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time.Location, an *analyzer, progressOut io.Writer) (*importStats, store.Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := max(o.Jobs, 1)
+	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: zone, Now: time.Now()})
+	queue := make(chan *importJob, 4*jobs+8)
+	work := make(chan *importJob, 2*jobs)
+
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				r := dec.Decode(j.entry.Path, j.entry.Data)
+				j.entry.Data = nil // the writer needs only the metadata
+				for _, a := range r.Activities {
+					a.Athlete = o.Athlete
+					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
+					a.Metrics = an.analyze(a)
+				}
+				j.res <- r
+			}
+		}()
+	}
+
+	prog := newProgress(progressOut, o.Progress, o.Quiet)
+	walkErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		defer close(work)
+		seen := map[string]bool{}
+		walkErr <- ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{}, func(e ingest.Entry) error {
+			j := &importJob{entry: e}
+			switch {
+			case e.Err != nil:
+				j.status = "rejected"
+			case seen[e.SHA256]:
+				j.status = "duplicate_file"
+			default:
+				seen[e.SHA256] = true
+				known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
+				if err != nil {
+					return err
+				}
+				if known {
+					j.status = "duplicate_file"
+				}
+			}
+			if j.status == "" {
+				j.res = make(chan ingest.Result, 1)
+				select {
+				case work <- j:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		})
+	}()
+
+	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}}
+	w, err := db.NewWriter(ctx, o.Athlete)
+	if err != nil {
+		cancel()
+		drain(queue)
+		wg.Wait()
+		return nil, store.Summary{}, err
+	}
+	var addErr error
+	metrics := map[string]*analysis.Metrics{}
+	for j := range queue {
+		if addErr != nil {
+			continue // drain
+		}
+		fr := fileResult(j)
+		stats.add(fr)
+		for _, a := range fr.Activities {
+			if a.Metrics != nil {
+				metrics[a.ID] = a.Metrics
+			}
+		}
+		prog.update(stats.files, stats.bytes)
+		if err := w.Add(fr); err != nil {
+			addErr = err
+			cancel()
+		}
+	}
+	wg.Wait()
+	prog.done()
+	summary, closeErr := w.Close()
+	if err := <-walkErr; err != nil && !errors.Is(err, context.Canceled) {
+		return nil, summary, err
+	}
+	if addErr != nil {
+		return nil, summary, addErr
+	}
+	if closeErr != nil {
+		return nil, summary, closeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, summary, err
+	}
+	if err := db.SaveMetrics(ctx, metrics); err != nil {
+		return nil, summary, err
+	}
+	return stats, summary, nil
+}
+
+func drain(q chan *importJob) {
+	for range q {
+	}
+}
+
+// fileResult turns a finished job into what the store records.
+func fileResult(j *importJob) store.FileResult {
+	e := j.entry
+	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256}
+	switch j.status {
+	case "rejected":
+		fr.Status = "rejected"
+		fr.Reason = errorText(e.Err)
+		return fr
+	case "duplicate_file":
+		fr.Status = "duplicate_file"
+		fr.Reason = "same bytes already imported"
+		return fr
+	}
+	r := <-j.res
+	fr.Format = r.Format
+	fr.Status = r.Status
+	fr.Kind = r.Kind
+	fr.Partial = r.Partial
+	fr.PartialReason = r.PartialReason
+	fr.Activities = r.Activities
+	if r.Err != nil {
+		fr.Reason = errorText(r.Err)
+	} else if r.Status == "skipped" {
+		fr.Reason = "not an activity: " + r.Kind
+	}
+	return fr
+}
+
+// errorText is an error's message with its hint, if any.
+func errorText(err error) string {
+	var h interface{ HintText() string }
+	if errors.As(err, &h) && h.HintText() != "" {
+		return err.Error() + " (" + h.HintText() + ")"
+	}
+	return err.Error()
+}
+
+func (s *importStats) add(fr store.FileResult) {
+	s.files++
+	s.bytes += fr.Size
+	s.byStatus[fr.Status]++
+	switch fr.Status {
+	case "skipped":
+		s.skippedByKind[fr.Kind]++
+	case "rejected":
+		s.rejected = append(s.rejected, fr.Reason)
+	case "imported":
+		s.activities += len(fr.Activities)
+	}
+	if fr.Partial {
+		s.partial = append(s.partial, fr.Path+": "+fr.PartialReason)
+	}
+}
+
+func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store.Summary, took time.Duration) {
+	fmt.Fprintf(w, "Imported into %s for athlete %q: %d files (%.1f MB) in %s\n",
+		o.DB, o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+	fmt.Fprintf(w, "  imported             %6d files, %d activities\n", s.byStatus["imported"], s.activities)
+	fmt.Fprintf(w, "  duplicate files      %6d (same bytes already imported; not decoded again)\n", s.byStatus["duplicate_file"])
+	fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
+	for _, m := range sum.Merged {
+		fmt.Fprintf(w, "      %s\n", m)
+	}
+	fmt.Fprintf(w, "  skipped              %6d", s.byStatus["skipped"])
+	if len(s.skippedByKind) > 0 {
+		kinds := make([]string, 0, len(s.skippedByKind))
+		for k := range s.skippedByKind {
+			kinds = append(kinds, k)
+		}
+		sort.Slice(kinds, func(a, b int) bool {
+			if s.skippedByKind[kinds[a]] != s.skippedByKind[kinds[b]] {
+				return s.skippedByKind[kinds[a]] > s.skippedByKind[kinds[b]]
+			}
+			return kinds[a] < kinds[b]
+		})
+		parts := make([]string, len(kinds))
+		for i, k := range kinds {
+			parts[i] = fmt.Sprintf("%s %d", k, s.skippedByKind[k])
+		}
+		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  partial              %6d\n", len(s.partial))
+	for _, p := range firstN(s.partial, 10) {
+		fmt.Fprintf(w, "      %s\n", p)
+	}
+	fmt.Fprintf(w, "  rejected             %6d\n", len(s.rejected))
+	for _, r := range firstN(s.rejected, 10) {
+		fmt.Fprintf(w, "      %s\n", r)
+	}
+	if len(s.rejected) > 10 {
+		fmt.Fprintf(w, "      ... and %d more: taper imports --db %s --rejected\n", len(s.rejected)-10, o.DB)
+	} else if len(s.rejected) > 0 {
+		fmt.Fprintf(w, "  list them again with: taper imports --db %s --rejected\n", o.DB)
+	}
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/store"
+)
+
+type importsOptions struct {
+	*globalOptions
+	Rejected bool
+	Status   []string
+	Format   string
+	All      bool
+}
+
+func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &importsOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "imports",
+		Short: "List imported source files and their status (imported, duplicate, skipped, rejected)",
+		Example: `  taper imports --db alice.duckdb --rejected
+  taper imports --db alice.duckdb --status skipped --format csv`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runImports(cmd.Context(), o, st)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.Rejected, "rejected", false, "only rejected files, with the reason")
+	f.StringSliceVar(&o.Status, "status", nil, "only these statuses: imported, duplicate_file, duplicate_activity, skipped, rejected")
+	f.StringVar(&o.Format, "format", "table", "table, json or csv")
+	f.BoolVar(&o.All, "all-athletes", false, "files of every athlete (default: --athlete's, or all when --athlete is not given)")
+	return cmd
+}
+
+func runImports(ctx context.Context, o *importsOptions, st *streams) error {
+	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	status := o.Status
+	if o.Rejected {
+		status = append(status, "rejected")
+	}
+	db, err := openExisting(ctx, o.DB, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	athlete := o.Athlete
+	if o.All || athlete == "default" {
+		athlete = ""
+	}
+	files, err := db.Sources(ctx, store.SourceFilter{Athlete: athlete, Status: status})
+	if err != nil {
+		return err
+	}
+	cols := []string{"athlete", "path", "status", "format", "kind", "size", "sha256", "reason"}
+	if o.Format == "table" {
+		cols = []string{"athlete", "path", "status", "kind", "reason"}
+	}
+	rows := make([][]any, 0, len(files))
+	for _, f := range files {
+		if o.Format == "table" {
+			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, f.Reason})
+			continue
+		}
+		rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Format, f.Kind, f.Size, f.SHA256, f.Reason})
+	}
+	return writeRows(st.out, o.Format, cols, rows)
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+type reanalyzeOptions struct {
+	*globalOptions
+	AllAthletes bool
+}
+
+func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &reanalyzeOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "reanalyze",
+		Short: "Recompute metrics and classes from the stored records (after an upgrade or a settings change)",
+		Example: `  taper reanalyze --db alice.duckdb --athlete alice
+  taper reanalyze --db team.duckdb --all-athletes`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReanalyze(cmd.Context(), o, st)
+		},
+	}
+	cmd.Flags().BoolVar(&o.AllAthletes, "all-athletes", false, "every athlete in the database")
+	return cmd
+}
+
+func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
+	db, err := openExisting(ctx, o.DB, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	athletes := []string{o.Athlete}
+	if o.AllAthletes {
+		if athletes, err = db.Athletes(ctx); err != nil {
+			return err
+		}
+	}
+	for _, a := range athletes {
+		settings, err := loadSettingsFor(o.globalOptions, a)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := reanalyze(ctx, db, a, settings, start, nil, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(st.out, "Reanalyzed %s (analysis version %d) in %s\n", a, analysis.AnalysisVersion, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
+	"github.com/taper-run/taper/store"
+)
+
+type reportOptions struct {
+	*globalOptions
+	AsOf   string
+	Week   int
+	Format string
+	Output string
+	FailOn string
+	Color  string
+}
+
+var reportFormats = []string{"text", "markdown", "html", "json", "csv"}
+
+func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &reportOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Weekly recovery compliance report of one athlete",
+		Example: `  taper report --athlete alice
+  taper report --athlete alice --as-of 2026-12-01 --week 3
+  taper report --athlete alice --format html -o alice.html
+  taper report --athlete alice --format json --fail-on breach   (exit 3 when a breach is found)`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runReport(cmd.Context(), o, st)
+		},
+	}
+	addReportFlags(cmd, &o.AsOf, &o.Format, &o.Output, &o.FailOn, &o.Color)
+	cmd.Flags().IntVar(&o.Week, "week", 0, "only recovery week N (1..8)")
+	return cmd
+}
+
+func addReportFlags(cmd *cobra.Command, asOf, format, output, failOn, color *string) {
+	f := cmd.Flags()
+	f.StringVar(asOf, "as-of", "", "report date, YYYY-MM-DD local (default: today)")
+	f.StringVar(format, "format", "text", "text, markdown, html, json or csv")
+	f.StringVarP(output, "output", "o", "", "write to this file instead of stdout")
+	f.StringVar(failOn, "fail-on", "", "exit 3 when a finding of this severity (breach or warning) is found")
+	f.StringVar(color, "color", "auto", "text colour: auto (terminal only), always, never")
+}
+
+func checkReportFlags(asOf, format, failOn string) error {
+	if err := checkFormat(format, reportFormats...); err != nil {
+		return err
+	}
+	if asOf != "" {
+		if _, err := time.Parse(time.DateOnly, asOf); err != nil {
+			return usagef("bad --as-of %q: use YYYY-MM-DD", asOf)
+		}
+	}
+	if failOn != "" && failOn != "breach" && failOn != "warning" {
+		return usagef("bad --fail-on %q: use breach or warning", failOn)
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, o *reportOptions, st *streams) error {
+	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
+		return err
+	}
+	if o.Week < 0 || o.Week > 52 {
+		return usagef("bad --week %d: use a recovery week number such as 1..8", o.Week)
+	}
+	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, o.DB, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	asOf := o.AsOf
+	if asOf == "" {
+		asOf = localToday(time.Now(), settings)
+	}
+	rep, err := buildReport(ctx, db, o.Athlete, settings, asOf)
+	if err != nil {
+		return err
+	}
+	if o.Week > 0 {
+		rep = onlyWeek(rep, o.Week)
+	}
+	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
+		return renderReport(w, o.Format, rep, useColor(o.Color, w))
+	}); err != nil {
+		return err
+	}
+	return failOn(o.FailOn, rep.Breaches, rep.Warnings)
+}
+
+// buildReport loads one athlete's activities and audits them as of asOf.
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string) (*analysis.Report, error) {
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
+	if err != nil {
+		return nil, err
+	}
+	if len(acts) == 0 {
+		known, err := db.Athletes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, dbName(db)),
+			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}
+	}
+	markedID, markedDate, err := db.RaceMark(ctx, athlete)
+	if err != nil {
+		return nil, err
+	}
+	race := analysis.FindRace(acts, asOf, markedID, markedDate)
+	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
+	if err := freshMetrics(ctx, db, athlete, s, acts, race); err != nil {
+		return nil, err
+	}
+	return analysis.Audit(analysis.AuditInput{
+		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+	}), nil
+}
+
+// freshMetrics analyses in memory the activities whose stored metrics are
+// missing or from an older analysis version (a database written by an
+// older taper), so a read-only report is still right.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race) error {
+	var stale []string
+	byID := map[string]*analysis.Activity{}
+	for _, a := range acts {
+		byID[a.ID] = a
+		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion {
+			stale = append(stale, a.ID)
+		}
+	}
+	if race.Activity != nil {
+		if m := race.Activity.Metrics; m != nil {
+			m.Class = analysis.ClassRace
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, time.Now())}
+	if race.Activity != nil {
+		an.raceID, an.raceSrc, an.racePace = race.Activity.ID, race.Source, pace(race.Activity)
+	}
+	for i := 0; i < len(stale); i += 32 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+32, len(stale))], WithSamples: true, WithLaps: true})
+		if err != nil {
+			return err
+		}
+		for _, a := range full {
+			if orig := byID[a.ID]; orig != nil {
+				orig.Metrics = an.analyze(a)
+			}
+		}
+	}
+	return nil
+}
+
+func dbName(db *store.DB) string { return db.Path() }
+
+// onlyWeek keeps one recovery week and its findings.
+func onlyWeek(r *analysis.Report, week int) *analysis.Report {
+	c := *r
+	c.Weeks = nil
+	for _, w := range r.Weeks {
+		if w.Week == week {
+			c.Weeks = append(c.Weeks, w)
+		}
+	}
+	c.Findings = nil
+	c.Breaches, c.Warnings = 0, 0
+	for _, f := range r.Findings {
+		if f.Week == week {
+			c.Findings = append(c.Findings, f)
+			switch f.Severity {
+			case "breach":
+				c.Breaches++
+			case "warning":
+				c.Warnings++
+			}
+		}
+	}
+	c.Days = nil
+	for _, d := range r.Days {
+		if d.Week == week {
+			c.Days = append(c.Days, d)
+		}
+	}
+	return &c
+}
+
+func renderReport(w io.Writer, format string, r *analysis.Report, color bool) error {
+	switch format {
+	case "markdown":
+		return reports.Markdown(w, r)
+	case "html":
+		return reports.HTML(w, r)
+	case "json":
+		return reports.JSON(w, r)
+	case "csv":
+		return reports.CSV(w, r)
+	default:
+		return reports.Text(w, r, color)
+	}
+}
+
+// failOn returns the --fail-on exit status when its severity was found.
+func failOn(level string, breaches, warnings int) error {
+	switch {
+	case level == "breach" && breaches > 0, level == "warning" && breaches+warnings > 0:
+		return &exitCodeError{code: exitFindings}
+	}
+	return nil
+}
+
+// withOutput runs fn on the -o file (written whole, then renamed into
+// place) or on stdout.
+func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return fn(stdout)
+	}
+	tmp, err := os.CreateTemp(dirOf(path), ".taper-*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}
+
+// useColor decides whether text output gets ANSI colour.
+func useColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

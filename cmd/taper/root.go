@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses: a public contract for scripts and cron.
+const (
+	exitOK       = 0
+	exitError    = 1 // fatal: database unusable, no input found, ...
+	exitUsage    = 2 // bad flags or arguments
+	exitFindings = 3 // import: some files rejected; report/audit: --fail-on met
+)
+
+// globalOptions are the flags every subcommand shares.
+type globalOptions struct {
+	DB      string // database path
+	Athlete string
+	Config  string // settings file; "" = taper.toml beside the database, if present
+	Quiet   bool
+}
+
+// exitCodeError ends a command with a given exit status after it has
+// printed what it had to say.
+type exitCodeError struct {
+	code int
+	msg  string // printed as "taper: msg" when not empty
+}
+
+func (e *exitCodeError) Error() string { return e.msg }
+
+// usageError marks a usage problem (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// hinter is implemented by errors that know what the user can do next.
+type hinter interface{ HintText() string }
+
+// streams are the standard streams a command writes to.
+type streams struct {
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+}
+
+// run executes taper with args and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globalOptions{}
+	st := &streams{in: stdin, out: stdout, errOut: stderr}
+	root := newRootCmd(g, st)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		if ec.msg != "" {
+			fmt.Fprintf(stderr, "taper: %s\n", ec.msg)
+		}
+		return ec.code
+	}
+	fmt.Fprintf(stderr, "taper: %v\n", err)
+	var h hinter
+	if errors.As(err, &h) && h.HintText() != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", h.HintText())
+	}
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintln(stderr, "Run 'taper --help' for usage.")
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return exitError
+}
+
+// isCobraUsage recognises cobra's own argument and command errors.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
+		strings.HasPrefix(s, "unknown shorthand flag") || strings.Contains(s, "flag needs an argument") ||
+		strings.HasPrefix(s, "accepts ") || strings.HasPrefix(s, "requires at least") ||
+		strings.HasPrefix(s, "invalid argument")
+}
+
+func newRootCmd(g *globalOptions, st *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "taper",
+		Short: "Post-marathon recovery audit from watch exports",
+		Long: `taper imports FIT and GPX files (single files, folders, .gz, Garmin and Strava
+bulk-export zips) into an embedded DuckDB database, classifies every run, finds
+the race and the pre-race baseline, and checks the recovery against rules:
+rest window, return phase, ramp caps and the interval limit.
+
+Start with 'taper demo' to see it on a generated athlete.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	defaultDB := os.Getenv("TAPER_DB")
+	if defaultDB == "" {
+		defaultDB = "taper.duckdb"
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.DB, "db", defaultDB, "database file (env TAPER_DB)")
+	pf.StringVar(&g.Athlete, "athlete", "default", "athlete name")
+	pf.StringVar(&g.Config, "config", "", "settings file (default: taper.toml beside the database, if present)")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "no progress output")
+
+	root.AddCommand(
+		newImportCmd(g, st),
+		newActivitiesCmd(g, st),
+		newImportsCmd(g, st),
+		newSQLCmd(g, st),
+		newDemoCmd(g, st),
+		newGenerateCmd(g, st),
+		newRaceCmd(g, st),
+		newReanalyzeCmd(g, st),
+		newReportCmd(g, st),
+		newAuditCmd(g, st),
+		newRulesCmd(g, st),
+	)
+	return root
+}
+
+// wrapArgs turns cobra's positional-argument errors into usage errors.
+func wrapArgs(fn cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := fn(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
