@@ -124,4 +124,3 @@ func localToday(now time.Time, s analysis.Settings) string {
 	}
 	return now.In(loc).Format(time.DateOnly)
 }
-
