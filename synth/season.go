@@ -29,7 +29,7 @@ type Breaches struct {
 type Season struct {
 	Athlete          string
 	Zone             *time.Location // nil = UTC
-	RaceDate         time.Time      // a Sunday; its local calendar date is used
+	RaceDate         time.Time      // a Sunday (the plan's weeks run Monday to Sunday); its calendar date is used, in Zone
 	Seed             int64
 	PreWeeks         int     // default 12, of which the last 3 are a taper
 	PostWeeks        int     // default 8
@@ -105,13 +105,14 @@ func (b *seasonBuilder) runHour(day int, long bool) float64 {
 		}
 		return between(b.rng, 21, 23.5)
 	}
-	if long || weekday(day) == time.Saturday || weekday(day) == time.Sunday {
+	if long || b.weekday(day) == time.Saturday || b.weekday(day) == time.Sunday {
 		return between(b.rng, 7, 9)
 	}
 	return between(b.rng, 6, 8)
 }
 
-func weekday(day int) time.Weekday { return time.Weekday(((day % 7) + 7) % 7) } // day 0 is a Sunday
+// weekday is the day of the week of local day d.
+func (b *seasonBuilder) weekday(d int) time.Weekday { return b.s.RaceDate.AddDate(0, 0, d).Weekday() }
 
 func (b *seasonBuilder) add(day int, k Kind, dur time.Duration, laps LapStyle, note string) *Planned {
 	hour := b.runHour(day, k == Long)
@@ -338,7 +339,7 @@ func (b *seasonBuilder) postRace() {
 			if d < 11 || contains(runs, d) {
 				continue
 			}
-			if k >= 4 && weekday(d) == time.Monday {
+			if k >= 4 && d == mon {
 				continue
 			}
 			free = append(free, d)
