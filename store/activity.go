@@ -14,19 +14,41 @@ import (
 // KnownSHA reports whether a file with this sha256 is already stored for
 // athlete (imported, duplicate_activity or skipped), so it need not be
 // decoded again. Rejected files are not known: a newer taper may read them.
+// The first call for an athlete loads the athlete's known hashes (one query);
+// later calls are map lookups, kept current by Writers' commits. Safe for
+// concurrent use.
 func (db *DB) KnownSHA(ctx context.Context, athlete, sha256 string) (bool, error) {
-	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM source_files
-		WHERE athlete = ? AND sha256 = ? AND status IN ('imported', 'duplicate_activity', 'skipped')`, athlete, sha256).Scan(&n)
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	known, err := db.knownLocked(ctx, athlete)
 	if err != nil {
-		return false, fmt.Errorf("look up file in %s: %w", db.name(), err)
+		return false, err
 	}
-	return n > 0, nil
+	return known[sha256], nil
 }
 
-// KnownSHAs returns every sha256 KnownSHA would report as known for athlete,
-// for callers checking many files.
+// KnownSHAs returns (a copy of) every sha256 KnownSHA would report as known
+// for athlete.
 func (db *DB) KnownSHAs(ctx context.Context, athlete string) (map[string]bool, error) {
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	known, err := db.knownLocked(ctx, athlete)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(known))
+	for k := range known {
+		out[k] = true
+	}
+	return out, nil
+}
+
+// knownLocked returns the athlete's cached known hashes, loading them on
+// first use. db.knownMu must be held.
+func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool, error) {
+	if k, ok := db.known[athlete]; ok {
+		return k, nil
+	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT sha256 FROM source_files
 		WHERE athlete = ? AND status IN ('imported', 'duplicate_activity', 'skipped')`, athlete)
 	if err != nil {
@@ -41,7 +63,22 @@ func (db *DB) KnownSHAs(ctx context.Context, athlete string) (map[string]bool, e
 		}
 		out[s] = true
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+	}
+	db.known[athlete] = out
+	return out, nil
+}
+
+// addKnown records committed hashes in the cache (when loaded).
+func (db *DB) addKnown(athlete string, shas []string) {
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	if k, ok := db.known[athlete]; ok {
+		for _, s := range shas {
+			k[s] = true
+		}
+	}
 }
 
 // Filter selects activities.

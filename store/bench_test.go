@@ -79,3 +79,29 @@ func BenchmarkActivitiesWithSamples(b *testing.B) {
 	b.ReportMetric(float64(b.N)*50*3600/b.Elapsed().Seconds(), "rows/s")
 	_ = analysis.Missing
 }
+
+// BenchmarkKnownSHA measures the per-file "already imported?" check of a
+// re-import against a database holding 2,000 files.
+func BenchmarkKnownSHA(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var files []FileResult
+	for i := 0; i < 2000; i++ {
+		files = append(files, FileResult{Path: fmt.Sprintf("m%d.fit", i), SHA256: fmt.Sprintf("sha%d", i), Status: StatusSkipped, Kind: "fit:monitoring"})
+	}
+	write(b, db, "bench", files...)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		known, err := db.KnownSHA(ctx, "bench", fmt.Sprintf("sha%d", i%4000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if known != (i%4000 < 2000) {
+			b.Fatalf("KnownSHA(sha%d) = %v", i%4000, known)
+		}
+	}
+}

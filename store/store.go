@@ -44,6 +44,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -82,6 +83,11 @@ type DB struct {
 	readOnly bool
 	logger   *slog.Logger
 	now      func() time.Time
+
+	// known caches, per athlete, the sha256 of stored files (see KnownSHA).
+	// No other process can write the file while this one has it open.
+	knownMu sync.Mutex
+	known   map[string]map[string]bool
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -90,7 +96,7 @@ type DB struct {
 // and workout steps without their activity). A database held by another
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now}
+	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

@@ -343,6 +343,9 @@ func checkPrimary(t *testing.T, db *DB, primary string, dups ...string) {
 func TestSkippedAndRejected(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
+	if k, err := db.KnownSHA(ctx, "alice", "m1"); k || err != nil { // loads the (empty) cache
+		t.Fatalf("KnownSHA before import = %v, %v", k, err)
+	}
 	s := write(t, db, "alice",
 		FileResult{Path: "m1.fit", SHA256: "m1", Format: "fit", Status: StatusSkipped, Kind: "fit:monitoring"},
 		FileResult{Path: "m2.fit", SHA256: "m2", Format: "fit", Status: StatusSkipped, Kind: "fit:monitoring"},

@@ -50,6 +50,11 @@ type Merge struct {
 	DuplicateSource, PrimarySource string // their source paths
 }
 
+// String describes the merge for a person: "phone.gpx -> watch.fit".
+func (m Merge) String() string {
+	return m.DuplicateSource + " -> " + m.PrimarySource + " (" + m.Duplicate + " duplicate of " + m.Primary + ")"
+}
+
 // Rejection is a rejected file and why.
 type Rejection struct {
 	Path, Reason string
@@ -559,6 +564,13 @@ func (w *Writer) flush() error {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	w.inTx = false
+	var shas []string
+	for _, r := range w.files {
+		if knownStatus(r.status) {
+			shas = append(shas, r.f.SHA256)
+		}
+	}
+	w.db.addKnown(w.athlete, shas)
 	// Once committed, pending primaries are in the database.
 	for _, list := range w.prims {
 		for _, p := range list {
