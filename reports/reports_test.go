@@ -382,3 +382,28 @@ func TestOneWeekCharts(t *testing.T) {
 	golden(t, "alice-week4.html", render(t, func(b *bytes.Buffer) error { return HTML(b, r) }))
 	golden(t, "alice-week4.txt", render(t, func(b *bytes.Buffer) error { return Text(b, r, false) }))
 }
+
+func TestBar(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	cases := []struct {
+		Name  string
+		V     float64
+		Cap   *float64
+		Scale float64
+		Want  string
+	}{
+		{"no cap", 5, nil, 10, "█████····· "},
+		{"empty", 0, nil, 10, "·········· "},
+		{"within the cap", 4, f(6), 10, "████··┃····"},
+		{"exactly at the cap", 6, f(6), 10, "██████┃····"},
+		{"just above the cap still shows", 6.1, f(6), 10, "██████┃▓···"},
+		{"cap 0 with a little volume", 0.4, f(0), 10, "┃▓·········"},
+		{"full scale above the cap", 10, f(5), 10, "█████┃▓▓▓▓▓"},
+		{"cap at full scale", 3, f(10), 10, "███·······┃"},
+	}
+	for _, c := range cases {
+		if got := bar(c.V, c.Cap, c.Scale, 10); got != c.Want {
+			t.Errorf("%s: bar = %q, want %q", c.Name, got, c.Want)
+		}
+	}
+}

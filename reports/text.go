@@ -75,7 +75,7 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 	unit := r.Baseline.Unit
 	scale := barScale(r)
 	fmt.Fprintf(b, "\n%4s  %-12s  %-12s %4s  %9s  %9s  %-*s  %3s  %s\n",
-		"week", "dates", "phase", "runs", "volume", "cap", barWidth, "vs cap", "int", "status")
+		"week", "dates", "phase", "runs", "volume", "cap", barWidth+1, "vs cap", "int", "status")
 	for _, wk := range r.Weeks {
 		fmt.Fprintf(b, "%4d  %-12s  %-12s %4d  %9s  %9s  %s  %3d  %s\n",
 			wk.Week, wk.Start[5:]+".."+wk.End[5:], phases(wk), wk.Runs, volume(wk.Volume, unit),
@@ -136,32 +136,47 @@ func barScale(r *analysis.Report) float64 {
 	return scale
 }
 
-// bar draws v against its cap c on a scale of width cells.
+// bar draws v on a scale of width cells, with the cap c (when there is
+// one) as a marker between cells: █ volume within the cap, ▓ above it.
+// The result is always width+1 runes.
 func bar(v float64, c *float64, scale float64, width int) string {
-	cells := make([]rune, width)
 	fill, capAt := 0, -1
 	if scale > 0 {
-		fill = int(math.Round(v / scale * float64(width)))
+		fill = min(int(math.Round(v/scale*float64(width))), width)
 		if v > 0 && fill == 0 {
 			fill = 1
 		}
 		if c != nil {
-			capAt = min(int(math.Round(*c/scale*float64(width))), width-1)
+			capAt = min(int(math.Round(*c/scale*float64(width))), width)
+			switch {
+			case v > *c && fill <= capAt:
+				fill = min(capAt+1, width)
+			case v <= *c && fill > capAt:
+				fill = capAt
+			}
 		}
 	}
-	for i := range cells {
+	var b strings.Builder
+	for i := 0; i <= width; i++ {
+		if i == capAt {
+			b.WriteRune('┃')
+		}
+		if i == width {
+			break
+		}
 		switch {
-		case i == capAt:
-			cells[i] = '┃'
-		case i < fill && capAt >= 0 && i > capAt:
-			cells[i] = '▓'
+		case i < fill && capAt >= 0 && i >= capAt:
+			b.WriteRune('▓')
 		case i < fill:
-			cells[i] = '█'
+			b.WriteRune('█')
 		default:
-			cells[i] = '·'
+			b.WriteRune('·')
 		}
 	}
-	return string(cells)
+	if capAt < 0 {
+		b.WriteRune(' ')
+	}
+	return b.String()
 }
 
 // AuditText writes the roster: one row per athlete, worst first.
