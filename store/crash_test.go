@@ -229,3 +229,37 @@ func TestWriterRollsBack(t *testing.T) {
 	}
 	_ = analysis.Missing
 }
+
+// TestOpenRemovesOrphans plants rows without their activity (as a batch
+// landing half-way would) and checks that Open removes exactly those.
+func TestOpenRemovesOrphans(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.duckdb")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, db, "alice", file("a.fit", "a", synthRun(time.Date(2026, 1, 1, 7, 0, 0, 0, time.UTC), 50, "fit", true)))
+	for _, q := range []string{
+		`INSERT INTO records (activity_id, t) SELECT 'ghost', t FROM records`,
+		`INSERT INTO laps (activity_id, idx) VALUES ('ghost', 0)`,
+		`INSERT INTO workout_steps (activity_id, idx) VALUES ('ghost', 0)`,
+	} {
+		if _, err := db.sql.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, rows, err := db.Query(ctx, `SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM laps), (SELECT count(*) FROM workout_steps)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(rows[0]) != "[50 2 0]" {
+		t.Errorf("records, laps, steps after reopen = %v, want [50 2 0]", rows[0])
+	}
+}
