@@ -407,3 +407,16 @@ func TestBar(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkHTML(b *testing.B) {
+	r := fixture(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := HTML(&buf, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
