@@ -358,10 +358,11 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 	} else {
 		w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
 	}
+	var id driver.Value = a.ID // boxed once, not once per record
 	for i := range a.Samples {
 		s := &a.Samples[i]
 		args := w.args
-		args[0] = a.ID
+		args[0] = id
 		args[1] = nullTime(s.Time)
 		args[2] = nullFloat(s.Lat)
 		args[3] = nullFloat(s.Lon)
