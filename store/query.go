@@ -18,8 +18,9 @@ func readStatement(word string) bool {
 
 // Query runs one read-only SQL statement (for taper sql) and returns its
 // column names and rows. Values are Go values as the driver returns them:
-// nil, bool, int*, float*, string, time.Time (UTC), []byte, maps and slices
-// for nested types. A statement that could write is refused; on a writable
+// nil, bool, int*, float*, *big.Int (HUGEINT, e.g. sum of integers), string,
+// time.Time (UTC) for timestamps, "YYYY-MM-DD" strings for dates, []byte,
+// maps and slices for nested types. A statement that could write is refused; on a writable
 // database the statement also runs in a transaction that is rolled back.
 func (db *DB) Query(ctx context.Context, query string) (cols []string, rows [][]any, err error) {
 	q := strings.TrimSpace(query)
@@ -57,6 +58,14 @@ func (db *DB) Query(ctx context.Context, query string) (cols []string, rows [][]
 	if err != nil {
 		return nil, nil, fmt.Errorf("sql: %w", err)
 	}
+	types, err := r.ColumnTypes()
+	if err != nil {
+		return nil, nil, fmt.Errorf("sql: %w", err)
+	}
+	isDate := make([]bool, len(types))
+	for i, t := range types {
+		isDate[i] = t.DatabaseTypeName() == "DATE"
+	}
 	for r.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -68,7 +77,11 @@ func (db *DB) Query(ctx context.Context, query string) (cols []string, rows [][]
 		}
 		for i, v := range vals {
 			if t, ok := v.(time.Time); ok {
-				vals[i] = t.UTC()
+				if isDate[i] {
+					vals[i] = t.UTC().Format("2006-01-02") // a calendar date, not an instant
+				} else {
+					vals[i] = t.UTC()
+				}
 			}
 		}
 		rows = append(rows, vals)

@@ -201,6 +201,9 @@ func (db *DB) openError(err error) error {
 		}
 		return &LockError{Path: db.path, PID: pid, Err: err}
 	}
+	if strings.Contains(msg, "not a valid DuckDB database file") {
+		return fmt.Errorf("open database %s: not a taper database (it is not a DuckDB file); pass the database with --db and the files to import as arguments", db.path)
+	}
 	if db.readOnly && (strings.Contains(msg, "does not exist") || strings.Contains(msg, "No such file")) {
 		return fmt.Errorf("open database %s: no such database file; run taper import first: %w", db.path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -104,6 +105,11 @@ func TestMigrateTwice(t *testing.T) {
 			t.Fatalf("schema_migrations = %v", rows)
 		}
 		db.Close()
+	}
+	notDB := filepath.Join(t.TempDir(), "export.zip")
+	os.WriteFile(notDB, []byte("PK\x03\x04 not a database, but long enough to be read as a header by duckdb's file check........."), 0o644)
+	if _, err := Open(ctx, notDB, Options{}); err == nil || !strings.Contains(err.Error(), "not a taper database") {
+		t.Errorf("opening a zip as the database: %v", err)
 	}
 	ro, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {
@@ -426,6 +432,13 @@ func TestQuery(t *testing.T) {
 	}
 	if fmt.Sprint(cols, rows) != "[sport n] [[running 1]]" {
 		t.Errorf("got %v %v", cols, rows)
+	}
+	_, rows, err = db.Query(ctx, "SELECT local_date, start_utc FROM activities")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(rows) != "[[2026-01-01 2026-01-01 00:00:00 +0000 UTC]]" {
+		t.Errorf("date and timestamp = %v", rows)
 	}
 	for _, c := range []struct{ sql, err string }{
 		{"DELETE FROM activities", "only read-only"},
