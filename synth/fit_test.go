@@ -57,7 +57,27 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 func TestWriteFITDecodesWithBothDecoders(t *testing.T) {
 	for _, s := range testSpecs() {
 		t.Run(string(s.Kind)+"-"+s.Laps.String(), func(t *testing.T) {
-			a := Workout(s)
+			checkFIT(t, Workout(s))
+		})
+	}
+}
+
+// TestSeasonFilesDecodeWithBothDecoders checks every FIT file of a short
+// season with every breach (so every planned kind and lap style).
+func TestSeasonFilesDecodeWithBothDecoders(t *testing.T) {
+	s := Season{Seed: 21, PreWeeks: 3, PostWeeks: 7, Breaches: Breaches{RunsDuringRest: true, HardRideDuringRest: true,
+		SpeedWorkInReturn: true, LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}}
+	for _, a := range s.Activities() {
+		checkFIT(t, a)
+	}
+}
+
+// checkFIT writes a as FIT, decodes it with muktihari/fit and tormoder/fit,
+// and compares records, laps and session totals with each other and with a.
+func checkFIT(t *testing.T, a *analysis.Activity) {
+	t.Helper()
+	{
+		{
 			var buf bytes.Buffer
 			if err := WriteFIT(&buf, a); err != nil {
 				t.Fatal(err)
@@ -130,7 +150,7 @@ func TestWriteFITDecodesWithBothDecoders(t *testing.T) {
 				!near(ta.Records[n-1].GetDistanceScaled(), a.Samples[n-1].Distance, 0.006) {
 				t.Errorf("tormoder last record distance %.2f, generated %.2f", ta.Records[n-1].GetDistanceScaled(), a.Samples[n-1].Distance)
 			}
-		})
+		}
 	}
 }
 
