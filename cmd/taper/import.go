@@ -24,6 +24,7 @@ type importOptions struct {
 	Jobs     int
 	Zone     string
 	Progress string // auto | always | never
+	DryRun   bool   // decode only: nothing is written
 	Inputs   []string
 }
 
@@ -43,6 +44,7 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files decoded in parallel")
 	cmd.Flags().StringVar(&o.Zone, "timezone", "", "IANA zone for files that carry none (default: the athlete's setting, else UTC)")
 	cmd.Flags().StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (terminal only), always, never")
+	cmd.Flags().BoolVarP(&o.DryRun, "dry-run", "n", false, "decode and summarise, but store nothing (the database is not opened)")
 	return cmd
 }
 
@@ -84,13 +86,21 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 			return fmt.Errorf("%s: no such file or folder", in)
 		}
 	}
+	start := time.Now()
+	if o.DryRun {
+		stats, err := decodeFiles(ctx, o, zone, settings, st.errOut)
+		if err != nil {
+			return err
+		}
+		printImportSummary(st.out, o, stats, store.Summary{}, time.Since(start))
+		return nil
+	}
 	db, err := store.Open(ctx, o.DB, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 
-	start := time.Now()
 	an, _, err := newAnalyzer(ctx, db, o.Athlete, settings, start)
 	if err != nil {
 		return err
@@ -113,8 +123,9 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 }
 
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
-// goroutines decode in parallel, and one writer stores the results in walk
-// order through the store's batched writer.
+// goroutines decode (and analyse) in parallel, and one writer stores the
+// results in walk order through the store's batched writer. With db nil it
+// only decodes (taper import --dry-run, and the decode-only benchmark).
 func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time.Location, an *analyzer, progressOut io.Writer) (*importStats, store.Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -134,7 +145,9 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 				for _, a := range r.Activities {
 					a.Athlete = o.Athlete
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
-					a.Metrics = an.analyze(a)
+					if an != nil {
+						a.Metrics = an.analyze(a)
+					}
 				}
 				j.res <- r
 			}
@@ -156,12 +169,14 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 				j.status = "duplicate_file"
 			default:
 				seen[e.SHA256] = true
-				known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
-				if err != nil {
-					return err
-				}
-				if known {
-					j.status = "duplicate_file"
+				if db != nil {
+					known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
+					if err != nil {
+						return err
+					}
+					if known {
+						j.status = "duplicate_file"
+					}
 				}
 			}
 			if j.status == "" {
@@ -182,12 +197,15 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 	}()
 
 	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}}
-	w, err := db.NewWriter(ctx, o.Athlete)
-	if err != nil {
-		cancel()
-		drain(queue)
-		wg.Wait()
-		return nil, store.Summary{}, err
+	var w *store.Writer
+	if db != nil {
+		var err error
+		if w, err = db.NewWriter(ctx, o.Athlete); err != nil {
+			cancel()
+			drain(queue)
+			wg.Wait()
+			return nil, store.Summary{}, err
+		}
 	}
 	var addErr error
 	metrics := map[string]*analysis.Metrics{}
@@ -197,12 +215,15 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		}
 		fr := fileResult(j)
 		stats.add(fr)
+		prog.update(stats.files, stats.bytes)
+		if w == nil {
+			continue
+		}
 		for _, a := range fr.Activities {
 			if a.Metrics != nil {
 				metrics[a.ID] = a.Metrics
 			}
 		}
-		prog.update(stats.files, stats.bytes)
 		if err := w.Add(fr); err != nil {
 			addErr = err
 			cancel()
@@ -210,7 +231,11 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 	}
 	wg.Wait()
 	prog.done()
-	summary, closeErr := w.Close()
+	var summary store.Summary
+	var closeErr error
+	if w != nil {
+		summary, closeErr = w.Close()
+	}
 	if err := <-walkErr; err != nil && !errors.Is(err, context.Canceled) {
 		return nil, summary, err
 	}
@@ -223,10 +248,24 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 	if err := ctx.Err(); err != nil {
 		return nil, summary, err
 	}
-	if err := db.SaveMetrics(ctx, metrics); err != nil {
-		return nil, summary, err
+	if db != nil {
+		if err := db.SaveMetrics(ctx, metrics); err != nil {
+			return nil, summary, err
+		}
 	}
 	return stats, summary, nil
+}
+
+// decodeFiles walks and decodes without a database (taper import --dry-run).
+func decodeFiles(ctx context.Context, o *importOptions, zone *time.Location, _ analysis.Settings, progressOut io.Writer) (*importStats, error) {
+	stats, _, err := importFiles(ctx, nil, o, zone, nil, progressOut)
+	if err != nil {
+		return nil, err
+	}
+	if stats.files == 0 {
+		return nil, fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", "))
+	}
+	return stats, nil
 }
 
 func drain(q chan *importJob) {
@@ -290,8 +329,13 @@ func (s *importStats) add(fr store.FileResult) {
 }
 
 func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store.Summary, took time.Duration) {
-	fmt.Fprintf(w, "Imported into %s for athlete %q: %d files (%.1f MB) in %s\n",
-		o.DB, o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+	if o.DryRun {
+		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %d files (%.1f MB) decoded in %s\n",
+			o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+	} else {
+		fmt.Fprintf(w, "Imported into %s for athlete %q: %d files (%.1f MB) in %s\n",
+			o.DB, o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+	}
 	fmt.Fprintf(w, "  imported             %6d files, %d activities\n", s.byStatus["imported"], s.activities)
 	fmt.Fprintf(w, "  duplicate files      %6d (same bytes already imported; not decoded again)\n", s.byStatus["duplicate_file"])
 	fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
