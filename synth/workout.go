@@ -79,7 +79,7 @@ func (l LapStyle) String() string {
 // Spec describes one activity to generate. Zero values pick defaults.
 type Spec struct {
 	Kind        Kind
-	Start       time.Time      // UTC; truncated to whole seconds
+	Start       time.Time      // UTC; truncated to whole seconds; zero = 2026-09-06 07:00 UTC
 	Zone        *time.Location // the athlete's zone; nil = UTC
 	Seed        int64
 	Duration    time.Duration // target moving time; 0 = the kind's default (picked from Seed)
@@ -140,6 +140,9 @@ func (s Spec) withDefaults() Spec {
 	}
 	if s.Kind == "" {
 		s.Kind = Easy
+	}
+	if s.Start.IsZero() {
+		s.Start = time.Date(2026, 9, 6, 7, 0, 0, 0, time.UTC)
 	}
 	s.Start = s.Start.UTC().Truncate(time.Second)
 	return s
