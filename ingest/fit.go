@@ -30,10 +30,10 @@ func FIT(r io.Reader) ([]*analysis.Activity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read fit: %w", err)
 	}
-	res := NewDecoder(DecodeOptions{}).decodeFIT("fit", data)
+	res := NewDecoder(DecodeOptions{}).decodeFIT("", data)
 	switch res.Status {
 	case StatusRejected:
-		return nil, res.Err
+		return nil, unwrapFileError(res.Err)
 	case StatusSkipped:
 		return nil, fmt.Errorf("not an activity file (%s)", res.Kind)
 	}
@@ -41,6 +41,14 @@ func FIT(r io.Reader) ([]*analysis.Activity, error) {
 		a.Format, a.SessionIndex = FormatFIT, i
 	}
 	return res.Activities, nil
+}
+
+// unwrapFileError returns the cause of a *FileError made without a path.
+func unwrapFileError(err error) error {
+	if fe, ok := err.(*FileError); ok && fe.Path == "" {
+		return fe.Err
+	}
+	return err
 }
 
 // fitSegment is one FIT file inside a (possibly chained) file.

@@ -26,10 +26,10 @@ func GPX(r io.Reader) ([]*analysis.Activity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read gpx: %w", err)
 	}
-	res := NewDecoder(DecodeOptions{}).decodeGPX("gpx", data)
+	res := NewDecoder(DecodeOptions{}).decodeGPX("", data)
 	switch res.Status {
 	case StatusRejected:
-		return nil, res.Err
+		return nil, unwrapFileError(res.Err)
 	case StatusSkipped:
 		return nil, fmt.Errorf("no activity in the gpx file (%s)", res.Kind)
 	}

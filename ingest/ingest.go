@@ -1,5 +1,3 @@
-// Package ingest finds watch files in folders and archives and decodes FIT
-// and GPX files into analysis.Activity values, with units cleaned up.
 package ingest
 
 import (
@@ -415,10 +413,11 @@ func newActivity() *analysis.Activity {
 	}
 }
 
-// inferSport sets a's sport from its moving speed when the file named none:
-// median speed of moving samples under 2.0 m/s (7.2 km/h) is walking,
-// under 6.0 m/s (21.6 km/h) running, otherwise cycling. Without speed
-// information the sport is generic. SportInferred is set either way.
+// inferSport sets a's sport from its average moving speed (distance over
+// moving time) when the file named none: under 2.0 m/s (7.2 km/h) is
+// walking, under 6.0 m/s (21.6 km/h) running, otherwise cycling. Without
+// distance or moving time the sport is generic. SportInferred is set
+// either way.
 func inferSport(a *analysis.Activity) {
 	a.SportInferred = true
 	v := math.NaN()
