@@ -271,17 +271,17 @@ func writeMonitoringFIT(w io.Writer, day time.Time, seed int64) error {
 			SetActivityType(typedef.ActivityTypeWalking).SetCycles(steps*2).
 			SetHeartRate(uint8(52+rng.IntN(30))).ToMesg(nil))
 	}
-	return encodeFIT(w, msgs)
+	return encodeFIT(w, msgs, 8<<10)
 }
 
 // encodeFIT encodes msgs to w in one pass (through a seekable buffer when w
 // cannot seek, so the header's size and CRC can be patched).
-func encodeFIT(w io.Writer, msgs []proto.Message) error {
+func encodeFIT(w io.Writer, msgs []proto.Message, sizeHint int) error {
 	switch w.(type) {
 	case io.WriterAt, io.WriteSeeker:
 		return encoder.New(w, encoder.WithHeaderOption(encoder.HeaderOptionNormal, 15)).Encode(&proto.FIT{Messages: msgs})
 	}
-	var sb seekBuf
+	sb := seekBuf{b: make([]byte, 0, sizeHint)}
 	if err := encoder.New(&sb, encoder.WithHeaderOption(encoder.HeaderOptionNormal, 15)).Encode(&proto.FIT{Messages: msgs}); err != nil {
 		return err
 	}

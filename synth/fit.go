@@ -6,8 +6,13 @@ import (
 	"math"
 	"time"
 
+	"github.com/muktihari/fit/kit/datetime"
+	"github.com/muktihari/fit/kit/semicircles"
+	"github.com/muktihari/fit/profile/factory"
 	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
+	"github.com/muktihari/fit/profile/untyped/fieldnum"
+	"github.com/muktihari/fit/profile/untyped/mesgnum"
 	"github.com/muktihari/fit/proto"
 
 	"github.com/taper-run/taper/analysis"
@@ -30,7 +35,7 @@ func WriteFIT(w io.Writer, a *analysis.Activity) error {
 	if len(a.Samples) == 0 {
 		return fmt.Errorf("write fit: activity %s has no samples: generate it with Workout", a.ID)
 	}
-	if err := encodeFIT(w, fitMessages(a)); err != nil {
+	if err := encodeFIT(w, fitMessages(a), 24*len(a.Samples)+8<<10); err != nil {
 		return fmt.Errorf("write fit: encode activity %s: %w", a.ID, err)
 	}
 	return nil
@@ -126,6 +131,8 @@ func fitMessages(a *analysis.Activity) []proto.Message {
 	}
 	msgs = append(msgs, timerEvent(first.Time, typedef.EventTypeStart))
 
+	recFields := make([]proto.Field, 0, 9*n)
+	ft := newRecordFields()
 	lapIdx := 0
 	lapEnd := func(li int) time.Time {
 		if li+1 < len(a.Laps) {
@@ -145,29 +152,34 @@ func fitMessages(a *analysis.Activity) []proto.Message {
 			msgs = append(msgs, lapMessage(a, lapIdx, lapEnd(lapIdx), sport, sub))
 			lapIdx++
 		}
-		r := mesgdef.NewRecord(nil).SetTimestamp(s.Time)
+		// records share one backing array of fields (one allocation per file);
+		// fields in profile order, as mesgdef.Record.ToMesg writes them
+		start := len(recFields)
+		recFields = append(recFields, fv(ft.ts, proto.Uint32(datetime.ToUint32(s.Time))))
 		if analysis.Has(s.Lat) && analysis.Has(s.Lon) {
-			r.SetPositionLatDegrees(s.Lat).SetPositionLongDegrees(s.Lon)
+			recFields = append(recFields,
+				fv(ft.lat, proto.Int32(semicircles.ToSemicircles(s.Lat))),
+				fv(ft.lon, proto.Int32(semicircles.ToSemicircles(s.Lon))))
 		}
 		if analysis.Has(s.Altitude) {
-			r.SetAltitude(u16((s.Altitude + 500) * 5))
+			recFields = append(recFields, fv(ft.alt, proto.Uint16(u16((s.Altitude+500)*5))))
 		}
 		if analysis.Has(s.HeartRate) {
-			r.SetHeartRate(u8(s.HeartRate))
+			recFields = append(recFields, fv(ft.hr, proto.Uint8(u8(s.HeartRate))))
 		}
 		if analysis.Has(s.Cadence) {
-			r.SetCadence(u8(s.Cadence))
+			recFields = append(recFields, fv(ft.cad, proto.Uint8(u8(s.Cadence))))
 		}
 		if analysis.Has(s.Distance) {
-			r.SetDistance(u32(s.Distance * 100))
+			recFields = append(recFields, fv(ft.dist, proto.Uint32(u32(s.Distance*100))))
 		}
 		if analysis.Has(s.Speed) {
-			r.SetSpeed(u16(s.Speed * 1000))
+			recFields = append(recFields, fv(ft.speed, proto.Uint16(u16(s.Speed*1000))))
 		}
 		if analysis.Has(s.Power) {
-			r.SetPower(u16(s.Power))
+			recFields = append(recFields, fv(ft.power, proto.Uint16(u16(s.Power))))
 		}
-		msgs = append(msgs, r.ToMesg(nil))
+		msgs = append(msgs, proto.Message{Num: mesgnum.Record, Fields: recFields[start:len(recFields):len(recFields)]})
 		// a lap ending exactly here (the sample belongs to both laps)
 		for lapIdx < len(a.Laps)-1 && s.Time.Equal(lapEnd(lapIdx)) {
 			msgs = append(msgs, lapMessage(a, lapIdx, lapEnd(lapIdx), sport, sub))
@@ -270,4 +282,24 @@ func workoutName(a *analysis.Activity) string {
 		}
 	}
 	return "Workout"
+}
+
+// recordFields are the record field templates (created once per file).
+type recordFields struct {
+	ts, lat, lon, alt, hr, cad, dist, speed, power proto.Field
+}
+
+func newRecordFields() *recordFields {
+	f := func(num byte) proto.Field { return factory.CreateField(mesgnum.Record, num) }
+	return &recordFields{
+		ts: f(fieldnum.RecordTimestamp), lat: f(fieldnum.RecordPositionLat), lon: f(fieldnum.RecordPositionLong),
+		alt: f(fieldnum.RecordAltitude), hr: f(fieldnum.RecordHeartRate), cad: f(fieldnum.RecordCadence),
+		dist: f(fieldnum.RecordDistance), speed: f(fieldnum.RecordSpeed), power: f(fieldnum.RecordPower),
+	}
+}
+
+// fv returns a copy of the template field with value v.
+func fv(f proto.Field, v proto.Value) proto.Field {
+	f.Value = v
+	return f
 }
