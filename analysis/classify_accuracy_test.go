@@ -13,9 +13,11 @@ import (
 
 // TestClassifyAccuracy classifies a labelled set of generated runs (every
 // running kind of synth, hard negatives included, in every lap style, with
-// and without pauses) and requires at least 98% to match
-// synth.ExpectedClass. It logs the confusion matrix (go test -v -run
-// ClassifyAccuracy ./analysis).
+// and without pauses, for three athletes; plus interval sessions from 4 x
+// 200 m to 12 x 2000 m and hard negatives from 20 min to 2:30) and requires
+// at least 98% to match synth.ExpectedClass. It logs the confusion matrix:
+//
+//	go test -v -run ClassifyAccuracy ./analysis
 func TestClassifyAccuracy(t *testing.T) {
 	var kinds []synth.Kind
 	for _, k := range synth.Kinds() {
@@ -30,39 +32,66 @@ func TestClassifyAccuracy(t *testing.T) {
 	}
 	// Athletes of different speeds: easy and marathon pace, s/km.
 	athletes := [][2]float64{{330, 270}, {300, 240}, {380, 310}}
-	classes := []string{analysis.ClassRace, analysis.ClassInterval, analysis.ClassTempo, analysis.ClassLong, analysis.ClassEasy}
-	confusion := map[[2]string]int{}
-	perKind := map[synth.Kind][2]int{}
-	var wrong []string
-	total, correct := 0, 0
 	start := time.Date(2026, 9, 6, 6, 30, 0, 0, time.UTC)
+	var specs []synth.Spec
+	// Every running kind in every lap style, with and without pauses.
 	for _, k := range kinds {
 		for _, style := range styles {
 			for seed := int64(1); seed <= seeds; seed++ {
 				ath := athletes[int(seed)%len(athletes)]
-				racePace := ath[1] // the athlete's marathon pace
-				spec := synth.Spec{Kind: k, Start: start.AddDate(0, 0, int(seed)), Seed: seed*101 + int64(style), Laps: style,
-					Pauses: seed%2 == 0, EasyPace: ath[0], RacePace: ath[1]}
-				want := synth.ExpectedClass(spec)
-				a := synth.Workout(spec)
-				got, _, ev := analysis.Classify(a, racePace, analysis.Settings{})
-				if r := analysis.FindRace([]*analysis.Activity{a}, "", "", ""); r.Activity == a {
-					got, ev = analysis.ClassRace, "race: "+r.Source
-				}
-				confusion[[2]string{want, got}]++
-				pk := perKind[k]
-				pk[1]++
-				total++
-				if got == want {
-					correct++
-					pk[0]++
-				} else {
-					wrong = append(wrong, fmt.Sprintf("%s/%s seed %d pauses %v: want %s, got %s: %s", k, style, spec.Seed, spec.Pauses, want, got, ev))
-				}
-				perKind[k] = pk
+				specs = append(specs, synth.Spec{Kind: k, Start: start.AddDate(0, 0, int(seed)), Seed: seed*101 + int64(style),
+					Laps: style, Pauses: seed%2 == 0, EasyPace: ath[0], RacePace: ath[1]})
 			}
 		}
 	}
+	// Interval sessions from 3 x 200 m to 12 x 2000 m (where the work is
+	// most of the run), and the hard negatives from 20 min to 2:30.
+	for seed := int64(1); seed <= seeds/4+1; seed++ {
+		for _, style := range []synth.LapStyle{synth.AutoLaps, synth.NoLaps} {
+			for _, rd := range []float64{200, 400, 1200, 1600, 2000} {
+				for _, reps := range []int{4, 6, 12} {
+					specs = append(specs, synth.Spec{Kind: synth.Intervals, Start: start, Seed: seed, Laps: style,
+						RepDistance: rd, Reps: reps, Pauses: seed%2 == 0})
+				}
+			}
+			for _, k := range []synth.Kind{synth.Strides, synth.Hills, synth.TrafficStops, synth.Progression} {
+				for _, d := range []time.Duration{20 * time.Minute, 89 * time.Minute, 150 * time.Minute} {
+					specs = append(specs, synth.Spec{Kind: k, Start: start, Seed: seed, Laps: style, Duration: d,
+						Pauses: seed%2 == 0, EasyPace: athletes[seed%3][0], RacePace: athletes[seed%3][1]})
+				}
+			}
+		}
+	}
+
+	classes := []string{analysis.ClassRace, analysis.ClassInterval, analysis.ClassTempo, analysis.ClassLong, analysis.ClassEasy}
+	confusion := map[[2]string]int{}
+	perKind := map[synth.Kind][2]int{}
+	var wrong []string
+	correct := 0
+	for _, spec := range specs {
+		want := synth.ExpectedClass(spec)
+		a := synth.Workout(spec)
+		racePace := spec.RacePace // the athlete's marathon pace
+		if racePace == 0 {
+			racePace = 270 // synth's default
+		}
+		got, _, ev := analysis.Classify(a, racePace, analysis.Settings{})
+		if r := analysis.FindRace([]*analysis.Activity{a}, "", "", ""); r.Activity == a {
+			got, ev = analysis.ClassRace, "race: "+r.Source
+		}
+		confusion[[2]string{want, got}]++
+		pk := perKind[spec.Kind]
+		pk[1]++
+		if got == want {
+			correct++
+			pk[0]++
+		} else {
+			wrong = append(wrong, fmt.Sprintf("%s/%s seed %d reps %d x %.0f m, %v, pauses %v: want %s, got %s: %s",
+				spec.Kind, spec.Laps, spec.Seed, spec.Reps, spec.RepDistance, spec.Duration, spec.Pauses, want, got, ev))
+		}
+		perKind[spec.Kind] = pk
+	}
+	total := len(specs)
 	var b strings.Builder
 	fmt.Fprintf(&b, "confusion matrix (rows: expected, columns: classified), %d runs\n%-10s", total, "")
 	for _, c := range classes {
@@ -78,12 +107,13 @@ func TestClassifyAccuracy(t *testing.T) {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, " %s %d/%d", k, perKind[k][0], perKind[k][1])
 	}
+	fmt.Fprintf(&b, "\naccuracy %.1f%%", 100*float64(correct)/float64(total))
 	t.Log(b.String())
 	slices.Sort(wrong)
 	for _, w := range wrong {
 		t.Log("misclassified: " + w)
 	}
-	if total < 300 {
+	if !testing.Short() && total < 300 {
 		t.Errorf("only %d labelled runs, want >= 300", total)
 	}
 	if acc := float64(correct) / float64(total); acc < 0.98 {

@@ -74,6 +74,7 @@ func TestClassifyStream(t *testing.T) {
 		{"6x3min", join(warm, repeat(6, seg{180, 4.5, 0}, seg{120, 2.5, 0}), warm), 0.1, racePace, ClassInterval, SourceStream, "6 work bouts"},
 		{"8x400 standing rest", join(warm, repeat(8, seg{75, 5.3, 0}, seg{60, 0, 0}), warm), 0.1, racePace, ClassInterval, SourceStream, "8 work bouts"},
 		{"5x1000 short warmup", join([]seg{{600, 3.0, 0}}, repeat(5, seg{230, 4.35, 0}, seg{150, 2.4, 0})), 0.1, racePace, ClassInterval, SourceStream, "5 work bouts"},
+		{"12 x 1 mile: work is most of the run", join([]seg{{600, 3.0, 0}}, repeat(12, seg{360, 4.45, 0}, seg{90, 2.6, 0})), 0.1, racePace, ClassInterval, SourceStream, "12 work bouts"},
 		{"strides", join([]seg{{2400, 3.0, 0}}, repeat(5, seg{20, 6.0, 0}, seg{60, 2.2, 0})), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
 		{"traffic stops", repeat(6, seg{420, 3.0, 0}, seg{45, 0, 0}, seg{30, 3.3, 0}), 0.1, racePace, ClassEasy, SourceDefault, "easy"},
 		{"gps jitter", []seg{{2700, 3.0, 0}}, 0.9, racePace, ClassEasy, SourceDefault, "easy"},
@@ -94,6 +95,49 @@ func TestClassifyStream(t *testing.T) {
 			class, source, ev := Classify(a, tt.pace, Settings{})
 			if class != tt.class || source != tt.source || !strings.Contains(ev, tt.ev) {
 				t.Errorf("Classify = %q, %q, %q; want %q, %q, containing %q", class, source, ev, tt.class, tt.source, tt.ev)
+			}
+		})
+	}
+}
+
+// TestClassifyGPSOnly: an easy run recorded by a phone (positions only,
+// noisy, sometimes every 4 s) is not intervals, with or without a real
+// interval session to compare with.
+func TestClassifyGPSOnly(t *testing.T) {
+	tests := []struct {
+		name  string
+		segs  []seg
+		every int     // s between points
+		noise float64 // m, position noise (a random walk pulled back to the track)
+		class string
+	}{
+		{"easy 1 s", []seg{{2400, 3.0, 0}}, 1, 3, ClassEasy},
+		{"easy 4 s", []seg{{2400, 3.0, 0}}, 4, 4, ClassEasy},
+		{"easy 5 s, big jitter", []seg{{2400, 3.0, 0}}, 5, 8, ClassEasy},
+		{"intervals 4 s", join([]seg{{900, 3.0, 0}}, repeat(6, seg{180, 4.5, 0}, seg{120, 2.5, 0}), []seg{{600, 3.0, 0}}), 4, 4, ClassInterval},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := buildRun(tt.segs, 0, 5)
+			rng := rand.New(rand.NewPCG(9, 9))
+			var kept []Sample
+			ex, ny := 0.0, 0.0
+			for i, s := range a.Samples {
+				ex = 0.9*ex + rng.NormFloat64()*tt.noise
+				ny = 0.9*ny + rng.NormFloat64()*tt.noise
+				if i%tt.every != 0 {
+					continue
+				}
+				// Along a straight line east at 48 N: 1 m is 1/74,600 degree of longitude.
+				s.Lat = 48 + ny/111195
+				s.Lon = 2 + (s.Distance+ex)/74600
+				s.Speed, s.Distance = math.NaN(), math.NaN()
+				kept = append(kept, s)
+			}
+			a.Samples = kept
+			class, _, ev := Classify(a, 1000/4.5, Settings{})
+			if class != tt.class {
+				t.Errorf("Classify = %q (%s), want %q", class, ev, tt.class)
 			}
 		})
 	}

@@ -36,6 +36,9 @@ const (
 	// maxRecoverySeconds: bouts further apart than this (s) are not
 	// repetitions of one set.
 	maxRecoverySeconds = 600
+	// quartileWorkShare: work bouts found against the lower quartile must
+	// be at least this share of the moving time (see intervals).
+	quartileWorkShare = 0.4
 	// tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor: see tempo.
 	tempoDipSeconds, tempoSlowDipSeconds, tempoDipFactor = 60, 15, 0.9
 	// tempoMaxStop: a stop longer than this (s) ends a tempo stretch.
@@ -48,6 +51,9 @@ type stream struct {
 	smooth []float64 // raw, median-filtered (5 s) then averaged (9 s)
 	alt    []float64 // m, NaN where unknown
 	median float64   // median of smooth over moving seconds
+	// quartile is the lower quartile of smooth over the same seconds.
+	quartile float64
+	moving   int // seconds at movingFloor or faster
 }
 
 // newStream resamples the samples' speed to 1 Hz; nil when the samples do
@@ -115,6 +121,7 @@ func newStream(ss []Sample) *stream {
 			moving = append(moving, v)
 		}
 	}
+	st.moving = len(moving)
 	if len(moving) < streamMinSeconds {
 		return nil
 	}
@@ -126,6 +133,7 @@ func newStream(ss []Sample) *stream {
 		moving = moving[k:]
 	}
 	st.median = stat.Quantile(0.5, stat.Empirical, moving, nil)
+	st.quartile = stat.Quantile(0.25, stat.Empirical, moving, nil)
 	return st
 }
 
@@ -249,12 +257,39 @@ func (st *stream) climb(b bout) bool {
 // intervals looks for interval work in the speed stream: stretches at
 // >= WorkSpeedFactor x the median moving speed lasting >= 30 s or 200 m,
 // not downhill; neighbours not separated by a recovery (mean speed <=
-// RecoverySpeedFactor x the slower one, and not a climb) are one bout (a progression run is
-// one long bout); then the largest group of bouts within BoutSpread of each
+// RecoverySpeedFactor x the slower one, and not a climb) are one bout (a
+// progression run is one long bout); then the largest group of bouts within BoutSpread of each
 // other in speed must hold MinWorkBouts.
+//
+// When the work is most of the run (12 x 1 mile), the median is a work
+// speed and nothing runs 15% faster; the search is then repeated with the
+// lower quartile of the moving speed as the reference, which is the
+// recoveries' and warm-up's speed. Every other condition stays.
+// So that GPS noise on an unstructured run cannot pass this way, the work
+// bouts found must then be at least quartileWorkShare of the moving time.
 func (st *stream) intervals() (string, bool) {
+	if g := st.workBouts(st.median); len(g) >= MinWorkBouts {
+		return st.describe(g), true
+	}
+	if st.quartile < st.median/(1+BoutSpread) {
+		g := st.workBouts(st.quartile)
+		work := 0
+		for _, b := range g {
+			work += b.end - b.start
+		}
+		if len(g) >= MinWorkBouts && float64(work) >= quartileWorkShare*float64(st.moving) {
+			return st.describe(g), true
+		}
+	}
+	return "", false
+}
+
+// workBouts returns the largest group of work bouts at WorkSpeedFactor x
+// ref or faster that are similar and separated by recoveries (see
+// intervals), in time order.
+func (st *stream) workBouts(ref float64) []bout {
 	var bouts []bout
-	for _, b := range st.segments(WorkSpeedFactor*st.median, boutGapSeconds) {
+	for _, b := range st.segments(WorkSpeedFactor*ref, boutGapSeconds) {
 		if longEnough(float64(b.end-b.start), b.metres) && !st.downhill(b) {
 			bouts = append(bouts, b)
 		}
@@ -287,9 +322,11 @@ func (st *stream) intervals() (string, bool) {
 		}
 		from = to
 	}
-	if len(group) < MinWorkBouts {
-		return "", false
-	}
+	return group
+}
+
+// describe writes the evidence for a group of work bouts.
+func (st *stream) describe(group []bout) string {
 	var secs, paces []float64
 	recT, recD := 0.0, 0.0
 	for k, b := range group {
@@ -308,7 +345,7 @@ func (st *stream) intervals() (string, bool) {
 	} else {
 		ev += ", recoveries standing"
 	}
-	return ev, true
+	return ev
 }
 
 // similarBouts returns the largest group of bouts within BoutSpread of
