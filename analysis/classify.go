@@ -59,14 +59,27 @@ const (
 //     alternating with a rest or recovery lap), else the structured workout
 //     (repeat steps totalling >= 3 work steps); when the laps carry recovery
 //     intensity but make no intervals, the run is not intervals;
-//  2. manual laps without intensity (never 1 km or 1 mile auto-laps): >= 3
-//     laps of 30 s..10 min at least 15% faster than the median of the other
-//     laps, each separated from the next by a slower lap;
-//  3. the speed stream (see streamIntervals).
+//  2. manual laps without intensity (never 1 km or 1 mile auto-laps, and
+//     never a lap the device triggered): >= 3 laps of 30 s..10 min at least
+//     15% faster than the median of the other laps, each separated from the
+//     next by a slower lap;
+//  3. the speed stream resampled to 1 Hz and smoothed (5 s running median,
+//     9 s moving average): >= 3 bouts of >= 30 s or 200 m at >= 1.15 x the
+//     median moving speed, within 5% of each other, separated by recoveries
+//     at <= 0.85 x the work speed. Downhill bouts (> 1.5% drop), slow
+//     stretches on a climb (> 3% rise), walk breaks (the median is of the
+//     running seconds when they are at least half) and surges more than
+//     10 min apart do not make intervals. When the work is most of the run
+//     (12 x 1 mile) the lower quartile of the speed stands in for the
+//     median, if the bouts then found are >= 40% of the moving time.
 //
 // Work laps and bouts shorter than 30 s and 200 m (strides) never count.
 // Then tempo: >= 15 continuous minutes at or faster than racePace x 1.03
-// (s/km; without a race, s.ThresholdPace x 1.03; without either, no tempo).
+// (s/km; without a race, s.ThresholdPace x 1.03; without either, no tempo,
+// and the evidence says so). On the stream, the stretch averages that pace
+// or faster, dips under it last at most 60 s (15 s when slower than 90% of
+// it), and stops of up to 5 min neither count nor break it. Without a
+// stream, consecutive laps, else the whole run's average pace, are used.
 // Then long (>= 90 min moving), else easy.
 func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
 	b := activityBasics(a)
