@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -102,6 +103,7 @@ func (z *zoneFinder) name(lat, lon float64) string {
 		if z.fullErr = proto.Unmarshal(tzfrellite.LiteCompressData, input); z.fullErr == nil {
 			z.full, z.fullErr = tzf.NewFinderFromCompressed(input, tzf.SetDropPBTZ)
 		}
+		runtime.GC() // free the decoded protobuf (about 80 MB) now, as tzf's DefaultFinder does
 	})
 	if z.fullErr != nil {
 		return ""
