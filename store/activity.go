@@ -93,7 +93,7 @@ type Filter struct {
 
 const activityColumns = `a.id, a.athlete, a.sport, a.sub_sport, a.sport_inferred, a.start_utc, a.utc_offset_s, a.time_zone, a.tz_source,
 	a.elapsed_time_s, a.moving_time_s, a.distance_m, a.ascent_m, a.avg_hr, a.max_hr, a.avg_cadence, a.calories, a.device,
-	a.totals_from, a.source, a.session_index, a.format, a.partial, a.partial_reason, a.flags, a.duplicate_of,
+	a.totals_from, a.source, a.session_index, a.format, a.partial, a.partial_reason, a.flags, a.duplicate_of, a.samples,
 	m.version, m.class, m.class_source, m.evidence, m.moving_time_s, m.distance_m, m.pace_s_per_km, m.avg_hr, m.max_hr,
 	m.elevation_gain_m, m.hr_max_used, m.zone1_s, m.zone2_s, m.zone3_s, m.zone4_s, m.zone5_s, m.trimp`
 
@@ -150,13 +150,15 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 	defer rows.Close()
 	var out []*analysis.Activity
 	byID := map[string]*analysis.Activity{}
+	samples := map[string]int{}
 	for rows.Next() {
-		a, err := scanActivity(rows)
+		a, n, err := scanActivity(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
 		}
 		out = append(out, a)
 		byID[a.ID] = a
+		samples[a.ID] = n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
@@ -166,7 +168,7 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 		return out, nil
 	}
 	if f.WithSamples {
-		if err := db.loadSamples(ctx, where, args, byID); err != nil {
+		if err := db.loadSamples(ctx, where, args, byID, samples); err != nil {
 			return nil, err
 		}
 	}
@@ -178,21 +180,22 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 	return out, nil
 }
 
-func scanActivity(rows *sql.Rows) (*analysis.Activity, error) {
-	a := &analysis.Activity{}
+// scanActivity reads one row of activityColumns; n is the stored sample count.
+func scanActivity(rows *sql.Rows) (a *analysis.Activity, n int, err error) {
+	a = &analysis.Activity{}
 	var sport, sub, tz, tzs, device, totals, source, format, preason, flags, dup sql.NullString
 	var start sql.NullTime
 	var f [8]sql.NullFloat64
 	var version sql.NullInt64
 	var class, csrc, evidence sql.NullString
 	var mf [13]sql.NullFloat64
-	err := rows.Scan(&a.ID, &a.Athlete, &sport, &sub, &a.SportInferred, &start, &a.UTCOffset, &tz, &tzs,
+	err = rows.Scan(&a.ID, &a.Athlete, &sport, &sub, &a.SportInferred, &start, &a.UTCOffset, &tz, &tzs,
 		&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &device,
-		&totals, &source, &a.SessionIndex, &format, &a.Partial, &preason, &flags, &dup,
+		&totals, &source, &a.SessionIndex, &format, &a.Partial, &preason, &flags, &dup, &n,
 		&version, &class, &csrc, &evidence, &mf[0], &mf[1], &mf[2], &mf[3], &mf[4],
 		&mf[5], &mf[6], &mf[7], &mf[8], &mf[9], &mf[10], &mf[11], &mf[12])
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	a.Sport, a.SubSport, a.TimeZone, a.TimeSource = sport.String, sub.String, tz.String, tzs.String
 	a.Device, a.TotalsFrom, a.Source, a.Format = device.String, totals.String, source.String, format.String
@@ -216,34 +219,51 @@ func scanActivity(rows *sql.Rows) (*analysis.Activity, error) {
 		}
 		a.Metrics = m
 	}
-	return a, nil
+	return a, n, nil
 }
 
-func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity) error {
+// anyFloat is a DOUBLE as scanned into any: NaN for NULL.
+func anyFloat(v any) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return analysis.Missing()
+}
+
+func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity, samplesHint map[string]int) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
 		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.activity_id, r.rowid`, args...)
 	if err != nil {
 		return fmt.Errorf("load records from %s: %w", db.name(), err)
 	}
 	defer rows.Close()
+	// Scanning into any skips database/sql's per-value conversions: the
+	// driver already returns string, time.Time, float64 or nil.
 	var id, last string
 	var cur *analysis.Activity
-	var t sql.NullTime
-	var v [8]sql.NullFloat64
+	var v [10]any
+	dest := make([]any, len(v))
+	for i := range v {
+		dest[i] = &v[i]
+	}
 	for rows.Next() {
-		if err := rows.Scan(&id, &t, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("load records from %s: %w", db.name(), err)
 		}
+		id, _ = v[0].(string)
 		if id != last || cur == nil {
 			cur, last = byID[id], id
 			if cur == nil {
 				continue
 			}
+			if n, ok := samplesHint[id]; ok && cur.Samples == nil {
+				cur.Samples = make([]analysis.Sample, 0, n)
+			}
 		}
-		s := analysis.Sample{Lat: fromNull(v[0]), Lon: fromNull(v[1]), Altitude: fromNull(v[2]), HeartRate: fromNull(v[3]),
-			Cadence: fromNull(v[4]), Speed: fromNull(v[5]), Distance: fromNull(v[6]), Power: fromNull(v[7])}
-		if t.Valid {
-			s.Time = t.Time.UTC()
+		s := analysis.Sample{Lat: anyFloat(v[2]), Lon: anyFloat(v[3]), Altitude: anyFloat(v[4]), HeartRate: anyFloat(v[5]),
+			Cadence: anyFloat(v[6]), Speed: anyFloat(v[7]), Distance: anyFloat(v[8]), Power: anyFloat(v[9])}
+		if t, ok := v[1].(time.Time); ok {
+			s.Time = t.UTC()
 		}
 		cur.Samples = append(cur.Samples, s)
 	}
