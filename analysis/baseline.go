@@ -16,7 +16,8 @@ const (
 // run volume over the local days BaselineFirstDay..BaselineLastDay before
 // the race, divided by BaselineWeeks. Volume is distance in metres, or
 // moving time in seconds when s.Volume is "time". s.BaselineKm > 0 overrides
-// the history (Source "config"; for a distance volume only). Fewer than
+// the history (Source "config") for a distance volume; it is ignored for a
+// time volume (a distance cannot stand for time). Fewer than
 // BaselineMinRuns runs in the window, or no race, give Source "none" with
 // the reason and what to do. Duplicates are ignored.
 func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
@@ -24,16 +25,16 @@ func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
 	if s.Volume == "time" {
 		b.Unit = "s"
 	}
-	if s.BaselineKm > 0 {
-		if b.Unit == "m" {
-			b.Volume, b.Source = s.BaselineKm*1000, "config"
-			if race != nil {
-				b.Runs, _ = baselineVolume(acts, race, b.Unit)
-			}
-			return b
+	if s.BaselineKm > 0 && b.Unit == "m" {
+		b.Volume, b.Source = s.BaselineKm*1000, "config"
+		if race != nil {
+			b.Runs, _ = baselineVolume(acts, race, b.Unit)
 		}
-		b.Reason = "baseline_km is a distance but volume is time; set volume = \"distance\" or remove baseline_km"
 		return b
+	}
+	fix := "import pre-race training or set baseline_km"
+	if s.BaselineKm > 0 {
+		fix = "import pre-race training (baseline_km is a distance and does not apply while volume is time)"
 	}
 	if race == nil {
 		b.Reason = "no race, so no pre-race window; mark the race with taper race"
@@ -44,7 +45,7 @@ func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
 	runs, total := baselineVolume(acts, race, b.Unit)
 	b.Runs = runs
 	if runs < BaselineMinRuns {
-		b.Reason = fmt.Sprintf("only %d runs between %s and %s; import pre-race training or set baseline_km", runs, from, to)
+		b.Reason = fmt.Sprintf("only %d runs between %s and %s; %s", runs, from, to, fix)
 		return b
 	}
 	b.Volume, b.Source = total/BaselineWeeks, "history"

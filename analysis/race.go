@@ -17,7 +17,7 @@ const (
 
 // FindRace returns the race the recovery is measured from:
 //   - markedID: the activity with that id (as marked with taper race
-//     --activity);
+//     --activity), or its primary when it is a duplicate;
 //   - else markedDate (local YYYY-MM-DD, taper race --date): the run of that
 //     local date nearest the marathon distance;
 //   - else the most recent run on or before asOf (local YYYY-MM-DD; "" = no
@@ -28,10 +28,15 @@ const (
 // Race.Activity is nil and Race.Reason says why.
 func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
 	if markedID != "" {
+		byID := make(map[string]*Activity, len(acts))
 		for _, a := range acts {
-			if a.ID == markedID {
-				return Race{Activity: a, Source: RaceMarked}
+			byID[a.ID] = a
+		}
+		if a := byID[markedID]; a != nil {
+			if p := byID[a.DuplicateOf]; p != nil {
+				a = p // the primary recording of the same run
 			}
+			return Race{Activity: a, Source: RaceMarked}
 		}
 		return Race{Reason: fmt.Sprintf("the activity marked as the race (%s) is not in the database; mark another with taper race", markedID)}
 	}

@@ -48,6 +48,7 @@ func TestFindRace(t *testing.T) {
 		{"half and long run are not the race", []*Activity{long, half, short, long2}, "2026-12-01", "", "", nil, "",
 			"no run between 40.9 and 43.7 km on or before 2026-12-01"},
 		{"marked by id", all, "2026-12-01", "h", "", half, RaceMarked, ""},
+		{"marked duplicate gives its primary", all, "2026-12-01", "d", "", marathon2, RaceMarked, ""},
 		{"marked id unknown", all, "2026-12-01", "nope", "", nil, "", "(nope) is not in the database"},
 		{"marked date picks nearest marathon", all, "2026-12-01", "", "2026-10-04", marathon, RaceMarked, ""},
 		{"marked date without a run", all, "2026-12-01", "", "2026-10-05", nil, "", "no run on 2026-10-05"},
@@ -96,8 +97,9 @@ func TestComputeBaseline(t *testing.T) {
 			Reason: "only 3 runs between 2026-07-19 and 2026-09-12; import pre-race training or set baseline_km"}},
 		{"config stands in", acts[:4], race, Settings{BaselineKm: 55}, Baseline{Volume: 55000, Unit: "m", Source: "config", Runs: 3}},
 		{"config overrides history", acts, race, Settings{BaselineKm: 40}, Baseline{Volume: 40000, Unit: "m", Source: "config", Runs: 8}},
-		{"config with time volume", acts, race, Settings{BaselineKm: 40, Volume: "time"}, Baseline{Unit: "s", Source: "none",
-			Reason: "baseline_km is a distance but volume is time; set volume = \"distance\" or remove baseline_km"}},
+		{"config ignored for a time volume", acts, race, Settings{BaselineKm: 40, Volume: "time"}, Baseline{Volume: 3000, Unit: "s", Source: "history", Runs: 8}},
+		{"config ignored for a time volume, too few runs", acts[:4], race, Settings{BaselineKm: 40, Volume: "time"}, Baseline{Unit: "s", Source: "none", Runs: 3,
+			Reason: "only 3 runs between 2026-07-19 and 2026-09-12; import pre-race training (baseline_km is a distance and does not apply while volume is time)"}},
 		{"no race", acts, nil, Settings{}, Baseline{Unit: "m", Source: "none", Reason: "no race, so no pre-race window; mark the race with taper race"}},
 	}
 	for _, tt := range tests {
