@@ -400,27 +400,19 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		case skip:
 			_, err = io.Copy(h, body)
 		case isZipName(mname) && depth < maxZipDepth:
-			// A zip in a streamed zip: buffer it (bounded) to walk it.
-			var data []byte
-			data, err = io.ReadAll(io.LimitReader(io.TeeReader(body, h), w.opts.MaxEntryBytes+1))
-			if err == nil {
-				if int64(len(data)) > w.opts.MaxEntryBytes {
-					err = w.fail(name, fmt.Errorf("nested zip is over the %s byte limit", commas(int(w.opts.MaxEntryBytes))), "")
-					if fr != nil {
-						fr.Close()
-					}
-					return err
-				}
-				zr, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-				if zerr != nil {
-					err = w.fail(name, fmt.Errorf("unreadable nested zip: %w", zerr), "the archive is damaged; download it again")
-				} else {
-					err = w.zip(name, zr, bytes.NewReader(data), depth+1)
-				}
-				if err != nil {
-					return err
-				}
+			// A zip in a streamed zip: stream it too, then skip its
+			// central directory.
+			trap := &errTrap{r: io.TeeReader(body, h)}
+			if err := w.streamZip(name, trap, depth+1); err != nil {
+				return err
 			}
+			if trap.err != nil {
+				if fr != nil {
+					fr.Close()
+				}
+				return nil // reported by the inner walk; the rest cannot be delimited
+			}
+			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
 			if err := w.stream(name, trap, int64(usize)); err != nil {

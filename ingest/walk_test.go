@@ -252,3 +252,30 @@ func TestWalkDamagedZip(t *testing.T) {
 		}
 	}
 }
+
+func TestWalkDeepNesting(t *testing.T) {
+	dir := t.TempDir()
+	c := []byte("innermost content")
+	b := mkzip(t, member{name: "c.fit", data: c}, member{name: "d.fit", data: c, stored: true})
+	a := mkzip(t, member{name: "b.zip", data: b}, member{name: "after.fit", data: c})
+	write(t, filepath.Join(dir, "outer.zip"), mkzip(t, member{name: "a.zip", data: a}, member{name: "last.fit", data: c}))
+	for _, opts := range []WalkOptions{{}, {NestedBufferBytes: -1}} {
+		got := walkAll(t, []string{dir}, opts)
+		var paths []string
+		for _, w := range got {
+			rel, _ := filepath.Rel(dir, w.Path)
+			paths = append(paths, rel+" "+w.Err)
+		}
+		want := []string{"outer.zip!a.zip!b.zip!c.fit ", "outer.zip!a.zip!b.zip!d.fit ", "outer.zip!a.zip!after.fit ", "outer.zip!last.fit "}
+		if opts.NestedBufferBytes < 0 {
+			// Go's zip writer puts a data descriptor after a stored member,
+			// so a stream cannot find where d.fit ends: it is reported and
+			// the rest of b.zip is skipped; a.zip continues after b.zip.
+			want[1] = "outer.zip!a.zip!b.zip!d.fit " + filepath.Join(dir, "outer.zip!a.zip!b.zip!d.fit") +
+				": stored zip member with a data descriptor cannot be streamed"
+		}
+		if !reflect.DeepEqual(paths, want) {
+			t.Errorf("NestedBufferBytes %d:\n%s\nwant\n%s", opts.NestedBufferBytes, strings.Join(paths, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
