@@ -457,3 +457,43 @@ func TestQuery(t *testing.T) {
 		t.Errorf("activities after queries = %v", rows)
 	}
 }
+
+// TestBatchByRecords checks that a Writer commits when a batch reaches its
+// record limit, so earlier activities are visible before Close, and that
+// KnownSHA can run while a Writer is open.
+func TestBatchByRecords(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	w, err := db.NewWriter(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.maxRecords = 1000
+	count := func() int64 {
+		_, rows, err := db.Query(ctx, "SELECT count(*) FROM activities")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows[0][0].(int64)
+	}
+	day := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
+	for i := 0; i < 3; i++ {
+		if err := w.Add(file(fmt.Sprintf("%d.fit", i), fmt.Sprint(i), synthRun(day.AddDate(0, 0, i), 600, "fit", true))); err != nil {
+			t.Fatal(err)
+		}
+		want := []int64{0, 2, 2}[i]
+		if n := count(); n != want {
+			t.Errorf("after %d adds: %d committed activities, want %d", i+1, n, want)
+		}
+		known, err := db.KnownSHA(ctx, "alice", "1")
+		if err != nil || known != (i >= 1) {
+			t.Errorf("after %d adds: KnownSHA = %v, %v", i+1, known, err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Errorf("after Close: %d activities", n)
+	}
+}
