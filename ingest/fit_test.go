@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -277,5 +278,37 @@ func TestFITWrapper(t *testing.T) {
 	if _, err := FIT(bytes.NewReader(genFIT(t, genRun{Start: start, Seconds: 3, FileType: typedef.FileSettings}))); err == nil ||
 		!strings.Contains(err.Error(), "fit:settings") {
 		t.Errorf("FIT(settings) error %v, want one naming fit:settings", err)
+	}
+}
+
+// TestDecoderConcurrent decodes from several goroutines with one Decoder
+// (run with -race): the zone finder is loaded once and shared.
+func TestDecoderConcurrent(t *testing.T) {
+	start := time.Date(2026, 7, 1, 5, 0, 0, 0, time.UTC)
+	files := [][]byte{
+		genFIT(t, genRun{Start: start, Seconds: 120}),
+		genFIT(t, genRun{Start: start, Seconds: 60, Local: time.Hour}),
+		gpxDoc("1.1", "<type>running</type>", pts(30, 3, "")),
+	}
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	errs := make(chan string, 8*len(files))
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i, f := range files {
+				res := d.Decode("f", f)
+				if want := []int{7200, 3600, 7200}[i]; res.Status != StatusImported || res.Activities[0].UTCOffset != want {
+					errs <- fmt.Sprintf("file %d: %s offset %d", i, res.Status, res.Activities[0].UTCOffset)
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

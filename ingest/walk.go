@@ -223,6 +223,10 @@ func (w *walker) stream(name string, r io.Reader, size int64) error {
 		return w.fail(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
 	}
 	if int64(len(data)) > limit {
+		if limit == w.opts.MaxGPXBytes && isGPXName(name) {
+			return w.fail(name, fmt.Errorf("gpx file decompresses to more than the %s byte limit", commas(int(limit))),
+				"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+		}
 		return w.fail(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")
 	}
