@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+
+	"github.com/taper-run/taper/ingest"
 )
 
 // hintError is an error with a line telling the user what to do.
@@ -24,4 +27,23 @@ func statFile(path string) (os.FileInfo, error) {
 		return nil, err
 	}
 	return fi, nil
+}
+
+// hintOf finds what the user can do about err, from whichever layer knows:
+// cmd's own errors and the config loader (HintText), the store (Hint),
+// or a decoder's *ingest.FileError (its Hint field).
+func hintOf(err error) string {
+	var ht interface{ HintText() string }
+	if errors.As(err, &ht) && ht.HintText() != "" {
+		return ht.HintText()
+	}
+	var h interface{ Hint() string }
+	if errors.As(err, &h) && h.Hint() != "" {
+		return h.Hint()
+	}
+	var fe *ingest.FileError
+	if errors.As(err, &fe) {
+		return fe.Hint
+	}
+	return ""
 }

@@ -304,9 +304,8 @@ func fileResult(j *importJob) store.FileResult {
 
 // errorText is an error's message with its hint, if any.
 func errorText(err error) string {
-	var h interface{ HintText() string }
-	if errors.As(err, &h) && h.HintText() != "" {
-		return err.Error() + " (" + h.HintText() + ")"
+	if h := hintOf(err); h != "" {
+		return err.Error() + " (" + h + ")"
 	}
 	return err.Error()
 }

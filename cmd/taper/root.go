@@ -46,9 +46,6 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
-// hinter is implemented by errors that know what the user can do next.
-type hinter interface{ HintText() string }
-
 // streams are the standard streams a command writes to.
 type streams struct {
 	in     io.Reader
@@ -77,9 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ec.code
 	}
 	fmt.Fprintf(stderr, "taper: %v\n", err)
-	var h hinter
-	if errors.As(err, &h) && h.HintText() != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", h.HintText())
+	if h := hintOf(err); h != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
