@@ -111,6 +111,16 @@ func TestMigrateTwice(t *testing.T) {
 	if _, err := Open(ctx, notDB, Options{}); err == nil || !strings.Contains(err.Error(), "not a taper database") {
 		t.Errorf("opening a zip as the database: %v", err)
 	}
+	// No network: extensions are never installed or loaded on demand.
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows, err := db.Query(ctx, "SELECT current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions'), current_setting('memory_limit')")
+	if err != nil || fmt.Sprint(rows) != "[[false false 122.0 MiB]]" {
+		t.Errorf("settings = %v, %v", rows, err)
+	}
+	db.Close()
 	ro, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("read-only open: %v", err)
