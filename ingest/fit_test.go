@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muktihari/fit/kit/hash/crc16"
 	"github.com/muktihari/fit/profile/typedef"
 	"github.com/taper-run/taper/analysis"
 )
@@ -310,5 +311,24 @@ func TestDecoderConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// TestFITCRC checks taper's CRC against muktihari/fit's implementation of
+// the FIT SDK's algorithm.
+func TestFITCRC(t *testing.T) {
+	var table [256]uint16
+	crcTable(&table)
+	data := genFIT(t, genRun{Start: testNow, Seconds: 50})
+	for _, n := range []int{0, 1, 12, 14, 100, len(data)} {
+		h := crc16.New()
+		_, _ = h.Write(data[:n])
+		if got, want := fitCRC(&table, 0, data[:n]), h.Sum16(); got != want {
+			t.Errorf("fitCRC of %d bytes = %#04x, muktihari/fit %#04x", n, got, want)
+		}
+	}
+	// A whole file's CRC over header and data is the CRC stored after them.
+	if got := fitCRC(&table, 0, data); got != 0 {
+		t.Errorf("CRC over a whole file including its CRC = %#04x, want 0", got)
 	}
 }
