@@ -27,6 +27,9 @@ const (
 	MinBoutSeconds, MinBoutMetres = 30, 200
 	// MaxManualLapSeconds is the longest manual work lap (10 min).
 	MaxManualLapSeconds = 600
+	// maxManualLaps: a run with more laps than this is not read for manual
+	// intervals (its stream still is); it bounds the work on broken files.
+	maxManualLaps = 400
 	// TempoPaceFactor: tempo is run at or faster than the reference pace x
 	// 1.03 (no more than 3% slower than marathon pace).
 	TempoPaceFactor = 1.03
@@ -319,32 +322,29 @@ func autoTrigger(t string) bool {
 
 // manualLapIntervals looks for intervals in manual laps: see Classify.
 func manualLapIntervals(laps []Lap) (string, bool) {
-	if len(laps) < 2*MinWorkBouts-1 || isAutoLaps(laps) {
+	if len(laps) < 2*MinWorkBouts-1 || len(laps) > maxManualLaps || isAutoLaps(laps) {
 		return "", false
 	}
 	speeds := make([]float64, len(laps))
-	var distinct []float64
+	var sorted []float64
 	for i, l := range laps {
 		speeds[i] = lapSpeed(l)
 		if speeds[i] > 0 {
-			distinct = append(distinct, speeds[i])
+			sorted = append(sorted, speeds[i])
 		}
 	}
-	slices.Sort(distinct)
+	slices.Sort(sorted)
 	// Try every split of the laps into fast and slow by speed; keep the one
 	// with the most alternating fast laps.
 	var best []int
-	for _, cut := range distinct {
-		var others []float64
-		for _, v := range speeds {
-			if v > 0 && v < cut {
-				others = append(others, v)
-			}
+	for k, cut := range sorted {
+		if k > 0 && cut == sorted[k-1] {
+			continue
 		}
+		others := sorted[:k] // the laps slower than cut
 		if len(others) < MinWorkBouts-1 {
 			continue
 		}
-		slices.Sort(others)
 		ref := others[len(others)/2]
 		if len(others)%2 == 0 {
 			ref = (others[len(others)/2-1] + others[len(others)/2]) / 2

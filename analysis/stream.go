@@ -48,6 +48,7 @@ const (
 // stream is an activity's speed resampled to 1 Hz.
 type stream struct {
 	raw    []float64 // m/s; 0 while paused or stopped, gaps in the data filled
+	cum    []float64 // cum[i] = sum of raw[:i], metres
 	smooth []float64 // raw, median-filtered (5 s) then averaged (9 s)
 	alt    []float64 // m, NaN where unknown
 	median float64   // median of smooth over moving seconds
@@ -113,7 +114,8 @@ func newStream(ss []Sample) *stream {
 		return nil
 	}
 	fillGaps(raw)
-	st := &stream{raw: raw, alt: alt}
+	st := &stream{raw: raw, alt: alt, cum: make([]float64, len(raw)+1)}
+	floats.CumSum(st.cum[1:], raw)
 	st.smooth = movingAverage(medianFilter(raw, 5), 9)
 	var moving []float64
 	for _, v := range st.smooth {
@@ -196,7 +198,7 @@ type bout struct {
 }
 
 func (st *stream) bout(start, end int) bout {
-	d := floats.Sum(st.raw[start:end])
+	d := st.cum[end] - st.cum[start]
 	return bout{start: start, end: end, speed: d / float64(end-start), metres: d}
 }
 
@@ -235,6 +237,17 @@ func (st *stream) downhill(b bout) bool {
 		return false
 	}
 	return (a0-a1)/b.metres > downhillGrade
+}
+
+// recovery reports whether the stretch between bouts x and y (x first) is
+// a recovery: slower than RecoverySpeedFactor x the slower bout, and not a
+// climb.
+func (st *stream) recovery(x, y bout) bool {
+	if y.start <= x.end {
+		return false
+	}
+	gap := st.bout(x.end, y.start)
+	return gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) && !st.climb(gap)
 }
 
 // climb reports whether b rises more than climbGrade of its distance
@@ -294,20 +307,17 @@ func (st *stream) workBouts(ref float64) []bout {
 			bouts = append(bouts, b)
 		}
 	}
-	for merged := true; merged && len(bouts) > 1; {
-		merged = false
-		for k := 0; k+1 < len(bouts); k++ {
-			x, y := bouts[k], bouts[k+1]
-			gap := st.bout(x.end, y.start)
-			if y.start > x.end && gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) && !st.climb(gap) {
-				continue
-			}
-			bouts[k] = st.bout(x.start, y.end)
-			bouts = slices.Delete(bouts, k+1, k+2)
-			merged = true
-			break
+	// Merge neighbours not separated by a recovery; a merge changes the
+	// bout's speed, so the previous gap is checked again.
+	merged := bouts[:0]
+	for _, b := range bouts {
+		merged = append(merged, b)
+		for n := len(merged); n > 1 && !st.recovery(merged[n-2], merged[n-1]); n-- {
+			merged[n-2] = st.bout(merged[n-2].start, merged[n-1].end)
+			merged = merged[:n-1]
 		}
 	}
+	bouts = merged
 	// Bouts more than maxRecoverySeconds apart are not one session's
 	// repetitions; in each set of closer bouts, find the largest group
 	// within BoutSpread of each other.
