@@ -1,6 +1,11 @@
 package ingest
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -53,4 +58,41 @@ func BenchmarkDecodeGPX(b *testing.B) {
 		points += len(res.Activities[0].Samples)
 	}
 	b.ReportMetric(float64(points)/b.Elapsed().Seconds(), "points/s")
+}
+
+// BenchmarkWalkExport walks a Garmin-style export: export.zip holding
+// DI_CONNECT/.../UploadedFiles_0-_Part1.zip (deflated) with 200 one-hour FIT
+// files, read as a stream (no extraction, no buffering of the inner zip).
+//
+//	go test ./ingest -run '^$' -bench WalkExport -benchmem
+func BenchmarkWalkExport(b *testing.B) {
+	fit := genFIT(b, genRun{Start: time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC), Seconds: 3600, Local: time.Hour})
+	var members []member
+	for i := range 200 {
+		data := bytes.Clone(fit)
+		data[len(data)-3] ^= byte(i) // distinct contents
+		members = append(members, member{name: fmt.Sprintf("%d.fit", 1000+i), data: data})
+	}
+	part := mkzip(b, members...)
+	export := mkzip(b, member{name: "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", data: part})
+	path := filepath.Join(b.TempDir(), "export.zip")
+	if err := os.WriteFile(path, export, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(200 * len(fit)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := Walk(context.Background(), []string{path}, WalkOptions{NestedBufferBytes: -1}, func(e Entry) error {
+			if e.Err != nil {
+				return e.Err
+			}
+			n++
+			return nil
+		})
+		if err != nil || n != 200 {
+			b.Fatalf("walked %d entries: %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(200*b.N)/b.Elapsed().Seconds(), "files/s")
 }

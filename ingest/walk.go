@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -19,6 +17,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 )
 
 // Walk defaults and bounds.
@@ -243,6 +244,7 @@ func isZipName(name string) bool { return strings.HasSuffix(strings.ToLower(name
 // zip walks the members of an archive opened with random access. ra is the
 // archive's bytes (to read stored nested zips in place).
 func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) error {
+	zr.RegisterDecompressor(zip.Deflate, inflater)
 	for _, f := range zr.File {
 		if err := w.ctx.Err(); err != nil {
 			return err
@@ -316,6 +318,10 @@ func (w *walker) nestedZip(name string, f *zip.File, ra io.ReaderAt, depth int) 
 	}
 	return w.streamZip(name, rc, depth)
 }
+
+// inflater decompresses zip members with klauspost/compress/flate, about
+// three times faster than compress/flate on FIT data.
+func inflater(r io.Reader) io.ReadCloser { return flate.NewReader(r) }
 
 // Zip local header layout (APPNOTE 4.3.7).
 const (

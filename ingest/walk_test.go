@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
@@ -34,7 +34,7 @@ type member struct {
 	stored bool
 }
 
-func mkzip(t *testing.T, members ...member) []byte {
+func mkzip(t testing.TB, members ...member) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := zip.NewWriter(&b)
@@ -57,7 +57,7 @@ func mkzip(t *testing.T, members ...member) []byte {
 	return b.Bytes()
 }
 
-func write(t *testing.T, path string, data []byte) {
+func write(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
