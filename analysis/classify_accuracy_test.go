@@ -120,3 +120,19 @@ func TestClassifyAccuracy(t *testing.T) {
 		t.Errorf("accuracy %.1f%% (%d/%d), want >= 98%%", 100*acc, correct, total)
 	}
 }
+
+// BenchmarkClassifySynth classifies generated one-hour 1 Hz runs (positions,
+// altitude, heart rate, speed): an easy run (the whole search runs and
+// finds nothing) and an interval session without laps (found in the stream).
+func BenchmarkClassifySynth(b *testing.B) {
+	for _, k := range []synth.Kind{synth.Easy, synth.Intervals} {
+		spec := synth.Spec{Kind: k, Start: time.Date(2026, 9, 6, 6, 30, 0, 0, time.UTC), Seed: 1, Laps: synth.NoLaps,
+			Duration: time.Hour, Reps: 8, RepDistance: 1000}
+		a := synth.Workout(spec)
+		b.Run(fmt.Sprintf("%s-%dsamples", k, len(a.Samples)), func(b *testing.B) {
+			for b.Loop() {
+				analysis.Classify(a, 270, analysis.Settings{})
+			}
+		})
+	}
+}
