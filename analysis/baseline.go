@@ -21,12 +21,12 @@ const (
 // BaselineMinRuns runs in the window, or no race, give Source "none" with
 // the reason and what to do. Duplicates are ignored.
 func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
-	b := Baseline{Unit: "m", Source: "none"}
+	b := Baseline{Unit: "m", Source: BaselineNone}
 	if s.Volume == "time" {
 		b.Unit = "s"
 	}
 	if s.BaselineKm > 0 && b.Unit == "m" {
-		b.Volume, b.Source = s.BaselineKm*1000, "config"
+		b.Volume, b.Source = s.BaselineKm*1000, BaselineConfig
 		if race != nil {
 			b.Runs, _ = baselineVolume(acts, race, b.Unit)
 		}
@@ -48,7 +48,7 @@ func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
 		b.Reason = fmt.Sprintf("only %d runs between %s and %s; %s", runs, from, to, fix)
 		return b
 	}
-	b.Volume, b.Source = total/BaselineWeeks, "history"
+	b.Volume, b.Source = total/BaselineWeeks, BaselineHistory
 	return b
 }
 
