@@ -189,25 +189,35 @@ func (w *walker) file(display, osPath string) error {
 	return w.stream(display, f, fi.Size())
 }
 
-// stream reads one (possibly gzipped) file from r and emits it. size is
-// the stored size, or -1 when unknown.
+// stream reads one (possibly gzipped) file from r and emits it.
 func (w *walker) stream(name string, r io.Reader, size int64) error {
+	return w.emit(w.read(name, r, size))
+}
+
+// failed is an Entry for a file that could not be read.
+func failed(p string, err error, hint string) Entry {
+	return Entry{Path: p, Err: &FileError{Path: p, Err: err, Hint: hint}}
+}
+
+// read reads one (possibly gzipped) file from r, bounded by the limits.
+// size is the stored size, or -1 when unknown.
+func (w *walker) read(name string, r io.Reader, size int64) Entry {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(2)
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 	if !gz && isGPXName(name) && size > w.opts.MaxGPXBytes {
-		return w.fail(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
+		return failed(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
 			"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
 	}
 	if !gz && size > w.opts.MaxEntryBytes {
-		return w.fail(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
+		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
 	}
 	var src io.Reader = br
 	limit := w.opts.MaxEntryBytes
 	if gz {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return w.fail(name, fmt.Errorf("bad gzip data: %w", err), "the file is damaged; download or export it again")
+			return failed(name, fmt.Errorf("bad gzip data: %w", err), "the file is damaged; download or export it again")
 		}
 		defer zr.Close()
 		src = zr
@@ -221,17 +231,17 @@ func (w *walker) stream(name string, r io.Reader, size int64) error {
 		if gz {
 			what = "bad gzip data"
 		}
-		return w.fail(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+		return failed(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
 	}
 	if int64(len(data)) > limit {
 		if limit == w.opts.MaxGPXBytes && isGPXName(name) {
-			return w.fail(name, fmt.Errorf("gpx file decompresses to more than the %s byte limit", commas(int(limit))),
+			return failed(name, fmt.Errorf("gpx file decompresses to more than the %s byte limit", commas(int(limit))),
 				"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
 		}
-		return w.fail(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
+		return failed(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")
 	}
-	return w.emit(Entry{Path: name, Data: data})
+	return Entry{Path: name, Data: data}
 }
 
 func isGPXName(name string) bool {
@@ -406,6 +416,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
 		h := crc32.NewIEEE()
 		var err error
+		var pending *Entry
 		switch {
 		case skip:
 			_, err = io.Copy(h, body)
@@ -425,18 +436,17 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
-			if err := w.stream(name, trap, int64(usize)); err != nil {
-				return err
-			}
+			e := w.read(name, trap, int64(usize))
 			if trap.err != nil {
-				// stream reported the damaged member; the members after it
-				// cannot be found without sizes.
+				// A damaged member: the members after it cannot be found
+				// without sizes.
 				if fr != nil {
 					fr.Close()
 				}
-				return nil
+				return w.emit(e)
 			}
-			// stream may stop early (limit); drain so the next header lines up.
+			pending = &e // emitted once its CRC is checked
+			// read may stop early (limit); drain so the next header lines up.
 			_, err = io.Copy(h, body)
 		}
 		if fr != nil {
@@ -444,6 +454,9 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		}
 		if err != nil {
 			// The rest of the archive cannot be delimited: report and stop.
+			if pending != nil && pending.Err != nil {
+				return w.emit(*pending)
+			}
 			return w.fail(name, fmt.Errorf("bad compressed data: %w", err), "the archive is damaged; download it again")
 		}
 		if descr {
@@ -466,9 +479,14 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "")
 			}
 		}
-		if h.Sum32() != crc && !skip {
-			// The entry was already emitted; report the damage separately.
-			if err := w.fail(name, fmt.Errorf("crc-32 mismatch in archive member"), "the archive is damaged; download it again"); err != nil {
+		switch {
+		case pending == nil:
+		case h.Sum32() != crc && pending.Err == nil:
+			if err := w.fail(name, errors.New("crc-32 mismatch in archive member"), "the archive is damaged; download it again"); err != nil {
+				return err
+			}
+		default:
+			if err := w.emit(*pending); err != nil {
 				return err
 			}
 		}

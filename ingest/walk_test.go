@@ -3,9 +3,11 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"errors"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -276,6 +278,34 @@ func TestWalkDeepNesting(t *testing.T) {
 		}
 		if !reflect.DeepEqual(paths, want) {
 			t.Errorf("NestedBufferBytes %d:\n%s\nwant\n%s", opts.NestedBufferBytes, strings.Join(paths, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+func TestWalkCRCMismatch(t *testing.T) {
+	content := bytes.Repeat([]byte("fit data "), 200)
+	var comp bytes.Buffer
+	fw, _ := flate.NewWriter(&comp, flate.DefaultCompression)
+	_, _ = fw.Write(content)
+	_ = fw.Close()
+	var inner bytes.Buffer
+	zw := zip.NewWriter(&inner)
+	raw, err := zw.CreateRaw(&zip.FileHeader{Name: "x.fit", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(content) ^ 1,
+		CompressedSize64: uint64(comp.Len()), UncompressedSize64: uint64(len(content))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = raw.Write(comp.Bytes())
+	ok, _ := zw.Create("y.fit")
+	_, _ = ok.Write(content)
+	_ = zw.Close()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "outer.zip"), mkzip(t, member{name: "inner.zip", data: inner.Bytes()}))
+	for _, opts := range []WalkOptions{{}, {NestedBufferBytes: -1}} {
+		got := walkAll(t, []string{dir}, opts)
+		if len(got) != 2 || !strings.HasSuffix(got[0].Path, "inner.zip!x.fit") || got[0].Err == "" ||
+			!strings.Contains(got[0].Err, "checksum") && !strings.Contains(got[0].Err, "crc-32 mismatch") || got[1].Err != "" {
+			t.Errorf("NestedBufferBytes %d: %+v, want one checksum error for x.fit, then y.fit", opts.NestedBufferBytes, got)
 		}
 	}
 }
