@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/duckdb/duckdb-go/v2"
 	"github.com/taper-run/taper/analysis"
 )
 
@@ -407,39 +409,70 @@ func (db *DB) Athletes(ctx context.Context) ([]string, error) {
 }
 
 // SaveMetrics stores analysis results by activity id, replacing earlier
-// ones, in one transaction.
+// ones, in one transaction. The rows go through an Appender into a
+// temporary table and replace the stored ones with two set statements:
+// row-by-row INSERT OR REPLACE is slow and, under the buffer pool limit, ran
+// out of memory after about a thousand rows.
 func (db *DB) SaveMetrics(ctx context.Context, metrics map[string]*analysis.Metrics) error {
 	if db.readOnly {
 		return fmt.Errorf("save analyses in %s: the database was opened read-only", db.name())
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
+	if len(metrics) == 0 {
+		return nil
+	}
+	if err := db.saveMetrics(ctx, metrics); err != nil {
 		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
 	}
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO analyses (activity_id, version, class, class_source, evidence,
-		moving_time_s, distance_m, pace_s_per_km, avg_hr, max_hr, elevation_gain_m, hr_max_used,
-		zone1_s, zone2_s, zone3_s, zone4_s, zone5_s, trimp, analyzed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	return nil
+}
+
+func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metrics) error {
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
+		return err
 	}
-	defer stmt.Close()
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS analyses_in AS SELECT * FROM analyses LIMIT 0;
+		DELETE FROM analyses_in`); err != nil {
+		return err
+	}
 	now := db.now().UTC()
-	for id, m := range metrics {
-		if m == nil {
-			continue
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "analyses_in")
+		if err != nil {
+			return err
 		}
-		z := m.ZoneSeconds
-		if _, err := stmt.ExecContext(ctx, id, m.Version, nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
-			nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
-			nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
-			nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
-			return fmt.Errorf("save analysis of activity %s in %s: %w", id, db.name(), err)
+		for id, m := range metrics {
+			if m == nil {
+				continue
+			}
+			z := m.ZoneSeconds
+			if err := app.AppendRow(id, int32(m.Version), nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
+				nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
+				nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
+				nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
+				app.Close()
+				return fmt.Errorf("activity %s: %w", id, err)
+			}
 		}
+		return app.Close()
+	})
+	if err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save analyses in %s: %w", db.name(), err)
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM analyses WHERE activity_id IN (SELECT activity_id FROM analyses_in)`,
+		`INSERT INTO analyses SELECT * FROM analyses_in`,
+		`COMMIT`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			// The transaction may be aborted already; ROLLBACK only tidies up.
+			conn.ExecContext(context.Background(), `ROLLBACK`)
+			return err
+		}
 	}
 	return nil
 }
