@@ -48,10 +48,8 @@ func pace(a *analysis.Activity) float64 {
 // analyze computes an activity's metrics and class.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
 	m := analysis.Analyze(a, an.settings, an.hrMax, an.racePace)
-	if a.ID != "" && a.ID == an.raceID && m != nil {
-		m.Class = analysis.ClassRace
-		m.ClassSource = an.raceSrc
-		m.Evidence = "race (" + an.raceSrc + "): " + formatKm(a.Distance) + " in " + formatDuration(a.MovingTime)
+	if a.ID != "" && a.ID == an.raceID {
+		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
 	}
 	return m
 }

@@ -146,9 +146,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 		}
 	}
 	if race.Activity != nil {
-		if m := race.Activity.Metrics; m != nil {
-			m.Class = analysis.ClassRace
-		}
+		analysis.MarkRace(race.Activity.Metrics, race)
 	}
 	if len(stale) == 0 {
 		return nil
