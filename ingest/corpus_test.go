@@ -48,6 +48,8 @@ type refGPX struct {
 	ParseOK  bool    `json:"parse_ok"`
 	Points   int     `json:"points"`
 	Duration float64 `json:"duration_s"`
+	Start    *string `json:"start_time"`
+	End      *string `json:"end_time"`
 	Length2D float64 `json:"length_2d_m"`
 }
 
@@ -178,15 +180,18 @@ func TestConformanceFIT(t *testing.T) {
 // gpxDiffs names, per file and check, where taper deliberately differs
 // from gpxpy, and why.
 var gpxDiffs = map[string]string{
-	"runalyze__hr-not-always-there.gpx/hr":           "gpxpy ignores extensions in files declaring GPX 1.0; taper reads them",
-	"opentracks__legacy_gpx_pause_resume.gpx/points": "points at latitude 100/200 are OpenTracks pause markers, not points",
-	"opentracks__legacy_gpx_pause_resume.gpx/length": "gpxpy's length runs through the pause markers at latitude 100/200 (about 39,500 km)",
-	"gpsbabel__segmented_tracks.gpx/points":          "points without time are dropped (a sample needs a time)",
-	"gpsbabel__segmented_tracks.gpx/length":          "points without time are dropped (a sample needs a time)",
-	"gpxgo__cerknicko-without-times.gpx/points":      "points without time are dropped (a sample needs a time)",
-	"gpxgo__cerknicko-without-times.gpx/length":      "points without time are dropped (a sample needs a time)",
-	"tmcw-togeojson__osm.gpx/points":                 "points without time are dropped (a sample needs a time)",
-	"tmcw-togeojson__osm.gpx/length":                 "points without time are dropped (a sample needs a time)",
+	"mapbox-togeojson__blue_hills.gpx/start":                    "the tracks are not in time order: gpxpy takes the document's first and last times, taper the earliest and latest",
+	"mapbox-togeojson__blue_hills.gpx/end":                      "the tracks are not in time order: gpxpy takes the document's first and last times, taper the earliest and latest",
+	"runalyze__runkeeper-negative-time-step-at-start.gpx/start": "the second point is 1 s before the first; taper sorts points by time",
+	"runalyze__hr-not-always-there.gpx/hr":                      "gpxpy ignores extensions in files declaring GPX 1.0; taper reads them",
+	"opentracks__legacy_gpx_pause_resume.gpx/points":            "points at latitude 100/200 are OpenTracks pause markers, not points",
+	"opentracks__legacy_gpx_pause_resume.gpx/length":            "gpxpy's length runs through the pause markers at latitude 100/200 (about 39,500 km)",
+	"gpsbabel__segmented_tracks.gpx/points":                     "points without time are dropped (a sample needs a time)",
+	"gpsbabel__segmented_tracks.gpx/length":                     "points without time are dropped (a sample needs a time)",
+	"gpxgo__cerknicko-without-times.gpx/points":                 "points without time are dropped (a sample needs a time)",
+	"gpxgo__cerknicko-without-times.gpx/length":                 "points without time are dropped (a sample needs a time)",
+	"tmcw-togeojson__osm.gpx/points":                            "points without time are dropped (a sample needs a time)",
+	"tmcw-togeojson__osm.gpx/length":                            "points without time are dropped (a sample needs a time)",
 }
 
 func TestConformanceGPX(t *testing.T) {
@@ -223,6 +228,31 @@ func TestConformanceGPX(t *testing.T) {
 			}
 		}
 		differs(ref.Name, "points", points == ref.Points, "%d points, gpxpy %d", points, ref.Points)
+		var first, last time.Time
+		for _, a := range res.Activities {
+			if n := len(a.Samples); n > 0 {
+				if first.IsZero() || a.Samples[0].Time.Before(first) {
+					first = a.Samples[0].Time
+				}
+				if a.Samples[n-1].Time.After(last) {
+					last = a.Samples[n-1].Time
+				}
+			}
+		}
+		for _, c := range []struct {
+			check string
+			ref   *string
+			got   time.Time
+		}{{"start", ref.Start, first}, {"end", ref.End, last}} {
+			if c.ref == nil {
+				continue
+			}
+			want, err := time.Parse(time.RFC3339Nano, *c.ref)
+			if err != nil {
+				t.Fatalf("%s: reference %s %q: %v", ref.Name, c.check, *c.ref, err)
+			}
+			differs(ref.Name, c.check, c.got.Sub(want).Abs() <= time.Millisecond, "%s, gpxpy %s", c.got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+		}
 		differs(ref.Name, "length", math.Abs(length-ref.Length2D) <= math.Max(0.01*ref.Length2D, 0.5),
 			"2D length %.1f m, gpxpy %.1f m", length, ref.Length2D)
 		// gpxpy's duration leaves out the gaps between segments; taper's

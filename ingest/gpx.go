@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/taper-run/taper/analysis"
 	"github.com/tkrajina/gpxgo/gpx"
@@ -41,9 +42,11 @@ func GPX(r io.Reader) ([]*analysis.Activity, error) {
 
 // decodeGPX decodes a GPX document with gpxgo. Each track with timed points
 // is one activity (its segments are parts of it; the time between them is a
-// pause). Points with a position out of range or at 0,0 (including
-// OpenTracks' pause markers at latitude 100 and 200) and points without a
-// parsable time are dropped and counted in Warnings; heart rate, cadence,
+// pause). Points with a missing or out-of-range position or at 0,0 and
+// points without a parsable time are dropped and counted in Warnings and
+// the partial reason; OpenTracks' pause markers at latitude 100 and 200
+// are left out and counted in Warnings. Times are read with their fraction
+// and UTC offset (see scanTrkpts). Heart rate, cadence,
 // speed and power come from the point extensions (Garmin
 // TrackPointExtension in any namespace prefix, and plain hr/cadence
 // elements). Every document is read with gpxgo's GPX 1.1 model, because
@@ -65,7 +68,16 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 			Hint: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}
-	missing := trkptsWithoutPosition(data)
+	raw := scanTrkpts(data)
+	total := 0
+	for _, trk := range doc.Tracks {
+		for _, seg := range trk.Segments {
+			total += len(seg.Points)
+		}
+	}
+	if len(raw) != total {
+		raw = nil // the scan disagrees with gpxgo (a prefixed or commented-out trkpt): trust gpxgo
+	}
 	index := -1 // of the current point in document order
 	var (
 		acts     []*analysis.Activity
@@ -86,9 +98,13 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 				points++
 				index++
 				lat, lon := p.Latitude, p.Longitude
-				if index < len(missing) && missing[index] {
-					badPos++ // gpxgo reads a missing lat or lon as 0
-					continue
+				t := p.Timestamp
+				if raw != nil {
+					if raw[index].noPosition {
+						badPos++ // gpxgo reads a missing lat or lon as 0
+						continue
+					}
+					t = raw[index].time
 				}
 				if lat == 100 || lat == 200 {
 					pauses++
@@ -98,12 +114,12 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 					badPos++
 					continue
 				}
-				if p.Timestamp.IsZero() || p.Timestamp.Year() < 1971 {
+				if t.IsZero() || t.Year() < 1971 {
 					noTime++
 					continue
 				}
 				s := analysis.Sample{
-					Time: p.Timestamp.UTC(), Lat: lat, Lon: lon, Altitude: math.NaN(),
+					Time: t.UTC(), Lat: lat, Lon: lon, Altitude: math.NaN(),
 					HeartRate: math.NaN(), Cadence: math.NaN(), Speed: math.NaN(), Distance: math.NaN(), Power: math.NaN(),
 				}
 				if p.Elevation.NotNull() {
@@ -165,19 +181,25 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	return res
 }
 
-// trkptsWithoutPosition scans the raw document for <trkpt> elements and
-// reports, in document order, which lack a lat or lon attribute (gpxgo
-// silently reads those as 0). It returns nil when none lacks one.
-func trkptsWithoutPosition(data []byte) []bool {
-	var flags []bool
-	any := false
+// rawPoint is what scanTrkpts reads from one <trkpt> element.
+type rawPoint struct {
+	noPosition bool      // a lat or lon attribute is missing
+	time       time.Time // zero when absent or unparsable
+}
+
+// scanTrkpts scans the raw document for <trkpt> elements, in document
+// order, reading what gpxgo gets wrong: it reads a missing lat or lon as
+// 0, and it drops both the fraction and the UTC offset of a time such as
+// 2010-04-02T10:26:48.524+02:00 (reading it as 10:26:48 UTC).
+func scanTrkpts(data []byte) []rawPoint {
+	var pts []rawPoint
 	for rest := data; ; {
 		i := bytes.Index(rest, []byte("<trkpt"))
 		if i < 0 {
 			break
 		}
 		rest = rest[i+len("<trkpt"):]
-		if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\n' && rest[0] != '\r' && rest[0] != '>' && rest[0] != '/' {
+		if len(rest) > 0 && !isSpace(rest[0]) && rest[0] != '>' && rest[0] != '/' {
 			continue // <trkptfoo>, not a point
 		}
 		end := bytes.IndexByte(rest, '>')
@@ -185,15 +207,36 @@ func trkptsWithoutPosition(data []byte) []bool {
 			end = len(rest)
 		}
 		tag := rest[:end]
-		m := !hasAttr(tag, "lat") || !hasAttr(tag, "lon")
-		any = any || m
-		flags = append(flags, m)
+		p := rawPoint{noPosition: !hasAttr(tag, "lat") || !hasAttr(tag, "lon")}
+		if end > 0 && tag[end-1] != '/' { // not <trkpt .../>: look for its <time>
+			body := rest[end:]
+			if k := bytes.Index(body, []byte("</trkpt")); k >= 0 {
+				body = body[:k]
+			}
+			if a := bytes.Index(body, []byte("<time>")); a >= 0 {
+				if b := bytes.Index(body[a:], []byte("</time>")); b >= 0 {
+					p.time = parseGPXTime(string(bytes.TrimSpace(body[a+len("<time>") : a+b])))
+				}
+			}
+		}
+		pts = append(pts, p)
 	}
-	if !any {
-		return nil
-	}
-	return flags
+	return pts
 }
+
+// parseGPXTime parses an xsd:dateTime as GPX files write it (with or
+// without fraction and offset; without an offset it is UTC); zero if it
+// cannot be parsed.
+func parseGPXTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // hasAttr reports whether an element's attribute text has attribute name.
 func hasAttr(tag []byte, name string) bool {
@@ -203,7 +246,7 @@ func hasAttr(tag []byte, name string) bool {
 			return false
 		}
 		k := i + j
-		before := k == 0 || tag[k-1] == ' ' || tag[k-1] == '\t' || tag[k-1] == '\n' || tag[k-1] == '\r'
+		before := k == 0 || isSpace(tag[k-1])
 		after := bytes.TrimLeft(tag[k+len(name):], " \t\r\n")
 		if before && len(after) > 0 && after[0] == '=' {
 			return true

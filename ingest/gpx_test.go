@@ -179,3 +179,35 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeGPXTimes checks the times gpxgo gets wrong: a fraction with a
+// UTC offset (gpxgo drops both), and no offset at all (UTC).
+func TestDecodeGPXTimes(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	doc := gpxDoc("1.1", "<type>running</type>", `
+<trkpt lat="48.2" lon="16.37"><time>2026-10-04T09:00:00.500+02:00</time></trkpt>
+<trkpt lat="48.2001" lon="16.37"><time>2026-10-04T07:00:01.750Z</time></trkpt>
+<trkpt lat="48.2002" lon="16.37"/>
+<trkpt lat="48.2003" lon="16.37"><time>2026-10-04T07:00:03</time></trkpt>`)
+	res := decodeOne(t, d, "x.gpx", doc, DecodeOptions{})
+	if res.Status != StatusImported {
+		t.Fatalf("%s %s", res.Status, res.Reason())
+	}
+	a := res.Activities[0]
+	want := []time.Time{
+		time.Date(2026, 10, 4, 7, 0, 0, 500e6, time.UTC),
+		time.Date(2026, 10, 4, 7, 0, 1, 750e6, time.UTC),
+		time.Date(2026, 10, 4, 7, 0, 3, 0, time.UTC),
+	}
+	if len(a.Samples) != len(want) {
+		t.Fatalf("%d samples, want %d (the point without time dropped)", len(a.Samples), len(want))
+	}
+	for i, w := range want {
+		if !a.Samples[i].Time.Equal(w) {
+			t.Errorf("sample %d at %s, want %s", i, a.Samples[i].Time, w)
+		}
+	}
+	if !a.Start.Equal(want[0]) || a.ElapsedTime != 2.5 || !strings.Contains(res.PartialReason, "dropped 1 point(s) without a parsable time") {
+		t.Errorf("start %s elapsed %v partial %q", a.Start, a.ElapsedTime, res.PartialReason)
+	}
+}
