@@ -507,3 +507,50 @@ func TestBatchByRecords(t *testing.T) {
 		t.Errorf("after Close: %d activities", n)
 	}
 }
+
+// TestManyDemotions imports phone GPX files, then the watch's FIT files of
+// the same runs in one batch: every FIT becomes primary. Hundreds of
+// demotions in one batch must stay within the buffer pool limit.
+func TestManyDemotions(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "d.duckdb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 300
+	day := time.Date(2025, 1, 1, 7, 0, 0, 0, time.UTC)
+	var gpx, fit []FileResult
+	for i := 0; i < n; i++ {
+		gpx = append(gpx, file(fmt.Sprintf("%d.gpx", i), fmt.Sprint("g", i), synthRun(day.AddDate(0, 0, i), 20, "gpx", false)))
+		fit = append(fit, file(fmt.Sprintf("%d.fit", i), fmt.Sprint("f", i), synthRun(day.AddDate(0, 0, i).Add(time.Minute), 20, "fit", true)))
+	}
+	write(t, db, "alice", gpx...)
+	w, err := db.NewWriter(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.maxFiles = 2 * n
+	for _, f := range fit {
+		if err := w.Add(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Merged) != n || s.ByStatus[StatusImported] != n {
+		t.Errorf("merged %d, statuses %v", len(s.Merged), s.ByStatus)
+	}
+	_, rows, err := db.Query(ctx, `SELECT
+		(SELECT count(*) FROM activities WHERE format = 'gpx' AND duplicate_of IS NOT NULL),
+		(SELECT count(*) FROM activities WHERE format = 'fit' AND duplicate_of IS NULL),
+		(SELECT count(*) FROM source_files WHERE path LIKE '%.gpx' AND status = 'duplicate_activity')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprint([]any{int64(n), int64(n), int64(n)}); fmt.Sprint(rows[0]) != want {
+		t.Errorf("gpx duplicates, fit primaries, gpx files duplicate_activity = %v, want %v", rows[0], want)
+	}
+}
