@@ -175,15 +175,15 @@ func (r Result) Reason() string {
 // to word messages and to tell a CSV from plain text), decodes it and
 // classifies the outcome. It never panics on malformed input.
 func (d *Decoder) Decode(name string, data []byte) (res Result) {
+	format := Sniff(name, data)
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Format: res.Format, Status: StatusRejected, Err: &FileError{
+			res = Result{Format: format, Status: StatusRejected, Err: &FileError{
 				Path: name, Err: fmt.Errorf("decoder failure: %v", p),
 				Hint: "the file is malformed in a way taper does not handle; please report it with the file attached",
 			}}
 		}
 	}()
-	format := Sniff(name, data)
 	switch format {
 	case FormatFIT:
 		res = d.decodeFIT(name, data)
