@@ -557,9 +557,13 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		}
 		return holder(order, func(i int) (time.Time, time.Time) { return spans[i].start, spans[i].end }, t)
 	}
-	for i, s := range col.samples {
-		k := owner(col.sampleSeg[i], s.Time)
-		acts[k].Samples = append(acts[k].Samples, s)
+	if len(acts) == 1 {
+		acts[0].Samples = col.samples // all of them: no copy
+	} else {
+		for i, s := range col.samples {
+			k := owner(col.sampleSeg[i], s.Time)
+			acts[k].Samples = append(acts[k].Samples, s)
+		}
 	}
 	for i, l := range col.laps {
 		lap := fitLap(l)
