@@ -116,8 +116,8 @@ func TestMigrateTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rows, err := db.Query(ctx, "SELECT current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions'), current_setting('memory_limit')")
-	if err != nil || fmt.Sprint(rows) != "[[false false 122.0 MiB]]" {
+	_, rows, err := db.Query(ctx, "SELECT current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions'), current_setting('memory_limit'), current_setting('threads')")
+	if err != nil || fmt.Sprint(rows) != "[[false false 122.0 MiB 1]]" {
 		t.Errorf("settings = %v, %v", rows, err)
 	}
 	db.Close()
