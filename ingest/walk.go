@@ -36,13 +36,18 @@ const (
 	maxZipDepth = 4
 )
 
-// Entry is one file found in the inputs, read fully into memory (bounded).
+// Entry is one file found in the inputs, read fully into memory (bounded),
+// or, when WalkOptions.Skip said so, named without being read.
 type Entry struct {
 	Path   string // as the user gave it; inside archives "export.zip!DI_CONNECT/.../Part1.zip!123.fit"; a .gz keeps its own name
-	Size   int64  // bytes of Data
-	SHA256 string // hex sha256 of Data (the decompressed content: a .fit and its .fit.gz have the same hash)
+	Size   int64  // bytes of Data; for a Skipped entry the size the archive header (or gzip trailer) gave
+	SHA256 string // hex sha256 of Data (the decompressed content: a .fit and its .fit.gz have the same hash); "" when Skipped
+	CRC32  uint32 // CRC-32 (IEEE) of Data; for a Skipped entry the CRC the archive header (or gzip trailer) gave
 	Data   []byte
 	Err    error // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
+	// Skipped: WalkOptions.Skip returned true for this entry, so it was
+	// neither decompressed nor hashed; Data is nil and SHA256 is "".
+	Skipped bool
 }
 
 // WalkOptions bound what Walk reads.
@@ -52,6 +57,18 @@ type WalkOptions struct {
 	// NestedBufferBytes: see DefaultNestedBufferBytes; 0 = that default,
 	// negative = always stream nested zips.
 	NestedBufferBytes int64
+	// Skip, when not nil, is asked about every file whose decompressed
+	// size and CRC-32 are known before its data is read: zip members (from
+	// the central directory, or from a streamed local header without a
+	// data descriptor), and gzip data (a .gz file on disk, a stored .gz zip
+	// member read with random access) by its trailer, whose size is modulo
+	// 2^32. size and crc32 are what Entry.Size and Entry.CRC32 would be
+	// if the file were read. If Skip returns true the file is neither
+	// decompressed nor hashed, and fn gets Entry{Path, Size, CRC32,
+	// Skipped: true}. Nested zips are walked, never skipped; plain files
+	// on disk and zip members whose sizes follow their data are always
+	// read. Skip runs on Walk's goroutine, before any size limit applies.
+	Skip func(path string, size int64, crc32 uint32) bool
 }
 
 func (o WalkOptions) withDefaults() WalkOptions {
@@ -105,14 +122,73 @@ func (w *walker) emit(e Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	if e.Err == nil {
+	switch {
+	case e.Err != nil:
+		e.Data = nil
+	case e.Skipped:
+		e.Data, e.SHA256 = nil, ""
+	default:
 		sum := sha256.Sum256(e.Data)
 		e.SHA256 = hex.EncodeToString(sum[:])
+		e.CRC32 = crc32.ChecksumIEEE(e.Data)
 		e.Size = int64(len(e.Data))
-	} else {
-		e.Data = nil
 	}
 	return w.fn(e)
+}
+
+// skipped asks opts.Skip about a file of known size and CRC-32 and, if it
+// says so, emits it as skipped. done reports whether it did.
+func (w *walker) skipped(name string, size int64, crc uint32) (done bool, err error) {
+	if w.opts.Skip == nil || !w.opts.Skip(name, size, crc) {
+		return false, nil
+	}
+	return true, w.emit(Entry{Path: name, Size: size, CRC32: crc, Skipped: true})
+}
+
+// gzipKey reads the decompressed size (modulo 2^32) and CRC-32 of gzip
+// data of the given size from its trailer, without decompressing it.
+// ok is false when r does not hold gzip data.
+func gzipKey(r io.ReaderAt, size int64) (usize int64, crc uint32, ok bool) {
+	const minGzip = 18 // 10-byte header, empty deflate stream, 8-byte trailer
+	var head [2]byte
+	var tail [8]byte
+	if size < minGzip {
+		return 0, 0, false
+	}
+	if _, err := r.ReadAt(head[:], 0); err != nil || head[0] != 0x1f || head[1] != 0x8b {
+		return 0, 0, false
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return 0, 0, false
+	}
+	return int64(binary.LittleEndian.Uint32(tail[4:])), binary.LittleEndian.Uint32(tail[:4]), true
+}
+
+// memberKey gives the size and CRC-32 a zip member's Entry would have,
+// without reading its data: the central directory's values, or for gzip
+// data stored in the archive its trailer's. ok is false when they cannot
+// be known up front (a deflated .gz member).
+func memberKey(f *zip.File, ra io.ReaderAt) (size int64, crc uint32, ok bool) {
+	if f.Method != zip.Store {
+		if strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
+			return 0, 0, false
+		}
+		return int64(f.UncompressedSize64), f.CRC32, true
+	}
+	off, err := f.DataOffset()
+	if err != nil {
+		return 0, 0, false
+	}
+	if size, crc, ok := gzipKey(io.NewSectionReader(ra, off, int64(f.CompressedSize64)), int64(f.CompressedSize64)); ok {
+		return size, crc, true
+	}
+	if f.CompressedSize64 >= 2 {
+		var head [2]byte
+		if _, err := ra.ReadAt(head[:], off); err != nil || head[0] == 0x1f && head[1] == 0x8b {
+			return 0, 0, false // gzip data too short for a trailer, or unreadable
+		}
+	}
+	return int64(f.UncompressedSize64), f.CRC32, true
 }
 
 func (w *walker) fail(p string, err error, hint string) error {
@@ -182,6 +258,13 @@ func (w *walker) file(display, osPath string) error {
 			return w.fail(display, fmt.Errorf("unreadable zip archive: %w", err), "the archive is damaged or incomplete; download it again")
 		}
 		return w.zip(display, zr, f, 0)
+	}
+	if w.opts.Skip != nil {
+		if size, crc, ok := gzipKey(f, fi.Size()); ok {
+			if done, err := w.skipped(display, size, crc); done || err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
@@ -268,6 +351,17 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 				return err
 			}
 			continue
+		}
+		if w.opts.Skip != nil {
+			if size, crc, ok := memberKey(f, ra); ok {
+				done, err := w.skipped(name, size, crc)
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
+				}
+			}
 		}
 		if f.UncompressedSize64 > uint64(w.opts.MaxEntryBytes) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
 			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.opts.MaxEntryBytes))), ""); err != nil {
@@ -405,6 +499,20 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		if method == zip.Store && descr && csize == 0 {
 			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
 		}
+		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
+		container := isZipName(mname) && depth < maxZipDepth
+		if w.opts.Skip != nil && !descr && !skip && !container && w.streamedKnown(br, mname, method, csize) {
+			done, err := w.skipped(name, int64(usize), crc)
+			if err != nil {
+				return err
+			}
+			if done {
+				if _, err := br.Discard(int(csize)); err != nil {
+					return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+				}
+				continue
+			}
+		}
 		var body io.Reader
 		var fr io.ReadCloser
 		if method == zip.Deflate {
@@ -413,14 +521,13 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		} else {
 			body = io.LimitReader(br, int64(csize))
 		}
-		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
 		h := crc32.NewIEEE()
 		var err error
 		var pending *Entry
 		switch {
 		case skip:
 			_, err = io.Copy(h, body)
-		case isZipName(mname) && depth < maxZipDepth:
+		case container:
 			// A zip in a streamed zip: stream it too, then skip its
 			// central directory.
 			trap := &errTrap{r: io.TeeReader(body, h)}
@@ -491,6 +598,21 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			}
 		}
 	}
+}
+
+// streamedKnown reports whether a streamed member's local header size and
+// CRC-32 are those its Entry would have: not for gzip data (its Entry is
+// the decompressed content), told by a stored member's first bytes, a
+// deflated member's name.
+func (w *walker) streamedKnown(br *bufio.Reader, mname string, method uint16, csize uint64) bool {
+	if method != zip.Store {
+		return !strings.HasSuffix(strings.ToLower(mname), ".gz")
+	}
+	if csize < 2 {
+		return true
+	}
+	head, err := br.Peek(2)
+	return err == nil && !(head[0] == 0x1f && head[1] == 0x8b)
 }
 
 // errTrap remembers the first error other than io.EOF read through it.
