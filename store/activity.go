@@ -234,11 +234,13 @@ func anyFloat(v any) float64 {
 
 func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity, samplesHint map[string]int) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
-		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.activity_id, r.rowid`, args...)
+		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.rowid`, args...)
 	if err != nil {
 		return fmt.Errorf("load records from %s: %w", db.name(), err)
 	}
 	defer rows.Close()
+	// Rows come in insertion (rowid) order: each activity's records were
+	// appended in sample order, so grouping needs no sort on the id.
 	// Scanning into any skips database/sql's per-value conversions: the
 	// driver already returns string, time.Time, float64 or nil.
 	var id, last string
