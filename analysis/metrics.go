@@ -151,8 +151,8 @@ func sustainedHRMax(ss []Sample) float64 { return sustainedHR(ss, plausibleHR) }
 func sustainedHR(ss []Sample, ok func(float64) bool) float64 {
 	best := math.NaN()
 	for i := range ss {
-		if !ok(ss[i].HeartRate) {
-			continue
+		if !ok(ss[i].HeartRate) || (Has(best) && ss[i].HeartRate <= best) {
+			continue // a window starting here cannot beat best
 		}
 		low := ss[i].HeartRate
 		for j := i + 1; j < len(ss); j++ {

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "bad", childArgsEnv, err)
 			os.Exit(exitError)
 		}
+		limitMemory()
 		os.Exit(run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())

@@ -131,7 +131,9 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 	defer cancel()
 	jobs := max(o.Jobs, 1)
 	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: zone, Now: time.Now()})
-	queue := make(chan *importJob, 4*jobs+8)
+	// The queue lets decoders run ahead while the writer commits a batch
+	// (about 300 KB of samples per queued one-hour activity).
+	queue := make(chan *importJob, 16*jobs+8)
 	work := make(chan *importJob, 2*jobs)
 
 	var wg sync.WaitGroup

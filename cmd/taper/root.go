@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,9 @@ type globalOptions struct {
 	Athlete string
 	Config  string // settings file; "" = taper.toml beside the database, if present
 	Quiet   bool
+
+	CPUProfile  string // hidden --cpuprofile
+	stopProfile func()
 }
 
 // exitCodeError ends a command with a given exit status after it has
@@ -120,6 +124,24 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	pf.StringVar(&g.Athlete, "athlete", "default", "athlete name")
 	pf.StringVar(&g.Config, "config", "", "settings file (default: taper.toml beside the database, if present)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "no progress output")
+	pf.StringVar(&g.CPUProfile, "cpuprofile", "", "write a CPU profile to this file (for benchmarks)")
+	_ = pf.MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if g.CPUProfile == "" {
+			return nil
+		}
+		f, err := os.Create(g.CPUProfile)
+		if err != nil {
+			return err
+		}
+		g.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		return pprof.StartCPUProfile(f)
+	}
+	root.PersistentPostRun = func(*cobra.Command, []string) {
+		if g.stopProfile != nil {
+			g.stopProfile()
+		}
+	}
 
 	root.AddCommand(
 		newImportCmd(g, st),
