@@ -57,17 +57,19 @@ type WalkOptions struct {
 	// NestedBufferBytes: see DefaultNestedBufferBytes; 0 = that default,
 	// negative = always stream nested zips.
 	NestedBufferBytes int64
-	// Skip, when not nil, is asked about every file whose decompressed
-	// size and CRC-32 are known before its data is read: zip members (from
-	// the central directory, or from a streamed local header without a
-	// data descriptor), and gzip data (a .gz file on disk, a stored .gz zip
-	// member read with random access) by its trailer, whose size is modulo
-	// 2^32. size and crc32 are what Entry.Size and Entry.CRC32 would be
-	// if the file were read. If Skip returns true the file is neither
+	// Skip, when not nil, is asked once about every file whose
+	// decompressed size and CRC-32 are known before it is decompressed:
+	// zip members (from the central directory, or from a streamed local
+	// header without a data descriptor), and gzip data (a .gz file on
+	// disk, a .gz zip member) by its trailer, whose size is modulo 2^32
+	// (a .gz member in a zip is taken out of the zip first, not gunzipped).
+	// size and crc32 are what Entry.Size and Entry.CRC32 would be if the
+	// file were read. If Skip returns true the file is neither
 	// decompressed nor hashed, and fn gets Entry{Path, Size, CRC32,
 	// Skipped: true}. Nested zips are walked, never skipped; plain files
-	// on disk and zip members whose sizes follow their data are always
-	// read. Skip runs on Walk's goroutine, before any size limit applies.
+	// on disk and non-gzip members of a streamed zip whose sizes follow
+	// their data are always read. Skip runs on Walk's goroutine, before
+	// any size limit applies.
 	Skip func(path string, size int64, crc32 uint32) bool
 }
 
@@ -269,12 +271,13 @@ func (w *walker) file(display, osPath string) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
 	}
-	return w.stream(display, f, fi.Size())
+	return w.stream(display, f, fi.Size(), false)
 }
 
-// stream reads one (possibly gzipped) file from r and emits it.
-func (w *walker) stream(name string, r io.Reader, size int64) error {
-	return w.emit(w.read(name, r, size))
+// stream reads one (possibly gzipped) file from r and emits it; see read
+// for ask.
+func (w *walker) stream(name string, r io.Reader, size int64, ask bool) error {
+	return w.emit(w.read(name, r, size, ask))
 }
 
 // failed is an Entry for a file that could not be read.
@@ -283,8 +286,11 @@ func failed(p string, err error, hint string) Entry {
 }
 
 // read reads one (possibly gzipped) file from r, bounded by the limits.
-// size is the stored size, or -1 when unknown.
-func (w *walker) read(name string, r io.Reader, size int64) Entry {
+// size is the stored size, or -1 when unknown. ask: opts.Skip has not been
+// asked about this file yet; if it is gzip data, read takes the compressed
+// bytes (cheap) and asks Skip with the gzip trailer's values before
+// decompressing and hashing them.
+func (w *walker) read(name string, r io.Reader, size int64, ask bool) Entry {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(2)
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
@@ -298,7 +304,18 @@ func (w *walker) read(name string, r io.Reader, size int64) Entry {
 	var src io.Reader = br
 	limit := w.opts.MaxEntryBytes
 	if gz {
-		zr, err := gzip.NewReader(br)
+		var gzsrc io.Reader = br
+		if ask && w.opts.Skip != nil {
+			raw, err := io.ReadAll(io.LimitReader(br, w.opts.MaxEntryBytes+1))
+			if err != nil {
+				return failed(name, fmt.Errorf("read: %w", err), "the file is damaged or incomplete; download or export it again")
+			}
+			if size, crc, ok := gzipKey(bytes.NewReader(raw), int64(len(raw))); ok && w.opts.Skip(name, size, crc) {
+				return Entry{Path: name, Size: size, CRC32: crc, Skipped: true}
+			}
+			gzsrc = io.MultiReader(bytes.NewReader(raw), br)
+		}
+		zr, err := gzip.NewReader(gzsrc)
 		if err != nil {
 			return failed(name, fmt.Errorf("bad gzip data: %w", err), "the file is damaged; download or export it again")
 		}
@@ -352,8 +369,10 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
+		asked := false
 		if w.opts.Skip != nil {
 			if size, crc, ok := memberKey(f, ra); ok {
+				asked = true
 				done, err := w.skipped(name, size, crc)
 				if err != nil {
 					return err
@@ -376,7 +395,7 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
-		err = w.stream(name, rc, int64(f.UncompressedSize64))
+		err = w.stream(name, rc, int64(f.UncompressedSize64), !asked)
 		rc.Close()
 		if err != nil {
 			return err
@@ -501,7 +520,9 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		}
 		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
 		container := isZipName(mname) && depth < maxZipDepth
+		asked := false
 		if w.opts.Skip != nil && !descr && !skip && !container && w.streamedKnown(br, mname, method, csize) {
+			asked = true
 			done, err := w.skipped(name, int64(usize), crc)
 			if err != nil {
 				return err
@@ -543,7 +564,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
-			e := w.read(name, trap, int64(usize))
+			e := w.read(name, trap, int64(usize), !asked)
 			if trap.err != nil {
 				// A damaged member: the members after it cannot be found
 				// without sizes.
