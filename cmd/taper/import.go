@@ -330,18 +330,31 @@ func (s *importStats) add(fr store.FileResult) {
 }
 
 func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store.Summary, took time.Duration) {
+	// The store's statuses are final (a file whose every activity turned
+	// out to duplicate another source's is duplicate_activity); a dry run
+	// has only the decoder's.
+	status := s.byStatus
+	if !o.DryRun && sum.ByStatus != nil {
+		status = sum.ByStatus
+	}
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %d files (%.1f MB) decoded in %s\n",
 			o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.byStatus["imported"], s.activities)
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %d files (%.1f MB) in %s\n",
 			o.DB, o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "  imported             %6d files, %d activities\n", status["imported"], s.activities)
 	}
-	fmt.Fprintf(w, "  imported             %6d files, %d activities\n", s.byStatus["imported"], s.activities)
 	fmt.Fprintf(w, "  duplicate files      %6d (same bytes already imported; not decoded again)\n", s.byStatus["duplicate_file"])
-	fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
-	for _, m := range sum.Merged {
-		fmt.Fprintf(w, "      %s\n", m)
+	if !o.DryRun {
+		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
+		for _, m := range firstN(mergeLines(sum.Merged), 10) {
+			fmt.Fprintf(w, "      %s\n", m)
+		}
+		if len(sum.Merged) > 10 {
+			fmt.Fprintf(w, "      ... and %d more: taper sql --db %s \"SELECT id, source, duplicate_of FROM activities WHERE duplicate_of IS NOT NULL\"\n", len(sum.Merged)-10, o.DB)
+		}
 	}
 	fmt.Fprintf(w, "  skipped              %6d", s.byStatus["skipped"])
 	if len(s.skippedByKind) > 0 {
@@ -370,11 +383,21 @@ func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store
 	for _, r := range firstN(s.rejected, 10) {
 		fmt.Fprintf(w, "      %s\n", r)
 	}
-	if len(s.rejected) > 10 {
+	switch {
+	case o.DryRun:
+	case len(s.rejected) > 10:
 		fmt.Fprintf(w, "      ... and %d more: taper imports --db %s --rejected\n", len(s.rejected)-10, o.DB)
-	} else if len(s.rejected) > 0 {
+	case len(s.rejected) > 0:
 		fmt.Fprintf(w, "  list them again with: taper imports --db %s --rejected\n", o.DB)
 	}
+}
+
+func mergeLines(ms []store.Merge) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.String()
+	}
+	return out
 }
 
 func firstN(s []string, n int) []string {
