@@ -72,8 +72,9 @@ func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool,
 	return out, nil
 }
 
-// addKnown records committed hashes in the cache (when loaded).
-func (db *DB) addKnown(athlete string, shas []string) {
+// addKnown records committed hashes and members in the caches (when
+// loaded).
+func (db *DB) addKnown(athlete string, shas []string, members []memberKey) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	if k, ok := db.known[athlete]; ok {
@@ -81,6 +82,72 @@ func (db *DB) addKnown(athlete string, shas []string) {
 			k[s] = true
 		}
 	}
+	if m, ok := db.members[athlete]; ok {
+		for _, k := range members {
+			m[k] = struct{}{}
+		}
+	}
+}
+
+// memberKey is what an archive states about a file before it is read.
+type memberKey struct {
+	path  string
+	size  int64
+	crc32 uint32
+}
+
+// KnownMember reports whether a file of athlete was recorded under exactly
+// this path with this size and CRC-32 (IEEE), with a status that makes it
+// known (imported, duplicate_activity, skipped, or duplicate_file: the same
+// bytes stored under another path), so a re-import can skip it without
+// inflating or hashing it (ingest.WalkOptions.Skip). Rejected files are not
+// known, and rows written before crc32 was recorded never match. The first
+// call for an athlete loads the athlete's files (one query); later calls are
+// map lookups (about 50 ns), kept current by Writers' commits. Safe for
+// concurrent use.
+func (db *DB) KnownMember(ctx context.Context, athlete, path string, size int64, crc32 uint32) (bool, error) {
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	members, ok := db.members[athlete]
+	if !ok {
+		var err error
+		if members, err = db.loadMembers(ctx, athlete); err != nil {
+			return false, err
+		}
+	}
+	_, known := members[memberKey{path, size, crc32}]
+	return known, nil
+}
+
+// loadMembers reads the athlete's recorded (path, size, crc32) into the
+// cache. db.knownMu must be held.
+func (db *DB) loadMembers(ctx context.Context, athlete string) (map[memberKey]struct{}, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32 FROM source_files
+		WHERE athlete = ? AND size IS NOT NULL AND crc32 IS NOT NULL
+		AND status IN ('imported', 'duplicate_activity', 'skipped', 'duplicate_file')`, athlete)
+	if err != nil {
+		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := map[memberKey]struct{}{}
+	for rows.Next() {
+		var k memberKey
+		if err := rows.Scan(&k.path, &k.size, &k.crc32); err != nil {
+			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+		}
+		out[k] = struct{}{}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
+	}
+	db.members[athlete] = out
+	return out, nil
+}
+
+// memberKnown reports whether status makes a file's (path, size, crc32)
+// known to KnownMember.
+func memberKnown(status string) bool {
+	return knownStatus(status) || status == StatusDuplicateFile
 }
 
 // Filter selects activities.

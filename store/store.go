@@ -22,6 +22,10 @@
 // counted in Summary.AlreadyKnown; the same bytes under a new path are
 // recorded once as duplicate_file. KnownSHA lets the caller skip decoding
 // known bytes; rejected files are not "known", so a newer taper retries them.
+// KnownMember answers the same question from (path, size, crc32) alone, so
+// an archive member can be skipped before it is inflated or hashed; rows
+// written before source_files.crc32 existed get it filled in the next time
+// their file is added.
 //
 // Duplicates: each new activity is compared (analysis.SameActivity) with the
 // athlete's primaries in the database and in the batch; the better one
@@ -94,6 +98,9 @@ type DB struct {
 	// No other process can write the file while this one has it open.
 	knownMu sync.Mutex
 	known   map[string]map[string]bool
+	// members caches, per athlete, the (path, size, crc32) of recorded
+	// files (see KnownMember), under knownMu.
+	members map[string]map[memberKey]struct{}
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -102,7 +109,8 @@ type DB struct {
 // and workout steps without their activity). A database held by another
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{}}
+	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{},
+		members: map[string]map[memberKey]struct{}{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

@@ -101,7 +101,7 @@ func TestMigrateTwice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(cols) != 1 || len(rows) != 1 || rows[0][0] != "0001_init.sql" {
+		if len(cols) != 1 || fmt.Sprint(rows) != "[[0001_init.sql] [0002_source_crc32.sql]]" {
 			t.Fatalf("schema_migrations = %v", rows)
 		}
 		db.Close()

@@ -35,6 +35,7 @@ type FileResult struct {
 	Path          string // as given; inside an archive "outer.zip!inner/path.fit"
 	Size          int64  // bytes
 	SHA256        string // hex sha256 of the file's bytes
+	CRC32         uint32 // CRC-32 (IEEE) of the file's bytes (ingest.Entry.CRC32), for KnownMember
 	Format        string // "fit", "gpx", or the skipped type
 	Status        string // Status*; "" means imported when there are activities, else rejected
 	Kind          string // for skipped files: what it was, e.g. "fit:monitoring"
@@ -84,7 +85,11 @@ type Writer struct {
 	conn    *sql.Conn
 	err     error // sticky: once a batch failed, the Writer refuses more
 
-	seen  map[string]bool // path\x00sha256 already recorded for the athlete
+	seen map[string]bool // path\x00sha256 already recorded for the athlete
+	// noCRC: path\x00sha256 -> status of recorded rows without a crc32
+	// (written before migration 0002); adding the file again fills it in.
+	noCRC map[string]string
+	fills []crcFill       // pending crc32 fill-ins of this batch
 	known map[string]bool // sha256 whose content is stored (imported, duplicate_activity, skipped)
 	prims map[int64][]*primary
 
@@ -117,6 +122,12 @@ type primary struct {
 
 type demotion struct{ old, new, sha string }
 
+// crcFill sets the crc32 of a row recorded without one.
+type crcFill struct {
+	f      FileResult
+	status string // the row's status
+}
+
 type sourceRow struct {
 	f      FileResult
 	status string
@@ -139,7 +150,7 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 	}
 	w := &Writer{
 		db: db, ctx: ctx, athlete: athlete,
-		seen: map[string]bool{}, known: map[string]bool{}, prims: map[int64][]*primary{},
+		seen: map[string]bool{}, noCRC: map[string]string{}, known: map[string]bool{}, prims: map[int64][]*primary{},
 		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
 		args: make([]driver.Value, 10), maxFiles: batchFiles, maxRecords: batchRecords,
 		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
@@ -158,17 +169,21 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 // load reads what the writer must know of the athlete's existing data: the
 // recorded files and the primaries (for duplicate detection).
 func (w *Writer) load(ctx context.Context) error {
-	rows, err := w.db.sql.QueryContext(ctx, `SELECT path, sha256, status FROM source_files WHERE athlete = ?`, w.athlete)
+	rows, err := w.db.sql.QueryContext(ctx, `SELECT path, sha256, status, crc32 IS NULL FROM source_files WHERE athlete = ?`, w.athlete)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var path, sha, status string
-		if err := rows.Scan(&path, &sha, &status); err != nil {
+		var noCRC bool
+		if err := rows.Scan(&path, &sha, &status, &noCRC); err != nil {
 			rows.Close()
 			return err
 		}
 		w.seen[path+"\x00"+sha] = true
+		if noCRC {
+			w.noCRC[path+"\x00"+sha] = status
+		}
 		if knownStatus(status) {
 			w.known[sha] = true
 		}
@@ -270,6 +285,14 @@ func (w *Writer) Add(f FileResult) error {
 	key := f.Path + "\x00" + f.SHA256
 	if w.seen[key] {
 		w.summary.AlreadyKnown++
+		if st, ok := w.noCRC[key]; ok {
+			delete(w.noCRC, key)
+			if err := w.begin(); err != nil {
+				return w.fail(err)
+			}
+			w.fills = append(w.fills, crcFill{f: f, status: st})
+			return w.flushIfFull()
+		}
 		return nil
 	}
 	w.seen[key] = true
@@ -304,7 +327,12 @@ func (w *Writer) Add(f FileResult) error {
 		w.fileStatus[f.SHA256] = status
 	}
 	w.files = append(w.files, sourceRow{f: f, status: status, n: n})
-	if len(w.files) >= w.maxFiles || w.pendingRecords >= w.maxRecords {
+	return w.flushIfFull()
+}
+
+// flushIfFull commits the batch when it reached a limit.
+func (w *Writer) flushIfFull() error {
+	if len(w.files)+len(w.fills) >= w.maxFiles || w.pendingRecords >= w.maxRecords {
 		if err := w.flush(); err != nil {
 			return w.fail(err)
 		}
@@ -484,6 +512,7 @@ func (w *Writer) resetBatch() {
 	w.acts = w.acts[:0]
 	w.files = w.files[:0]
 	w.demoted = w.demoted[:0]
+	w.fills = w.fills[:0]
 	clear(w.actMeta)
 	w.pendingRecords = 0
 }
@@ -535,7 +564,7 @@ func (w *Writer) flush() error {
 		for _, r := range w.files {
 			f := r.f
 			if err := src.AppendRow(w.athlete, f.Path, f.Size, f.SHA256, nullString(f.Format), r.status, nullString(f.Kind),
-				nullString(f.Reason), f.Partial, nullString(f.PartialReason), int32(r.n), now); err != nil {
+				nullString(f.Reason), f.Partial, nullString(f.PartialReason), int32(r.n), now, f.CRC32); err != nil {
 				src.Close()
 				return fmt.Errorf("source file %s: %w", f.Path, err)
 			}
@@ -561,17 +590,29 @@ func (w *Writer) flush() error {
 			w.setStatus(d.sha, StatusDuplicateActivity)
 		}
 	}
+	if err := w.fillCRCs(); err != nil {
+		return err
+	}
 	if _, err := w.conn.ExecContext(w.ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	w.inTx = false
 	var shas []string
+	var members []memberKey
 	for _, r := range w.files {
 		if knownStatus(r.status) {
 			shas = append(shas, r.f.SHA256)
 		}
+		if memberKnown(r.status) {
+			members = append(members, memberKey{r.f.Path, r.f.Size, r.f.CRC32})
+		}
 	}
-	w.db.addKnown(w.athlete, shas)
+	for _, fl := range w.fills {
+		if memberKnown(fl.status) {
+			members = append(members, memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32})
+		}
+	}
+	w.db.addKnown(w.athlete, shas, members)
 	// Once committed, pending primaries are in the database.
 	for _, list := range w.prims {
 		for _, p := range list {
@@ -579,6 +620,30 @@ func (w *Writer) flush() error {
 		}
 	}
 	w.resetBatch()
+	return nil
+}
+
+// fillCRCs sets the crc32 (and size) of the batch's rows recorded without
+// one, in one statement.
+func (w *Writer) fillCRCs() error {
+	if len(w.fills) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`UPDATE source_files AS s SET crc32 = v.crc, size = v.size FROM (VALUES `)
+	args := make([]any, 0, 4*len(w.fills)+1)
+	for i, fl := range w.fills {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?::BIGINT, ?::UINTEGER)")
+		args = append(args, fl.f.Path, fl.f.SHA256, fl.f.Size, fl.f.CRC32)
+	}
+	q.WriteString(`) AS v(path, sha, size, crc) WHERE s.athlete = ? AND s.path = v.path AND s.sha256 = v.sha AND s.crc32 IS NULL`)
+	args = append(args, w.athlete)
+	if _, err := w.conn.ExecContext(w.ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("record crc-32 of %d files imported before taper recorded it: %w", len(w.fills), err)
+	}
 	return nil
 }
 
