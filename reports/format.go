@@ -155,7 +155,9 @@ type AuditRow struct {
 	Warnings     int    `json:"warnings"`
 	LastActivity string `json:"last_activity"`
 	Status       string `json:"status"`
-	Reason       string `json:"reason,omitempty"` // why there is no race
+	// Reason says why there is no race, or which rules could not be
+	// checked (e.g. no baseline), so a coach sees what the status leaves out.
+	Reason string `json:"reason,omitempty"`
 }
 
 // AuditRows summarises reports one row per athlete, worst first: by
@@ -171,6 +173,16 @@ func AuditRows(reports []*analysis.Report) []AuditRow {
 			row.RaceDate = r.Race.Date
 			row.Day = r.Current.Day
 			row.Phase = r.Current.Phase
+			if row.Reason == "" && len(r.Skipped) > 0 {
+				var rules []string
+				for _, s := range r.Skipped {
+					rules = append(rules, s.Rule)
+				}
+				row.Reason = "not checked: " + strings.Join(rules, ", ")
+				if r.Baseline.Source == analysis.BaselineNone {
+					row.Reason += " (no baseline)"
+				}
+			}
 		}
 		rows[i] = row
 	}
