@@ -101,28 +101,9 @@ func TestKnownMember(t *testing.T) {
 func TestMigrateFrom0001(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
-	conn, err := duckdb.NewConnector(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := sql.OpenDB(conn)
-	body, err := migrationFS.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		`CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`,
-		string(body),
-		`INSERT INTO schema_migrations VALUES ('0001_init.sql', TIMESTAMP '2026-01-01 00:00:00')`,
-		`INSERT INTO athletes VALUES ('ann', TIMESTAMP '2026-01-01 00:00:00')`,
+	create0001(t, path,
 		`INSERT INTO source_files (athlete, path, size, sha256, format, status, kind, imported_at)
-		 VALUES ('ann', 'export.zip!m.fit', 200, 'sha-m', 'fit', 'skipped', 'fit:monitoring', TIMESTAMP '2026-01-01 00:00:00')`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%.40s: %v", q, err)
-		}
-	}
-	raw.Close()
+		 VALUES ('ann', 'export.zip!m.fit', 200, 'sha-m', 'fit', 'skipped', 'fit:monitoring', TIMESTAMP '2026-01-01 00:00:00')`)
 
 	db, err := Open(ctx, path, Options{})
 	if err != nil {
@@ -163,5 +144,79 @@ func TestMigrateFrom0001(t *testing.T) {
 	_, rows, err = db.Query(ctx, "SELECT name FROM schema_migrations ORDER BY name")
 	if err != nil || fmt.Sprint(rows) != "[[0001_init.sql] [0002_source_crc32.sql]]" {
 		t.Errorf("schema_migrations = %v, %v", rows, err)
+	}
+}
+
+// create0001 creates a database at path as taper did at migration 0001, with
+// athlete ann, and runs the given statements in it.
+func create0001(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := sql.OpenDB(conn)
+	defer raw.Close()
+	body, err := migrationFS.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append([]string{
+		`CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`,
+		string(body),
+		`INSERT INTO schema_migrations VALUES ('0001_init.sql', TIMESTAMP '2026-01-01 00:00:00')`,
+		`INSERT INTO athletes VALUES ('ann', TIMESTAMP '2026-01-01 00:00:00')`,
+	}, stmts...) {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+}
+
+// TestFillCRCInBatches re-imports 25 files recorded without crc32 and 3 new
+// ones through a Writer committing every 10 files: every row gets its crc,
+// the summary counts as before.
+func TestFillCRCInBatches(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	create0001(t, path, `INSERT INTO source_files (athlete, path, size, sha256, status, kind, imported_at)
+		SELECT 'ann', 'm' || i || '.fit', 100 + i, 'sha' || i, CASE WHEN i = 0 THEN 'rejected' ELSE 'skipped' END, 'fit:monitoring', TIMESTAMP '2026-01-01 00:00:00'
+		FROM range(25) t(i)`)
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := db.NewWriter(ctx, "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.maxFiles = 10
+	for i := 0; i < 28; i++ {
+		f := FileResult{Path: fmt.Sprintf("m%d.fit", i), Size: int64(100 + i), SHA256: fmt.Sprintf("sha%d", i), CRC32: uint32(1000 + i),
+			Status: StatusSkipped, Kind: "fit:monitoring"}
+		if i == 0 {
+			f.Status, f.Reason = "", "no records"
+		}
+		if err := w.Add(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Files != 28 || sum.AlreadyKnown != 25 || sum.ByStatus[StatusSkipped] != 27 || sum.ByStatus[StatusRejected] != 1 {
+		t.Errorf("summary = %+v", sum)
+	}
+	_, rows, err := db.Query(ctx, "SELECT count(*), count(crc32), sum(crc32 - size) FROM source_files")
+	if err != nil || fmt.Sprint(rows) != "[[28 28 25200]]" {
+		t.Errorf("source_files (rows, with crc, sum of crc-size) = %v, %v", rows, err)
+	}
+	for i := 0; i < 28; i++ {
+		if got := known(t, db, "ann", fmt.Sprintf("m%d.fit", i), int64(100+i), uint32(1000+i)); got != (i > 0) {
+			t.Errorf("KnownMember(m%d.fit) = %v", i, got)
+		}
 	}
 }
