@@ -52,7 +52,7 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 // writer takes jobs in walk order, so results are deterministic.
 type importJob struct {
 	entry  ingest.Entry
-	status string             // decided before decoding: "rejected" (unreadable) or "duplicate_file"; "" = decode
+	status string             // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
 	res    chan ingest.Result // the decoder's result, when decoded
 }
 
@@ -162,9 +162,20 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		defer close(queue)
 		defer close(work)
 		seen := map[string]bool{}
-		walkErr <- ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{}, func(e ingest.Entry) error {
+		var wo ingest.WalkOptions
+		if db != nil {
+			// Archive members whose path, size and CRC-32 were imported
+			// before are not even inflated: re-importing an export is cheap.
+			wo.Skip = func(path string, size int64, crc uint32) bool {
+				known, err := db.KnownMember(ctx, o.Athlete, path, size, crc)
+				return err == nil && known
+			}
+		}
+		walkErr <- ingest.Walk(ctx, o.Inputs, wo, func(e ingest.Entry) error {
 			j := &importJob{entry: e}
 			switch {
+			case e.Skipped:
+				j.status = "known"
 			case e.Err != nil:
 				j.status = "rejected"
 			case seen[e.SHA256]:
@@ -218,8 +229,8 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		fr := fileResult(j)
 		stats.add(fr)
 		prog.update(stats.files, stats.bytes)
-		if w == nil {
-			continue
+		if w == nil || j.status == "known" {
+			continue // nothing new to record
 		}
 		for _, a := range fr.Activities {
 			if a.Metrics != nil {
@@ -278,8 +289,12 @@ func drain(q chan *importJob) {
 // fileResult turns a finished job into what the store records.
 func fileResult(j *importJob) store.FileResult {
 	e := j.entry
-	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256}
+	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
 	switch j.status {
+	case "known":
+		fr.Status = "duplicate_file"
+		fr.Reason = "same path and bytes already imported"
+		return fr
 	case "rejected":
 		fr.Status = "rejected"
 		fr.Reason = errorText(e.Err)
