@@ -220,3 +220,40 @@ func TestFillCRCInBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestKnownMemberConcurrent asks KnownMember while a Writer commits batches
+// (ingest.Walk's goroutine and the writer's); go test -race checks it.
+func TestKnownMemberConcurrent(t *testing.T) {
+	db := openTest(t)
+	w, err := db.NewWriter(context.Background(), "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.maxFiles = 5
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 2000; i++ {
+			if _, err := db.KnownMember(context.Background(), "ann", fmt.Sprintf("m%d.fit", i%50), 10, uint32(i%50)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 50; i++ {
+		if err := w.Add(FileResult{Path: fmt.Sprintf("m%d.fit", i), Size: 10, SHA256: fmt.Sprintf("sha%d", i), CRC32: uint32(i), Status: StatusSkipped}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 50; i++ {
+		if !known(t, db, "ann", fmt.Sprintf("m%d.fit", i), 10, uint32(i)) {
+			t.Fatalf("KnownMember(m%d.fit) false after Close", i)
+		}
+	}
+}
