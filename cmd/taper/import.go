@@ -95,7 +95,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		printImportSummary(st.out, o, stats, store.Summary{}, time.Since(start))
 		return nil
 	}
-	db, err := store.Open(ctx, o.DB, store.Options{})
+	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
 	if err != nil {
 		return err
 	}
@@ -420,4 +420,14 @@ func firstN(s []string, n int) []string {
 		return s[:n]
 	}
 	return s
+}
+
+// importMemoryLimit is DuckDB's buffer pool during an import: 64 MB kept a
+// 2,000-file import at about 290 MB peak RSS (128 MB: about 370 MB) at the
+// same speed. TAPER_DUCKDB_MEMORY_LIMIT (e.g. "256MB") overrides it.
+func importMemoryLimit() string {
+	if v := os.Getenv("TAPER_DUCKDB_MEMORY_LIMIT"); v != "" {
+		return v
+	}
+	return "64MB"
 }
