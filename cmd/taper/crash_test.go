@@ -70,7 +70,7 @@ func killImportMidway(t *testing.T, db, export string, after int) int {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`importing: (\d+) files`)
+	re := regexp.MustCompile(`importing: (\d+)(?:/\d+)? files`)
 	sc := bufio.NewScanner(stderr)
 	sc.Split(scanCR)
 	files := 0

@@ -157,6 +157,19 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 	}
 
 	prog := newProgress(progressOut, o.Progress, o.Quiet)
+	if prog.on {
+		// Count the files for the ETA while the import runs: a walk that
+		// skips every archive member reads only zip directories and
+		// headers (plain files on disk are read, then cached by the OS).
+		go func() {
+			var n int64
+			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true }},
+				func(ingest.Entry) error { n++; return nil })
+			if err == nil {
+				prog.setTotal(n)
+			}
+		}()
+	}
 	walkErr := make(chan error, 1)
 	go func() {
 		defer close(queue)

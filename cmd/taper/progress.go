@@ -20,7 +20,15 @@ type progress struct {
 	last    time.Time
 	files   int64
 	bytes   int64
+	total   int64 // files in the inputs, once counted; 0 = not known (yet)
 	printed bool
+}
+
+// setTotal records how many files the inputs hold, for the ETA.
+func (p *progress) setTotal(n int64) {
+	p.mu.Lock()
+	p.total = n
+	p.mu.Unlock()
 }
 
 func newProgress(w io.Writer, mode string, quiet bool) *progress {
@@ -59,8 +67,16 @@ func (p *progress) draw(now time.Time) {
 		rate = float64(p.files) / el
 		mbps = float64(p.bytes) / 1e6 / el
 	}
-	fmt.Fprintf(p.w, "\rimporting: %d files  %.1f MB  %.0f files/s  %.1f MB/s  %s elapsed   ",
-		p.files, float64(p.bytes)/1e6, rate, mbps, time.Duration(el*float64(time.Second)).Round(time.Second))
+	files := fmt.Sprintf("%d files", p.files)
+	eta := ""
+	if p.total > 0 {
+		files = fmt.Sprintf("%d/%d files (%.0f%%)", p.files, p.total, 100*float64(p.files)/float64(p.total))
+		if rate > 0 && p.files < p.total {
+			eta = fmt.Sprintf("  ETA %s", (time.Duration(float64(p.total-p.files)/rate) * time.Second).Round(time.Second))
+		}
+	}
+	fmt.Fprintf(p.w, "\rimporting: %s  %.1f MB  %.0f files/s  %.1f MB/s  %s elapsed%s   ",
+		files, float64(p.bytes)/1e6, rate, mbps, time.Duration(el*float64(time.Second)).Round(time.Second), eta)
 	p.printed = true
 }
 
