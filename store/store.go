@@ -40,6 +40,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -57,6 +58,10 @@ import (
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
+
+// ErrOldSchema is returned by a read-only Open of a database written by an
+// older taper: a writable Open migrates it.
+var ErrOldSchema = errors.New("schema is older than this taper")
 
 // Options configure Open.
 type Options struct {
@@ -305,7 +310,7 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	}
 	for _, n := range names {
 		if !applied[filepath.Base(n)] {
-			return fmt.Errorf("open database %s: schema is older than this taper (missing %s); run any writing command such as taper import once to upgrade it", db.path, filepath.Base(n))
+			return fmt.Errorf("open database %s: %w (missing %s); run any writing command such as taper import once to upgrade it", db.path, ErrOldSchema, filepath.Base(n))
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -124,5 +125,17 @@ func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, e
 			return nil, &hintError{err: err, hint: "import files first: taper import --db " + path + " FILE..."}
 		}
 	}
-	return store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
+	if readOnly && errors.Is(err, store.ErrOldSchema) {
+		// Written by an older taper: upgrade it once, then read.
+		rw, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if err := rw.Close(); err != nil {
+			return nil, err
+		}
+		return store.Open(ctx, path, store.Options{ReadOnly: true})
+	}
+	return db, err
 }

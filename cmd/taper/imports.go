@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +65,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	rows := make([][]any, 0, len(files))
 	for _, f := range files {
 		if o.Format == "table" {
-			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, f.Reason})
+			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, strings.TrimPrefix(f.Reason, f.Path+": ")})
 			continue
 		}
 		rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Format, f.Kind, f.Size, f.SHA256, f.Reason})

@@ -128,8 +128,8 @@ func cellText(v any, table bool) string {
 		if table {
 			x = strings.ReplaceAll(x, "\t", " ")
 			x = strings.ReplaceAll(x, "\n", " ")
-			if len(x) > 100 {
-				x = x[:97] + "..."
+			if len(x) > 160 {
+				x = x[:157] + "..."
 			}
 		}
 		return x
