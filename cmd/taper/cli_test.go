@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
+
+// TestImportContract checks the public contract of import, activities,
+// imports and sql on the project's own generated files: exit statuses,
+// the JSON fields of `taper activities`, idempotent re-imports and the
+// listing of rejected files.
+func TestImportContract(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.duckdb")
+	bad := filepath.Join(dir, "broken.fit")
+	// A FIT header that promises 40,960 bytes of data, then ends.
+	hdr := []byte{14, 0x20, 0x9c, 0x08, 0x00, 0xa0, 0x00, 0x00, '.', 'F', 'I', 'T', 0, 0}
+	if err := os.WriteFile(bad, hdr, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("not an activity"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{testdata("easy_autolaps.fit"), testdata("intervals_6x800_workout.fit"), testdata("ride_road.fit"), bad, notes}
+
+	code, out, errOut := taper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs...)...)
+	if code != exitFindings {
+		t.Fatalf("import with a broken file: exit %d, want %d\n%s%s", code, exitFindings, out, errOut)
+	}
+	if !strings.Contains(out, "broken.fit: truncated") || !strings.Contains(strings.Join(strings.Fields(out), " "), "rejected 1") {
+		t.Errorf("summary does not name the rejected file:\n%s", out)
+	}
+
+	// Idempotent: the same files again store nothing new.
+	code, out, _ = taper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs[:3]...)...)
+	if code != exitOK || !strings.Contains(strings.Join(strings.Fields(out), " "), "duplicate files 3") {
+		t.Errorf("re-import: exit %d\n%s", code, out)
+	}
+
+	js := mustTaper(t, "activities", "--db", db, "--athlete", "ann", "--format", "json")
+	var acts []map[string]any
+	if err := json.Unmarshal([]byte(js), &acts); err != nil {
+		t.Fatalf("activities json: %v\n%s", err, js)
+	}
+	if len(acts) != 3 {
+		t.Fatalf("%d activities, want 3:\n%s", len(acts), js)
+	}
+	for _, f := range []string{"id", "athlete", "sport", "sub_sport", "start", "local_date", "utc_offset_s", "distance_m",
+		"moving_time_s", "elapsed_time_s", "avg_hr", "source", "duplicate_of", "class", "evidence"} {
+		if _, ok := acts[0][f]; !ok {
+			t.Errorf("activities json lacks field %q", f)
+		}
+	}
+	classes := map[string]string{}
+	for _, a := range acts {
+		classes[filepath.Base(a["source"].(string))] = a["class"].(string)
+	}
+	if classes["intervals_6x800_workout.fit"] != "interval" || classes["easy_autolaps.fit"] != "easy" || classes["ride_road.fit"] != "" {
+		t.Errorf("classes = %v", classes)
+	}
+
+	out = mustTaper(t, "imports", "--db", db, "--rejected", "--format", "csv")
+	if !strings.Contains(out, "broken.fit") || strings.Count(out, "\n") != 2 {
+		t.Errorf("imports --rejected:\n%s", out)
+	}
+	out = mustTaper(t, "sql", "--db", db, "--format", "csv", "SELECT sport, count(*) AS n FROM activities GROUP BY 1 ORDER BY 1")
+	if out != "sport,n\ncycling,1\nrunning,2\n" {
+		t.Errorf("sql:\n%s", out)
+	}
+	if code, _, errOut := taper(t, "sql", "--db", db, "DROP TABLE activities"); code != exitError || !strings.Contains(errOut, "taper:") {
+		t.Errorf("sql DROP: exit %d, %s", code, errOut)
+	}
+}
+
+func TestExitStatuses(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"unknown flag", []string{"report", "--bogus"}, exitUsage, "unknown flag"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
+		{"bad format", []string{"report", "--format", "pdf"}, exitUsage, "unknown --format"},
+		{"bad fail-on", []string{"audit", "--fail-on", "sometimes"}, exitUsage, "--fail-on"},
+		{"import nothing", []string{"import"}, exitUsage, "requires at least 1 arg"},
+		{"missing input", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), filepath.Join(dir, "nope.fit")}, exitError, "nope.fit: no such file"},
+		{"empty folder", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), t.TempDir()}, exitError, "no files found"},
+		{"no database", []string{"report", "--db", filepath.Join(dir, "none.duckdb")}, exitError, "does not exist"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := taper(t, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.want) {
+				t.Errorf("taper %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errOut, c.code, c.want)
+			}
+		})
+	}
+}
+
+// TestFailOn: report and audit exit 3 when --fail-on is met, 0 otherwise.
+func TestFailOn(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.duckdb")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "eve"), "--athlete", "eve", "--breach", "long_run_early", "--seed", "3")
+	mustTaper(t, "import", "--db", db, "--athlete", "eve", "-q", filepath.Join(dir, "eve"))
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"report", "--db", db, "--athlete", "eve", "--as-of", "2026-11-29"}, exitOK},
+		{[]string{"report", "--db", db, "--athlete", "eve", "--as-of", "2026-11-29", "--fail-on", "breach"}, exitOK},
+		{[]string{"report", "--db", db, "--athlete", "eve", "--as-of", "2026-11-29", "--fail-on", "warning"}, exitFindings},
+		{[]string{"audit", "--db", db, "--as-of", "2026-11-29", "--fail-on", "warning", "--format", "csv"}, exitFindings},
+	} {
+		code, out, errOut := taper(t, c.args...)
+		if code != c.code {
+			t.Errorf("taper %v: exit %d, want %d\n%s%s", c.args, code, c.code, out, errOut)
+		}
+	}
+}
+
+// TestDemo runs the README's first command and checks that its report
+// shows the race, the baseline and a finding of every rule.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports a season; run without -short")
+	}
+	dir := t.TempDir()
+	out := mustTaper(t, "demo", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
+	for _, want := range append([]string{"race      2026-10-04", "baseline  ", "findings"}, breachNames...) {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
