@@ -25,7 +25,7 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, nil, err
 	}
-	markedID, markedDate, err := db.RaceMark(ctx, athlete)
+	markedID, markedDate, err := raceMark(ctx, db, athlete)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -36,6 +36,24 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		an.racePace = pace(race.Activity)
 	}
 	return an, acts, nil
+}
+
+// raceMark returns the athlete's race mark (taper race). A marked activity
+// that has since become the duplicate of another recording stands for its
+// primary: only primaries are judged.
+func raceMark(ctx context.Context, db *store.DB, athlete string) (id, date string, err error) {
+	id, date, err = db.RaceMark(ctx, athlete)
+	if err != nil || id == "" {
+		return id, date, err
+	}
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: []string{id}, IncludeDuplicates: true})
+	if err != nil {
+		return "", "", err
+	}
+	if len(acts) == 1 && acts[0].DuplicateOf != "" {
+		id = acts[0].DuplicateOf
+	}
+	return id, date, nil
 }
 
 func pace(a *analysis.Activity) float64 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -62,7 +63,12 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 			asOf = localToday(time.Now(), settings)
 		}
 		rep, err := buildReport(ctx, db, a, settings, asOf)
-		if err != nil {
+		var none *noActivitiesError
+		if errors.As(err, &none) {
+			// Listed (a typo in --athlete, or every file rejected), not fatal.
+			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: settings,
+				Race: analysis.Race{Reason: "no activities imported for this athlete"}})
+		} else if err != nil {
 			return err
 		}
 		breaches += rep.Breaches

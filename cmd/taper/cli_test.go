@@ -141,3 +141,41 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestRaceMarkSurvivesDuplicate: a race marked by the id of the phone's
+// recording still counts when the watch's FIT, imported later, becomes the
+// primary and the marked recording its duplicate.
+func TestRaceMarkSurvivesDuplicate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports a season; run without -short")
+	}
+	dir := t.TempDir()
+	files := filepath.Join(dir, "files")
+	db := filepath.Join(dir, "r.duckdb")
+	mustTaper(t, "generate", "--dir", files, "--athlete", "rob", "--double", "--seed", "5")
+	gpx, _ := filepath.Glob(filepath.Join(files, "*.gpx"))
+	fit, _ := filepath.Glob(filepath.Join(files, "*.fit"))
+	if len(gpx) == 0 || len(fit) == 0 {
+		t.Fatalf("generated %d gpx and %d fit files", len(gpx), len(fit))
+	}
+	mustTaper(t, append([]string{"import", "--db", db, "--athlete", "rob", "-q"}, gpx...)...)
+	ids := mustTaper(t, "sql", "--db", db, "--format", "csv", "SELECT id FROM activities WHERE local_date = DATE '2026-10-04' AND sport = 'running'")
+	lines := strings.Split(strings.TrimSpace(ids), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("race-day runs:\n%s", ids)
+	}
+	mustTaper(t, "race", "--db", db, "--athlete", "rob", "--activity", lines[1])
+	mustTaper(t, append([]string{"import", "--db", db, "--athlete", "rob", "-q"}, fit...)...)
+	dup := mustTaper(t, "sql", "--db", db, "--format", "csv", "SELECT duplicate_of IS NOT NULL AS d FROM activities WHERE id = '"+lines[1]+"'")
+	if dup != "d\ntrue\n" {
+		t.Fatalf("the marked phone recording is not a duplicate after the FIT import:\n%s", dup)
+	}
+	var rep jsonReport
+	js := mustTaper(t, "report", "--db", db, "--athlete", "rob", "--as-of", "2026-11-29", "--format", "json")
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Race == nil || rep.Race.Date != "2026-10-04" || rep.Race.ActivityID == lines[1] {
+		t.Fatalf("race = %+v; want the primary of the marked recording on 2026-10-04", rep.Race)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,6 +52,14 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
+	known, err := db.Athletes(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(known, o.Athlete) {
+		return &hintError{err: fmt.Errorf("no athlete %q in %s", o.Athlete, o.DB),
+			hint: fmt.Sprintf("athletes in this database: %v; import the athlete's files first", known)}
+	}
 	if o.Activity != "" {
 		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IDs: []string{o.Activity}, IncludeDuplicates: true})
 		if err != nil {

@@ -105,6 +105,9 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	return failOn(o.FailOn, rep.Breaches, rep.Warnings)
 }
 
+// noActivitiesError: the athlete has no stored activities.
+type noActivitiesError struct{ hintError }
+
 // buildReport loads one athlete's activities and audits them as of asOf.
 func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
@@ -116,16 +119,25 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		if err != nil {
 			return nil, err
 		}
-		return nil, &hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, dbName(db)),
-			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}
+		return nil, &noActivitiesError{hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, dbName(db)),
+			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}}
 	}
-	markedID, markedDate, err := db.RaceMark(ctx, athlete)
+	markedID, markedDate, err := raceMark(ctx, db, athlete)
 	if err != nil {
 		return nil, err
 	}
 	race := analysis.FindRace(acts, asOf, markedID, markedDate)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	if err := freshMetrics(ctx, db, athlete, s, acts, race); err != nil {
+	// Stored classes were computed with the race found as of the day of
+	// analysis; a report on an earlier race redoes its window's runs, whose
+	// tempo class depends on that race's pace.
+	current := analysis.FindRace(acts, localToday(time.Now(), s), markedID, markedDate)
+	var window [2]string
+	if race.Activity != nil && (current.Activity == nil || current.Activity.ID != race.Activity.ID) {
+		day0 := race.Activity.LocalStart()
+		window = [2]string{day0.AddDate(0, 0, -84).Format(time.DateOnly), day0.AddDate(0, 0, 7*s.Weeks+7).Format(time.DateOnly)}
+	}
+	if err := freshMetrics(ctx, db, athlete, s, acts, race, window); err != nil {
 		return nil, err
 	}
 	return analysis.Audit(analysis.AuditInput{
@@ -133,15 +145,17 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	}), nil
 }
 
-// freshMetrics analyses in memory the activities whose stored metrics are
-// missing or from an older analysis version (a database written by an
-// older taper), so a read-only report is still right.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race) error {
+// freshMetrics analyses again, in memory, the activities whose stored
+// metrics are missing or from an older analysis version (a database written
+// by an older taper) and the runs within window (local dates, inclusive;
+// empty = none), so a read-only report is still right.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race, window [2]string) error {
 	var stale []string
 	byID := map[string]*analysis.Activity{}
 	for _, a := range acts {
 		byID[a.ID] = a
-		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion {
+		inWindow := window[0] != "" && a.IsRun() && a.LocalDate() >= window[0] && a.LocalDate() <= window[1]
+		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion || inWindow {
 			stale = append(stale, a.ID)
 		}
 	}
