@@ -80,8 +80,7 @@ type fitCollector struct {
 	records    int // record messages seen in activity segments
 	sport      typedef.Sport
 	subSport   typedef.SubSport
-	offset     int // activity local_timestamp - timestamp, s
-	hasOffset  bool
+	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
 	rec mesgdef.Record // reused for every record message
 }
@@ -120,11 +119,17 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 		c.lapSeg = append(c.lapSeg, c.seg)
 	case mesgnum.Activity:
 		act := mesgdef.NewActivity(&m)
-		if !c.hasOffset && !act.LocalTimestamp.IsZero() && !act.Timestamp.IsZero() {
+		// Each segment of a chained file is a recording of its own, maybe
+		// in another zone or on the other side of a DST change: its offset
+		// applies to its own sessions only (all legs of a multisport one).
+		if _, ok := c.offsets[c.seg]; !ok && !act.LocalTimestamp.IsZero() && !act.Timestamp.IsZero() {
 			off := act.LocalTimestamp.Sub(act.Timestamp).Seconds()
 			q := math.Round(off/900) * 900 // whole quarter hours
 			if math.Abs(q) <= 14*3600 {
-				c.offset, c.hasOffset = int(q), true
+				if c.offsets == nil {
+					c.offsets = map[int]int{}
+				}
+				c.offsets[c.seg] = int(q)
 			}
 		}
 	case mesgnum.WorkoutStep:
@@ -574,7 +579,21 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		k := owner(col.lapSeg[i], t)
 		acts[k].Laps = append(acts[k].Laps, lap)
 	}
-	for _, a := range acts {
+	// The segment each activity was recorded in, for its UTC offset: a
+	// session's own; for an activity built from records, that of its
+	// earliest record.
+	actSeg := make([]int, len(acts))
+	if fromSession {
+		copy(actSeg, col.sessionSeg)
+	} else {
+		first := col.samples[0].Time
+		for i, s := range col.samples {
+			if s.Time.Before(first) || i == 0 {
+				first, actSeg[0] = s.Time, col.sampleSeg[i]
+			}
+		}
+	}
+	for i, a := range acts {
 		sortSamples(a.Samples)
 		sort.SliceStable(a.Laps, func(i, j int) bool { return a.Laps[i].Start.Before(a.Laps[j].Start) })
 		if a.Start.IsZero() && len(a.Samples) > 0 {
@@ -591,8 +610,8 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		if col.creator != "" && (a.Device == "" || strings.HasSuffix(a.Device, " 0")) {
 			a.Device = strings.TrimSpace(strings.TrimSuffix(a.Device, " 0") + " " + col.creator)
 		}
-		if col.hasOffset {
-			a.UTCOffset, a.TimeSource = col.offset, analysis.TZFromFIT
+		if off, ok := col.offsets[actSeg[i]]; ok {
+			a.UTCOffset, a.TimeSource = off, analysis.TZFromFIT
 		} else {
 			d.setZone(a)
 		}

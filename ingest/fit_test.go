@@ -9,9 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muktihari/fit/encoder"
 	"github.com/muktihari/fit/kit/hash/crc16"
+	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
+	"github.com/muktihari/fit/proto"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/synth"
 )
 
 var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -330,5 +334,102 @@ func TestFITCRC(t *testing.T) {
 	// A whole file's CRC over header and data is the CRC stored after them.
 	if got := fitCRC(&table, 0, data); got != 0 {
 		t.Errorf("CRC over a whole file including its CRC = %#04x, want 0", got)
+	}
+}
+
+// synthFIT writes a synth workout started at start in zone as a FIT file.
+func synthFIT(t *testing.T, start time.Time, zone *time.Location, seed int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	a := synth.Workout(synth.Spec{Kind: synth.Easy, Start: start, Zone: zone, Seed: seed, Duration: 20 * time.Minute})
+	if err := synth.WriteFIT(&buf, a); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A chained file's segments each keep their own UTC offset: here two runs
+// either side of the 2026-03-29 DST change in Berlin, and a segment
+// without an activity message, which falls back like a single file does.
+func TestDecodeFITChainedOffsets(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	winter := synthFIT(t, time.Date(2026, 3, 28, 8, 0, 0, 0, time.UTC), berlin, 1)
+	summer := synthFIT(t, time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC), berlin, 2)
+	noActivity := genFIT(t, genRun{Start: time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC), Seconds: 60, NoGPS: true})
+	type want struct {
+		offset int
+		date   string
+		source string
+	}
+	tests := []struct {
+		name  string
+		parts [][]byte
+		want  []want
+	}{
+		{"winter then summer", [][]byte{winter, summer},
+			[]want{{3600, "2026-03-28", analysis.TZFromFIT}, {7200, "2026-03-30", analysis.TZFromFIT}}},
+		{"summer then winter", [][]byte{summer, winter},
+			[]want{{7200, "2026-03-30", analysis.TZFromFIT}, {3600, "2026-03-28", analysis.TZFromFIT}}},
+		{"segment without activity message: athlete zone, not the previous segment's", [][]byte{summer, noActivity},
+			[]want{{7200, "2026-03-30", analysis.TZFromFIT}, {-10800, "2026-03-31", analysis.TZFromAthlete}}},
+		{"segment without activity message first", [][]byte{noActivity, winter},
+			[]want{{-10800, "2026-03-31", analysis.TZFromAthlete}, {3600, "2026-03-28", analysis.TZFromFIT}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := decodeOne(t, d, "chained.fit", bytes.Join(tt.parts, nil), DecodeOptions{Zone: time.FixedZone("athlete", -3*3600)})
+			if res.Status != StatusImported || len(res.Activities) != len(tt.want) {
+				t.Fatalf("%s: %d activities, want %d (%s)", res.Status, len(res.Activities), len(tt.want), res.Reason())
+			}
+			for i, w := range tt.want {
+				a := res.Activities[i]
+				if a.UTCOffset != w.offset || a.LocalDate() != w.date || a.TimeSource != w.source {
+					t.Errorf("activity %d (start %s): offset %d date %s source %q, want %d %s %q",
+						i, a.Start, a.UTCOffset, a.LocalDate(), a.TimeSource, w.offset, w.date, w.source)
+				}
+			}
+		})
+	}
+}
+
+// A multisport file is one recording: its one activity message gives the
+// offset of every leg.
+func TestDecodeFITMultisportOffset(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	t0 := time.Date(2026, 3, 29, 21, 50, 0, 0, time.UTC)
+	msgs := []proto.Message{mesgdef.NewFileId(nil).SetType(typedef.FileActivity).SetManufacturer(typedef.ManufacturerGarmin).
+		SetTimeCreated(t0).ToMesg(nil)}
+	rec := mesgdef.NewRecord(nil)
+	for i := 0; i <= 3600; i += 10 {
+		msgs = append(msgs, rec.SetTimestamp(t0.Add(time.Duration(i)*time.Second)).SetDistanceScaled(float64(i)*5).
+			SetEnhancedSpeedScaled(5).ToMesg(nil))
+	}
+	legs := []typedef.Sport{typedef.SportCycling, typedef.SportRunning}
+	for k, sp := range legs {
+		st := t0.Add(time.Duration(k*1800) * time.Second)
+		msgs = append(msgs, mesgdef.NewSession(nil).SetStartTime(st).SetTimestamp(st.Add(1800*time.Second)).SetSport(sp).
+			SetTotalElapsedTimeScaled(1800).SetTotalTimerTimeScaled(1800).SetTotalDistanceScaled(9000).ToMesg(nil))
+	}
+	end := t0.Add(time.Hour)
+	msgs = append(msgs, mesgdef.NewActivity(nil).SetTimestamp(end).SetLocalTimestamp(end.Add(2*time.Hour)).
+		SetNumSessions(2).ToMesg(nil))
+	var buf bytes.Buffer
+	if err := encoder.New(&buf).Encode(&proto.FIT{Messages: msgs}); err != nil {
+		t.Fatal(err)
+	}
+	res := decodeOne(t, d, "multisport.fit", buf.Bytes(), DecodeOptions{})
+	if res.Status != StatusImported || len(res.Activities) != 2 {
+		t.Fatalf("%s: %d activities, want 2 (%s)", res.Status, len(res.Activities), res.Reason())
+	}
+	for i, date := range []string{"2026-03-29", "2026-03-30"} {
+		a := res.Activities[i]
+		if a.UTCOffset != 7200 || a.TimeSource != analysis.TZFromFIT || a.LocalDate() != date {
+			t.Errorf("leg %d (start %s): offset %d source %q date %s, want 7200 %q %s",
+				i, a.Start, a.UTCOffset, a.TimeSource, a.LocalDate(), analysis.TZFromFIT, date)
+		}
 	}
 }
