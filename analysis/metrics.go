@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -51,18 +52,7 @@ func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *
 		m.Pace = m.MovingTime / (m.Distance / 1000)
 	}
 
-	m.HRMax = math.NaN()
-	switch {
-	case s.HRMax > 0:
-		m.HRMax = s.HRMax
-	case observedHRMax > 0:
-		m.HRMax = observedHRMax
-	}
-	rest := s.HRRest
-	if rest <= 0 {
-		rest = DefaultHRRest
-	}
-	m.ZoneSeconds, m.TRIMP = hrLoad(a, m.HRMax, rest, m.AvgHR, m.MovingTime)
+	ApplyHRMax(m, NewHRProfile(a, m.AvgHR, m.MovingTime), s, observedHRMax)
 
 	if a.IsRun() {
 		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
@@ -222,15 +212,31 @@ func runPace(a *Activity) float64 {
 	return 0
 }
 
-// hrLoad returns the time in the five heart-rate zones and the TRIMP.
-func hrLoad(a *Activity, hrMax, hrRest, avgHR, moving float64) ([5]float64, float64) {
-	var zones [5]float64
-	trimp := math.NaN()
-	if !Has(hrMax) || hrMax <= hrRest {
-		return zones, trimp
+// EffectiveHRMax is the HRmax zones and TRIMP use: the settings' when
+// given, else the observed one; NaN when neither is known.
+func EffectiveHRMax(s Settings, observedHRMax float64) float64 {
+	switch {
+	case s.HRMax > 0:
+		return s.HRMax
+	case observedHRMax > 0:
+		return observedHRMax
 	}
-	seen := false
-	sum := 0.0
+	return math.NaN()
+}
+
+// HRProfile is an activity's time at each heart rate: enough to compute its
+// zones and TRIMP for any HRmax without the samples (an import keeps it
+// while the athlete's observed HRmax may still change).
+type HRProfile struct {
+	hr, sec       []float64 // distinct heart rates, ascending, and the seconds at each
+	avgHR, moving float64   // the fallback without a heart-rate stream
+}
+
+// NewHRProfile collects the time at each heart rate: each sample's heart
+// rate counts for the time to the next sample, gaps longer than PauseGap
+// excluded.
+func NewHRProfile(a *Activity, avgHR, moving float64) HRProfile {
+	at := map[float64]float64{}
 	for i := 0; i+1 < len(a.Samples); i++ {
 		hr := a.Samples[i].HeartRate
 		if !Has(hr) || hr <= 0 {
@@ -240,19 +246,52 @@ func hrLoad(a *Activity, hrMax, hrRest, avgHR, moving float64) ([5]float64, floa
 		if dt <= 0 || dt > PauseGap {
 			continue
 		}
-		seen = true
+		at[hr] += dt
+	}
+	p := HRProfile{avgHR: avgHR, moving: moving}
+	for hr := range at {
+		p.hr = append(p.hr, hr)
+	}
+	sort.Float64s(p.hr)
+	p.sec = make([]float64, len(p.hr))
+	for i, hr := range p.hr {
+		p.sec[i] = at[hr]
+	}
+	return p
+}
+
+// ApplyHRMax sets m's HRMax (EffectiveHRMax), time in zones and TRIMP from
+// the profile; with no HRmax, zones stay zero and TRIMP is NaN.
+func ApplyHRMax(m *Metrics, p HRProfile, s Settings, observedHRMax float64) {
+	m.HRMax = EffectiveHRMax(s, observedHRMax)
+	rest := s.HRRest
+	if rest <= 0 {
+		rest = DefaultHRRest
+	}
+	m.ZoneSeconds, m.TRIMP = p.load(m.HRMax, rest)
+}
+
+// load returns the time in the five heart-rate zones and the TRIMP.
+func (p HRProfile) load(hrMax, hrRest float64) ([5]float64, float64) {
+	var zones [5]float64
+	if !Has(hrMax) || hrMax <= hrRest {
+		return zones, math.NaN()
+	}
+	if len(p.hr) == 0 {
+		if Has(p.avgHR) && p.avgHR > 0 && p.moving > 0 {
+			return zones, trimpRate(p.avgHR, hrMax, hrRest) * p.moving / 60
+		}
+		return zones, math.NaN()
+	}
+	sum := 0.0
+	for i, hr := range p.hr {
+		dt := p.sec[i]
 		if z := zoneOf(hr, hrMax); z >= 0 {
 			zones[z] += dt
 		}
 		sum += trimpRate(hr, hrMax, hrRest) * dt / 60
 	}
-	if seen {
-		return zones, sum
-	}
-	if Has(avgHR) && avgHR > 0 && moving > 0 {
-		trimp = trimpRate(avgHR, hrMax, hrRest) * moving / 60
-	}
-	return zones, trimp
+	return zones, sum
 }
 
 // zoneOf returns the 0-based zone of hr: 50-60 % of hrMax is zone 0, 90 %

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -77,17 +78,26 @@ func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
 // or of an older analysis version, the race itself, and, when the race found
 // now differs from prev's (the one the import classified with), the runs
 // around it, whose tempo class depends on the race pace.
-func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer) error {
-	return reanalyze(ctx, db, athlete, s, now, prev, false)
+// Activities analysed with another HRmax than the athlete's effective one
+// now get their zones and TRIMP recomputed: from profiles (kept by the
+// import) when there, else from their stored records.
+func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, profiles map[string]analysis.HRProfile) error {
+	return reanalyzeWith(ctx, db, athlete, s, now, prev, false, profiles)
 }
 
 // reanalyze recomputes metrics from the stored records; all redoes every
 // activity (taper reanalyze).
 func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) error {
+	return reanalyzeWith(ctx, db, athlete, s, now, prev, all, nil)
+}
+
+func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) error {
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
 		return err
 	}
+	hrMax := analysis.EffectiveHRMax(s, an.hrMax)
+	quick := map[string]*analysis.Metrics{}
 	raceChanged := prev == nil || prev.raceID != an.raceID || prev.racePace != an.racePace
 	var lo, hi string
 	if an.raceID != "" && raceChanged {
@@ -107,6 +117,20 @@ func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Set
 			(lo != "" && a.LocalDate() >= lo && a.LocalDate() <= hi && a.IsRun())
 		if redo {
 			ids = append(ids, a.ID)
+			continue
+		}
+		if !sameHRMax(m.HRMax, hrMax) {
+			if p, ok := profiles[a.ID]; ok {
+				analysis.ApplyHRMax(m, p, s, an.hrMax)
+				quick[a.ID] = m
+			} else {
+				ids = append(ids, a.ID)
+			}
+		}
+	}
+	if len(quick) > 0 {
+		if err := db.SaveMetrics(ctx, quick); err != nil {
+			return err
 		}
 	}
 	const chunk = 32
@@ -139,4 +163,12 @@ func localToday(now time.Time, s analysis.Settings) string {
 		}
 	}
 	return now.In(loc).Format(time.DateOnly)
+}
+
+// sameHRMax compares two HRmax values, NaN (none) included.
+func sameHRMax(a, b float64) bool {
+	if !analysis.Has(a) || !analysis.Has(b) {
+		return analysis.Has(a) == analysis.Has(b)
+	}
+	return math.Abs(a-b) < 0.5
 }

@@ -179,3 +179,37 @@ func TestRaceMarkSurvivesDuplicate(t *testing.T) {
 		t.Fatalf("race = %+v; want the primary of the marked recording on 2026-10-04", rep.Race)
 	}
 }
+
+// TestImportAnalysisMatchesReanalyze: what an import stores (classified in
+// the decoders before the race and the HRmax were known, then brought up to
+// date) equals a full reanalysis from the stored records.
+func TestImportAnalysisMatchesReanalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports a season; run without -short")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.duckdb")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "ida", "--breach", "all", "--seed", "9")
+	mustTaper(t, "import", "--db", db, "--athlete", "ida", "-q", filepath.Join(dir, "files"))
+	q := `SELECT activity_id, class, class_source, evidence, hr_max_used, round(trimp, 6) AS trimp,
+		round(zone1_s) AS z1, round(zone2_s) AS z2, round(zone3_s) AS z3, round(zone4_s) AS z4, round(zone5_s) AS z5
+		FROM analyses ORDER BY activity_id`
+	imported := mustTaper(t, "sql", "--db", db, "--format", "csv", q)
+	mustTaper(t, "reanalyze", "--db", db, "--athlete", "ida")
+	full := mustTaper(t, "sql", "--db", db, "--format", "csv", q)
+	if imported != full {
+		il, fl := strings.Split(imported, "\n"), strings.Split(full, "\n")
+		for i := range min(len(il), len(fl)) {
+			if il[i] != fl[i] {
+				t.Errorf("first difference, line %d:\nimport:     %s\nreanalysis: %s", i, il[i], fl[i])
+				break
+			}
+		}
+	}
+	if n := strings.Count(full, "\n"); n < 90 {
+		t.Fatalf("only %d analyses", n)
+	}
+	if !strings.Contains(full, ",race,") {
+		t.Errorf("no race among the analyses")
+	}
+}

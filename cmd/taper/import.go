@@ -51,9 +51,10 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 // importJob is one entry on its way from the walker to the writer. The
 // writer takes jobs in walk order, so results are deterministic.
 type importJob struct {
-	entry  ingest.Entry
-	status string             // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
-	res    chan ingest.Result // the decoder's result, when decoded
+	entry    ingest.Entry
+	profiles map[string]analysis.HRProfile // by activity id: time at each heart rate
+	status   string                        // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
+	res      chan ingest.Result            // the decoder's result, when decoded
 }
 
 // importStats is what the summary prints.
@@ -64,6 +65,9 @@ type importStats struct {
 	partial                         []string
 	rejected                        []string
 	activities, duplicateActivities int
+	// profiles keep each imported activity's time at each heart rate (a few
+	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
+	profiles map[string]analysis.HRProfile
 }
 
 func runImport(ctx context.Context, o *importOptions, st *streams) error {
@@ -112,7 +116,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	if stats.files == 0 {
 		return fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", "))
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), an); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), an, stats.profiles); err != nil {
 		return err
 	}
 	printImportSummary(st.out, o, stats, summary, time.Since(start))
@@ -149,6 +153,10 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
 					if an != nil {
 						a.Metrics = an.analyze(a)
+						if j.profiles == nil {
+							j.profiles = map[string]analysis.HRProfile{}
+						}
+						j.profiles[a.ID] = analysis.NewHRProfile(a, a.Metrics.AvgHR, a.Metrics.MovingTime)
 					}
 				}
 				j.res <- r
@@ -222,7 +230,7 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		})
 	}()
 
-	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}}
+	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}, profiles: map[string]analysis.HRProfile{}}
 	var w *store.Writer
 	if db != nil {
 		var err error
@@ -249,6 +257,9 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 			if a.Metrics != nil {
 				metrics[a.ID] = a.Metrics
 			}
+		}
+		for id, p := range j.profiles {
+			stats.profiles[id] = p
 		}
 		if err := w.Add(fr); err != nil {
 			addErr = err

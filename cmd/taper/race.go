@@ -77,7 +77,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), nil); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), nil, nil); err != nil {
 		return err
 	}
 	if an.raceID == "" {
