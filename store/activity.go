@@ -546,6 +546,15 @@ func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 	return nil
 }
 
+// ClearRace removes the athlete's race mark: the race is found by distance
+// again.
+func (db *DB) ClearRace(ctx context.Context, athlete string) error {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM race_marks WHERE athlete = ?`, athlete); err != nil {
+		return fmt.Errorf("clear race mark in %s: %w", db.name(), err)
+	}
+	return nil
+}
+
 // MarkRace records the athlete's race: an activity id, or a local date
 // (YYYY-MM-DD), or both; it replaces an earlier mark. An unknown activity
 // id is an error.

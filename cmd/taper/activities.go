@@ -43,13 +43,16 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 
 // activityColumns are the fields of `taper activities` (a public contract
 // for --format json and csv: add, never rename).
+// distance_m, moving_time_s and pace are the analysis' values, the ones the
+// rules count (moving time auto-pause aware, from the samples); the device's
+// own session timer is device_moving_time_s.
 var activityColumns = []string{
 	"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
-	"distance_m", "moving_time_s", "elapsed_time_s", "pace", "ascent_m", "avg_hr", "max_hr", "device", "source",
-	"duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
+	"distance_m", "moving_time_s", "elapsed_time_s", "device_moving_time_s", "pace", "ascent_m", "avg_hr", "max_hr",
+	"device", "source", "duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
 }
 
-var activityTableColumns = []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "duplicate_of"}
+var activityTableColumns = []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "flags", "duplicate_of"}
 
 func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
@@ -99,23 +102,42 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	if a.SubSport != "" {
 		sport += "/" + a.SubSport
 	}
-	if table {
-		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(a.Distance),
-			formatDuration(a.MovingTime), runPace(a), orNull(a.AvgHR), m.Class, m.Evidence, dup}
-	}
+	dist, moving := analysedTotals(a)
 	flags := strings.Join(a.Flags, ",")
+	if table {
+		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
+			formatDuration(moving), runPace(a, dist, moving), orNull(a.AvgHR), m.Class, m.Evidence, flags, dup}
+	}
 	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
 		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
-		orNull(a.Distance), orNull(a.MovingTime), orNull(a.ElapsedTime), runPace(a), orNull(a.Ascent),
+		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), runPace(a, dist, moving), orNull(a.Ascent),
 		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
 		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
 }
 
-func runPace(a *analysis.Activity) string {
+// analysedTotals are the distance and moving time the rules count: the
+// analysis' when there is one, else the file's.
+func analysedTotals(a *analysis.Activity) (dist, moving float64) {
+	dist, moving = a.Distance, a.MovingTime
+	if m := a.Metrics; m != nil {
+		if analysis.Has(m.Distance) && m.Distance > 0 {
+			dist = m.Distance
+		}
+		if analysis.Has(m.MovingTime) && m.MovingTime > 0 {
+			moving = m.MovingTime
+		}
+	}
+	return dist, moving
+}
+
+func runPace(a *analysis.Activity, dist, moving float64) string {
 	if a.Sport != analysis.SportRunning && a.Sport != analysis.SportWalking && a.Sport != analysis.SportHiking {
 		return ""
 	}
-	return formatPace(pace(a))
+	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) {
+		return "-"
+	}
+	return formatPace(moving / (dist / 1000))
 }
 
 // openExisting opens a database that must already exist.

@@ -90,7 +90,7 @@ func TestExitStatuses(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"bad format", []string{"report", "--format", "pdf"}, exitUsage, "unknown --format"},
 		{"bad fail-on", []string{"audit", "--fail-on", "sometimes"}, exitUsage, "--fail-on"},
-		{"import nothing", []string{"import"}, exitUsage, "requires at least 1 arg"},
+		{"import nothing", []string{"import"}, exitUsage, "give the files, folders or export zips"},
 		{"missing input", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), filepath.Join(dir, "nope.fit")}, exitError, "nope.fit: no such file"},
 		{"empty folder", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), t.TempDir()}, exitError, "no files found"},
 		{"no database", []string{"report", "--db", filepath.Join(dir, "none.duckdb")}, exitError, "does not exist"},

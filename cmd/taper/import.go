@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -35,13 +36,18 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Import FIT/GPX files, folders, .gz and Garmin/Strava export zips",
 		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip ~/watch/*.fit
   taper import --athlete bob strava_export.zip`,
-		Args: wrapArgs(cobra.MinimumNArgs(1)),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("give the files, folders or export zips to import, e.g. taper import --athlete alice ~/Downloads/export.zip")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Inputs = args
 			return runImport(cmd.Context(), o, st)
 		},
 	}
-	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files decoded in parallel")
+	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", runtime.GOMAXPROCS(0), "files decoded in parallel (1 or more)")
 	cmd.Flags().StringVar(&o.Zone, "timezone", "", "IANA zone for files that carry none (default: the athlete's setting, else UTC)")
 	cmd.Flags().StringVar(&o.Progress, "progress", "auto", "progress bar on stderr: auto (terminal only), always, never")
 	cmd.Flags().BoolVarP(&o.DryRun, "dry-run", "n", false, "decode and summarise, but store nothing (the database is not opened)")
@@ -71,11 +77,17 @@ type importStats struct {
 }
 
 func runImport(ctx context.Context, o *importOptions, st *streams) error {
+	if o.Jobs < 1 {
+		return usagef("bad --jobs %d: use 1 or more", o.Jobs)
+	}
+	if o.Progress != "auto" && o.Progress != "always" && o.Progress != "never" {
+		return usagef("bad --progress %q: use auto, always or never", o.Progress)
+	}
 	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
 	if err != nil {
 		return err
 	}
-	zone := time.UTC
+	var zone *time.Location // nil: files without a zone are read as UTC
 	zoneName := o.Zone
 	if zoneName == "" {
 		zoneName = settings.TimeZone
@@ -99,6 +111,14 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		printImportSummary(st.out, o, stats, store.Summary{}, time.Since(start))
 		return nil
 	}
+	if dir := filepath.Dir(o.DB); o.DB != "" && o.DB != ":memory:" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return &hintError{err: fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir),
+				hint: "create the folder first, or give another --db"}
+		}
+	}
+	_, statErr := os.Stat(o.DB)
+	created := os.IsNotExist(statErr)
 	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
 	if err != nil {
 		return err
@@ -114,7 +134,13 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		return err
 	}
 	if stats.files == 0 {
-		return fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", "))
+		if created { // leave no empty database behind
+			db.Close()
+			os.Remove(o.DB)
+			os.Remove(o.DB + ".wal")
+		}
+		return &hintError{err: fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", ")),
+			hint: "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"}
 	}
 	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), an, stats.profiles); err != nil {
 		return err

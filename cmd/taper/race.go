@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
 )
 
@@ -15,6 +17,7 @@ type raceOptions struct {
 	*globalOptions
 	Date     string
 	Activity string
+	Clear    bool
 }
 
 func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
@@ -23,7 +26,8 @@ func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
 		Use:   "race",
 		Short: "Mark the athlete's race (by date or activity id) when taper should not find it by distance",
 		Example: `  taper race --athlete alice --date 2026-10-04
-  taper race --athlete alice --activity 3f9a0c1d2e4b5a69`,
+  taper race --athlete alice --activity 3f9a0c1d2e4b5a69
+  taper race --athlete alice --clear        (find the race by distance again)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRace(cmd.Context(), o, st)
@@ -31,12 +35,19 @@ func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.Date, "date", "", "local date of the race, YYYY-MM-DD")
 	cmd.Flags().StringVar(&o.Activity, "activity", "", "id of the race activity (see taper activities)")
+	cmd.Flags().BoolVar(&o.Clear, "clear", false, "remove the mark: find the race by distance again")
 	return cmd
 }
 
 func runRace(ctx context.Context, o *raceOptions, st *streams) error {
-	if (o.Date == "") == (o.Activity == "") {
-		return usagef("give exactly one of --date or --activity")
+	n := 0
+	for _, set := range []bool{o.Date != "", o.Activity != "", o.Clear} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return usagef("give exactly one of --date, --activity or --clear")
 	}
 	if o.Date != "" {
 		if _, err := time.Parse(time.DateOnly, o.Date); err != nil {
@@ -70,7 +81,15 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 				hint: "list ids with: taper activities --athlete " + o.Athlete}
 		}
 	}
-	if err := db.MarkRace(ctx, o.Athlete, o.Activity, o.Date); err != nil {
+	if o.Clear {
+		err = db.ClearRace(ctx, o.Athlete)
+	} else {
+		if err := checkRaceMark(ctx, db, o.Athlete, o.Activity, o.Date); err != nil {
+			return err
+		}
+		err = db.MarkRace(ctx, o.Athlete, o.Activity, o.Date)
+	}
+	if err != nil {
 		return err
 	}
 	an, _, err := newAnalyzer(ctx, db, o.Athlete, settings, time.Now())
@@ -81,9 +100,32 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 		return err
 	}
 	if an.raceID == "" {
-		fmt.Fprintf(st.out, "Marked; but no run of athlete %s matches it yet (import the race, or check the date).\n", o.Athlete)
+		fmt.Fprintf(st.out, "Mark cleared; no run of athlete %s is within marathon distance, so there is no race.\n", o.Athlete)
 		return nil
 	}
 	fmt.Fprintf(st.out, "Race for %s: activity %s (%s)\n", o.Athlete, an.raceID, an.raceSrc)
+	return nil
+}
+
+// checkRaceMark refuses a mark that matches no run, rather than store it
+// and lose the race (and with it the baseline).
+func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string) error {
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: []string{id}, IncludeDuplicates: true})
+		if err != nil {
+			return err
+		}
+		if len(full) == 1 && full[0].DuplicateOf != "" {
+			id = full[0].DuplicateOf // a duplicate stands for its primary
+		}
+	}
+	if r := analysis.FindRace(acts, "", id, date); r.Activity == nil || r.Source != analysis.RaceMarked {
+		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
+			hint: "taper activities --athlete " + athlete + " lists the runs with their dates and ids"}
+	}
 	return nil
 }

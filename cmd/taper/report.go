@@ -74,12 +74,15 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	if o.Week < 0 || o.Week > 52 {
+	if o.Week < 0 {
 		return usagef("bad --week %d: use a recovery week number such as 1..8", o.Week)
 	}
 	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
 	if err != nil {
 		return err
+	}
+	if o.Week > settings.Weeks {
+		return usagef("bad --week %d: the audit covers recovery weeks 1..%d", o.Week, settings.Weeks)
 	}
 	db, err := openExisting(ctx, o.DB, true)
 	if err != nil {
@@ -188,13 +191,14 @@ func dbName(db *store.DB) string { return db.Path() }
 // onlyWeek keeps one recovery week and its findings.
 func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 	c := *r
-	c.Weeks = nil
+	c.Weeks = []analysis.Week{}
 	for _, w := range r.Weeks {
 		if w.Week == week {
 			c.Weeks = append(c.Weeks, w)
+			c.Status = w.Status // the week's, not the whole recovery's
 		}
 	}
-	c.Findings = nil
+	c.Findings = []analysis.Finding{}
 	c.Breaches, c.Warnings = 0, 0
 	for _, f := range r.Findings {
 		if f.Week == week {
@@ -207,7 +211,7 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 			}
 		}
 	}
-	c.Days = nil
+	c.Days = []analysis.Day{}
 	for _, d := range r.Days {
 		if d.Week == week {
 			c.Days = append(c.Days, d)
@@ -256,6 +260,11 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	// CreateTemp makes the file private; a report is meant to be shared.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
