@@ -112,23 +112,74 @@ func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
 		if a.DuplicateOf != "" || a.Start.Before(from) || !a.Start.Before(asOf) {
 			continue
 		}
-		v := sustainedHRMax(a.Samples)
-		if !Has(v) && len(a.Samples) == 0 {
-			// Loaded without samples: the analysed max (already sustained)
-			// when there is one, else the file's.
-			v = a.MaxHR
-			if a.Metrics != nil && Has(a.Metrics.MaxHR) {
-				v = a.Metrics.MaxHR
-			}
-			if !plausibleHR(v) {
-				v = math.NaN()
-			}
-		}
-		if Has(v) && (!Has(best) || v > best) {
+		if v := observedMax(a); Has(v) && (!Has(best) || v > best) {
 			best = v
 		}
 	}
 	return best
+}
+
+// observedMax is an activity's plausible sustained max heart rate (see
+// ObservedHRMax), NaN if none.
+func observedMax(a *Activity) float64 {
+	v := sustainedHRMax(a.Samples)
+	if !Has(v) && len(a.Samples) == 0 {
+		// Loaded without samples: the analysed max (already sustained)
+		// when there is one, else the file's.
+		v = a.MaxHR
+		if a.Metrics != nil && Has(a.Metrics.MaxHR) {
+			v = a.Metrics.MaxHR
+		}
+		if !plausibleHR(v) {
+			v = math.NaN()
+		}
+	}
+	return v
+}
+
+// ObservedHRMaxes returns, by activity id, the HRmax observed for each
+// activity: the highest plausible value (see ObservedHRMax) over the 12
+// months up to and including its start, so an old activity's zones do not
+// depend on the day the analysis runs. Duplicates get their own entry but
+// do not count for others.
+func ObservedHRMaxes(acts []*Activity) map[string]float64 {
+	sorted := make([]*Activity, len(acts))
+	copy(sorted, acts)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
+	vals := make([]float64, len(sorted))
+	for i, a := range sorted {
+		vals[i] = math.NaN()
+		if a.DuplicateOf == "" {
+			vals[i] = observedMax(a)
+		}
+	}
+	out := make(map[string]float64, len(sorted))
+	var window []int // indexes of a sliding-window maximum, values decreasing
+	lo := 0
+	for i, a := range sorted {
+		if Has(vals[i]) {
+			for len(window) > 0 && vals[window[len(window)-1]] <= vals[i] {
+				window = window[:len(window)-1]
+			}
+			window = append(window, i)
+		}
+		from := a.Start.AddDate(-1, 0, 0)
+		for lo <= i && sorted[lo].Start.Before(from) {
+			lo++
+		}
+		for len(window) > 0 && window[0] < lo {
+			window = window[1:]
+		}
+		best := math.NaN()
+		if len(window) > 0 {
+			best = vals[window[0]]
+		}
+		if a.DuplicateOf != "" && Has(observedMax(a)) && (!Has(best) || observedMax(a) > best) {
+			best = observedMax(a)
+		}
+		out[a.ID] = best
+	}
+	return out
 }
 
 // sustainedHRMax returns the highest plausible heart rate held for

@@ -13,8 +13,9 @@ import (
 // the settings, the HRmax for zones and the race pace for tempo.
 type analyzer struct {
 	settings analysis.Settings
-	hrMax    float64 // observed HRmax (used when settings give none)
-	racePace float64 // s/km of the race; 0 = no race known
+	hrMax    float64            // observed HRmax as of now (used when settings give none)
+	hrByID   map[string]float64 // observed HRmax for each stored activity: the 12 months up to it
+	racePace float64            // s/km of the race; 0 = no race known
 	raceID   string
 	raceSrc  string
 }
@@ -30,7 +31,7 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, nil, err
 	}
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now)}
+	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts)}
 	race := analysis.FindRace(acts, localToday(now, s), markedID, markedDate)
 	if race.Activity != nil {
 		an.raceID, an.raceSrc = race.Activity.ID, race.Source
@@ -64,9 +65,18 @@ func pace(a *analysis.Activity) float64 {
 	return a.MovingTime / (a.Distance / 1000)
 }
 
+// observed is the observed HRmax for a: over the 12 months up to it when it
+// is stored, else (an activity being imported) as of now.
+func (an *analyzer) observed(a *analysis.Activity) float64 {
+	if v, ok := an.hrByID[a.ID]; ok {
+		return v
+	}
+	return an.hrMax
+}
+
 // analyze computes an activity's metrics and class.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m := analysis.Analyze(a, an.settings, an.hrMax, an.racePace)
+	m := analysis.Analyze(a, an.settings, an.observed(a), an.racePace)
 	if a.ID != "" && a.ID == an.raceID {
 		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
 	}
@@ -96,7 +106,6 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	if err != nil {
 		return err
 	}
-	hrMax := analysis.EffectiveHRMax(s, an.hrMax)
 	quick := map[string]*analysis.Metrics{}
 	raceChanged := prev == nil || prev.raceID != an.raceID || prev.racePace != an.racePace
 	var lo, hi string
@@ -119,9 +128,9 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 			ids = append(ids, a.ID)
 			continue
 		}
-		if !sameHRMax(m.HRMax, hrMax) {
+		if !sameHRMax(m.HRMax, analysis.EffectiveHRMax(s, an.observed(a))) {
 			if p, ok := profiles[a.ID]; ok {
-				analysis.ApplyHRMax(m, p, s, an.hrMax)
+				analysis.ApplyHRMax(m, p, s, an.observed(a))
 				quick[a.ID] = m
 			} else {
 				ids = append(ids, a.ID)

@@ -168,7 +168,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 	if len(stale) == 0 {
 		return nil
 	}
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, time.Now())}
+	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, time.Now()), hrByID: analysis.ObservedHRMaxes(acts)}
 	if race.Activity != nil {
 		an.raceID, an.raceSrc, an.racePace = race.Activity.ID, race.Source, pace(race.Activity)
 	}
