@@ -37,6 +37,27 @@ const (
 	TempoSeconds = 15 * 60
 	// LongSeconds is the moving time from which an unstructured run is long.
 	LongSeconds = 90 * 60
+
+	// Run/walk guard: walking between running stretches is not an interval
+	// session's recovery unless the running is clearly faster than easy.
+	// WalkingSpeed (m/s, 7.2 km/h, 8:20/km): recoveries averaging less over
+	// their moving seconds, or with none, are walking or standing. Brisk
+	// walking stays under it, the slowest jog above it.
+	WalkingSpeed = 2.0
+	// RunWalkPaceFactor: between walking recoveries, work must be faster
+	// than the race pace (else the threshold pace) x 1.10; easy running,
+	// the running of a run/walk, is 15-35% slower than marathon pace, the
+	// work of intervals faster than it.
+	RunWalkPaceFactor = 1.10
+	// SteadyMinSeconds: the running before the first and after the last
+	// work bout or lap (warm-up, cool-down) is the run's own easy speed when
+	// it lasts at least 5 min; work between walking recoveries must then be
+	// at least WorkSpeedFactor x its median as well.
+	SteadyMinSeconds = 5 * 60
+	// RunWalkFloorPace (s/km, 5:00/km): with neither a reference pace nor
+	// a warm-up, work between walking recoveries must be faster than this,
+	// which is faster than easy running for all but sub-3-hour marathoners.
+	RunWalkFloorPace = 300
 )
 
 // Class sources, recorded in Metrics.ClassSource.
@@ -77,6 +98,13 @@ const (
 //     median, if the bouts then found are >= 40% of the moving time.
 //
 // Work laps and bouts shorter than 30 s and 200 m (strides) never count.
+// When the recoveries of laps (1, 2) or bouts (3) are walking or standing
+// (slower than WalkingSpeed), the work must also be faster than racePace
+// (else s.ThresholdPace) x RunWalkPaceFactor, and than WorkSpeedFactor x
+// the run's warm-up and cool-down running when there are SteadyMinSeconds
+// of it, and, with neither, than RunWalkFloorPace: otherwise it is a
+// run/walk session, not intervals, and the evidence of the class found
+// next says so.
 // Then tempo: >= 15 continuous minutes at or faster than racePace x 1.03
 // (s/km; without a race, s.ThresholdPace x 1.03; without either, no tempo,
 // and the evidence says so). On the stream, the stretch averages that pace
@@ -88,11 +116,28 @@ func Classify(a *Activity, racePace float64, s Settings) (class, source, evidenc
 	b := activityBasics(a)
 	st := newStream(a.Samples)
 
+	ref, refName := racePace, "race pace"
+	if !(ref > 0) {
+		ref, refName = s.ThresholdPace, "threshold pace"
+	}
+	g := walkGuard{pace: ref, name: refName}
+	if !(ref > 0) {
+		g.pace = 0
+	}
+	// runWalk is the first run/walk finding, told in the final evidence
+	runWalk := ""
+	note := func(n string) {
+		if runWalk == "" && n != "" {
+			runWalk = "; " + n
+		}
+	}
+
 	decided := false
-	if ev, ok, known := lapIntervals(a.Laps); ok {
+	if ev, ok, known, rw := lapIntervals(a.Laps, g); ok {
 		return ClassInterval, SourceLaps, ev
 	} else if known {
 		decided = true
+		note(rw)
 	}
 	if !decided {
 		if ev, ok := workoutIntervals(a.Workout); ok {
@@ -100,20 +145,20 @@ func Classify(a *Activity, racePace float64, s Settings) (class, source, evidenc
 		}
 	}
 	if !decided {
-		if ev, ok := manualLapIntervals(a.Laps); ok {
+		ev, ok, rw := manualLapIntervals(a.Laps, g)
+		if ok {
 			return ClassInterval, SourceManualLaps, ev
 		}
+		note(rw)
 	}
 	if !decided && st != nil {
-		if ev, ok := st.intervals(); ok {
+		ev, ok, rw := st.intervals(g)
+		if ok {
 			return ClassInterval, SourceStream, ev
 		}
+		note(rw)
 	}
 
-	ref, refName := racePace, "race pace"
-	if !(ref > 0) {
-		ref, refName = s.ThresholdPace, "threshold pace"
-	}
 	tempoNote := ""
 	if ref > 0 {
 		limit := ref * TempoPaceFactor
@@ -131,20 +176,108 @@ func Classify(a *Activity, racePace float64, s Settings) (class, source, evidenc
 		}
 		if dur >= TempoSeconds {
 			return ClassTempo, SourcePace, fmt.Sprintf("tempo: %s continuous at %s (%s %s x %.2f = %s)",
-				formatDuration(dur), formatPace(pace), refName, formatPace(ref), TempoPaceFactor, formatPace(limit))
+				formatDuration(dur), formatPace(pace), refName, formatPace(ref), TempoPaceFactor, formatPace(limit)) + runWalk
 		}
 	} else {
 		tempoNote = "; no race or threshold pace, so no tempo check"
 	}
 
 	if b.moving >= LongSeconds {
-		return ClassLong, SourceDuration, "long: " + formatDuration(b.moving) + " moving" + tempoNote
+		return ClassLong, SourceDuration, "long: " + formatDuration(b.moving) + " moving" + runWalk + tempoNote
 	}
 	ev := "easy: no structure, " + formatDuration(b.moving) + " moving"
+	if runWalk != "" {
+		ev = "easy: " + formatDuration(b.moving) + " moving"
+	}
 	if b.moving > 0 && b.distance > 0 {
 		ev += " at " + formatPace(b.moving/(b.distance/1000))
 	}
-	return ClassEasy, SourceDefault, ev + tempoNote
+	return ClassEasy, SourceDefault, ev + runWalk + tempoNote
+}
+
+// walkGuard tells run/walk from intervals with walking or standing
+// recoveries (see Classify).
+type walkGuard struct {
+	pace float64 // race pace, else threshold pace (s/km); 0 = none
+	name string  // "race pace" or "threshold pace"
+}
+
+// check returns why work at speed work (m/s) recovering at speed rec (m/s
+// of the recoveries' moving seconds, 0 when standing) is run/walk rather
+// than intervals, or "" when it may be intervals. steady is the median speed
+// of the running outside the set (m/s), 0 when there is less than
+// SteadyMinSeconds of it.
+func (g walkGuard) check(work, rec, steady float64) string {
+	if !(work > 0) || !(rec >= 0) || rec >= WalkingSpeed {
+		return ""
+	}
+	var why []string
+	if g.pace > 0 {
+		if limit := g.pace * RunWalkPaceFactor; 1000/work > limit {
+			why = append(why, fmt.Sprintf("not faster than %s %s x %.2f = %s", g.name, formatPace(g.pace), RunWalkPaceFactor, formatPace(limit)))
+		}
+	}
+	if steady > 0 && work < WorkSpeedFactor*steady {
+		why = append(why, fmt.Sprintf("not %.2f x the warm-up and cool-down running at %s", WorkSpeedFactor, formatPace(1000/steady)))
+	}
+	if !(g.pace > 0) && !(steady > 0) && 1000/work > RunWalkFloorPace {
+		why = append(why, "not faster than "+formatPace(RunWalkFloorPace)+" (no race or threshold pace, no warm-up to compare with)")
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	walk := "walking recoveries (" + formatPace(1000/rec) + ")"
+	if rec == 0 {
+		walk = "standing recoveries"
+	}
+	return fmt.Sprintf("run/walk, not intervals: running at %s between %s is %s",
+		formatPace(1000/work), walk, strings.Join(why, " and "))
+}
+
+// lapSetGuard applies g to the work laps work (indexes into laps) and the
+// laps recs between them; the steady running is the laps before the first
+// and after the last work lap at runningFloor or faster.
+func lapSetGuard(g walkGuard, laps []Lap, work []int, recs []Lap) string {
+	if len(work) == 0 {
+		return ""
+	}
+	var wt, wd float64
+	for _, i := range work {
+		wt += lapSeconds(laps[i])
+		if Has(laps[i].Distance) {
+			wd += laps[i].Distance
+		}
+	}
+	var rt, rd float64
+	for _, l := range recs {
+		if !Has(l.Distance) {
+			return "" // the recoveries' speed is unknown
+		}
+		rt += lapSeconds(l)
+		rd += l.Distance
+	}
+	if !(wt > 0) || !(wd > 0) || len(recs) == 0 {
+		return ""
+	}
+	rec := 0.0
+	if rt > 0 {
+		rec = rd / rt
+	}
+	var st, sd float64
+	for i, l := range laps {
+		if i >= work[0] && i <= work[len(work)-1] {
+			continue
+		}
+		if v := lapSpeed(l); v >= runningFloor {
+			st += lapSeconds(l)
+			sd += v * lapSeconds(l)
+		}
+	}
+	steady := 0.0
+	if st >= SteadyMinSeconds {
+		steady = sd / st
+	}
+	return g.check(wd/wt, rec, steady)
 }
 
 // lapKind sorts lap intensities into work, recovery and other.
@@ -167,16 +300,20 @@ const (
 // lapIntervals looks for intervals in laps carrying intensity. known is
 // true when the laps carry recovery intensity, so they describe the
 // session's structure whether or not it is intervals.
-func lapIntervals(laps []Lap) (evidence string, ok, known bool) {
+//
+// runWalk says why the laps are run/walk rather than intervals (see
+// walkGuard), when they are.
+func lapIntervals(laps []Lap, g walkGuard) (evidence string, ok, known bool, runWalk string) {
 	for _, l := range laps {
 		if lapKind(l.Intensity) == kindRecovery {
 			known = true
 		}
 	}
 	if !known {
-		return "", false, false
+		return "", false, false, ""
 	}
 	var work []Lap
+	var workIdx []int
 	var recs []Lap
 	for i, l := range laps {
 		if lapKind(l.Intensity) != kindWork || !longEnough(lapSeconds(l), l.Distance) {
@@ -188,6 +325,7 @@ func lapIntervals(laps []Lap) (evidence string, ok, known bool) {
 			continue
 		}
 		work = append(work, l)
+		workIdx = append(workIdx, i)
 	}
 	for _, l := range laps {
 		if lapKind(l.Intensity) == kindRecovery {
@@ -195,9 +333,12 @@ func lapIntervals(laps []Lap) (evidence string, ok, known bool) {
 		}
 	}
 	if len(work) < MinWorkBouts {
-		return "", false, true
+		return "", false, true, ""
 	}
-	return "intervals (laps): " + describeLaps(work, recs, "work laps"), true, true
+	if rw := lapSetGuard(g, laps, workIdx, recs); rw != "" {
+		return "", false, true, rw + " (laps: " + describeLaps(work, recs, "work laps") + ")"
+	}
+	return "intervals (laps): " + describeLaps(work, recs, "work laps"), true, true, ""
 }
 
 // describeLaps says "5 work laps 3:40-3:44 at 3:38-3:44/km, recoveries
@@ -321,9 +462,11 @@ func autoTrigger(t string) bool {
 }
 
 // manualLapIntervals looks for intervals in manual laps: see Classify.
-func manualLapIntervals(laps []Lap) (string, bool) {
+// The last result says why they are run/walk rather than intervals (see
+// walkGuard), when they are.
+func manualLapIntervals(laps []Lap, g walkGuard) (string, bool, string) {
 	if len(laps) < 2*MinWorkBouts-1 || len(laps) > maxManualLaps || isAutoLaps(laps) {
-		return "", false
+		return "", false, ""
 	}
 	speeds := make([]float64, len(laps))
 	var sorted []float64
@@ -378,7 +521,7 @@ func manualLapIntervals(laps []Lap) (string, bool) {
 		}
 	}
 	if len(best) < MinWorkBouts {
-		return "", false
+		return "", false, ""
 	}
 	var work, recs []Lap
 	for k, i := range best {
@@ -387,7 +530,10 @@ func manualLapIntervals(laps []Lap) (string, bool) {
 			recs = append(recs, laps[i+1:best[k+1]]...)
 		}
 	}
-	return "intervals (manual laps): " + describeLaps(work, recs, "fast laps"), true
+	if rw := lapSetGuard(g, laps, best, recs); rw != "" {
+		return "", false, rw + " (manual laps: " + describeLaps(work, recs, "fast laps") + ")"
+	}
+	return "intervals (manual laps): " + describeLaps(work, recs, "fast laps"), true, ""
 }
 
 // lapTempo returns the longest run of consecutive laps at or faster than

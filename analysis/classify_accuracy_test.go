@@ -14,7 +14,8 @@ import (
 // TestClassifyAccuracy classifies a labelled set of generated runs (every
 // running kind of synth, hard negatives included, in every lap style, with
 // and without pauses, for three athletes; plus interval sessions from 4 x
-// 200 m to 12 x 2000 m and hard negatives from 20 min to 2:30) and requires
+// 200 m to 12 x 2000 m, interval sessions recovering by walking or standing,
+// and hard negatives, run/walk among them, from 20 min to 2:30) and requires
 // at least 98% to match synth.ExpectedClass. It logs the confusion matrix:
 //
 //	go test -v -run ClassifyAccuracy ./analysis
@@ -45,7 +46,8 @@ func TestClassifyAccuracy(t *testing.T) {
 		}
 	}
 	// Interval sessions from 3 x 200 m to 12 x 2000 m (where the work is
-	// most of the run), and the hard negatives from 20 min to 2:30.
+	// most of the run), with walking or standing recoveries, and the hard
+	// negatives from 20 min to 2:30.
 	for seed := int64(1); seed <= seeds/4+1; seed++ {
 		for _, style := range []synth.LapStyle{synth.AutoLaps, synth.NoLaps} {
 			for _, rd := range []float64{200, 400, 1200, 1600, 2000} {
@@ -54,7 +56,19 @@ func TestClassifyAccuracy(t *testing.T) {
 						RepDistance: rd, Reps: reps, Pauses: seed%2 == 0})
 				}
 			}
-			for _, k := range []synth.Kind{synth.Strides, synth.Hills, synth.TrafficStops, synth.Progression} {
+			// Intervals recovering by walking or standing (no warm-up
+			// needed to tell them from run/walk: the work is far faster
+			// than marathon pace).
+			for _, rec := range []synth.Recovery{synth.WalkRecovery, synth.StandRecovery} {
+				for _, rd := range []float64{200, 400, 800, 1600} {
+					for _, reps := range []int{4, 8} {
+						specs = append(specs, synth.Spec{Kind: synth.Intervals, Start: start, Seed: seed, Laps: style,
+							RepDistance: rd, Reps: reps, Pauses: seed%2 == 0, Recovery: rec,
+							EasyPace: athletes[seed%3][0], RacePace: athletes[seed%3][1]})
+					}
+				}
+			}
+			for _, k := range []synth.Kind{synth.Strides, synth.Hills, synth.TrafficStops, synth.Progression, synth.RunWalk} {
 				for _, d := range []time.Duration{20 * time.Minute, 89 * time.Minute, 150 * time.Minute} {
 					specs = append(specs, synth.Spec{Kind: k, Start: start, Seed: seed, Laps: style, Duration: d,
 						Pauses: seed%2 == 0, EasyPace: athletes[seed%3][0], RacePace: athletes[seed%3][1]})

@@ -280,21 +280,80 @@ func (st *stream) climb(b bout) bool {
 // recoveries' and warm-up's speed. Every other condition stays.
 // So that GPS noise on an unstructured run cannot pass this way, the work
 // bouts found must then be at least quartileWorkShare of the moving time.
-func (st *stream) intervals() (string, bool) {
-	if g := st.workBouts(st.median); len(g) >= MinWorkBouts {
-		return st.describe(g), true
+//
+// A group whose recoveries are walking or standing must pass the run/walk
+// guard g (see Classify); runWalk says why a group did not.
+func (st *stream) intervals(g walkGuard) (evidence string, ok bool, runWalk string) {
+	if grp := st.workBouts(st.median); len(grp) >= MinWorkBouts {
+		if runWalk = st.guard(g, grp); runWalk == "" {
+			return "intervals (stream): " + st.describe(grp), true, ""
+		}
 	}
 	if st.quartile < st.median/(1+BoutSpread) {
-		g := st.workBouts(st.quartile)
+		grp := st.workBouts(st.quartile)
 		work := 0
-		for _, b := range g {
+		for _, b := range grp {
 			work += b.end - b.start
 		}
-		if len(g) >= MinWorkBouts && float64(work) >= quartileWorkShare*float64(st.moving) {
-			return st.describe(g), true
+		if len(grp) >= MinWorkBouts && float64(work) >= quartileWorkShare*float64(st.moving) {
+			rw := st.guard(g, grp)
+			if rw == "" {
+				return "intervals (stream): " + st.describe(grp), true, ""
+			}
+			if runWalk == "" {
+				runWalk = rw
+			}
 		}
 	}
-	return "", false
+	return "", false, runWalk
+}
+
+// guard applies the run/walk guard g to a group of work bouts: the
+// recoveries' speed is the median of their moving seconds (the occasional
+// running stretch of a run/walk between two bouts does not make the walking
+// a jog), the steady running is the
+// smoothed speed at runningFloor or faster before the first bout and after
+// the last. It returns "" when the group may be intervals.
+func (st *stream) guard(g walkGuard, grp []bout) string {
+	var wt, wd float64
+	var recs []float64
+	for k, b := range grp {
+		wt += float64(b.end - b.start)
+		wd += b.metres
+		if k+1 < len(grp) {
+			for _, v := range st.smooth[b.end:grp[k+1].start] {
+				if v >= movingFloor {
+					recs = append(recs, v)
+				}
+			}
+		}
+	}
+	rec := 0.0
+	if len(recs) > 0 {
+		slices.Sort(recs)
+		rec = stat.Quantile(0.5, stat.Empirical, recs, nil)
+	}
+	if !(wt > 0) || rec >= WalkingSpeed {
+		return ""
+	}
+	var steady []float64
+	for _, part := range [][]float64{st.smooth[:grp[0].start], st.smooth[grp[len(grp)-1].end:]} {
+		for _, v := range part {
+			if v >= runningFloor {
+				steady = append(steady, v)
+			}
+		}
+	}
+	ref := 0.0
+	if len(steady) >= SteadyMinSeconds {
+		slices.Sort(steady)
+		ref = stat.Quantile(0.5, stat.Empirical, steady, nil)
+	}
+	rw := g.check(wd/wt, rec, ref)
+	if rw == "" {
+		return ""
+	}
+	return rw + " (stream: " + st.describe(grp) + ")"
 }
 
 // workBouts returns the largest group of work bouts at WorkSpeedFactor x
@@ -335,7 +394,8 @@ func (st *stream) workBouts(ref float64) []bout {
 	return group
 }
 
-// describe writes the evidence for a group of work bouts.
+// describe writes the evidence for a group of work bouts: "6 work bouts
+// 2:52-3:01 at 3:38-3:44/km, recoveries 6:05/km avg".
 func (st *stream) describe(group []bout) string {
 	var secs, paces []float64
 	recT, recD := 0.0, 0.0
@@ -348,7 +408,7 @@ func (st *stream) describe(group []bout) string {
 			recD += r.metres
 		}
 	}
-	ev := fmt.Sprintf("intervals (stream): %d work bouts %s at %s/km", len(group),
+	ev := fmt.Sprintf("%d work bouts %s at %s/km", len(group),
 		formatRange(secs, formatDuration), formatRange(paces, formatPaceBare))
 	if recD > 0 {
 		ev += ", recoveries " + formatPace(recT/(recD/1000)) + " avg"

@@ -34,11 +34,15 @@ const (
 	Ride         Kind = "ride"
 	Swim         Kind = "swim"
 	Strength     Kind = "strength"
+	// RunWalk alternates 1-4 minutes of easy running with 1-2 minutes of
+	// walking: a return-to-running session, easy (or long), never intervals.
+	RunWalk Kind = "run_walk"
 )
 
-// Kinds lists every Kind, runs first.
+// Kinds lists every Kind: the first runs, the other sports, then the kinds
+// added later (appended, so the position of every older kind stays).
 func Kinds() []Kind {
-	return []Kind{Easy, Long, Tempo, Intervals, Progression, Strides, Race, HalfRace, Hills, TrafficStops, Walk, Ride, Swim, Strength}
+	return []Kind{Easy, Long, Tempo, Intervals, Progression, Strides, Race, HalfRace, Hills, TrafficStops, Walk, Ride, Swim, Strength, RunWalk}
 }
 
 // IsRun reports whether k is a running kind.
@@ -76,6 +80,16 @@ func (l LapStyle) String() string {
 	return fmt.Sprintf("LapStyle(%d)", int(l))
 }
 
+// Recovery is how an interval session recovers between repetitions.
+type Recovery int
+
+// Recovery styles.
+const (
+	JogRecovery   Recovery = iota // jogging 200 or 400 m at easy pace x 1.09 (the default)
+	WalkRecovery                  // walking 90 s to 2:30 at about 5 km/h
+	StandRecovery                 // standing still 60 to 120 s
+)
+
 // Spec describes one activity to generate. Zero values pick defaults.
 type Spec struct {
 	Kind        Kind
@@ -86,11 +100,12 @@ type Spec struct {
 	Reps        int           // intervals: number of repetitions (0 = from Seed)
 	RepDistance float64       // intervals: m per repetition (0 = from Seed: 400, 800 or 1000)
 	Laps        LapStyle
-	EasyPace    float64 // s/km; 0 = 330
-	RacePace    float64 // marathon pace, s/km; 0 = 270
-	HRMax       float64 // bpm; 0 = 188
-	HRRest      float64 // bpm; 0 = 48
-	Pauses      bool    // auto-pause gaps at stops and one watch stop/start
+	EasyPace    float64  // s/km; 0 = 330
+	RacePace    float64  // marathon pace, s/km; 0 = 270
+	HRMax       float64  // bpm; 0 = 188
+	HRRest      float64  // bpm; 0 = 48
+	Pauses      bool     // auto-pause gaps at stops and one watch stop/start
+	Recovery    Recovery // intervals: how the repetitions recover (zero = jogging)
 }
 
 // segment is one piece of a planned session.
@@ -273,14 +288,42 @@ func resolve(s Spec) plan {
 			{Index: 3, Name: "Repeat", Intensity: "active", DurationType: "repeat_until_steps_cmplt", Duration: math.NaN(), RepeatFrom: 1, RepeatCount: reps},
 			{Index: 4, Name: "Cool down", Intensity: "cooldown", DurationType: "time", Duration: minutes(10), RepeatFrom: -1},
 		}
+		recSeg := segment{dist: recDist, pace0: rec, intensity: "rest", step: 2, lap: true}
+		if s.Recovery != JogRecovery {
+			// walking or standing for a time instead of jogging a distance
+			recSeg = segment{dur: math.Round(between(rng, 60, 120)), intensity: "rest", step: 2, lap: true, stop: true}
+			if s.Recovery == WalkRecovery {
+				recSeg = segment{dur: math.Round(between(rng, 90, 150)), pace0: 3600 / between(rng, 4.6, 5.6), intensity: "rest", step: 2, lap: true}
+			}
+			p.steps[2].DurationType, p.steps[2].Duration = "time", recSeg.dur
+		}
 		add(segment{dur: minutes(15), pace0: easy, intensity: "warmup", step: 0, lap: true})
 		for i := 0; i < reps; i++ {
 			add(segment{dist: rd, pace0: wp * between(rng, 0.99, 1.01), intensity: "active", step: 1, lap: true})
 			if i < reps-1 {
-				add(segment{dist: recDist, pace0: rec, intensity: "rest", step: 2, lap: true})
+				add(recSeg)
 			}
 		}
 		add(segment{dur: minutes(10), pace0: easy * 1.03, intensity: "cooldown", step: 4, lap: true})
+	case RunWalk:
+		// the same run and walk durations all session, as a run/walk plan
+		// prescribes them; the running at an easy pace, a little slower
+		// than usual, the walking at 4.5 to 5.8 km/h
+		total := pick(minutes(30), minutes(60))
+		run := math.Round(between(rng, 60, 240))
+		walk := math.Round(between(rng, 60, 120))
+		walkPace := 3600 / between(rng, 4.5, 5.8)
+		runPace := s.EasyPace * between(rng, 1.0, 1.08)
+		n := max(1, int(math.Round(total/(run+walk))))
+		p.steps = []analysis.WorkoutStep{
+			{Index: 0, Name: "Run", Intensity: "active", DurationType: "time", Duration: run, RepeatFrom: -1},
+			{Index: 1, Name: "Walk", Intensity: "recovery", DurationType: "time", Duration: walk, RepeatFrom: -1},
+			{Index: 2, Name: "Repeat", Intensity: "active", DurationType: "repeat_until_steps_cmplt", Duration: math.NaN(), RepeatFrom: 0, RepeatCount: n},
+		}
+		for i := 0; i < n; i++ {
+			add(segment{dur: run, pace0: runPace * between(rng, 0.98, 1.02), intensity: "active", step: 0, lap: true})
+			add(segment{dur: walk, pace0: walkPace * between(rng, 0.95, 1.05), intensity: "recovery", step: 1, lap: true})
+		}
 	case Race:
 		d := between(rng, 42195*1.002, 42195*1.028)
 		add(segment{dist: d * 0.5, pace0: race * 0.99, pace1: race, step: -1, intensity: "active"})
@@ -348,8 +391,10 @@ func resolve(s Spec) plan {
 
 // ExpectedClass is the ground-truth class of the run s describes, by the
 // rules of issue 4 (analysis.Class*), or "" for a non-run. Progression runs,
-// strides, hills and traffic stops are easy (or long from 90 minutes of
-// moving time); a half marathon raced faster than marathon pace is tempo.
+// strides, hills, traffic stops and run/walk are easy (or long from 90
+// minutes of moving time, walking included); intervals are intervals
+// whatever their Recovery; a half marathon raced faster than marathon pace
+// is tempo.
 func ExpectedClass(s Spec) string {
 	s = s.withDefaults()
 	if !s.Kind.IsRun() {
