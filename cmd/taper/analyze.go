@@ -92,19 +92,33 @@ func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
 // now get their zones and TRIMP recomputed: from profiles (kept by the
 // import) when there, else from their stored records.
 func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, profiles map[string]analysis.HRProfile) error {
-	return reanalyzeWith(ctx, db, athlete, s, now, prev, false, profiles)
+	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false, profiles)
+	return err
+}
+
+// reanalysis counts what a reanalysis did.
+type reanalysis struct {
+	activities int // analysed again from their records
+	changed    int // of which the class changed
 }
 
 // reanalyze recomputes metrics from the stored records; all redoes every
 // activity (taper reanalyze).
-func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) error {
+func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (reanalysis, error) {
 	return reanalyzeWith(ctx, db, athlete, s, now, prev, all, nil)
 }
 
-func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) error {
+func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (reanalysis, error) {
+	var done reanalysis
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
-		return err
+		return done, err
+	}
+	oldClass := make(map[string]string, len(acts))
+	for _, a := range acts {
+		if a.Metrics != nil {
+			oldClass[a.ID] = a.Metrics.Class
+		}
 	}
 	quick := map[string]*analysis.Metrics{}
 	raceChanged := prev == nil || prev.raceID != an.raceID || prev.racePace != an.racePace
@@ -139,28 +153,33 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	}
 	if len(quick) > 0 {
 		if err := db.SaveMetrics(ctx, quick); err != nil {
-			return err
+			return done, err
 		}
 	}
 	const chunk = 32
 	for i := 0; i < len(ids); i += chunk {
 		if err := ctx.Err(); err != nil {
-			return err
+			return done, err
 		}
 		part := ids[i:min(i+chunk, len(ids))]
 		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: part, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
 		if err != nil {
-			return err
+			return done, err
 		}
 		ms := make(map[string]*analysis.Metrics, len(full))
 		for _, a := range full {
-			ms[a.ID] = an.analyze(a)
+			m := an.analyze(a)
+			ms[a.ID] = m
+			done.activities++
+			if m != nil && m.Class != oldClass[a.ID] {
+				done.changed++
+			}
 		}
 		if err := db.SaveMetrics(ctx, ms); err != nil {
-			return err
+			return done, err
 		}
 	}
-	return nil
+	return done, nil
 }
 
 // localToday is now's date in the athlete's zone (UTC when none is set).

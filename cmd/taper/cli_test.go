@@ -39,7 +39,7 @@ func TestImportContract(t *testing.T) {
 
 	// Idempotent: the same files again store nothing new.
 	code, out, _ = taper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs[:3]...)...)
-	if code != exitOK || !strings.Contains(strings.Join(strings.Fields(out), " "), "duplicate files 3") {
+	if code != exitOK || !strings.Contains(strings.Join(strings.Fields(out), " "), "already imported 3 files") {
 		t.Errorf("re-import: exit %d\n%s", code, out)
 	}
 

@@ -64,6 +64,10 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	}
 	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
 		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return &hintError{err: fmt.Errorf("folder %s is not empty: the demo's files would mix with what is there", dir),
+			hint: "give a new or empty --dir, or none (a temporary folder)"}
+	}
 	season, err := gen.season()
 	if err != nil {
 		return err

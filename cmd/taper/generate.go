@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -27,6 +26,7 @@ type generateOptions struct {
 	Evening    bool
 	Double     bool
 	Monitoring int
+	Force      bool
 	// Benchmark corpus: N athletes x M weeks.
 	Athletes int
 	Weeks    int
@@ -60,7 +60,8 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
 	f.BoolVar(&o.Double, "double", false, "every run recorded twice (watch FIT and phone GPX)")
 	f.IntVar(&o.Monitoring, "monitoring", 200, "garmin style: monitoring FIT files to add")
-	f.IntVar(&o.Athletes, "athletes", 0, "benchmark corpus: number of athletes (with --weeks)")
+	f.BoolVar(&o.Force, "force", false, "write into a folder that is not empty")
+	f.IntVar(&o.Athletes, "athletes", 0, "benchmark corpus: number of athletes (with --weeks; runs only, no marathon)")
 	f.IntVar(&o.Weeks, "weeks", 52, "benchmark corpus: weeks per athlete")
 	return cmd
 }
@@ -68,6 +69,10 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if o.Dir == "" {
 		return usagef("--dir is required")
+	}
+	if entries, err := os.ReadDir(o.Dir); err == nil && len(entries) > 0 && !o.Force {
+		return &hintError{err: fmt.Errorf("folder %s is not empty: generated files would mix with what is there", o.Dir),
+			hint: "give a new or empty --dir, or --force to add to it"}
 	}
 	if o.Athletes > 0 {
 		start := time.Now()
@@ -174,10 +179,8 @@ func writeSeason(dir string, s synth.Season, style string, monitoring int) (stri
 	if err != nil {
 		return "", 0, fmt.Errorf("writing %s: %w", path, err)
 	}
-	return path, countRecorded(acts), nil
+	return path, len(acts), nil
 }
-
-func countRecorded(acts []*analysis.Activity) int { return len(acts) }
 
 func writeZip(path string, fn func(*os.File) error) error {
 	f, err := os.Create(path)

@@ -71,6 +71,7 @@ type importStats struct {
 	partial                         []string
 	rejected                        []string
 	activities, duplicateActivities int
+	flagged                         []string // activities with a suspicious date
 	// profiles keep each imported activity's time at each heart rate (a few
 	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
 	profiles map[string]analysis.HRProfile
@@ -392,6 +393,11 @@ func (s *importStats) add(fr store.FileResult) {
 	if fr.Partial {
 		s.partial = append(s.partial, fr.Path+": "+fr.PartialReason)
 	}
+	for _, a := range fr.Activities {
+		if len(a.Flags) > 0 {
+			s.flagged = append(s.flagged, fmt.Sprintf("%s: starts %s UTC (%s)", a.Source, a.Start.UTC().Format("2006-01-02 15:04"), strings.Join(a.Flags, ", ")))
+		}
+	}
 }
 
 func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store.Summary, took time.Duration) {
@@ -403,15 +409,15 @@ func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store
 		status = sum.ByStatus
 	}
 	if o.DryRun {
-		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %d files (%.1f MB) decoded in %s\n",
-			o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
+			o.Athlete, plural(int(s.files), "file", "files"), float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
 		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.byStatus["imported"], s.activities)
 	} else {
-		fmt.Fprintf(w, "Imported into %s for athlete %q: %d files (%.1f MB) in %s\n",
-			o.DB, o.Athlete, s.files, float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d files, %d activities\n", status["imported"], s.activities)
+		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
+			o.DB, o.Athlete, plural(int(s.files), "file", "files"), float64(s.bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status["imported"], s.activities-len(sum.Merged))
 	}
-	fmt.Fprintf(w, "  duplicate files      %6d (same bytes already imported; not decoded again)\n", s.byStatus["duplicate_file"])
+	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.byStatus["duplicate_file"])
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		for _, m := range firstN(mergeLines(sum.Merged), 10) {
@@ -443,6 +449,12 @@ func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store
 	fmt.Fprintf(w, "  partial              %6d\n", len(s.partial))
 	for _, p := range firstN(s.partial, 10) {
 		fmt.Fprintf(w, "      %s\n", p)
+	}
+	if len(s.flagged) > 0 {
+		fmt.Fprintf(w, "  flagged dates        %6d (before 2000 or in the future: was the watch's clock set?)\n", len(s.flagged))
+		for _, f := range firstN(s.flagged, 10) {
+			fmt.Fprintf(w, "      %s\n", f)
+		}
 	}
 	fmt.Fprintf(w, "  rejected             %6d\n", len(s.rejected))
 	for _, r := range firstN(s.rejected, 10) {
@@ -480,4 +492,11 @@ func importMemoryLimit() string {
 		return v
 	}
 	return "64MB"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -58,17 +58,24 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	cols := []string{"athlete", "path", "status", "format", "kind", "size", "sha256", "reason"}
+	cols := []string{"athlete", "path", "status", "format", "kind", "size", "sha256", "reason", "partial"}
 	if o.Format == "table" {
 		cols = []string{"athlete", "path", "status", "kind", "reason"}
 	}
 	rows := make([][]any, 0, len(files))
 	for _, f := range files {
+		reason := strings.TrimPrefix(f.Reason, f.Path+": ")
+		if f.Partial {
+			reason = strings.TrimSpace("partial: " + strings.TrimPrefix(f.PartialReason, f.Path+": ") + " " + reason)
+		}
+		if reason == "" && f.Status == "duplicate_activity" {
+			reason = "the same activity from another source is the primary (see duplicate_of in taper activities)"
+		}
 		if o.Format == "table" {
-			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, strings.TrimPrefix(f.Reason, f.Path+": ")})
+			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, reason})
 			continue
 		}
-		rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Format, f.Kind, f.Size, f.SHA256, f.Reason})
+		rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Format, f.Kind, f.Size, f.SHA256, reason, f.Partial})
 	}
 	return writeRows(st.out, o.Format, cols, rows)
 }

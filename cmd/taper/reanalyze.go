@@ -49,10 +49,12 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		if err := reanalyze(ctx, db, a, settings, start, nil, true); err != nil {
+		done, err := reanalyze(ctx, db, a, settings, start, nil, true)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(st.out, "Reanalyzed %s (analysis version %d) in %s\n", a, analysis.AnalysisVersion, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities from their stored records (analysis version %d), %d changed class, in %s\n",
+			a, done.activities, analysis.AnalysisVersion, done.changed, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
