@@ -129,8 +129,11 @@ func (s Settings) Validate() error {
 		return bad(KeyThresholdPace, "%v s/km is not a plausible threshold pace: use 120..900 s/km (2:00-15:00/km), or 0 for none", s.ThresholdPace)
 	}
 	for i, f := range s.Ramp {
-		if !finite(f) || f < 0 || f > 3 {
-			return bad(KeyRamp, "week %d: %v is not a fraction of baseline in 0..3", i+1, f)
+		if !finite(f) || f < 0 || f > 1.5 {
+			return bad(KeyRamp, "week %d: %v is not a fraction of baseline in 0..1.5 (1.0 = the pre-race volume)", i+1, f)
+		}
+		if i > 0 && f < s.Ramp[i-1] {
+			return bad(KeyRamp, "week %d: %v is below week %d's %v: a reverse taper's caps rise week by week", i+1, f, i, s.Ramp[i-1])
 		}
 	}
 	return nil
