@@ -51,6 +51,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
+	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	var reps []*analysis.Report
 	breaches, warnings := 0, 0
 	for _, a := range athletes {

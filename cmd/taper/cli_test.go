@@ -213,3 +213,18 @@ func TestImportAnalysisMatchesReanalyze(t *testing.T) {
 		t.Errorf("no race among the analyses")
 	}
 }
+
+// TestConfigSectionForUnknownAthlete: a settings section whose name matches
+// no athlete (a typo) is reported, not silently ignored.
+func TestConfigSectionForUnknownAthlete(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	mustTaper(t, "import", "--db", db, "--athlete", "alice", "-q", testdata("easy_autolaps.fit"))
+	if err := os.WriteFile(filepath.Join(dir, "taper.toml"), []byte("[athlete.alcie]\nrest_days = 12\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errOut := taper(t, "audit", "--db", db, "--as-of", "2026-11-29")
+	if !strings.Contains(errOut, "[athlete.alcie] matches no athlete") {
+		t.Errorf("no warning about the unknown athlete section; stderr:\n%s", errOut)
+	}
+}

@@ -89,6 +89,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
+	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	asOf := o.AsOf
 	if asOf == "" {
 		asOf = localToday(time.Now(), settings)

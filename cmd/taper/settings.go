@@ -1,11 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
 )
 
 // configPath is --config, else taper.toml beside the database when it
@@ -34,4 +42,46 @@ func loadSettingsFor(g *globalOptions, athlete string) (analysis.Settings, error
 		return analysis.Settings{}, err
 	}
 	return LoadSettings(p, athlete)
+}
+
+// configAthletes lists the athletes the settings file has sections for.
+func configAthletes(path string) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	var raw struct {
+		Athlete map[string]any `toml:"athlete"`
+	}
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return nil, err // LoadSettings reports it with its line
+	}
+	names := make([]string, 0, len(raw.Athlete))
+	for n := range raw.Athlete {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// warnUnknownAthletes warns about settings sections that match no athlete in
+// the database: a typo there would silently leave an athlete on defaults.
+func warnUnknownAthletes(ctx context.Context, g *globalOptions, db *store.DB, errOut io.Writer) {
+	p, err := configPath(g)
+	if err != nil || p == "" {
+		return
+	}
+	names, err := configAthletes(p)
+	if err != nil || len(names) == 0 {
+		return
+	}
+	known, err := db.Athletes(ctx)
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			fmt.Fprintf(errOut, "taper: warning: %s: [athlete.%s] matches no athlete in %s (athletes: %s); its settings apply to nobody\n",
+				p, n, g.DB, strings.Join(known, ", "))
+		}
+	}
 }
