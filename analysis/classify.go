@@ -44,19 +44,22 @@ const (
 	// their moving seconds, or with none, are walking or standing. Brisk
 	// walking stays under it, the slowest jog above it.
 	WalkingSpeed = 2.0
-	// RunWalkPaceFactor: between walking recoveries, work must be faster
-	// than the race pace (else the threshold pace) x 1.10; easy running,
-	// the running of a run/walk, is 15-35% slower than marathon pace, the
-	// work of intervals faster than it.
-	RunWalkPaceFactor = 1.10
+	// RunWalkPaceFactor: between walking recoveries, work must be at
+	// marathon pace or faster: faster than the race pace (else the
+	// threshold pace) x 1.03, the tolerance of tempo. The work of intervals
+	// is at 5 km to marathon pace; the running of a run/walk is easy, and
+	// for a slow marathoner easy can be as close as 1.10 x race pace (the
+	// corpus run/walk at 6:35/km would be 1.097 x a 6:00/km marathon).
+	RunWalkPaceFactor = 1.03
 	// SteadyMinSeconds: the running before the first and after the last
 	// work bout or lap (warm-up, cool-down) is the run's own easy speed when
 	// it lasts at least 5 min; work between walking recoveries must then be
 	// at least WorkSpeedFactor x its median as well.
 	SteadyMinSeconds = 5 * 60
-	// RunWalkFloorPace (s/km, 5:00/km): with neither a reference pace nor
-	// a warm-up, work between walking recoveries must be faster than this,
-	// which is faster than easy running for all but sub-3-hour marathoners.
+	// RunWalkFloorPace (s/km, 5:00/km): without a race or threshold pace,
+	// work between walking recoveries must be faster than this, which is
+	// faster than easy running for all but sub-3-hour marathoners (a warm-up
+	// alone is no reference: a slow jog can precede a run/walk).
 	RunWalkFloorPace = 300
 )
 
@@ -98,13 +101,13 @@ const (
 //     median, if the bouts then found are >= 40% of the moving time.
 //
 // Work laps and bouts shorter than 30 s and 200 m (strides) never count.
-// When the recoveries of laps (1, 2) or bouts (3) are walking or standing
-// (slower than WalkingSpeed), the work must also be faster than racePace
-// (else s.ThresholdPace) x RunWalkPaceFactor, and than WorkSpeedFactor x
-// the run's warm-up and cool-down running when there are SteadyMinSeconds
-// of it, and, with neither, than RunWalkFloorPace: otherwise it is a
-// run/walk session, not intervals, and the evidence of the class found
-// next says so.
+// Run/walk is not intervals: when the recoveries of laps (1, 2) or bouts
+// (3) are walking or standing (slower than WalkingSpeed), the work must
+// also be faster than racePace (else s.ThresholdPace) x RunWalkPaceFactor,
+// or than RunWalkFloorPace without either, and than WorkSpeedFactor x the
+// run's warm-up and cool-down running when there are SteadyMinSeconds of
+// it; otherwise the evidence of the class found next says why it is
+// run/walk.
 // Then tempo: >= 15 continuous minutes at or faster than racePace x 1.03
 // (s/km; without a race, s.ThresholdPace x 1.03; without either, no tempo,
 // and the evidence says so). On the stream, the stretch averages that pace
@@ -220,8 +223,8 @@ func (g walkGuard) check(work, rec, steady float64) string {
 	if steady > 0 && work < WorkSpeedFactor*steady {
 		why = append(why, fmt.Sprintf("not %.2f x the warm-up and cool-down running at %s", WorkSpeedFactor, formatPace(1000/steady)))
 	}
-	if !(g.pace > 0) && !(steady > 0) && 1000/work > RunWalkFloorPace {
-		why = append(why, "not faster than "+formatPace(RunWalkFloorPace)+" (no race or threshold pace, no warm-up to compare with)")
+	if !(g.pace > 0) && 1000/work > RunWalkFloorPace {
+		why = append(why, "not faster than "+formatPace(RunWalkFloorPace)+" (no race or threshold pace to compare with)")
 	}
 	if len(why) == 0 {
 		return ""

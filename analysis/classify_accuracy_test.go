@@ -100,8 +100,8 @@ func TestClassifyAccuracy(t *testing.T) {
 			correct++
 			pk[0]++
 		} else {
-			wrong = append(wrong, fmt.Sprintf("%s/%s seed %d reps %d x %.0f m, %v, pauses %v: want %s, got %s: %s",
-				spec.Kind, spec.Laps, spec.Seed, spec.Reps, spec.RepDistance, spec.Duration, spec.Pauses, want, got, ev))
+			wrong = append(wrong, fmt.Sprintf("%s/%s seed %d reps %d x %.0f m, recovery %d, %v, pauses %v: want %s, got %s: %s",
+				spec.Kind, spec.Laps, spec.Seed, spec.Reps, spec.RepDistance, spec.Recovery, spec.Duration, spec.Pauses, want, got, ev))
 		}
 		perKind[spec.Kind] = pk
 	}

@@ -283,3 +283,99 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// TestClassifyRunWalk: running at an easy pace between walk breaks (the
+// return-to-running sessions after a marathon) is not intervals, whatever
+// the reference; interval sessions recovering by walking or standing stay
+// intervals.
+func TestClassifyRunWalk(t *testing.T) {
+	const racePace = 1000 / 3.6 // 4:38/km; run/walk limit 4:46/km = 3.49 m/s
+	warm := []seg{{900, 3.0, 0}}
+	// walking most of the time, so that the median moving speed is a
+	// walking speed and every running stretch looks like a work bout
+	runWalk := repeat(12, seg{90, 2.55, 0}, seg{120, 1.4, 0})
+	// walk breaks with stops, as in the corpus run/walk
+	runWalkStops := repeat(10, seg{100, 2.6, 0}, seg{60, 1.45, 0}, seg{30, 0, 0}, seg{60, 1.45, 0})
+	tests := []struct {
+		name  string
+		segs  []seg
+		pace  float64
+		s     Settings
+		class string
+		ev    string // substring of the evidence
+	}{
+		{"run/walk, race pace", runWalk, racePace, Settings{}, ClassEasy,
+			"run/walk, not intervals: running at 6:41/km between walking recoveries (11:54/km)"},
+		{"run/walk, race pace: names the limit", runWalk, racePace, Settings{}, ClassEasy,
+			"is not faster than race pace 4:38/km x 1.03 = 4:46/km (stream: 12 work bouts"},
+		{"run/walk, threshold pace", runWalk, 0, Settings{ThresholdPace: racePace}, ClassEasy, "not faster than threshold pace 4:38/km"},
+		{"run/walk, no reference", runWalk, 0, Settings{}, ClassEasy, "not faster than 5:00/km (no race or threshold pace"},
+		{"run/walk with stops", runWalkStops, racePace, Settings{}, ClassEasy, "run/walk, not intervals"},
+		{"run/walk after a slow jog", join([]seg{{600, 2.1, 0}}, runWalk), 0, Settings{}, ClassEasy, "easy"},
+		{"long run/walk", repeat(30, seg{90, 2.55, 0}, seg{120, 1.4, 0}), racePace, Settings{}, ClassLong, "long: 1:44:59 moving; run/walk"},
+		{"slow marathoner's run/walk", runWalk, 1000 / 2.75, Settings{}, ClassEasy, "run/walk, not intervals"},
+		{"8x400 standing rest, no reference", join(warm, repeat(8, seg{75, 5.3, 0}, seg{90, 0, 0}), warm), 0, Settings{}, ClassInterval, "intervals (stream): 8 work bouts"},
+		{"6x800 walking rest", join(warm, repeat(6, seg{190, 4.2, 0}, seg{120, 1.4, 0}), warm), racePace, Settings{}, ClassInterval, "intervals (stream): 6 work bouts"},
+		{"6x800 walking rest, no reference", join(warm, repeat(6, seg{190, 4.2, 0}, seg{120, 1.4, 0}), warm), 0, Settings{}, ClassInterval, "intervals (stream): 6 work bouts"},
+		{"5x1000 at marathon pace, walking rest", join(warm, repeat(5, seg{278, 3.6, 0}, seg{120, 1.4, 0}), warm), racePace, Settings{}, ClassInterval, "intervals (stream): 5 work bouts"},
+		// with a warm-up at 3.3 m/s, work at 3.6 m/s is not 15% faster
+		// (nor would the stream find it): not intervals
+		{"surges between walks after a brisk warm-up", join([]seg{{900, 3.3, 0}}, repeat(6, seg{190, 3.6, 0}, seg{120, 1.4, 0})), racePace, Settings{}, ClassEasy, "easy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := buildRun(tt.segs, 0.1, 3)
+			class, _, ev := Classify(a, tt.pace, tt.s)
+			if class != tt.class || !strings.Contains(ev, tt.ev) {
+				t.Errorf("Classify = %q, %q; want %q, containing %q", class, ev, tt.class, tt.ev)
+			}
+		})
+	}
+}
+
+// TestClassifyRunWalkLaps: run/walk recorded with laps, with intensity (a
+// structured run/walk workout) or manual, is not intervals; the same laps
+// with fast work are.
+func TestClassifyRunWalkLaps(t *testing.T) {
+	lap := func(secs, dist float64, intensity, trigger string) Lap {
+		return Lap{Start: t0, ElapsedTime: secs, MovingTime: secs, Distance: dist, Intensity: intensity,
+			Trigger: trigger, AvgHR: math.NaN(), MaxHR: math.NaN(), AvgSpeed: dist / secs}
+	}
+	build := func(n int, work, rec Lap, warmup ...Lap) []Lap {
+		out := append([]Lap(nil), warmup...)
+		for range n {
+			out = append(out, work, rec)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		laps   []Lap
+		pace   float64
+		class  string
+		source string
+		ev     string
+	}{
+		{"structured run/walk", build(10, lap(120, 310, "active", "time"), lap(90, 125, "recovery", "time")), 270, ClassEasy, SourceDefault,
+			"run/walk, not intervals: running at 6:27/km between walking recoveries (12:00/km) is not faster than race pace 4:30/km x 1.03 = 4:38/km (laps: 10 work laps"},
+		{"manual run/walk", build(10, lap(120, 310, "", "manual"), lap(90, 125, "", "manual")), 0, ClassEasy, SourceDefault,
+			"not faster than 5:00/km (no race or threshold pace to compare with) (manual laps: 10 fast laps"},
+		{"structured intervals, walking rest", build(6, lap(190, 800, "active", "distance"), lap(120, 170, "recovery", "time"), lap(900, 2700, "warmup", "manual")), 270, ClassInterval, SourceLaps,
+			"intervals (laps): 6 work laps"},
+		{"manual intervals, standing rest", build(6, lap(190, 800, "", "manual"), lap(90, 15, "", "manual"), lap(900, 2700, "", "manual")), 0, ClassInterval, SourceManualLaps,
+			"intervals (manual laps): 6 fast laps"},
+		// the warm-up is as fast as the reps: not intervals even at a fast pace
+		{"manual surges as fast as the warm-up", build(6, lap(190, 800, "", "manual"), lap(90, 130, "", "manual"), lap(900, 3600, "", "manual")), 0, ClassEasy, SourceDefault,
+			"not 1.15 x the warm-up and cool-down running at 4:10/km"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &Activity{Sport: SportRunning, Start: t0, Laps: tt.laps, Distance: math.NaN(), MovingTime: 2700,
+				AvgHR: math.NaN(), MaxHR: math.NaN(), Ascent: math.NaN()}
+			class, source, ev := Classify(a, tt.pace, Settings{})
+			if class != tt.class || source != tt.source || !strings.Contains(ev, tt.ev) {
+				t.Errorf("Classify = %q, %q, %q; want %q, %q, containing %q", class, source, ev, tt.class, tt.source, tt.ev)
+			}
+		})
+	}
+}

@@ -33,6 +33,10 @@ const (
 	// climbGrade: a stretch between two bouts that climbs more than this
 	// (fraction of its distance) is a hill, not a recovery.
 	climbGrade = 0.03
+	// climbMinRise: a stretch rising less than this (m) is not a climb,
+	// whatever its grade: standing still, a few metres of altitude noise
+	// would otherwise make a standing recovery a steep climb.
+	climbMinRise = 4.0
 	// maxRecoverySeconds: bouts further apart than this (s) are not
 	// repetitions of one set.
 	maxRecoverySeconds = 600
@@ -250,9 +254,9 @@ func (st *stream) recovery(x, y bout) bool {
 	return gap.speed <= RecoverySpeedFactor*math.Min(x.speed, y.speed) && !st.climb(gap)
 }
 
-// climb reports whether b rises more than climbGrade of its distance
-// above its start at some point: slowing on a climb between two faster
-// stretches is the terrain, not a recovery.
+// climb reports whether b rises more than climbGrade of its distance, and
+// at least climbMinRise, above its start at some point: slowing on a climb
+// between two faster stretches is the terrain, not a recovery.
 func (st *stream) climb(b bout) bool {
 	a0 := st.alt[b.start]
 	if !Has(a0) || b.metres <= 0 {
@@ -264,7 +268,7 @@ func (st *stream) climb(b bout) bool {
 			top = a
 		}
 	}
-	return (top-a0)/b.metres > climbGrade
+	return top-a0 >= climbMinRise && (top-a0)/b.metres > climbGrade
 }
 
 // intervals looks for interval work in the speed stream: stretches at
