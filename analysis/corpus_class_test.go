@@ -34,9 +34,10 @@ var corpusClasses = map[string]map[int]string{
 	"mapbox-togeojson__run.gpx":       {0: analysis.ClassEasy},
 	"runalyze__hrm_12010401.gpx":      {0: analysis.ClassEasy},
 	"sports-lib__runs_6782987395.gpx": {0: analysis.ClassEasy},
-	// Known false positive, kept visible: a run/walk session whose walk
-	// breaks alternate with running like recoveries with work bouts.
-	"sports-lib__runs_2067489619.fit": {0: analysis.ClassInterval},
+	// Run/walk: walk breaks between easy running are not recoveries
+	// between work bouts (about 2 min at 6:30/km, then walking).
+	"sports-lib__runs_2067489619.fit": {0: analysis.ClassEasy},
+	"sports-lib__runs_2067489619.gpx": {0: analysis.ClassEasy},
 }
 
 // TestCorpusRunsClassified decodes every real corpus file and checks that

@@ -63,7 +63,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		if asOf == "" {
 			asOf = localToday(time.Now(), settings)
 		}
-		rep, err := buildReport(ctx, db, a, settings, asOf)
+		rep, err := buildReport(ctx, db, a, settings, asOf, st.errOut)
 		var none *noActivitiesError
 		if errors.As(err, &none) {
 			// Listed (a typo in --athlete, or every file rejected), not fatal.

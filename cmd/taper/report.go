@@ -94,7 +94,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if asOf == "" {
 		asOf = localToday(time.Now(), settings)
 	}
-	rep, err := buildReport(ctx, db, o.Athlete, settings, asOf)
+	rep, err := buildReport(ctx, db, o.Athlete, settings, asOf, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 type noActivitiesError struct{ hintError }
 
 // buildReport loads one athlete's activities and audits them as of asOf.
-func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string) (*analysis.Report, error) {
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, errOut io.Writer) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
 	if err != nil {
 		return nil, err
@@ -141,8 +141,13 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		day0 := race.Activity.LocalStart()
 		window = [2]string{day0.AddDate(0, 0, -84).Format(time.DateOnly), day0.AddDate(0, 0, 7*s.Weeks+7).Format(time.DateOnly)}
 	}
-	if err := freshMetrics(ctx, db, athlete, s, acts, race, window); err != nil {
+	old, err := freshMetrics(ctx, db, athlete, s, acts, race, window)
+	if err != nil {
 		return nil, err
+	}
+	if old > 0 {
+		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper and are analysed again for this report; store the new analysis with: taper reanalyze --db %s --athlete %s\n",
+			old, athlete, db.Path(), athlete)
 	}
 	return analysis.Audit(analysis.AuditInput{
 		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
@@ -152,13 +157,18 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 // freshMetrics analyses again, in memory, the activities whose stored
 // metrics are missing or from an older analysis version (a database written
 // by an older taper) and the runs within window (local dates, inclusive;
-// empty = none), so a read-only report is still right.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race, window [2]string) error {
+// empty = none), so a read-only report is still right. It returns how many
+// had stored metrics of an older analysis version.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race, window [2]string) (int, error) {
 	var stale []string
+	old := 0
 	byID := map[string]*analysis.Activity{}
 	for _, a := range acts {
 		byID[a.ID] = a
 		inWindow := window[0] != "" && a.IsRun() && a.LocalDate() >= window[0] && a.LocalDate() <= window[1]
+		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
+			old++
+		}
 		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion || inWindow {
 			stale = append(stale, a.ID)
 		}
@@ -167,7 +177,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 		analysis.MarkRace(race.Activity.Metrics, race)
 	}
 	if len(stale) == 0 {
-		return nil
+		return old, nil
 	}
 	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, time.Now()), hrByID: analysis.ObservedHRMaxes(acts)}
 	if race.Activity != nil {
@@ -176,7 +186,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 	for i := 0; i < len(stale); i += 32 {
 		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+32, len(stale))], WithSamples: true, WithLaps: true})
 		if err != nil {
-			return err
+			return old, err
 		}
 		for _, a := range full {
 			if orig := byID[a.ID]; orig != nil {
@@ -184,7 +194,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 			}
 		}
 	}
-	return nil
+	return old, nil
 }
 
 func dbName(db *store.DB) string { return db.Path() }
