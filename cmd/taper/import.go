@@ -65,13 +65,13 @@ type importJob struct {
 
 // importStats is what the summary prints.
 type importStats struct {
-	files, bytes                    int64
-	byStatus                        map[string]int
-	skippedByKind                   map[string]int
-	partial                         []string
-	rejected                        []string
-	activities, duplicateActivities int
-	flagged                         []string // activities with a suspicious date
+	files, bytes  int64
+	byStatus      map[string]int
+	skippedByKind map[string]int
+	partial       []string
+	rejected      []string
+	activities    int
+	flagged       []string // activities with a suspicious date
 	// profiles keep each imported activity's time at each heart rate (a few
 	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
 	profiles map[string]analysis.HRProfile
@@ -131,6 +131,9 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		return err
 	}
 	stats, summary, err := importFiles(ctx, db, o, zone, an, st.errOut)
+	if errors.Is(err, context.Canceled) {
+		return &exitCodeError{code: 130, msg: "import interrupted: the files stored so far are whole; run the same import again to finish it"}
+	}
 	if err != nil {
 		return err
 	}
