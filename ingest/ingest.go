@@ -36,6 +36,7 @@ const (
 	FormatCSV     = "csv"
 	FormatJSON    = "json"
 	FormatImage   = "image"
+	FormatVideo   = "video"
 	FormatZip     = "zip"
 	FormatGzip    = "gzip"
 	FormatText    = "text"
@@ -269,9 +270,13 @@ func Sniff(name string, data []byte) string {
 		return FormatGzip
 	case bytes.HasPrefix(data, []byte("\x89PNG")), bytes.HasPrefix(data, []byte{0xff, 0xd8, 0xff}),
 		bytes.HasPrefix(data, []byte("GIF8")),
-		len(data) > 12 && string(data[4:8]) == "ftyp",
+		len(data) > 12 && string(data[4:8]) == "ftyp" && isImageBrand(string(data[8:12])),
 		len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
 		return FormatImage
+	case len(data) > 12 && string(data[4:8]) == "ftyp", // MP4, MOV, 3GP
+		len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "AVI ",
+		bytes.HasPrefix(data, []byte{0x1a, 0x45, 0xdf, 0xa3}): // Matroska, WebM
+		return FormatVideo
 	}
 	head := data
 	if len(head) > 4096 {
@@ -302,6 +307,16 @@ func Sniff(name string, data []byte) string {
 		return FormatText
 	}
 	return FormatUnknown
+}
+
+// isImageBrand reports whether an ISO media file's major brand is a
+// still-image one (HEIF/HEIC, AVIF) rather than a video.
+func isImageBrand(brand string) bool {
+	switch brand {
+	case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis":
+		return true
+	}
+	return false
 }
 
 // isFIT reports whether data starts with a FIT file header.

@@ -13,6 +13,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -34,20 +35,43 @@ const (
 	DefaultNestedBufferBytes = 64 << 20
 	// maxZipDepth bounds zips nested in zips.
 	maxZipDepth = 4
+	// HeadOnlyThreshold: an entry bigger than this whose first HeadBytes
+	// are not an activity format or a container (see Entry.HeadOnly) is
+	// hashed as a stream, not kept in memory.
+	HeadOnlyThreshold = 1 << 20
+	// HeadBytes is how much of a big entry is read to sniff its format,
+	// and what a HeadOnly entry's Data holds.
+	HeadBytes = 8 << 10
+	// maxExpansion: compressed data that is not an activity is hashed up
+	// to max(MaxEntryBytes, maxExpansion × its compressed size); more than
+	// that is a zip bomb, reported as an error. Stored data (a plain file,
+	// a stored member) is never limited: its bytes really exist.
+	maxExpansion = 64
 )
 
 // Entry is one file found in the inputs, read fully into memory (bounded),
-// or, when WalkOptions.Skip said so, named without being read.
+// or, when it is big and not an activity, only its head (HeadOnly), or,
+// when WalkOptions.Skip said so, named without being read.
 type Entry struct {
 	Path   string // as the user gave it; inside archives "export.zip!DI_CONNECT/.../Part1.zip!123.fit"; a .gz keeps its own name
-	Size   int64  // bytes of Data; for a Skipped entry the size the archive header (or gzip trailer) gave
-	SHA256 string // hex sha256 of Data (the decompressed content: a .fit and its .fit.gz have the same hash); "" when Skipped
-	CRC32  uint32 // CRC-32 (IEEE) of Data; for a Skipped entry the CRC the archive header (or gzip trailer) gave
-	Data   []byte
-	Err    error // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
+	Size   int64  // bytes of the content (len(Data) unless HeadOnly); for a Skipped entry the size the archive header (or gzip trailer) gave
+	SHA256 string // hex sha256 of the whole content (decompressed: a .fit and its .fit.gz have the same hash); "" when Skipped
+	CRC32  uint32 // CRC-32 (IEEE) of the whole content; for a Skipped entry the CRC the archive header (or gzip trailer) gave
+	Data   []byte // the content; only its first HeadBytes when HeadOnly
+	Err    error  // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
 	// Skipped: WalkOptions.Skip returned true for this entry, so it was
 	// neither decompressed nor hashed; Data is nil and SHA256 is "".
 	Skipped bool
+	// HeadOnly: the content is bigger than HeadOnlyThreshold and its first
+	// HeadBytes are neither FIT, nor XML that could be GPX, nor gzip, nor
+	// zip (a video, a photo, a JSON or CSV dump, a database...). The rest
+	// was streamed through the hashes, never kept: Data holds the first
+	// HeadBytes, while Size, SHA256 and CRC32 describe the whole content.
+	// Decoder.Decode(Path, Data) gives the Result the whole content would
+	// (skipped by its kind, or rejected when named like a FIT or GPX file).
+	// Such an entry is never "too large": only an activity must fit in
+	// memory.
+	HeadOnly bool
 }
 
 // WalkOptions bound what Walk reads.
@@ -71,6 +95,49 @@ type WalkOptions struct {
 	// their data are always read. Skip runs on Walk's goroutine, before
 	// any size limit applies.
 	Skip func(path string, size int64, crc32 uint32) bool
+	// Exclude, when not nil, is asked about every file on disk (inputs
+	// and files found in input folders, named as Entry.Path names them)
+	// before it is opened; a file it returns true for is neither read nor
+	// passed to fn. It is not asked about folders or archive members.
+	// ExcludeFiles builds one from a list of paths (taper's own database
+	// and its .wal, which may sit in the folder being imported).
+	Exclude func(path string) bool
+}
+
+// ExcludeFiles returns a WalkOptions.Exclude that matches the given files
+// however they are named: by absolute, cleaned path, and for files that
+// exist now, by identity (os.SameFile), so "./taper.duckdb", an absolute
+// path and a symlink all match. Paths that do not exist yet (a .wal) are
+// matched by path only.
+func ExcludeFiles(paths ...string) func(path string) bool {
+	abs := map[string]bool{}
+	var infos []fs.FileInfo
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			abs[a] = true
+		}
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			infos = append(infos, fi)
+		}
+	}
+	return func(p string) bool {
+		if a, err := filepath.Abs(p); err == nil && abs[a] {
+			return true
+		}
+		if len(infos) == 0 {
+			return false
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return false
+		}
+		for _, x := range infos {
+			if os.SameFile(fi, x) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 func (o WalkOptions) withDefaults() WalkOptions {
@@ -129,6 +196,8 @@ func (w *walker) emit(e Entry) error {
 		e.Data = nil
 	case e.Skipped:
 		e.Data, e.SHA256 = nil, ""
+	case e.HeadOnly:
+		// Size, SHA256 and CRC32 were computed while streaming.
 	default:
 		sum := sha256.Sum256(e.Data)
 		e.SHA256 = hex.EncodeToString(sum[:])
@@ -243,6 +312,9 @@ func (w *walker) file(display, osPath string) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	if w.opts.Exclude != nil && w.opts.Exclude(display) {
+		return nil
+	}
 	f, err := os.Open(osPath)
 	if err != nil {
 		return w.fail(display, err, "check the file's permissions")
@@ -271,13 +343,13 @@ func (w *walker) file(display, osPath string) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
 	}
-	return w.stream(display, f, fi.Size(), false)
+	return w.stream(display, f, fi.Size(), fi.Size(), false)
 }
 
 // stream reads one (possibly gzipped) file from r and emits it; see read
-// for ask.
-func (w *walker) stream(name string, r io.Reader, size int64, ask bool) error {
-	return w.emit(w.read(name, r, size, ask))
+// for size, raw and ask.
+func (w *walker) stream(name string, r io.Reader, size, raw int64, ask bool) error {
+	return w.emit(w.read(name, r, size, raw, ask))
 }
 
 // failed is an Entry for a file that could not be read.
@@ -286,20 +358,23 @@ func failed(p string, err error, hint string) Entry {
 }
 
 // read reads one (possibly gzipped) file from r, bounded by the limits.
-// size is the stored size, or -1 when unknown. ask: opts.Skip has not been
-// asked about this file yet; if it is gzip data, read takes the compressed
-// bytes (cheap) and asks Skip with the gzip trailer's values before
-// decompressing and hashing them.
-func (w *walker) read(name string, r io.Reader, size int64, ask bool) Entry {
+// size is the stored size (for a zip member the uncompressed size), or -1
+// when unknown; raw is how many bytes of the archive or disk the file
+// takes (compressed), or -1 when unknown: it bounds how much a big
+// non-activity file may decompress to (see maxExpansion). ask: opts.Skip
+// has not been asked about this file yet; if it is gzip data, read takes
+// the compressed bytes (cheap) and asks Skip with the gzip trailer's
+// values before decompressing and hashing them.
+//
+// A file bigger than HeadOnlyThreshold whose head is not an activity or a
+// container is hashed as a stream and returned HeadOnly (see Entry).
+func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(2)
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 	if !gz && isGPXName(name) && size > w.opts.MaxGPXBytes {
 		return failed(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
 			"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
-	}
-	if !gz && size > w.opts.MaxEntryBytes {
-		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
 	}
 	var src io.Reader = br
 	limit := w.opts.MaxEntryBytes
@@ -322,16 +397,41 @@ func (w *walker) read(name string, r io.Reader, size int64, ask bool) Entry {
 		defer zr.Close()
 		src = zr
 	}
-	if isGPXName(name) && w.opts.MaxGPXBytes < limit {
-		limit = w.opts.MaxGPXBytes
-	}
-	data, err := io.ReadAll(io.LimitReader(src, limit+1))
-	if err != nil {
+	readErr := func(err error) Entry {
 		what := "read"
 		if gz {
 			what = "bad gzip data"
 		}
 		return failed(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+	}
+	known := !gz && size >= 0 // the content's size is known up front
+	var pre []byte            // bytes already taken from src
+	if !known || size > w.threshold() {
+		pre = make([]byte, HeadBytes)
+		n, err := readHead(src, pre)
+		pre = pre[:n]
+		switch {
+		case err != nil:
+			return readErr(err)
+		case n < HeadBytes:
+			return Entry{Path: name, Data: pre}
+		}
+		if !keepWhole(name, pre) {
+			return w.headOnly(name, src, pre, known, raw, readErr)
+		}
+	}
+	if !gz && size > w.opts.MaxEntryBytes {
+		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
+	}
+	if isGPXName(name) && w.opts.MaxGPXBytes < limit {
+		limit = w.opts.MaxGPXBytes
+	}
+	if pre != nil {
+		src = io.MultiReader(bytes.NewReader(pre), src)
+	}
+	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	if err != nil {
+		return readErr(err)
 	}
 	if int64(len(data)) > limit {
 		if limit == w.opts.MaxGPXBytes && isGPXName(name) {
@@ -342,6 +442,92 @@ func (w *walker) read(name string, r io.Reader, size int64, ask bool) Entry {
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")
 	}
 	return Entry{Path: name, Data: data}
+}
+
+// headOnly finishes reading a file whose first HeadBytes (head) are not an
+// activity or container: the rest goes through the hashes and only head
+// is kept. When the size was not known up front (known false) the file
+// may still be small: up to HeadOnlyThreshold bytes are buffered, and a
+// file that ends there is returned whole, as any small file.
+func (w *walker) headOnly(name string, src io.Reader, head []byte, known bool, raw int64, readErr func(error) Entry) Entry {
+	sum, crc := sha256.New(), crc32.NewIEEE()
+	hw := io.MultiWriter(sum, crc)
+	total := int64(len(head))
+	if !known {
+		more, err := io.ReadAll(io.LimitReader(src, w.threshold()-total+1))
+		if err != nil {
+			return readErr(err)
+		}
+		if total+int64(len(more)) <= w.threshold() {
+			return Entry{Path: name, Data: append(head, more...)}
+		}
+		hw.Write(head) // hash.Hash writes never fail
+		hw.Write(more)
+		total += int64(len(more))
+	} else {
+		hw.Write(head)
+	}
+	limit := w.expandLimit(raw)
+	buf := make([]byte, 64<<10)
+	n, err := io.CopyBuffer(hw, io.LimitReader(src, limit-total+1), buf)
+	if err != nil {
+		return readErr(err)
+	}
+	total += n
+	if total > limit {
+		return failed(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
+			"this is not a normal file (a zip bomb?); if it is genuine, raise the limit")
+	}
+	return Entry{Path: name, Size: total, SHA256: hex.EncodeToString(sum.Sum(nil)), CRC32: crc.Sum32(),
+		Data: head[:len(head):len(head)], HeadOnly: true}
+}
+
+// readHead fills b from r like io.ReadFull, except that a short read
+// ending in io.EOF is no error, and any other error (a truncated deflate
+// stream's io.ErrUnexpectedEOF) is one.
+func readHead(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// expandLimit is how far non-activity data taking raw bytes (-1: unknown)
+// in an archive or on disk may be read: MaxEntryBytes, or more when raw
+// is big enough that this is no zip bomb (see maxExpansion).
+func (w *walker) expandLimit(raw int64) int64 {
+	limit := w.opts.MaxEntryBytes
+	if raw > 0 && raw <= math.MaxInt64/maxExpansion && raw*maxExpansion > limit {
+		limit = raw * maxExpansion
+	}
+	return limit
+}
+
+// threshold is the size above which a non-activity entry is HeadOnly.
+func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEntryBytes) }
+
+// keepWhole reports whether a file whose first bytes are head must be read
+// whole: it is FIT, XML that is or could be GPX (its root element is not
+// within head), gzip or zip. Everything else (media, JSON, CSV, TCX,
+// unknown binary) Decode classifies from its first 4 KiB alone.
+func keepWhole(name string, head []byte) bool {
+	switch Sniff(name, head) {
+	case FormatFIT, FormatGPX, FormatZip, FormatGzip:
+		return true
+	case FormatXML:
+		b := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+		root := xmlRoot(b)
+		return root == "" || strings.EqualFold(root, "gpx")
+	}
+	return false
 }
 
 func isGPXName(name string) bool {
@@ -382,7 +568,7 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 				}
 			}
 		}
-		if f.UncompressedSize64 > uint64(w.opts.MaxEntryBytes) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
+		if f.UncompressedSize64 > uint64(w.expandLimit(int64(f.CompressedSize64))) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
 			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.opts.MaxEntryBytes))), ""); err != nil {
 				return err
 			}
@@ -395,7 +581,7 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
-		err = w.stream(name, rc, int64(f.UncompressedSize64), !asked)
+		err = w.stream(name, rc, int64(f.UncompressedSize64), int64(f.CompressedSize64), !asked)
 		rc.Close()
 		if err != nil {
 			return err
@@ -564,7 +750,11 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
-			e := w.read(name, trap, int64(usize), !asked)
+			size, raw := int64(usize), int64(csize)
+			if descr {
+				size, raw = -1, -1 // the local header's sizes are zero
+			}
+			e := w.read(name, trap, size, raw, !asked)
 			if trap.err != nil {
 				// A damaged member: the members after it cannot be found
 				// without sizes.
