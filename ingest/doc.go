@@ -15,6 +15,19 @@
 // Entry.Skipped without being read, so walking an already imported
 // 2,000-file Garmin export takes about 1 ms instead of 1.5 s.
 //
+// Memory: only what may be an activity is held in memory. An entry bigger
+// than HeadOnlyThreshold (1 MiB) whose first HeadBytes (8 KiB) are not
+// FIT, XML that could be GPX, gzip or zip (a Strava media/ video, a
+// Garmin JSON dump, a database file) is streamed through sha256 and
+// CRC-32 and passed on as Entry.HeadOnly: Data is its head, Size, SHA256
+// and CRC32 describe the whole content, and Decode gives the Result the
+// whole content would. Such a file is never "too large"; compressed data
+// that inflates more than 64 times past MaxEntryBytes is still reported
+// as a zip bomb. Walking a 50 MiB video allocates under 0.1 MB on disk or
+// stored in a zip, about 2.3 MB as a streamed deflated member.
+// WalkOptions.Exclude (ExcludeFiles) leaves named files on disk, such as
+// taper's own database and its .wal, unopened.
+//
 // Decoders, as measured on real files (../shared/corpus):
 //
 //   - FIT: github.com/muktihari/fit v0.26.1 through its streaming message
