@@ -26,7 +26,7 @@
 // as a zip bomb. Walking a 50 MiB video allocates under 0.1 MB on disk or
 // stored in a zip, about 2.3 MB as a streamed deflated member.
 // WalkOptions.Exclude (ExcludeFiles) leaves named files on disk, such as
-// taper's own database and its .wal, unopened.
+// taper's own database, its .wal and .tmp folder, unopened.
 //
 // Decoders, as measured on real files (../shared/corpus):
 //

@@ -98,17 +98,19 @@ type WalkOptions struct {
 	// Exclude, when not nil, is asked about every file on disk (inputs
 	// and files found in input folders, named as Entry.Path names them)
 	// before it is opened; a file it returns true for is neither read nor
-	// passed to fn. It is not asked about folders or archive members.
-	// ExcludeFiles builds one from a list of paths (taper's own database
-	// and its .wal, which may sit in the folder being imported).
+	// passed to fn. It is also asked about the folders found inside input
+	// folders: one it returns true for is not entered (DuckDB's
+	// "taper.duckdb.tmp" spill folder). It is not asked about archive
+	// members. ExcludeFiles builds one from a list of paths (taper's own
+	// database and its .wal, which may sit in the folder being imported).
 	Exclude func(path string) bool
 }
 
 // ExcludeFiles returns a WalkOptions.Exclude that matches the given files
-// however they are named: by absolute, cleaned path, and for files that
-// exist now, by identity (os.SameFile), so "./taper.duckdb", an absolute
-// path and a symlink all match. Paths that do not exist yet (a .wal) are
-// matched by path only.
+// or folders however they are named: by absolute, cleaned path, and for
+// those that exist now, by identity (os.SameFile), so "./taper.duckdb", an
+// absolute path and a symlink all match. Paths that do not exist yet (a
+// .wal) are matched by path only.
 func ExcludeFiles(paths ...string) func(path string) bool {
 	abs := map[string]bool{}
 	var infos []fs.FileInfo
@@ -116,7 +118,7 @@ func ExcludeFiles(paths ...string) func(path string) bool {
 		if a, err := filepath.Abs(p); err == nil {
 			abs[a] = true
 		}
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		if fi, err := os.Stat(p); err == nil {
 			infos = append(infos, fi)
 		}
 	}
@@ -299,6 +301,9 @@ func (w *walker) input(in string) error {
 				return filepath.SkipDir
 			}
 			return nil
+		}
+		if p != in && d.IsDir() && w.opts.Exclude != nil && w.opts.Exclude(p) {
+			return filepath.SkipDir
 		}
 		if d.IsDir() || !d.Type().IsRegular() {
 			return nil
