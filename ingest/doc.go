@@ -21,9 +21,9 @@
 // Garmin JSON dump, a database file) is streamed through sha256 and
 // CRC-32 and passed on as Entry.HeadOnly: Data is its head, Size, SHA256
 // and CRC32 describe the whole content, and Decode gives the Result the
-// whole content would. Such a file is never "too large"; compressed data
-// that inflates more than 64 times past MaxEntryBytes is still reported
-// as a zip bomb. Walking a 50 MiB video allocates under 0.1 MB on disk or
+// whole content would. Such a file is never "too large", except
+// compressed data inflating past both MaxEntryBytes and 64 times its
+// compressed size: a zip bomb, reported as an error. Walking a 50 MiB video allocates under 0.1 MB on disk or
 // stored in a zip, about 2.3 MB as a streamed deflated member.
 // WalkOptions.Exclude (ExcludeFiles) leaves named files on disk, such as
 // taper's own database, its .wal and .tmp folder, unopened.

@@ -26,8 +26,9 @@ import (
 // Walk defaults and bounds.
 const (
 	// DefaultMaxEntryBytes bounds the decompressed size of one entry (a file,
-	// a .gz, a zip member): a bigger one is reported as an Entry error, so a
-	// zip bomb cannot exhaust memory.
+	// a .gz, a zip member) held in memory: a bigger one is reported as an
+	// Entry error, so a zip bomb cannot exhaust memory. A HeadOnly entry is
+	// not held, so only compressed data beyond maxExpansion is limited.
 	DefaultMaxEntryBytes = 1 << 30
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened
@@ -76,7 +77,7 @@ type Entry struct {
 
 // WalkOptions bound what Walk reads.
 type WalkOptions struct {
-	MaxEntryBytes int64 // decompression bound per entry; 0 = DefaultMaxEntryBytes
+	MaxEntryBytes int64 // decompression bound per entry held in memory (see DefaultMaxEntryBytes); 0 = DefaultMaxEntryBytes
 	MaxGPXBytes   int64 // .gpx entries larger than this are reported, not read; 0 = DefaultMaxGPXBytes
 	// NestedBufferBytes: see DefaultNestedBufferBytes; 0 = that default,
 	// negative = always stream nested zips.
