@@ -194,6 +194,12 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		}()
 	}
 
+	// The database being written (and its WAL and spill folder) is never
+	// read as input, e.g. with taper import . beside taper.duckdb.
+	var exclude func(string) bool
+	if o.DB != "" && o.DB != ":memory:" {
+		exclude = ingest.ExcludeFiles(o.DB, o.DB+".wal", o.DB+".tmp")
+	}
 	prog := newProgress(progressOut, o.Progress, o.Quiet)
 	if prog.on {
 		// Count the files for the ETA while the import runs: a walk that
@@ -201,7 +207,7 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		// headers (plain files on disk are read, then cached by the OS).
 		go func() {
 			var n int64
-			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true }},
+			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true }, Exclude: exclude},
 				func(ingest.Entry) error { n++; return nil })
 			if err == nil {
 				prog.setTotal(n)
@@ -213,7 +219,7 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		defer close(queue)
 		defer close(work)
 		seen := map[string]bool{}
-		var wo ingest.WalkOptions
+		wo := ingest.WalkOptions{Exclude: exclude}
 		if db != nil {
 			// Archive members whose path, size and CRC-32 were imported
 			// before are not even inflated: re-importing an export is cheap.
