@@ -129,6 +129,15 @@ func currentWeekText(r *analysis.Report) string {
 	return fmt.Sprintf("%d", r.Current.Week)
 }
 
+// currentWeekNumber is the current recovery week as a number for JSON
+// consumers: 0 before the race, without a race, or after the audit.
+func currentWeekNumber(r *analysis.Report) int {
+	if r.Race == nil || r.Current.Day <= 0 || r.Current.Phase == analysis.PhaseAfter {
+		return 0
+	}
+	return r.Current.Week
+}
+
 // statusRank orders statuses worst first.
 func statusRank(s string) int {
 	switch s {
@@ -147,9 +156,10 @@ func statusRank(s string) int {
 // AuditRow is one athlete's line in the roster (taper audit).
 type AuditRow struct {
 	Athlete      string `json:"athlete"`
-	RaceDate     string `json:"race_date"` // "" when there is no race
-	Week         string `json:"week"`      // current recovery week: "3", "done", "not started" or "-"
-	Day          int    `json:"day"`       // days after the race at as_of
+	RaceDate     string `json:"race_date"`   // "" when there is no race
+	Week         string `json:"week"`        // current recovery week: "3", "done", "not started" or "-"
+	WeekNumber   int    `json:"week_number"` // the same as a number: 1.. during the audit, 0 otherwise
+	Day          int    `json:"day"`         // days after the race at as_of
 	Phase        string `json:"phase"`
 	Breaches     int    `json:"breaches"`
 	Warnings     int    `json:"warnings"`
@@ -167,7 +177,7 @@ func AuditRows(reports []*analysis.Report) []AuditRow {
 	rs := sortedReports(reports)
 	rows := make([]AuditRow, len(rs))
 	for i, r := range rs {
-		row := AuditRow{Athlete: r.Athlete, Week: currentWeekText(r), Breaches: r.Breaches, Warnings: r.Warnings,
+		row := AuditRow{Athlete: r.Athlete, Week: currentWeekText(r), WeekNumber: currentWeekNumber(r), Breaches: r.Breaches, Warnings: r.Warnings,
 			LastActivity: r.Current.LastActivity, Status: r.Status, Reason: r.Reason}
 		if r.Race != nil {
 			row.RaceDate = r.Race.Date
