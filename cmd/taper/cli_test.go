@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
@@ -135,7 +136,8 @@ func TestDemo(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out := mustTaper(t, "demo", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
-	for _, want := range append([]string{"race      2026-10-04", "baseline  ", "findings"}, breachNames...) {
+	race, _ := demoDates(time.Now())
+	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, breachNames...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
@@ -226,5 +228,19 @@ func TestConfigSectionForUnknownAthlete(t *testing.T) {
 	_, _, errOut := taper(t, "audit", "--db", db, "--as-of", "2026-11-29")
 	if !strings.Contains(errOut, "[athlete.alcie] matches no athlete") {
 		t.Errorf("no warning about the unknown athlete section; stderr:\n%s", errOut)
+	}
+}
+
+func TestDemoDates(t *testing.T) {
+	for _, c := range []struct{ now, race, asOf string }{
+		{"2026-11-26", "2026-09-27", "2026-11-22"},
+		{"2026-11-29", "2026-10-04", "2026-11-29"}, // week 8 ends today
+		{"2026-11-28", "2026-09-27", "2026-11-22"},
+	} {
+		now, _ := time.Parse(time.DateOnly, c.now)
+		race, asOf := demoDates(now.Add(15 * time.Hour))
+		if race != c.race || asOf != c.asOf {
+			t.Errorf("demoDates(%s) = %s, %s; want %s, %s", c.now, race, asOf, c.race, c.asOf)
+		}
 	}
 }

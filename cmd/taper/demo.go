@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -25,12 +26,16 @@ func newDemoCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Generate a demo athlete, import it and print the recovery report",
 		Long: `demo generates a synthetic marathoner's season (12 weeks of training, the race,
 8 weeks after it, with one breach of every rule), writes it as a Garmin account
-export, imports it into a fresh database and prints the weekly compliance report.`,
+export, imports it into a fresh temporary database (unless --db is given; TAPER_DB
+is ignored here) and prints the weekly compliance report. The race is the last
+Sunday whose eight recovery weeks are over today.`,
 		Example: `  taper demo
   taper demo --dir ./demo-files --db demo.duckdb --format markdown`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.dbSet = cmd.Flags().Changed("db") || os.Getenv("TAPER_DB") != ""
+			// Only an explicit --db: TAPER_DB may name the user's real
+			// database, which the demo athlete must not be added to.
+			o.dbSet = cmd.Flags().Changed("db")
 			if !cmd.Flags().Changed("athlete") {
 				o.Athlete = "demo"
 			}
@@ -62,6 +67,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 		}
 		o.DB = filepath.Join(tmpDB, "demo.duckdb")
 	}
+	demoRace, demoAsOf := demoDates(time.Now())
 	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
 		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
@@ -76,24 +82,36 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n\n", n, demoRace, o.Style, path)
-	fmt.Fprintf(st.out, "== 2. taper import --db %s --athlete %s %s\n\n", o.DB, o.Athlete, path)
+	// The narration goes with the text report; with another format stdout
+	// holds only the report (taper demo --format json > demo.json).
+	say := st.out
+	if o.Format != "text" {
+		say = st.errOut
+	}
+	impStreams := &streams{in: st.in, out: say, errOut: st.errOut}
+	fmt.Fprintf(say, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n\n", n, demoRace, o.Style, path)
+	fmt.Fprintf(say, "== 2. taper import --db %s --athlete %s %s\n\n", o.DB, o.Athlete, path)
 	imp := &importOptions{globalOptions: o.globalOptions, Jobs: 2, Progress: "auto", Inputs: []string{path}}
-	if err := runImport(ctx, imp, st); err != nil {
+	if err := runImport(ctx, imp, impStreams); err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "\n== 3. taper report --db %s --athlete %s --as-of %s\n\n", o.DB, o.Athlete, demoAsOf)
+	fmt.Fprintf(say, "\n== 3. taper report --db %s --athlete %s --as-of %s\n\n", o.DB, o.Athlete, demoAsOf)
 	rep := &reportOptions{globalOptions: o.globalOptions, AsOf: demoAsOf, Format: o.Format}
 	if err := runReport(ctx, rep, st); err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "\nThe database is kept at %s: try\n  taper activities --db %s --athlete %s --since 2026-10-01\n  taper sql --db %s \"SELECT class, count(*) FROM analyses GROUP BY 1\"\n",
-		o.DB, o.DB, o.Athlete, o.DB)
+	fmt.Fprintf(say, "\nThe database is kept at %s: try (go build -o taper ./cmd/taper first)\n  ./taper activities --db %s --athlete %s --since %s\n  ./taper report --db %s --athlete %s --as-of %s --format html -o demo.html\n  ./taper sql --db %s \"SELECT class, count(*) FROM analyses GROUP BY 1\"\n",
+		o.DB, o.DB, o.Athlete, demoRace, o.DB, o.Athlete, demoAsOf, o.DB)
 	return nil
 }
 
-// The demo's fixed calendar, so its output is the same every day.
-const (
-	demoRace = "2026-10-04"
-	demoAsOf = "2026-11-29" // the end of recovery week 8
-)
+// demoDates returns the demo's race, the last Sunday whose eight recovery
+// weeks end on or before today (so nothing the demo shows is in the
+// future), and the report date, the end of recovery week 8.
+func demoDates(now time.Time) (race, asOf string) {
+	d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -56)
+	for d.Weekday() != time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d.Format(time.DateOnly), d.AddDate(0, 0, 56).Format(time.DateOnly)
+}

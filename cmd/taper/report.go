@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -255,32 +256,51 @@ func failOn(level string, breaches, warnings int) error {
 	return nil
 }
 
-// withOutput runs fn on the -o file (written whole, then renamed into
-// place) or on stdout.
+// withOutput runs fn on the -o file or on stdout ("" or "-"). A regular
+// file is written whole to a temporary file and then renamed into place
+// (keeping an existing file's mode; a new one gets the umask's), so a
+// failed report never leaves half a file; anything else (a device, a
+// symlink, a pipe) is written in place.
 func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return fn(stdout)
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".taper-*.tmp")
+	fi, err := os.Lstat(path)
+	if err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return fmt.Errorf("cannot write %s: %w", path, err)
+		}
+		if err := fn(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	tmp := filepath.Join(dirOf(path), fmt.Sprintf(".taper-%d-%d.tmp", os.Getpid(), time.Now().UnixNano()))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666) // the umask applies
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	if err := fn(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
+	if err := fn(f); err != nil {
+		return fail(err)
+	}
+	if fi != nil {
+		if err := f.Chmod(fi.Mode().Perm()); err != nil {
+			return fail(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	// CreateTemp makes the file private; a report is meant to be shared.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
