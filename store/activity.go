@@ -546,6 +546,19 @@ func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 	return nil
 }
 
+// ForgetAthleteIfEmpty removes an athlete that has nothing stored (no
+// files, activities or race mark), e.g. after an import that found no
+// files, so a typo in --athlete does not stay on every roster.
+func (db *DB) ForgetAthleteIfEmpty(ctx context.Context, athlete string) error {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM athletes WHERE name = ?
+		AND NOT EXISTS (SELECT 1 FROM source_files WHERE athlete = ?)
+		AND NOT EXISTS (SELECT 1 FROM activities WHERE athlete = ?)
+		AND NOT EXISTS (SELECT 1 FROM race_marks WHERE athlete = ?)`, athlete, athlete, athlete, athlete); err != nil {
+		return fmt.Errorf("forget athlete %s in %s: %w", athlete, db.name(), err)
+	}
+	return nil
+}
+
 // ClearRace removes the athlete's race mark: the race is found by distance
 // again.
 func (db *DB) ClearRace(ctx context.Context, athlete string) error {

@@ -257,3 +257,38 @@ func TestKnownMemberConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestForgetAthleteIfEmpty(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, name := range []string{"typo", "kept"} {
+		w, err := db.NewWriter(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "kept" {
+			if err := w.Add(FileResult{Path: "x.fit", Size: 3, SHA256: "abc", Status: StatusRejected, Reason: "bad"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"typo", "kept"} {
+		if err := db.ForgetAthleteIfEmpty(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Athletes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "kept" {
+		t.Errorf("athletes = %v, want [kept] (typo had nothing stored; kept has a rejected file)", got)
+	}
+}

@@ -28,7 +28,7 @@ func newAuditCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Roster audit: one row per athlete in the database, worst first",
 		Example: `  taper audit --db team.duckdb
   taper audit --db team.duckdb --as-of 2026-11-30 --format html -o monday.html
-  taper audit --db team.duckdb --format csv --fail-on breach     (cron: exit 3 when any athlete has a breach)`,
+  taper audit --db team.duckdb --format csv --fail-on breach     (cron: exit 3 when an athlete still in recovery has a breach)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runAudit(cmd.Context(), o, st)
@@ -59,21 +59,25 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		if err != nil {
 			return err
 		}
-		asOf := o.AsOf
-		if asOf == "" {
-			asOf = localToday(time.Now(), settings)
-		}
-		rep, err := buildReport(ctx, db, a, settings, asOf, st.errOut)
+		rep, err := buildReport(ctx, db, a, settings, o.AsOf, st.errOut)
 		var none *noActivitiesError
 		if errors.As(err, &none) {
+			asOf := o.AsOf
+			if asOf == "" {
+				asOf = localToday(time.Now(), settings)
+			}
 			// Listed (a typo in --athlete, or every file rejected), not fatal.
 			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: settings,
 				Race: analysis.Race{Reason: "no activities imported for this athlete"}})
 		} else if err != nil {
 			return err
 		}
-		breaches += rep.Breaches
-		warnings += rep.Warnings
+		// --fail-on looks at recoveries still being audited: an athlete
+		// whose eight weeks are over no longer fails a nightly cron job.
+		if rep.Current.Phase != analysis.PhaseAfter {
+			breaches += rep.Breaches
+			warnings += rep.Warnings
+		}
 		reps = append(reps, rep)
 	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {

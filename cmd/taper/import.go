@@ -142,6 +142,8 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 			db.Close()
 			os.Remove(o.DB)
 			os.Remove(o.DB + ".wal")
+		} else if err := db.ForgetAthleteIfEmpty(ctx, o.Athlete); err != nil {
+			return err
 		}
 		return &hintError{err: fmt.Errorf("no files found in %s", strings.Join(o.Inputs, ", ")),
 			hint: "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"}

@@ -91,11 +91,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	asOf := o.AsOf
-	if asOf == "" {
-		asOf = localToday(time.Now(), settings)
-	}
-	rep, err := buildReport(ctx, db, o.Athlete, settings, asOf, st.errOut)
+	rep, err := buildReport(ctx, db, o.Athlete, settings, o.AsOf, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -108,6 +104,21 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 		return err
 	}
 	return failOn(o.FailOn, rep.Breaches, rep.Warnings)
+}
+
+// athleteToday is today's date where the athlete is: in the configured
+// timezone, else in the zone of the athlete's latest activity, else UTC.
+func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
+	if s.TimeZone == "" && len(acts) > 0 {
+		latest := acts[0]
+		for _, a := range acts {
+			if a.Start.After(latest.Start) {
+				latest = a
+			}
+		}
+		return now.In(latest.Zone()).Format(time.DateOnly)
+	}
+	return localToday(now, s)
 }
 
 // noActivitiesError: the athlete has no stored activities.
@@ -126,6 +137,9 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		}
 		return nil, &noActivitiesError{hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, dbName(db)),
 			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}}
+	}
+	if asOf == "" {
+		asOf = athleteToday(time.Now(), s, acts)
 	}
 	markedID, markedDate, err := raceMark(ctx, db, athlete)
 	if err != nil {
