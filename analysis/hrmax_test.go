@@ -9,7 +9,7 @@ import (
 func TestObservedHRMaxes(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2024, 1, 1, 8, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	act := func(id string, d int, max float64, dup string) *Activity {
-		return &Activity{ID: id, Start: day(d), MaxHR: max, DuplicateOf: dup}
+		return &Activity{ID: id, Sport: SportRunning, Start: day(d), MaxHR: max, DuplicateOf: dup}
 	}
 	acts := []*Activity{
 		act("c", 200, 178, ""),
@@ -19,9 +19,10 @@ func TestObservedHRMaxes(t *testing.T) {
 		act("e", 600, 300, ""),  // implausible: ignored; c (day 200) has left the window
 		act("f", 601, 190, "x"), // a duplicate counts for itself only
 		act("g", 700, math.NaN(), ""),
+		{ID: "h", Sport: SportTraining, Start: day(701), MaxHR: 199}, // not a run: does not count
 	}
 	got := ObservedHRMaxes(acts)
-	want := map[string]float64{"a": 185, "b": 185, "c": 185, "d": 178, "e": 176, "f": 190, "g": 176}
+	want := map[string]float64{"a": 185, "b": 185, "c": 185, "d": 178, "e": 176, "f": 190, "g": 176, "h": 176}
 	for id, w := range want {
 		if g := got[id]; g != w {
 			t.Errorf("%s: %v, want %v", id, g, w)

@@ -99,8 +99,8 @@ func MarkRace(m *Metrics, r Race) {
 		formatDuration(m.MovingTime) + " moving at " + formatPace(m.Pace)
 }
 
-// ObservedHRMax returns the highest plausible maximum heart rate recorded in
-// the 12 months before asOf (activities starting in [asOf-1 year, asOf)): the
+// ObservedHRMax returns the highest plausible maximum heart rate recorded on
+// a run in the 12 months before asOf (activities starting in [asOf-1 year, asOf)): the
 // highest value held for at least HRMaxSustain seconds, between HRMaxLow and
 // HRMaxHigh. Activities loaded without samples contribute their analysed
 // Metrics.MaxHR (sustained, see Analyze), else the file's max, when
@@ -120,8 +120,12 @@ func ObservedHRMax(acts []*Activity, asOf time.Time) float64 {
 }
 
 // observedMax is an activity's plausible sustained max heart rate (see
-// ObservedHRMax), NaN if none.
+// ObservedHRMax), NaN if none. Only runs count: an easy strength session's
+// 130 bpm is no one's maximum.
 func observedMax(a *Activity) float64 {
+	if !a.IsRun() {
+		return math.NaN()
+	}
 	v := sustainedHRMax(a.Samples)
 	if !Has(v) && len(a.Samples) == 0 {
 		// Loaded without samples: the analysed max (already sustained)

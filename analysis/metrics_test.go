@@ -88,9 +88,10 @@ func TestObservedHRMax(t *testing.T) {
 		{"older than a year", []*Activity{run(asOf.AddDate(-1, 0, -1), 190, 190, 190, 190, 190, 190, 190)}, math.NaN()},
 		{"after as-of", []*Activity{run(asOf.Add(time.Hour), 190, 190, 190, 190, 190, 190, 190)}, math.NaN()},
 		{"too low to be a max", []*Activity{run(asOf.AddDate(0, -1, 0), 110, 110, 110, 110, 110, 110, 110)}, math.NaN()},
-		{"session max without samples", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 181}}, 181},
-		{"analysed max without samples", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 215, Metrics: &Metrics{MaxHR: 184}}}, 184},
-		{"implausible session max", []*Activity{{Start: asOf.AddDate(0, -1, 0), MaxHR: 235}}, math.NaN()},
+		{"session max without samples", []*Activity{{Sport: SportRunning, Start: asOf.AddDate(0, -1, 0), MaxHR: 181}}, 181},
+		{"analysed max without samples", []*Activity{{Sport: SportRunning, Start: asOf.AddDate(0, -1, 0), MaxHR: 215, Metrics: &Metrics{MaxHR: 184}}}, 184},
+		{"implausible session max", []*Activity{{Sport: SportRunning, Start: asOf.AddDate(0, -1, 0), MaxHR: 235}}, math.NaN()},
+		{"not a run", []*Activity{{Sport: SportTraining, Start: asOf.AddDate(0, -1, 0), MaxHR: 181}}, math.NaN()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
