@@ -390,9 +390,14 @@ func isText(b []byte) bool {
 
 // setZone fills a's UTCOffset, TimeZone and TimeSource from its first
 // position, else the configured zone, else UTC. FIT files with an activity
-// local_timestamp do not call it.
+// local_timestamp do not call it. The positions of a virtual activity (Zwift
+// and the like) are on a virtual map, not where the athlete is, so they
+// never give the zone.
 func (d *Decoder) setZone(a *analysis.Activity) {
 	for i := range a.Samples {
+		if isVirtual(a) {
+			break
+		}
 		s := &a.Samples[i]
 		if !analysis.Has(s.Lat) || !analysis.Has(s.Lon) {
 			continue
@@ -492,4 +497,11 @@ func inferSport(a *analysis.Activity) {
 	default:
 		a.Sport = analysis.SportCycling
 	}
+}
+
+// isVirtual reports whether a was recorded on a virtual course, whose
+// positions say nothing about where the athlete is.
+func isVirtual(a *analysis.Activity) bool {
+	sub := strings.ToLower(a.SubSport)
+	return strings.HasPrefix(sub, "virtual") || strings.Contains(strings.ToLower(a.Device), "zwift")
 }
