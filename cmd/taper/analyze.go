@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -13,9 +14,9 @@ import (
 // the settings, the HRmax for zones and the race pace for tempo.
 type analyzer struct {
 	settings analysis.Settings
+	races    []raceRef          // every race of the athlete, by date: the tempo reference of the runs around it
 	hrMax    float64            // observed HRmax as of now (used when settings give none)
 	hrByID   map[string]float64 // observed HRmax for each stored activity: the 12 months up to it
-	racePace float64            // s/km of the race; 0 = no race known
 	raceID   string
 	raceSrc  string
 }
@@ -31,13 +32,74 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, nil, err
 	}
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts)}
+	return buildAnalyzer(acts, s, now, markedID, markedDate), acts, nil
+}
+
+// buildAnalyzer derives what classification needs from the athlete's
+// stored (primary) activities.
+func buildAnalyzer(acts []*analysis.Activity, s analysis.Settings, now time.Time, markedID, markedDate string) *analyzer {
+	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
+		races: findRaces(acts, markedID, markedDate)}
 	race := analysis.FindRace(acts, localToday(now, s), markedID, markedDate)
 	if race.Activity != nil {
 		an.raceID, an.raceSrc = race.Activity.ID, race.Source
-		an.racePace = pace(race.Activity)
 	}
-	return an, acts, nil
+	return an
+}
+
+// raceRef is one race of the athlete's history.
+type raceRef struct {
+	id, date string // local date
+	pace     float64
+}
+
+// findRaces lists every race in the history, oldest first: each run of
+// marathon distance (see analysis.FindRace) and the marked one.
+func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef {
+	var out []raceRef
+	seen := map[string]bool{}
+	add := func(r analysis.Race) bool {
+		if r.Activity == nil || seen[r.Activity.ID] {
+			return false
+		}
+		seen[r.Activity.ID] = true
+		out = append(out, raceRef{id: r.Activity.ID, date: r.Activity.LocalDate(), pace: pace(r.Activity)})
+		return true
+	}
+	if markedID != "" || markedDate != "" {
+		add(analysis.FindRace(acts, "", markedID, markedDate))
+	}
+	asOf := ""
+	for range len(acts) {
+		r := analysis.FindRace(acts, asOf, "", "")
+		if r.Activity == nil {
+			break
+		}
+		add(r)
+		d, _ := time.Parse(time.DateOnly, r.Activity.LocalDate())
+		asOf = d.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].date < out[j].date })
+	return out
+}
+
+// racePaceFor is the marathon pace a run's tempo is judged against: the
+// race it leads up to (the first race on or after it, within 16 weeks),
+// else the last race before it; 0 when there is none.
+func (an *analyzer) racePaceFor(a *analysis.Activity) float64 {
+	d := a.LocalDate()
+	limit := a.LocalStart().AddDate(0, 0, 16*7).Format(time.DateOnly)
+	for _, r := range an.races {
+		if r.date >= d && r.date <= limit {
+			return r.pace
+		}
+	}
+	for i := len(an.races) - 1; i >= 0; i-- {
+		if an.races[i].date < d {
+			return an.races[i].pace
+		}
+	}
+	return 0
 }
 
 // raceMark returns the athlete's race mark (taper race). A marked activity
@@ -76,7 +138,7 @@ func (an *analyzer) observed(a *analysis.Activity) float64 {
 
 // analyze computes an activity's metrics and class.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m := analysis.Analyze(a, an.settings, an.observed(a), an.racePace)
+	m := analysis.Analyze(a, an.settings, an.observed(a), an.racePaceFor(a))
 	if a.ID != "" && a.ID == an.raceID {
 		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
 	}
@@ -121,23 +183,14 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 		}
 	}
 	quick := map[string]*analysis.Metrics{}
-	raceChanged := prev == nil || prev.raceID != an.raceID || prev.racePace != an.racePace
-	var lo, hi string
-	if an.raceID != "" && raceChanged {
-		for _, a := range acts {
-			if a.ID == an.raceID {
-				d := a.LocalStart()
-				lo = d.AddDate(0, 0, -84).Format(time.DateOnly)
-				hi = d.AddDate(0, 0, 7*12).Format(time.DateOnly)
-			}
-		}
-	}
 	var ids []string
 	for _, a := range acts {
 		m := a.Metrics
+		// A run's class depends on the race pace it is judged against:
+		// redo it when that changed since prev (what it was classified with).
+		paceChanged := a.IsRun() && (prev == nil || prev.racePaceFor(a) != an.racePaceFor(a))
 		redo := all || m == nil || m.Version != analysis.AnalysisVersion ||
-			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) ||
-			(lo != "" && a.LocalDate() >= lo && a.LocalDate() <= hi && a.IsRun())
+			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) || paceChanged
 		if redo {
 			ids = append(ids, a.ID)
 			continue

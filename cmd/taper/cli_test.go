@@ -246,3 +246,35 @@ func TestDemoDates(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoSeasonsAnalysisStable: with two marathons in the history, each run
+// is judged against the race it leads up to (else the one before it), so
+// importing season after season stores exactly what a full reanalysis gives.
+func TestTwoSeasonsAnalysisStable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and imports two seasons; run without -short")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "two.duckdb")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "spring"), "--athlete", "m", "--race", "2026-04-26", "--seed", "11")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "autumn"), "--athlete", "m", "--race", "2026-10-04", "--seed", "12", "--style", "gpx")
+	mustTaper(t, "import", "--db", db, "--athlete", "m", "-q", filepath.Join(dir, "spring"))
+	mustTaper(t, "import", "--db", db, "--athlete", "m", "-q", filepath.Join(dir, "autumn"))
+	q := "SELECT activity_id, class, evidence FROM analyses ORDER BY activity_id"
+	before := mustTaper(t, "sql", "--db", db, "--format", "csv", q)
+	out := mustTaper(t, "reanalyze", "--db", db, "--athlete", "m")
+	if !strings.Contains(out, " 0 changed class") {
+		t.Errorf("reanalyze changed classes after two imports: %s", out)
+	}
+	if after := mustTaper(t, "sql", "--db", db, "--format", "csv", q); after != before {
+		t.Errorf("classes or evidence differ between import and reanalysis")
+	}
+	// The spring report judges the spring race's window.
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(mustTaper(t, "report", "--db", db, "--athlete", "m", "--as-of", "2026-06-21", "--format", "json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Race == nil || rep.Race.Date != "2026-04-26" || len(rep.Findings) != 0 {
+		t.Errorf("spring report: race %+v, %d findings; want the 2026-04-26 race and none", rep.Race, len(rep.Findings))
+	}
+}

@@ -81,6 +81,12 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 				hint: "list ids with: taper activities --athlete " + o.Athlete}
 		}
 	}
+	// What the stored classes were computed with, so only the runs whose
+	// race pace the new mark changes are analysed again.
+	prev, _, err := newAnalyzer(ctx, db, o.Athlete, settings, time.Now())
+	if err != nil {
+		return err
+	}
 	if o.Clear {
 		err = db.ClearRace(ctx, o.Athlete)
 	} else {
@@ -96,7 +102,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), nil, nil); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), prev, nil); err != nil {
 		return err
 	}
 	if an.raceID == "" {

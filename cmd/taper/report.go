@@ -147,16 +147,11 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	}
 	race := analysis.FindRace(acts, asOf, markedID, markedDate)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	// Stored classes were computed with the race found as of the day of
-	// analysis; a report on an earlier race redoes its window's runs, whose
-	// tempo class depends on that race's pace.
-	current := analysis.FindRace(acts, localToday(time.Now(), s), markedID, markedDate)
-	var window [2]string
-	if race.Activity != nil && (current.Activity == nil || current.Activity.ID != race.Activity.ID) {
-		day0 := race.Activity.LocalStart()
-		window = [2]string{day0.AddDate(0, 0, -84).Format(time.DateOnly), day0.AddDate(0, 0, 7*s.Weeks+7).Format(time.DateOnly)}
+	an := buildAnalyzer(acts, s, time.Now(), markedID, markedDate)
+	if race.Activity != nil { // the report's race is the race, whatever today's is
+		an.raceID, an.raceSrc = race.Activity.ID, race.Source
 	}
-	old, err := freshMetrics(ctx, db, athlete, s, acts, race, window)
+	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
 	if err != nil {
 		return nil, err
 	}
@@ -171,20 +166,18 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 
 // freshMetrics analyses again, in memory, the activities whose stored
 // metrics are missing or from an older analysis version (a database written
-// by an older taper) and the runs within window (local dates, inclusive;
-// empty = none), so a read-only report is still right. It returns how many
-// had stored metrics of an older analysis version.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, acts []*analysis.Activity, race analysis.Race, window [2]string) (int, error) {
+// by an older taper), so a read-only report is still right. It returns how
+// many had stored metrics of an older analysis version.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
 	for _, a := range acts {
 		byID[a.ID] = a
-		inWindow := window[0] != "" && a.IsRun() && a.LocalDate() >= window[0] && a.LocalDate() <= window[1]
 		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
 			old++
 		}
-		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion || inWindow {
+		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion {
 			stale = append(stale, a.ID)
 		}
 	}
@@ -193,10 +186,6 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, s analysis.
 	}
 	if len(stale) == 0 {
 		return old, nil
-	}
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, time.Now()), hrByID: analysis.ObservedHRMaxes(acts)}
-	if race.Activity != nil {
-		an.raceID, an.raceSrc, an.racePace = race.Activity.ID, race.Source, pace(race.Activity)
 	}
 	for i := 0; i < len(stale); i += 32 {
 		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+32, len(stale))], WithSamples: true, WithLaps: true})
