@@ -466,6 +466,9 @@ func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store
 		for _, f := range firstN(s.flagged, 10) {
 			fmt.Fprintf(w, "      %s\n", f)
 		}
+		if len(s.flagged) > 10 && !o.DryRun {
+			fmt.Fprintf(w, "      ... and %d more: taper activities --db %s --athlete %s --format csv (column flags)\n", len(s.flagged)-10, o.DB, o.Athlete)
+		}
 	}
 	fmt.Fprintf(w, "  rejected             %6d\n", len(s.rejected))
 	for _, r := range firstN(s.rejected, 10) {
