@@ -45,7 +45,14 @@ func ComputeBaseline(acts []*Activity, race *Activity, s Settings) Baseline {
 	runs, total := baselineVolume(acts, race, b.Unit)
 	b.Runs = runs
 	if runs < BaselineMinRuns {
-		b.Reason = fmt.Sprintf("only %d runs between %s and %s; %s", runs, from, to, fix)
+		have := fmt.Sprintf("only %d runs", runs)
+		switch runs {
+		case 0:
+			have = "no runs"
+		case 1:
+			have = "only 1 run"
+		}
+		b.Reason = fmt.Sprintf("%s between %s and %s; %s", have, from, to, fix)
 		return b
 	}
 	b.Volume, b.Source = total/BaselineWeeks, BaselineHistory

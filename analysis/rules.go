@@ -255,7 +255,7 @@ func (a *auditor) run() {
 	var acts []auditDay
 	last := ""
 	for _, act := range a.in.Activities {
-		if act == nil || act.DuplicateOf != "" || act == a.in.Race.Activity {
+		if act == nil || act.DuplicateOf != "" {
 			continue
 		}
 		d := auditLocalDate(act).daysSince(a.day0)
@@ -263,7 +263,10 @@ func (a *auditor) run() {
 			continue
 		}
 		if ds := auditLocalDate(act).String(); ds > last {
-			last = ds
+			last = ds // the race counts as an activity too
+		}
+		if act == a.in.Race.Activity {
+			continue
 		}
 		if d < 1 || d > lastDay {
 			continue
@@ -598,6 +601,9 @@ func auditEvidence(a *Activity) string {
 	if a.Metrics == nil || a.Metrics.Evidence == "" {
 		if c := auditClass(a); c != "" {
 			return "classified " + c + " (no evidence recorded)"
+		}
+		if !a.IsRun() {
+			return "" // only runs are classified
 		}
 		return "not classified yet: run taper reanalyze"
 	}

@@ -187,9 +187,13 @@ func TestAuditRules(t *testing.T) {
 		{Name: "conservative: rest 14 days", Preset: PresetConservative, Acts: []spec{
 			{day: 14, km: 5, min: 30}, {day: 15, km: 5, min: 30, class: ClassInterval},
 		}, Want: []string{"2026-10-18 rest_window breach", "2026-10-19 speed_work_early breach"}},
-		{Name: "conservative: ramp weeks 2..6, week 6 capped at 100%", Preset: PresetConservative, Baseline: history(40000), Acts: []spec{
+		{Name: "conservative: ramp weeks 3..6, week 6 capped at 100%", Preset: PresetConservative, Baseline: history(40000), Acts: []spec{
 			{day: 36, km: 40.1, min: 200}, // week 6 above 40 km
 		}, Want: []string{"2026-11-15 ramp_cap breach"}},
+		{Name: "conservative: week 2 lies in the rest window: its runs are rest_window breaches, not also a ramp_cap breach",
+			Preset: PresetConservative, Baseline: history(40000), Acts: []spec{
+				{day: 12, km: 6, min: 35}, {day: 16, km: 17, min: 44}, // week 3 cap 40% = 16 km
+			}, Want: []string{"2026-10-16 rest_window breach", "2026-10-25 ramp_cap breach"}},
 		{Name: "baseline_km from settings overrides history", Baseline: history(80000),
 			Mod: func(s *Settings) { s.BaselineKm = 40 }, Acts: []spec{{day: 18, km: 21, min: 44}},
 			Want: []string{"2026-10-25 ramp_cap breach"}},

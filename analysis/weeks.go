@@ -41,10 +41,15 @@ func auditLocalDate(a *Activity) auditDate {
 	t := a.LocalStart()
 	return auditDate(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
 }
-func auditWeekOf(day int) int            { return (day-1)/7 + 1 }
-func auditWeekFirst(week int) int        { return 7*(week-1) + 1 }
-func auditWeekLast(week int) int         { return 7 * week }
-func (s Settings) rampWeeks() (int, int) { return 2, len(s.Ramp) }
+func auditWeekOf(day int) int     { return (day-1)/7 + 1 }
+func auditWeekFirst(week int) int { return 7*(week-1) + 1 }
+func auditWeekLast(week int) int  { return 7 * week }
+
+// rampWeeks are the weeks ramp_cap checks: from week 2 (the rule),
+// but never a week lying wholly in the rest window, whose runs rest_window
+// already flags one by one (conservative: rest_days 14, so from week 3);
+// up to the last week with a cap.
+func (s Settings) rampWeeks() (int, int) { return max(2, s.RestDays/7+1), len(s.Ramp) }
 
 // PhaseOfDay returns the recovery phase of day (day 0 = race day) under s.
 func (s Settings) PhaseOfDay(day int) string {
