@@ -41,14 +41,14 @@ func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // AuditCSV writes the roster, one row per athlete, worst first: athlete,
 // race_date, week, day, phase, breaches, warnings, last_activity, status,
-// reason.
+// reason, as_of.
 func AuditCSV(w io.Writer, reports []*analysis.Report) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"athlete", "race_date", "week", "day", "phase", "breaches", "warnings",
-		"last_activity", "status", "reason"})
+		"last_activity", "status", "reason", "as_of"})
 	for _, row := range AuditRows(reports) {
 		_ = cw.Write([]string{row.Athlete, row.RaceDate, row.Week, strconv.Itoa(row.Day), row.Phase,
-			strconv.Itoa(row.Breaches), strconv.Itoa(row.Warnings), row.LastActivity, row.Status, row.Reason})
+			strconv.Itoa(row.Breaches), strconv.Itoa(row.Warnings), row.LastActivity, row.Status, row.Reason, row.AsOf})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

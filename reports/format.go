@@ -159,6 +159,7 @@ type AuditRow struct {
 	RaceDate     string `json:"race_date"`   // "" when there is no race
 	Week         string `json:"week"`        // current recovery week: "3", "done", "not started" or "-"
 	WeekNumber   int    `json:"week_number"` // the same as a number: 1.. during the audit, 0 otherwise
+	AsOf         string `json:"as_of"`       // the athlete's report date
 	Day          int    `json:"day"`         // days after the race at as_of
 	Phase        string `json:"phase"`
 	Breaches     int    `json:"breaches"`
@@ -177,7 +178,7 @@ func AuditRows(reports []*analysis.Report) []AuditRow {
 	rs := sortedReports(reports)
 	rows := make([]AuditRow, len(rs))
 	for i, r := range rs {
-		row := AuditRow{Athlete: r.Athlete, Week: currentWeekText(r), WeekNumber: currentWeekNumber(r), Breaches: r.Breaches, Warnings: r.Warnings,
+		row := AuditRow{Athlete: r.Athlete, AsOf: r.AsOf, Week: currentWeekText(r), WeekNumber: currentWeekNumber(r), Breaches: r.Breaches, Warnings: r.Warnings,
 			LastActivity: r.Current.LastActivity, Status: r.Status, Reason: r.Reason}
 		if r.Race != nil {
 			row.RaceDate = r.Race.Date
@@ -224,13 +225,25 @@ func sortedReports(reports []*analysis.Report) []*analysis.Report {
 }
 
 // asOf is the report date shared by a roster ("" if none).
+// asOf is the reports' common as-of date; when athletes' "today" differ
+// (time zones on either side of midnight) it gives the range.
 func asOf(reports []*analysis.Report) string {
+	lo, hi := "", ""
 	for _, r := range reports {
-		if r != nil && r.AsOf != "" {
-			return r.AsOf
+		if r == nil || r.AsOf == "" {
+			continue
+		}
+		if lo == "" || r.AsOf < lo {
+			lo = r.AsOf
+		}
+		if r.AsOf > hi {
+			hi = r.AsOf
 		}
 	}
-	return ""
+	if lo != hi {
+		return lo + ".." + hi + " (each athlete's today)"
+	}
+	return lo
 }
 
 // skipGroup is the rules skipped for one reason.

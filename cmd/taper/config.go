@@ -510,7 +510,7 @@ func settingValue(s analysis.Settings, key string) string {
 		return num(s.HRMax)
 	case analysis.KeyHRRest:
 		if s.HRRest == 0 {
-			return "0 (default)"
+			return fmt.Sprintf("0 (default %d bpm)", analysis.DefaultHRRest)
 		}
 		return num(s.HRRest)
 	case analysis.KeyThresholdPace:

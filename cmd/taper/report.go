@@ -39,6 +39,9 @@ func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
   taper report --athlete alice --format json --fail-on breach   (exit 3 when a breach is found)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("week") && o.Week < 1 {
+				return usagef("bad --week %d: use a recovery week number such as 1..8", o.Week)
+			}
 			return runReport(cmd.Context(), o, st)
 		},
 	}
