@@ -18,6 +18,7 @@ type raceOptions struct {
 	Date     string
 	Activity string
 	Clear    bool
+	Force    bool
 }
 
 func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
@@ -36,6 +37,7 @@ func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd.Flags().StringVar(&o.Date, "date", "", "local date of the race, YYYY-MM-DD")
 	cmd.Flags().StringVar(&o.Activity, "activity", "", "id of the race activity (see taper activities)")
 	cmd.Flags().BoolVar(&o.Clear, "clear", false, "remove the mark: find the race by distance again")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "mark a run far from marathon distance anyway")
 	return cmd
 }
 
@@ -90,7 +92,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if o.Clear {
 		err = db.ClearRace(ctx, o.Athlete)
 	} else {
-		if err := checkRaceMark(ctx, db, o.Athlete, o.Activity, o.Date); err != nil {
+		if err := checkRaceMark(ctx, db, o.Athlete, o.Activity, o.Date, o.Force); err != nil {
 			return err
 		}
 		err = db.MarkRace(ctx, o.Athlete, o.Activity, o.Date)
@@ -115,7 +117,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 
 // checkRaceMark refuses a mark that matches no run, rather than store it
 // and lose the race (and with it the baseline).
-func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string) error {
+func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, force bool) error {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
 	if err != nil {
 		return err
@@ -129,9 +131,16 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string) 
 			id = full[0].DuplicateOf // a duplicate stands for its primary
 		}
 	}
-	if r := analysis.FindRace(acts, "", id, date); r.Activity == nil || r.Source != analysis.RaceMarked {
+	r := analysis.FindRace(acts, "", id, date)
+	if r.Activity == nil || r.Source != analysis.RaceMarked {
 		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
 			hint: "taper activities --athlete " + athlete + " lists the runs with their dates and ids"}
+	}
+	// The recovery rules are for a marathon: a 5 km run marked by mistake
+	// would move the whole audit (and the baseline) to the wrong day.
+	if dist, _ := analysedTotals(r.Activity); !force && (!analysis.Has(dist) || dist < 0.9*analysis.MarathonMetres || dist > 1.5*analysis.MarathonMetres) {
+		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a marathon: nothing marked", athlete, r.Activity.LocalDate(), formatKm(dist)),
+			hint: "check the date or id; taper race --force marks it anyway"}
 	}
 	return nil
 }
