@@ -278,3 +278,28 @@ func TestTwoSeasonsAnalysisStable(t *testing.T) {
 		t.Errorf("spring report: race %+v, %d findings; want the 2026-04-26 race and none", rep.Race, len(rep.Findings))
 	}
 }
+
+// TestWrongAthleteImport: files already imported for another athlete are
+// pointed out, and taper forget undoes the import.
+func TestWrongAthleteImport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	files := []string{testdata("easy_autolaps.fit"), testdata("tempo_intensity.fit")}
+	mustTaper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, files...)...)
+	out := mustTaper(t, append([]string{"import", "--db", db, "--athlete", "ben"}, files...)...)
+	if !strings.Contains(out, "2 of these files were imported for athlete ann before") {
+		t.Errorf("no warning about ann's files:\n%s", out)
+	}
+	if code, out, _ := taper(t, "forget", "--db", db, "--athlete", "ben"); code != exitUsage || !strings.Contains(out, "Would delete athlete ben") {
+		t.Errorf("forget without --yes: exit %d\n%s", code, out)
+	}
+	mustTaper(t, "forget", "--db", db, "--athlete", "ben", "--yes")
+	got := mustTaper(t, "sql", "--db", db, "--format", "csv", "SELECT athlete, count(*) AS n FROM activities GROUP BY 1")
+	if got != "athlete,n\nann,2\n" {
+		t.Errorf("after forget ben:\n%s", got)
+	}
+	// ben's own files can be imported again from scratch.
+	out = mustTaper(t, "import", "--db", db, "--athlete", "ben", testdata("easy_garmin.gpx"))
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "imported 1 files") {
+		t.Errorf("re-import for ben:\n%s", out)
+	}
+}

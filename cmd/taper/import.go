@@ -72,6 +72,9 @@ type importStats struct {
 	rejected      []string
 	activities    int
 	flagged       []string // activities with a suspicious date
+	// othersFiles counts, by athlete, imported files whose bytes were
+	// imported for that other athlete before (a wrong --athlete?).
+	othersFiles map[string]int
 	// profiles keep each imported activity's time at each heart rate (a few
 	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
 	profiles map[string]analysis.HRProfile
@@ -268,7 +271,18 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		})
 	}()
 
-	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}, profiles: map[string]analysis.HRProfile{}}
+	stats := &importStats{byStatus: map[string]int{}, skippedByKind: map[string]int{}, profiles: map[string]analysis.HRProfile{},
+		othersFiles: map[string]int{}}
+	var owners map[string]string
+	if db != nil {
+		var err error
+		if owners, err = db.SHAOwners(ctx, o.Athlete); err != nil {
+			cancel()
+			drain(queue)
+			wg.Wait()
+			return nil, store.Summary{}, err
+		}
+	}
 	var w *store.Writer
 	if db != nil {
 		var err error
@@ -290,6 +304,9 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 		prog.update(stats.files, stats.bytes)
 		if w == nil || j.status == "known" {
 			continue // nothing new to record
+		}
+		if owner := owners[fr.SHA256]; owner != "" && fr.Status == "imported" {
+			stats.othersFiles[owner]++
 		}
 		for _, a := range fr.Activities {
 			if a.Metrics != nil {
@@ -470,6 +487,11 @@ func printImportSummary(w io.Writer, o *importOptions, s *importStats, sum store
 			fmt.Fprintf(w, "      ... and %d more: taper activities --db %s --athlete %s --format csv (column flags)\n", len(s.flagged)-10, o.DB, o.Athlete)
 		}
 	}
+	for _, owner := range sortedOwners(s.othersFiles) {
+		fmt.Fprintf(w, "  warning: %d of these files were imported for athlete %s before: is --athlete %s right?\n"+
+			"      if not: taper forget --db %s --athlete %s --yes, then import that athlete's own files again\n",
+			s.othersFiles[owner], owner, o.Athlete, o.DB, o.Athlete)
+	}
 	fmt.Fprintf(w, "  rejected             %6d\n", len(s.rejected))
 	for _, r := range firstN(s.rejected, 10) {
 		fmt.Fprintf(w, "      %s\n", r)
@@ -513,4 +535,13 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+func sortedOwners(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

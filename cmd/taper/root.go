@@ -155,6 +155,7 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		newReportCmd(g, st),
 		newAuditCmd(g, st),
 		newRulesCmd(g, st),
+		newForgetCmd(g, st),
 	)
 	return root
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/store"
+)
+
+type forgetOptions struct {
+	*globalOptions
+	Yes bool
+}
+
+func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
+	o := &forgetOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "forget",
+		Short: "Delete everything stored for an athlete (e.g. an export imported under the wrong --athlete)",
+		Example: `  taper forget --db team.duckdb --athlete ben --yes
+  taper import --db team.duckdb --athlete ben ben_export.zip     (then import the right files again)`,
+		Args: wrapArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("athlete") {
+				return usagef("give the athlete to forget with --athlete")
+			}
+			return runForget(cmd.Context(), o, st)
+		},
+	}
+	cmd.Flags().BoolVar(&o.Yes, "yes", false, "really delete (without it, only say what would go)")
+	return cmd
+}
+
+func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
+	db, err := openExisting(ctx, o.DB, !o.Yes)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	known, err := db.Athletes(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(known, o.Athlete) {
+		return &hintError{err: fmt.Errorf("no athlete %q in %s", o.Athlete, o.DB),
+			hint: fmt.Sprintf("athletes in this database: %v", known)}
+	}
+	if !o.Yes {
+		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IncludeDuplicates: true})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, len(acts))
+		return &exitCodeError{code: exitUsage}
+	}
+	n, err := db.DeleteAthlete(ctx, o.Athlete)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(st.out, "Deleted athlete %s from %s: %d activities with their records, files and race mark.\n", o.Athlete, o.DB, n)
+	return nil
+}
