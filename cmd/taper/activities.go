@@ -46,13 +46,18 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 // distance_m, moving_time_s and pace are the analysis' values, the ones the
 // rules count (moving time auto-pause aware, from the samples); the device's
 // own session timer is device_moving_time_s.
-var activityColumns = []string{
-	"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
-	"distance_m", "moving_time_s", "elapsed_time_s", "device_moving_time_s", "pace", "ascent_m", "avg_hr", "max_hr",
-	"device", "source", "duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
+func activityColumns() []string {
+	return []string{
+		"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
+		"distance_m", "moving_time_s", "elapsed_time_s", "device_moving_time_s", "pace", "ascent_m", "avg_hr", "max_hr",
+		"device", "source", "duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
+	}
 }
 
-var activityTableColumns = []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "flags", "duplicate_of"}
+// activityTableColumns are the columns of the terminal table.
+func activityTableColumns() []string {
+	return []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "flags", "duplicate_of"}
+}
 
 func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
@@ -82,9 +87,9 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 		}
 		rows = append(rows, activityRow(a, o.Format == "table"))
 	}
-	cols := activityColumns
+	cols := activityColumns()
 	if o.Format == "table" {
-		cols = activityTableColumns
+		cols = activityTableColumns()
 	}
 	return writeRows(st.out, o.Format, cols, rows)
 }

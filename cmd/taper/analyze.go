@@ -40,7 +40,7 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 func buildAnalyzer(acts []*analysis.Activity, s analysis.Settings, now time.Time, markedID, markedDate string) *analyzer {
 	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
 		races: findRaces(acts, markedID, markedDate)}
-	race := analysis.FindRace(acts, localToday(now, s), markedID, markedDate)
+	race := analysis.FindRace(acts, athleteToday(now, s, acts), markedID, markedDate)
 	if race.Activity != nil {
 		an.raceID, an.raceSrc = race.Activity.ID, race.Source
 	}
@@ -53,33 +53,31 @@ type raceRef struct {
 	pace     float64
 }
 
-// findRaces lists every race in the history, oldest first: each run of
-// marathon distance (see analysis.FindRace) and the marked one.
+// findRaces lists every race in the history with a known pace, oldest
+// first: each run of marathon distance (the bounds of analysis.FindRace) and
+// the marked one.
 func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef {
 	var out []raceRef
 	seen := map[string]bool{}
-	add := func(r analysis.Race) bool {
-		if r.Activity == nil || seen[r.Activity.ID] {
-			return false
+	add := func(a *analysis.Activity) {
+		if a == nil || seen[a.ID] || pace(a) <= 0 {
+			return
 		}
-		seen[r.Activity.ID] = true
-		out = append(out, raceRef{id: r.Activity.ID, date: r.Activity.LocalDate(), pace: pace(r.Activity)})
-		return true
+		seen[a.ID] = true
+		out = append(out, raceRef{id: a.ID, date: a.LocalDate(), pace: pace(a)})
 	}
 	if markedID != "" || markedDate != "" {
-		add(analysis.FindRace(acts, "", markedID, markedDate))
+		add(analysis.FindRace(acts, "", markedID, markedDate).Activity)
 	}
-	asOf := ""
-	for range len(acts) {
-		r := analysis.FindRace(acts, asOf, "", "")
-		if r.Activity == nil {
-			break
+	for _, a := range acts {
+		if a.DuplicateOf != "" || !a.IsRun() {
+			continue
 		}
-		add(r)
-		d, _ := time.Parse(time.DateOnly, r.Activity.LocalDate())
-		asOf = d.AddDate(0, 0, -1).Format(time.DateOnly)
+		if dist, _ := analysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh {
+			add(a)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].date < out[j].date })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].date < out[j].date })
 	return out
 }
 
@@ -120,11 +118,14 @@ func raceMark(ctx context.Context, db *store.DB, athlete string) (id, date strin
 	return id, date, nil
 }
 
+// pace is an activity's pace in s/km from the distance and moving time the
+// analysis counts (see analysedTotals); 0 when unknown.
 func pace(a *analysis.Activity) float64 {
-	if !analysis.Has(a.Distance) || a.Distance <= 0 || !analysis.Has(a.MovingTime) {
+	dist, moving := analysedTotals(a)
+	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) || moving <= 0 {
 		return 0
 	}
-	return a.MovingTime / (a.Distance / 1000)
+	return moving / (dist / 1000)
 }
 
 // observed is the observed HRmax for a: over the 12 months up to it when it
@@ -170,6 +171,12 @@ func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Set
 	return reanalyzeWith(ctx, db, athlete, s, now, prev, all, nil)
 }
 
+// reanalyzeWith brings the stored analysis of an athlete up to date with
+// an analyzer built now: every activity when all, else those missing an
+// analysis or of an older version, the race's, runs whose race pace differs
+// from prev's (what they were classified with; nil = unknown, so all runs),
+// and those analysed with another HRmax (from profiles when the import kept
+// one, else from the stored records).
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (reanalysis, error) {
 	var done reanalysis
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
@@ -209,7 +216,9 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 			return done, err
 		}
 	}
-	const chunk = 32
+	// Each read scans the records table once: read in chunks as large as
+	// memory allows (about 40 MB of samples for 128 one-hour runs).
+	const chunk = 128
 	for i := 0; i < len(ids); i += chunk {
 		if err := ctx.Err(); err != nil {
 			return done, err

@@ -139,7 +139,7 @@ func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	out := mustTaper(t, "demo", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
 	race, _ := demoDates(time.Now())
-	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, breachNames...) {
+	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, breachNames()...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

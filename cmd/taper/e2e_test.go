@@ -171,7 +171,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = breachNames
+		expand = breachNames()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]

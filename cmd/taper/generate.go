@@ -33,7 +33,9 @@ type generateOptions struct {
 }
 
 // breachNames are the --breach values, one per recovery rule.
-var breachNames = []string{"rest_window", "hard_cross_training", "speed_work_early", "long_run_early", "ramp_cap", "ramp_jump", "interval_limit"}
+func breachNames() []string {
+	return []string{"rest_window", "hard_cross_training", "speed_work_early", "long_run_early", "ramp_cap", "ramp_jump", "interval_limit"}
+}
 
 func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
@@ -54,7 +56,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.StringVar(&o.Race, "race", "2026-10-04", "race date (a Sunday), local")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(breachNames, ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(breachNames(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -142,7 +144,7 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(breachNames, ", "))
+			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(breachNames(), ", "))
 		}
 	}
 	return b, nil

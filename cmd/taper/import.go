@@ -108,7 +108,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	}
 	start := time.Now()
 	if o.DryRun {
-		stats, err := decodeFiles(ctx, o, zone, settings, st.errOut)
+		stats, err := decodeFiles(ctx, o, zone, st.errOut)
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 }
 
 // decodeFiles walks and decodes without a database (taper import --dry-run).
-func decodeFiles(ctx context.Context, o *importOptions, zone *time.Location, _ analysis.Settings, progressOut io.Writer) (*importStats, error) {
+func decodeFiles(ctx context.Context, o *importOptions, zone *time.Location, progressOut io.Writer) (*importStats, error) {
 	stats, _, err := importFiles(ctx, nil, o, zone, nil, progressOut)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ type reportOptions struct {
 	Color  string
 }
 
-var reportFormats = []string{"text", "markdown", "html", "json", "csv"}
+func reportFormats() []string { return []string{"text", "markdown", "html", "json", "csv"} }
 
 func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &reportOptions{globalOptions: g}
@@ -60,7 +60,7 @@ func addReportFlags(cmd *cobra.Command, asOf, format, output, failOn, color *str
 }
 
 func checkReportFlags(asOf, format, failOn string) error {
-	if err := checkFormat(format, reportFormats...); err != nil {
+	if err := checkFormat(format, reportFormats()...); err != nil {
 		return err
 	}
 	if asOf != "" {
@@ -138,7 +138,7 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		if err != nil {
 			return nil, err
 		}
-		return nil, &noActivitiesError{hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, dbName(db)),
+		return nil, &noActivitiesError{hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, db.Path()),
 			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}}
 	}
 	if asOf == "" {
@@ -151,7 +151,8 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	race := analysis.FindRace(acts, asOf, markedID, markedDate)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
 	an := buildAnalyzer(acts, s, time.Now(), markedID, markedDate)
-	if race.Activity != nil { // the report's race is the race, whatever today's is
+	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
+	if race.Activity != nil {
 		an.raceID, an.raceSrc = race.Activity.ID, race.Source
 	}
 	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
@@ -159,7 +160,7 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		return nil, err
 	}
 	if old > 0 {
-		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper and are analysed again for this report; store the new analysis with: taper reanalyze --db %s --athlete %s\n",
+		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper; their classes may differ from this one's: taper reanalyze --db %s --athlete %s\n",
 			old, athlete, db.Path(), athlete)
 	}
 	return analysis.Audit(analysis.AuditInput{
@@ -167,10 +168,11 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	}), nil
 }
 
-// freshMetrics analyses again, in memory, the activities whose stored
-// metrics are missing or from an older analysis version (a database written
-// by an older taper), so a read-only report is still right. It returns how
-// many had stored metrics of an older analysis version.
+// freshMetrics analyses in memory the activities without stored metrics
+// (an import interrupted before it saved them), so a read-only report is
+// still complete. Metrics of an older analysis version are used as they are
+// (reading every activity's records on every report would be slow): it
+// returns how many there are, for a note to run taper reanalyze.
 func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
 	var stale []string
 	old := 0
@@ -180,7 +182,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
 			old++
 		}
-		if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion {
+		if a.Metrics == nil {
 			stale = append(stale, a.ID)
 		}
 	}
@@ -190,8 +192,8 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 	if len(stale) == 0 {
 		return old, nil
 	}
-	for i := 0; i < len(stale); i += 32 {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+32, len(stale))], WithSamples: true, WithLaps: true})
+	for i := 0; i < len(stale); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+128, len(stale))], WithSamples: true, WithLaps: true})
 		if err != nil {
 			return old, err
 		}
@@ -203,8 +205,6 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 	}
 	return old, nil
 }
-
-func dbName(db *store.DB) string { return db.Path() }
 
 // onlyWeek keeps one recovery week and its findings.
 func onlyWeek(r *analysis.Report, week int) *analysis.Report {
@@ -283,7 +283,7 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 		}
 		return f.Close()
 	}
-	tmp := filepath.Join(dirOf(path), fmt.Sprintf(".taper-%d-%d.tmp", os.Getpid(), time.Now().UnixNano()))
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".taper-%d-%d.tmp", os.Getpid(), time.Now().UnixNano()))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666) // the umask applies
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
@@ -310,15 +310,6 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
-	}
-	return "."
 }
 
 // useColor decides whether text output gets ANSI colour.
