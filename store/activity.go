@@ -618,3 +618,86 @@ func (db *DB) RaceMark(ctx context.Context, athlete string) (activityID, date st
 	}
 	return id.String, date, nil
 }
+
+// EachWithSamples calls fn with each activity of f, its samples and laps
+// loaded, holding one activity's samples at a time. The records are read in
+// one pass over the records table, whatever the number of activities (a
+// read by ids scans the table once per call), so it suits reanalysing a
+// whole history. The order is the records' insertion order, then the
+// activities without records.
+func (db *DB) EachWithSamples(ctx context.Context, f Filter, fn func(*analysis.Activity) error) error {
+	f.WithSamples, f.WithLaps = false, true
+	acts, err := db.Activities(ctx, f)
+	if err != nil || len(acts) == 0 {
+		return err
+	}
+	byID := make(map[string]*analysis.Activity, len(acts))
+	for _, a := range acts {
+		byID[a.ID] = a
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return err
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
+		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.rowid`, args...)
+	if err != nil {
+		return fmt.Errorf("load records from %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	done := make(map[string]bool, len(acts))
+	emit := func(a *analysis.Activity) error {
+		if a == nil {
+			return nil
+		}
+		if done[a.ID] {
+			return fmt.Errorf("load records from %s: the records of activity %s are not stored together; run taper reanalyze again after the next import", db.name(), a.ID)
+		}
+		done[a.ID] = true
+		err := fn(a)
+		a.Samples = nil // one activity's samples at a time
+		return err
+	}
+	var cur *analysis.Activity
+	last := ""
+	var v [10]any
+	dest := make([]any, len(v))
+	for i := range v {
+		dest[i] = &v[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("load records from %s: %w", db.name(), err)
+		}
+		id, _ := v[0].(string)
+		if id != last {
+			if err := emit(cur); err != nil {
+				return err
+			}
+			cur, last = byID[id], id
+		}
+		if cur == nil {
+			continue
+		}
+		s := analysis.Sample{Lat: anyFloat(v[2]), Lon: anyFloat(v[3]), Altitude: anyFloat(v[4]), HeartRate: anyFloat(v[5]),
+			Cadence: anyFloat(v[6]), Speed: anyFloat(v[7]), Distance: anyFloat(v[8]), Power: anyFloat(v[9])}
+		if t, ok := v[1].(time.Time); ok {
+			s.Time = t.UTC()
+		}
+		cur.Samples = append(cur.Samples, s)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load records from %s: %w", db.name(), err)
+	}
+	if err := emit(cur); err != nil {
+		return err
+	}
+	for _, a := range acts {
+		if !done[a.ID] {
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

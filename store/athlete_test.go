@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 func TestDeleteAthleteAndOwners(t *testing.T) {
@@ -49,5 +52,41 @@ func TestDeleteAthleteAndOwners(t *testing.T) {
 	athletes, _ := db.Athletes(ctx)
 	if len(athletes) != 1 || athletes[0] != "ann" {
 		t.Errorf("athletes = %v, want [ann]", athletes)
+	}
+}
+
+func TestEachWithSamples(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
+	var files []FileResult
+	for i := range 5 {
+		f := file(fmt.Sprintf("r%d.fit", i), fmt.Sprintf("sha%d", i), synthRun(start.AddDate(0, 0, i), 100+i, "fit", true))
+		f.Status = StatusImported
+		files = append(files, f)
+	}
+	write(t, db, "ann", files...)
+	want, err := db.Activities(ctx, Filter{Athlete: "ann", WithSamples: true, WithLaps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	err = db.EachWithSamples(ctx, Filter{Athlete: "ann"}, func(a *analysis.Activity) error {
+		got[a.ID] = len(a.Samples)
+		if len(a.Laps) != 2 {
+			t.Errorf("%s: %d laps, want 2", a.ID, len(a.Laps))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d activities, want %d", len(got), len(want))
+	}
+	for _, a := range want {
+		if got[a.ID] != len(a.Samples) || len(a.Samples) == 0 {
+			t.Errorf("%s: %d samples, want %d", a.ID, got[a.ID], len(a.Samples))
+		}
 	}
 }

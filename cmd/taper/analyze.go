@@ -216,30 +216,57 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 			return done, err
 		}
 	}
-	// Each read scans the records table once: read in chunks as large as
-	// memory allows (about 40 MB of samples for 128 one-hour runs).
-	const chunk = 128
-	for i := 0; i < len(ids); i += chunk {
-		if err := ctx.Err(); err != nil {
-			return done, err
+	redo := func(a *analysis.Activity, ms map[string]*analysis.Metrics) {
+		m := an.analyze(a)
+		ms[a.ID] = m
+		done.activities++
+		if m != nil && m.Class != oldClass[a.ID] {
+			done.changed++
 		}
-		part := ids[i:min(i+chunk, len(ids))]
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: part, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
+	}
+	if len(ids) <= 128 {
+		// A few: read them by id (each read scans the records table once).
+		if len(ids) == 0 {
+			return done, nil
+		}
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: ids, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
 		if err != nil {
 			return done, err
 		}
 		ms := make(map[string]*analysis.Metrics, len(full))
 		for _, a := range full {
-			m := an.analyze(a)
-			ms[a.ID] = m
-			done.activities++
-			if m != nil && m.Class != oldClass[a.ID] {
-				done.changed++
+			redo(a, ms)
+		}
+		return done, db.SaveMetrics(ctx, ms)
+	}
+	// Many (a reanalysis, an upgrade): one pass over the athlete's records,
+	// one activity's samples in memory at a time, saved in batches.
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	ms := map[string]*analysis.Metrics{}
+	err = db.EachWithSamples(ctx, store.Filter{Athlete: athlete}, func(a *analysis.Activity) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !want[a.ID] {
+			return nil
+		}
+		redo(a, ms)
+		if len(ms) >= 512 {
+			if err := db.SaveMetrics(ctx, ms); err != nil {
+				return err
 			}
+			ms = map[string]*analysis.Metrics{}
 		}
-		if err := db.SaveMetrics(ctx, ms); err != nil {
-			return done, err
-		}
+		return nil
+	})
+	if err != nil {
+		return done, err
+	}
+	if err := db.SaveMetrics(ctx, ms); err != nil {
+		return done, err
 	}
 	return done, nil
 }
