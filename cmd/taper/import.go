@@ -152,6 +152,9 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 			hint: "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"}
 	}
 	if err := analyzeAthlete(ctx, db, o.Athlete, settings, time.Now(), an, stats.profiles); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return &exitCodeError{code: 130, msg: "interrupted while analysing: every file is stored; taper reanalyze --athlete " + o.Athlete + " finishes the analysis"}
+		}
 		return err
 	}
 	printImportSummary(st.out, o, stats, summary, time.Since(start))
