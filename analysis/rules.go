@@ -77,6 +77,10 @@ type Report struct {
 	WeeksAudited int             `json:"weeks_audited"`
 	Days         []Day           `json:"days"` // one per audited day, for timelines
 	Rules        []RuleThreshold `json:"rules"`
+	// Scope is "" for the whole recovery, or e.g. "week 3" when the report
+	// was cut to one week (taper report --week): Status, Breaches and
+	// Warnings are then that week's.
+	Scope string `json:"scope,omitempty"`
 }
 
 // ReportRace is the race the recovery is counted from.

@@ -264,3 +264,12 @@ func skippedGroups(skipped []analysis.SkippedRule) []skipGroup {
 	}
 	return out
 }
+
+// scopeText says, for a report cut to one week, that its status and counts
+// are that week's.
+func scopeText(r *analysis.Report) string {
+	if r.Scope == "" {
+		return ""
+	}
+	return " in " + r.Scope
+}

@@ -78,7 +78,7 @@ func HTML(w io.Writer, r *analysis.Report) error {
 	}
 	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r),
 		Race: raceLine(r), Baseline: baselineLine(r.Baseline),
-		Counts: plural(r.Breaches, "breach", "breaches") + ", " + plural(r.Warnings, "warning", "warnings")}
+		Counts: plural(r.Breaches, "breach", "breaches") + ", " + plural(r.Warnings, "warning", "warnings") + scopeText(r)}
 	if r.Race != nil && r.Reason == "" {
 		if v.Volume, err = volumeChart(r, chartWidth, volumeHeight, false); err != nil {
 			return err

@@ -31,7 +31,7 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 		fmt.Fprintf(b, "- **Error:** %s\n", mdEscape(r.Reason))
 		return
 	}
-	fmt.Fprintf(b, "- **Overall:** %s %s (%s, %s); %s\n", statusIcon(r.Status), r.Status,
+	fmt.Fprintf(b, "- **Overall:** %s %s%s (%s, %s); %s\n", statusIcon(r.Status), r.Status, scopeText(r),
 		plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"), position(r))
 	fmt.Fprintf(b, "- **Rules:** preset %s\n\n", mdEscape(r.Preset))
 

@@ -69,7 +69,7 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		fmt.Fprintf(b, "error     %s\n", r.Reason)
 		return
 	}
-	fmt.Fprintf(b, "status    %s: %s, %s; %s\n", p.status(r.Status), plural(r.Breaches, "breach", "breaches"),
+	fmt.Fprintf(b, "status    %s%s: %s, %s; %s\n", p.status(r.Status), scopeText(r), plural(r.Breaches, "breach", "breaches"),
 		plural(r.Warnings, "warning", "warnings"), position(r))
 
 	unit := r.Baseline.Unit

@@ -209,6 +209,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 // onlyWeek keeps one recovery week and its findings.
 func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 	c := *r
+	c.Scope = fmt.Sprintf("week %d", week)
 	c.Weeks = []analysis.Week{}
 	for _, w := range r.Weeks {
 		if w.Week == week {
