@@ -205,6 +205,15 @@ func Audit(in AuditInput) *Report {
 		if r.Reason == "" {
 			r.Reason = "no race found: mark it with `taper race --athlete A --date YYYY-MM-DD`"
 		}
+		// The roster still shows when the athlete last trained.
+		for _, act := range in.Activities {
+			if act == nil || act.DuplicateOf != "" {
+				continue
+			}
+			if d := act.LocalDate(); (in.AsOf == "" || d <= in.AsOf) && d > r.Current.LastActivity {
+				r.Current.LastActivity = d
+			}
+		}
 		return r
 	}
 	day0 := auditLocalDate(race)

@@ -76,6 +76,9 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 		return err
 	}
 	defer db.Close()
+	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
+		return err
+	}
 	acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, IncludeDuplicates: !o.Primary})
 	if err != nil {
 		return err
@@ -149,7 +152,7 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
 	if path != "" && path != ":memory:" {
 		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first: taper import --db " + path + " FILE..."}
+			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
 		}
 	}
 	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})

@@ -110,7 +110,7 @@ func TestExitStatuses(t *testing.T) {
 func TestFailOn(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.duckdb")
-	mustTaper(t, "generate", "--dir", filepath.Join(dir, "eve"), "--athlete", "eve", "--breach", "long_run_early", "--seed", "3")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "eve"), "--athlete", "eve", "--breach", "long_run_early", "--seed", "3", "--race", "2026-10-04")
 	mustTaper(t, "import", "--db", db, "--athlete", "eve", "-q", filepath.Join(dir, "eve"))
 	for _, c := range []struct {
 		args []string
@@ -156,7 +156,7 @@ func TestRaceMarkSurvivesDuplicate(t *testing.T) {
 	dir := t.TempDir()
 	files := filepath.Join(dir, "files")
 	db := filepath.Join(dir, "r.duckdb")
-	mustTaper(t, "generate", "--dir", files, "--athlete", "rob", "--double", "--seed", "5")
+	mustTaper(t, "generate", "--dir", files, "--athlete", "rob", "--double", "--seed", "5", "--race", "2026-10-04")
 	gpx, _ := filepath.Glob(filepath.Join(files, "*.gpx"))
 	fit, _ := filepath.Glob(filepath.Join(files, "*.fit"))
 	if len(gpx) == 0 || len(fit) == 0 {
@@ -193,7 +193,7 @@ func TestImportAnalysisMatchesReanalyze(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "a.duckdb")
-	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "ida", "--breach", "all", "--seed", "9")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "ida", "--breach", "all", "--seed", "9", "--race", "2026-10-04")
 	mustTaper(t, "import", "--db", db, "--athlete", "ida", "-q", filepath.Join(dir, "files"))
 	q := `SELECT activity_id, class, class_source, evidence, hr_max_used, round(trimp, 6) AS trimp,
 		round(zone1_s) AS z1, round(zone2_s) AS z2, round(zone3_s) AS z3, round(zone4_s) AS z4, round(zone5_s) AS z5

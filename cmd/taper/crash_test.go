@@ -22,7 +22,7 @@ func TestImportKilledMidway(t *testing.T) {
 		t.Skip("kills a real import; run without -short")
 	}
 	dir := t.TempDir()
-	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "k", "--style", "garmin", "--monitoring", "20", "--seed", "7")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "k", "--style", "garmin", "--monitoring", "20", "--seed", "7", "--race", "2026-10-04")
 	export := filepath.Join(dir, "files", "k_garmin_export.zip")
 
 	clean := filepath.Join(dir, "clean.duckdb")

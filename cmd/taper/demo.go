@@ -51,6 +51,9 @@ Sunday whose eight recovery weeks are over today.`,
 }
 
 func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
+	if err := checkFormat(o.Format, reportFormats()...); err != nil {
+		return err
+	}
 	dir := o.Dir
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "taper-demo-")

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/taper-run/taper/ingest"
+	"github.com/taper-run/taper/store"
 )
 
 // hintError is an error with a line telling the user what to do.
@@ -46,4 +50,18 @@ func hintOf(err error) string {
 		return fe.Hint
 	}
 	return ""
+}
+
+// requireAthlete refuses an athlete the database does not know: a typo
+// would otherwise give an empty result that looks real.
+func requireAthlete(ctx context.Context, db *store.DB, dbPath, athlete string) error {
+	known, err := db.Athletes(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(known, athlete) {
+		return nil
+	}
+	return &hintError{err: fmt.Errorf("no athlete %q in %s", athlete, dbPath),
+		hint: fmt.Sprintf("athletes in this database: %s; give one with --athlete", strings.Join(known, ", "))}
 }

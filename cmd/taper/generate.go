@@ -53,7 +53,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "output folder (created)")
 	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip) or strava (bulk export zip)")
-	f.StringVar(&o.Race, "race", "2026-10-04", "race date (a Sunday), local")
+	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
 	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(breachNames(), ", ")+", or all")
@@ -99,6 +99,9 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 
 // season builds the synth season the flags describe.
 func (o *generateOptions) season() (synth.Season, error) {
+	if o.Race == "" {
+		o.Race, _ = demoDates(time.Now())
+	}
 	zone, err := time.LoadLocation(o.Zone)
 	if err != nil {
 		return synth.Season{}, usagef("unknown --timezone %q: use an IANA name such as Europe/Paris", o.Zone)

@@ -121,7 +121,10 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 				hint: "create the folder first, or give another --db"}
 		}
 	}
-	_, statErr := os.Stat(o.DB)
+	fi, statErr := os.Stat(o.DB)
+	if statErr == nil && fi.IsDir() {
+		return usagef("--db %s is a folder: give the database file, e.g. --db %s", o.DB, filepath.Join(o.DB, "taper.duckdb"))
+	}
 	created := os.IsNotExist(statErr)
 	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,6 +54,8 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	athlete := o.Athlete
 	if o.All || athlete == "default" {
 		athlete = ""
+	} else if err := requireAthlete(ctx, db, o.DB, athlete); err != nil {
+		return err
 	}
 	files, err := db.Sources(ctx, store.SourceFilter{Athlete: athlete, Status: status})
 	if err != nil {
@@ -76,6 +79,10 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 			continue
 		}
 		rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Format, f.Kind, f.Size, f.SHA256, reason, f.Partial})
+	}
+	if len(rows) == 0 && o.Format == "table" {
+		fmt.Fprintln(st.out, "no files with that status")
+		return nil
 	}
 	return writeRows(st.out, o.Format, cols, rows)
 }

@@ -80,7 +80,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 		}
 		if len(acts) == 0 {
 			return &hintError{err: fmt.Errorf("no activity %s for athlete %s", o.Activity, o.Athlete),
-				hint: "list ids with: taper activities --athlete " + o.Athlete}
+				hint: "list ids with: taper activities --db " + o.DB + " --athlete " + o.Athlete}
 		}
 	}
 	// What the stored classes were computed with, so only the runs whose
@@ -134,7 +134,7 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 	r := analysis.FindRace(acts, "", id, date)
 	if r.Activity == nil || r.Source != analysis.RaceMarked {
 		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
-			hint: "taper activities --athlete " + athlete + " lists the runs with their dates and ids"}
+			hint: "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids"}
 	}
 	// The recovery rules are for a marathon: a 5 km run marked by mistake
 	// would move the whole audit (and the baseline) to the wrong day.

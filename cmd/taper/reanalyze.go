@@ -38,6 +38,11 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 	}
 	defer db.Close()
 	athletes := []string{o.Athlete}
+	if !o.AllAthletes {
+		if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
+			return err
+		}
+	}
 	if o.AllAthletes {
 		if athletes, err = db.Athletes(ctx); err != nil {
 			return err

@@ -272,6 +272,9 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return fn(stdout)
 	}
+	if d, err := os.Stat(filepath.Dir(path)); err != nil || !d.IsDir() {
+		return fmt.Errorf("cannot write %s: folder %s does not exist", path, filepath.Dir(path))
+	}
 	fi, err := os.Lstat(path)
 	if err == nil && !fi.Mode().IsRegular() {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)

@@ -19,7 +19,12 @@ func newSQLCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Run a read-only SQL query on the database (no duckdb CLI needed)",
 		Example: `  taper sql --db alice.duckdb "SELECT sport, count(*) FROM activities GROUP BY 1"
   taper sql --format csv "SELECT local_date, distance_m FROM activities WHERE sport = 'running'"`,
-		Args: wrapArgs(cobra.ExactArgs(1)),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("give one query in quotes, e.g. taper sql \"SELECT sport, count(*) FROM activities GROUP BY 1\"")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Query = args[0]
 			return runSQL(cmd.Context(), o, st)
