@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 // Exit statuses: a public contract for scripts and cron.
@@ -113,6 +115,7 @@ rest window, return phase, ramp caps and the interval limit.
 Start with 'taper demo' to see it on a generated athlete.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       version(),
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	defaultDB := os.Getenv("TAPER_DB")
@@ -168,4 +171,10 @@ func wrapArgs(fn cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// version is taper's version and the analysis version its stored results
+// carry (see taper reanalyze).
+func version() string {
+	return fmt.Sprintf("0.1.0 (analysis version %d)", analysis.AnalysisVersion)
 }
