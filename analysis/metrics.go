@@ -40,6 +40,14 @@ const (
 // Without a heart-rate stream it is computed once from the average heart
 // rate over the moving time.
 func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
+	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
+	return m
+}
+
+// AnalyzeProfile is Analyze that also returns the activity's heart-rate
+// profile, from which ApplyHRMax can later redo the zones and TRIMP for
+// another HRmax without the samples.
+func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace float64) (*Metrics, HRProfile) {
 	m := &Metrics{Version: AnalysisVersion}
 	b := activityBasics(a)
 	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
@@ -52,12 +60,13 @@ func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *
 		m.Pace = m.MovingTime / (m.Distance / 1000)
 	}
 
-	ApplyHRMax(m, NewHRProfile(a, m.AvgHR, m.MovingTime), s, observedHRMax)
+	p := NewHRProfile(a, m.AvgHR, m.MovingTime)
+	ApplyHRMax(m, p, s, observedHRMax)
 
 	if a.IsRun() {
 		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
 	}
-	return m
+	return m, p
 }
 
 // AnalyzeAll analyzes every activity (setting its Metrics), finds the race

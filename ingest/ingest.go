@@ -394,8 +394,9 @@ func isText(b []byte) bool {
 // and the like) are on a virtual map, not where the athlete is, so they
 // never give the zone.
 func (d *Decoder) setZone(a *analysis.Activity) {
+	virtual := isVirtual(a)
 	for i := range a.Samples {
-		if isVirtual(a) {
+		if virtual {
 			break
 		}
 		s := &a.Samples[i]

@@ -300,18 +300,31 @@ func anyFloat(v any) float64 {
 }
 
 func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity, samplesHint map[string]int) error {
+	return db.eachRecord(ctx, where, args, func(id string, s analysis.Sample) error {
+		cur := byID[id]
+		if cur == nil {
+			return nil
+		}
+		if n, ok := samplesHint[id]; ok && cur.Samples == nil {
+			cur.Samples = make([]analysis.Sample, 0, n)
+		}
+		cur.Samples = append(cur.Samples, s)
+		return nil
+	})
+}
+
+// eachRecord calls fn with every record of the activities matching where,
+// in insertion (rowid) order: each activity's records were appended
+// together in sample order, so they come grouped, with no sort on the id.
+// Scanning into any skips database/sql's per-value conversions: the driver
+// already returns string, time.Time, float64 or nil.
+func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(id string, s analysis.Sample) error) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
 		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.rowid`, args...)
 	if err != nil {
 		return fmt.Errorf("load records from %s: %w", db.name(), err)
 	}
 	defer rows.Close()
-	// Rows come in insertion (rowid) order: each activity's records were
-	// appended in sample order, so grouping needs no sort on the id.
-	// Scanning into any skips database/sql's per-value conversions: the
-	// driver already returns string, time.Time, float64 or nil.
-	var id, last string
-	var cur *analysis.Activity
 	var v [10]any
 	dest := make([]any, len(v))
 	for i := range v {
@@ -321,22 +334,15 @@ func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID ma
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("load records from %s: %w", db.name(), err)
 		}
-		id, _ = v[0].(string)
-		if id != last || cur == nil {
-			cur, last = byID[id], id
-			if cur == nil {
-				continue
-			}
-			if n, ok := samplesHint[id]; ok && cur.Samples == nil {
-				cur.Samples = make([]analysis.Sample, 0, n)
-			}
-		}
+		id, _ := v[0].(string)
 		s := analysis.Sample{Lat: anyFloat(v[2]), Lon: anyFloat(v[3]), Altitude: anyFloat(v[4]), HeartRate: anyFloat(v[5]),
 			Cadence: anyFloat(v[6]), Speed: anyFloat(v[7]), Distance: anyFloat(v[8]), Power: anyFloat(v[9])}
 		if t, ok := v[1].(time.Time); ok {
 			s.Time = t.UTC()
 		}
-		cur.Samples = append(cur.Samples, s)
+		if err := fn(id, s); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load records from %s: %w", db.name(), err)
@@ -639,12 +645,6 @@ func (db *DB) EachWithSamples(ctx context.Context, f Filter, fn func(*analysis.A
 	if err != nil {
 		return err
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
-		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.rowid`, args...)
-	if err != nil {
-		return fmt.Errorf("load records from %s: %w", db.name(), err)
-	}
-	defer rows.Close()
 	done := make(map[string]bool, len(acts))
 	emit := func(a *analysis.Activity) error {
 		if a == nil {
@@ -660,34 +660,20 @@ func (db *DB) EachWithSamples(ctx context.Context, f Filter, fn func(*analysis.A
 	}
 	var cur *analysis.Activity
 	last := ""
-	var v [10]any
-	dest := make([]any, len(v))
-	for i := range v {
-		dest[i] = &v[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("load records from %s: %w", db.name(), err)
-		}
-		id, _ := v[0].(string)
+	err = db.eachRecord(ctx, where, args, func(id string, s analysis.Sample) error {
 		if id != last {
 			if err := emit(cur); err != nil {
 				return err
 			}
 			cur, last = byID[id], id
 		}
-		if cur == nil {
-			continue
+		if cur != nil {
+			cur.Samples = append(cur.Samples, s)
 		}
-		s := analysis.Sample{Lat: anyFloat(v[2]), Lon: anyFloat(v[3]), Altitude: anyFloat(v[4]), HeartRate: anyFloat(v[5]),
-			Cadence: anyFloat(v[6]), Speed: anyFloat(v[7]), Distance: anyFloat(v[8]), Power: anyFloat(v[9])}
-		if t, ok := v[1].(time.Time); ok {
-			s.Time = t.UTC()
-		}
-		cur.Samples = append(cur.Samples, s)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load records from %s: %w", db.name(), err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := emit(cur); err != nil {
 		return err

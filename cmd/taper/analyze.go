@@ -108,14 +108,21 @@ func raceMark(ctx context.Context, db *store.DB, athlete string) (id, date strin
 	if err != nil || id == "" {
 		return id, date, err
 	}
+	id, err = primaryID(ctx, db, athlete, id)
+	return id, date, err
+}
+
+// primaryID is the id of the primary recording of activity id: id itself,
+// or the activity it duplicates.
+func primaryID(ctx context.Context, db *store.DB, athlete, id string) (string, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: []string{id}, IncludeDuplicates: true})
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	if len(acts) == 1 && acts[0].DuplicateOf != "" {
-		id = acts[0].DuplicateOf
+		return acts[0].DuplicateOf, nil
 	}
-	return id, date, nil
+	return id, nil
 }
 
 // pace is an activity's pace in s/km from the distance and moving time the
@@ -139,11 +146,17 @@ func (an *analyzer) observed(a *analysis.Activity) float64 {
 
 // analyze computes an activity's metrics and class.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m := analysis.Analyze(a, an.settings, an.observed(a), an.racePaceFor(a))
+	m, _ := an.analyzeProfile(a)
+	return m
+}
+
+// analyzeProfile is analyze that also returns the heart-rate profile.
+func (an *analyzer) analyzeProfile(a *analysis.Activity) (*analysis.Metrics, analysis.HRProfile) {
+	m, p := analysis.AnalyzeProfile(a, an.settings, an.observed(a), an.racePaceFor(a))
 	if a.ID != "" && a.ID == an.raceID {
 		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
 	}
-	return m
+	return m, p
 }
 
 // analyzeAthlete brings the stored metrics of the athlete's activities up to

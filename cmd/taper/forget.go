@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -40,13 +39,8 @@ func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
-	known, err := db.Athletes(ctx)
-	if err != nil {
+	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
 		return err
-	}
-	if !slices.Contains(known, o.Athlete) {
-		return &hintError{err: fmt.Errorf("no athlete %q in %s", o.Athlete, o.DB),
-			hint: fmt.Sprintf("athletes in this database: %v", known)}
 	}
 	if !o.Yes {
 		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IncludeDuplicates: true})

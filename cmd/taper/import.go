@@ -193,11 +193,12 @@ func importFiles(ctx context.Context, db *store.DB, o *importOptions, zone *time
 					a.Athlete = o.Athlete
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
 					if an != nil {
-						a.Metrics = an.analyze(a)
+						var p analysis.HRProfile
+						a.Metrics, p = an.analyzeProfile(a)
 						if j.profiles == nil {
 							j.profiles = map[string]analysis.HRProfile{}
 						}
-						j.profiles[a.ID] = analysis.NewHRProfile(a, a.Metrics.AvgHR, a.Metrics.MovingTime)
+						j.profiles[a.ID] = p
 					}
 				}
 				j.res <- r

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -65,13 +64,8 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
-	known, err := db.Athletes(ctx)
-	if err != nil {
+	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
 		return err
-	}
-	if !slices.Contains(known, o.Athlete) {
-		return &hintError{err: fmt.Errorf("no athlete %q in %s", o.Athlete, o.DB),
-			hint: fmt.Sprintf("athletes in this database: %v; import the athlete's files first", known)}
 	}
 	if o.Activity != "" {
 		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IDs: []string{o.Activity}, IncludeDuplicates: true})
@@ -123,12 +117,8 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 		return err
 	}
 	if id != "" {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: []string{id}, IncludeDuplicates: true})
-		if err != nil {
+		if id, err = primaryID(ctx, db, athlete, id); err != nil { // a duplicate stands for its primary
 			return err
-		}
-		if len(full) == 1 && full[0].DuplicateOf != "" {
-			id = full[0].DuplicateOf // a duplicate stands for its primary
 		}
 	}
 	r := analysis.FindRace(acts, "", id, date)
