@@ -1,4 +1,6 @@
-package main
+// Package config reads taper's settings file (taper.toml): a [default]
+// section and one [athlete.NAME] section per athlete over a built-in preset.
+package config
 
 import (
 	"bytes"
@@ -25,15 +27,15 @@ const (
 	sectionAthlete = "athlete"
 )
 
-// ConfigError is a problem in the settings file, at a line and key.
-type ConfigError struct {
+// Error is a problem in the settings file, at a line and key.
+type Error struct {
 	Path string // the file as given
 	Line int    // 1-based; 0 when unknown
 	Key  string // dotted key, e.g. "athlete.alice.rest_days"; "" when none
 	Err  error
 }
 
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Path)
 	if e.Line > 0 {
@@ -46,21 +48,21 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-func (e *ConfigError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-// HintText tells the user what to do about a bad settings file.
-func (e *ConfigError) HintText() string {
+// Hint tells the user what to do about a bad settings file.
+func (e *Error) Hint() string {
 	return "fix the file, then check the effective rules with: taper rules --config " + e.Path
 }
 
-// LoadSettings returns athlete's effective settings: the preset (the
+// Load returns athlete's effective settings: the preset (the
 // athlete's preset key, else [default]'s, else "standard"), overlaid by the
 // file's [default] section, then by its [athlete.NAME] section. Source names
 // where each value came from ("preset standard", "taper.toml [default]",
 // "taper.toml [athlete.alice]"). path "" or a missing file gives preset
-// standard. An unknown key or a bad value is a *ConfigError naming the
+// standard. An unknown key or a bad value is a *Error naming the
 // file, line and key.
-func LoadSettings(path string, athlete string) (analysis.Settings, error) {
+func Load(path string, athlete string) (analysis.Settings, error) {
 	if path == "" {
 		return analysis.Preset(analysis.PresetStandard)
 	}
@@ -84,16 +86,16 @@ type section struct {
 func parseSettings(path string, data []byte, athlete string) (analysis.Settings, error) {
 	lines := keyLines(data)
 	cerr := func(key string, format string, args ...any) error {
-		return &ConfigError{Path: path, Line: lines[key], Key: key, Err: fmt.Errorf(format, args...)}
+		return &Error{Path: path, Line: lines[key], Key: key, Err: fmt.Errorf(format, args...)}
 	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return analysis.Settings{}, &ConfigError{Path: path, Line: pe.Position.Line, Key: pe.LastKey,
+			return analysis.Settings{}, &Error{Path: path, Line: pe.Position.Line, Key: pe.LastKey,
 				Err: fmt.Errorf("not valid TOML: %s", pe.Message)}
 		}
-		return analysis.Settings{}, &ConfigError{Path: path, Err: fmt.Errorf("not valid TOML: %w", err)}
+		return analysis.Settings{}, &Error{Path: path, Err: fmt.Errorf("not valid TOML: %w", err)}
 	}
 
 	var sections []section
@@ -159,7 +161,7 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 	}
 	s, err := analysis.Preset(preset)
 	if err != nil {
-		return analysis.Settings{}, &ConfigError{Path: path, Err: err}
+		return analysis.Settings{}, &Error{Path: path, Err: err}
 	}
 	if presetFrom >= 0 {
 		s.Source[analysis.KeyPreset] = use[presetFrom].label
@@ -182,7 +184,7 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 			}
 		}
 		if from == "" {
-			return analysis.Settings{}, &ConfigError{Path: path, Key: key, Err: errors.New(msg)}
+			return analysis.Settings{}, &Error{Path: path, Key: key, Err: errors.New(msg)}
 		}
 		return analysis.Settings{}, cerr(from+key, "%s", msg)
 	}
@@ -441,9 +443,9 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// RulesText prints the effective rules for athlete and, for each setting,
+// WriteRules prints the effective rules for athlete and, for each setting,
 // its value and where it came from (taper rules).
-func RulesText(w io.Writer, athlete string, s analysis.Settings) error {
+func WriteRules(w io.Writer, athlete string, s analysis.Settings) error {
 	var b bytes.Buffer
 	who := athlete
 	if who == "" {
@@ -523,4 +525,20 @@ func settingValue(s analysis.Settings, key string) string {
 		return strconv.Quote(s.TimeZone)
 	}
 	return "?"
+}
+
+// Athletes lists the athletes the settings file at path has a section for,
+// sorted; none for path "". A file that is not valid TOML gives an error
+// without a line (Load reports it with one).
+func Athletes(path string) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	var raw struct {
+		Athlete map[string]any `toml:"athlete"`
+	}
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return nil, err
+	}
+	return sortedKeys(raw.Athlete), nil
 }
