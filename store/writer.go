@@ -14,13 +14,13 @@ import (
 	"github.com/taper-run/taper/analysis"
 )
 
-// Source file statuses.
+// Source file statuses (defined in analysis).
 const (
-	StatusImported          = "imported"           // at least one activity is a primary
-	StatusDuplicateFile     = "duplicate_file"     // the same bytes were already imported
-	StatusDuplicateActivity = "duplicate_activity" // every activity is a duplicate of another source's
-	StatusSkipped           = "skipped"            // not an activity file (Kind says what)
-	StatusRejected          = "rejected"           // nothing usable (Reason says why)
+	StatusImported          = analysis.FileImported          // at least one activity is a primary
+	StatusDuplicateFile     = analysis.FileDuplicateFile     // the same bytes were already imported
+	StatusDuplicateActivity = analysis.FileDuplicateActivity // every activity is a duplicate of another source's
+	StatusSkipped           = analysis.FileSkipped           // not an activity file (Kind says what)
+	StatusRejected          = analysis.FileRejected          // nothing usable (Reason says why)
 )
 
 // Batch limits: a Writer commits after this many files or records, so memory

@@ -68,7 +68,7 @@ func checkReportFlags(asOf, format, failOn string) error {
 			return usagef("bad --as-of %q: use YYYY-MM-DD", asOf)
 		}
 	}
-	if failOn != "" && failOn != "breach" && failOn != "warning" {
+	if failOn != "" && failOn != analysis.SeverityBreach && failOn != analysis.SeverityWarning {
 		return usagef("bad --fail-on %q: use breach or warning", failOn)
 	}
 	return nil
