@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -167,7 +168,7 @@ func writeSeason(dir string, s synth.Season, style string, monitoring int) (stri
 		}
 		err = synth.WriteDir(dir, acts, es)
 	case "garmin", "strava":
-		path = filepath.Join(dir, s.Athlete+"_"+style+"_export.zip")
+		path = filepath.Join(dir, fileNamePart(s.Athlete)+"_"+style+"_export.zip")
 		err = writeZip(path, func(f *os.File) error {
 			if style == "garmin" {
 				return synth.WriteGarminExport(f, acts, monitoring)
@@ -193,4 +194,21 @@ func writeZip(path string, fn func(*os.File) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// fileNamePart makes an athlete name safe as part of a file name inside
+// the output folder: anything but letters, digits, '-', '_' and '.'
+// becomes '_', and leading dots go (so "../escape" stays in --dir).
+func fileNamePart(name string) string {
+	b := []rune(name)
+	for i, r := range b {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			b[i] = '_'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".")
+	if s == "" || !filepath.IsLocal(s) {
+		return "athlete"
+	}
+	return s
 }
