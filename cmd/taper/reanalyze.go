@@ -51,7 +51,7 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings})
+		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings, Now: o.now})
 		if err != nil {
 			return err
 		}
