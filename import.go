@@ -365,10 +365,8 @@ func fileResult(j *importJob) store.FileResult {
 	fr.Partial = r.Partial
 	fr.PartialReason = r.PartialReason
 	fr.Activities = r.Activities
-	if r.Err != nil {
-		fr.Reason = errorText(r.Err)
-	} else if r.Status == store.StatusSkipped {
-		fr.Reason = "not an activity: " + r.Kind
+	if r.Err != nil || r.Status == store.StatusSkipped {
+		fr.Reason = r.Reason()
 	}
 	return fr
 }

@@ -249,10 +249,6 @@ func (w *Writer) findPrimary(a *analysis.Activity) *primary {
 	return nil
 }
 
-// Known reports whether the content with this sha256 is already stored for
-// the writer's athlete, including files added to this Writer.
-func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
-
 // Add stores one file's result. Activities get their ID (when empty),
 // Athlete and DuplicateOf set. A file whose bytes are already stored becomes
 // duplicate_file; a file already recorded under the same path and bytes is
