@@ -212,7 +212,9 @@ type sumEncoder struct {
 
 func (e *sumEncoder) uint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
 
-func (e *sumEncoder) float(v float64) { e.w.Write(binary.LittleEndian.AppendUint64(e.tmp[:0], math.Float64bits(v))) }
+func (e *sumEncoder) float(v float64) {
+	e.w.Write(binary.LittleEndian.AppendUint64(e.tmp[:0], math.Float64bits(v)))
+}
 
 // floats writes vs: each value is 0 for NaN, 1 followed by 8 bytes for a
 // value that is not a whole number of 1/scale, else 2 + the zigzag delta
