@@ -106,6 +106,12 @@ type DB struct {
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
 	members map[string]map[memberKey]struct{}
+
+	// keyMu guards lastKey, the largest activity key handed out (see
+	// nextKeys), read from the database on first use.
+	keyMu     sync.Mutex
+	keyLoaded bool
+	lastKey   int32
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -325,16 +331,22 @@ func (db *DB) checkSchema(ctx context.Context) error {
 func (db *DB) cleanup(ctx context.Context) error {
 	var records, samples int64
 	if err := db.sql.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM records), (SELECT coalesce(sum(samples), 0) FROM activities)`).Scan(&records, &samples); err != nil {
+		`SELECT (SELECT count(*) FROM samples), (SELECT coalesce(sum(samples), 0) FROM activities)`).Scan(&records, &samples); err != nil {
 		return fmt.Errorf("open database %s: count records: %w", db.name(), err)
 	}
-	tables := []string{"laps", "workout_steps"}
-	if records != samples {
-		tables = append(tables, "records")
+	deletes := map[string]string{
+		"laps":          `DELETE FROM laps WHERE activity_id NOT IN (SELECT id FROM activities)`,
+		"workout_steps": `DELETE FROM workout_steps WHERE activity_id NOT IN (SELECT id FROM activities)`,
 	}
-	for _, table := range tables {
-		res, err := db.sql.ExecContext(ctx,
-			`DELETE FROM `+table+` WHERE activity_id NOT IN (SELECT id FROM activities)`)
+	if records != samples {
+		deletes["records"] = `DELETE FROM samples WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+	}
+	for _, table := range []string{"laps", "workout_steps", "records"} {
+		q, ok := deletes[table]
+		if !ok {
+			continue
+		}
+		res, err := db.sql.ExecContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("open database %s: remove orphaned %s: %w", db.name(), table, err)
 		}

@@ -100,7 +100,6 @@ type Writer struct {
 	files          []sourceRow
 	demoted        []demotion // DB primaries that became duplicates in this batch
 	pendingRecords int
-	args           []driver.Value
 	summary        Summary
 	mergeIdx       map[string]int    // duplicate id -> index in summary.Merged
 	fileStatus     map[string]string // sha256 -> status of files added to this Writer
@@ -111,6 +110,8 @@ type Writer struct {
 type actMeta struct {
 	channels, samples int
 	sha               string
+	key               int32     // activities.key
+	t0                time.Time // activities.t0: the records' time base
 }
 
 type primary struct {
@@ -152,7 +153,7 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 		db: db, ctx: ctx, athlete: athlete,
 		seen: map[string]bool{}, noCRC: map[string]string{}, known: map[string]bool{}, prims: map[int64][]*primary{},
 		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
-		args: make([]driver.Value, 10), maxFiles: batchFiles, maxRecords: batchRecords,
+		maxFiles: batchFiles, maxRecords: batchRecords,
 		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
 	}
 	if err := w.load(ctx); err != nil {
@@ -386,23 +387,13 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 	} else {
 		w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
 	}
-	var id driver.Value = a.ID // boxed once, not once per record
-	for i := range a.Samples {
-		s := &a.Samples[i]
-		args := w.args
-		args[0] = id
-		args[1] = nullTime(s.Time)
-		args[2] = nullFloat(s.Lat)
-		args[3] = nullFloat(s.Lon)
-		args[4] = nullFloat(s.Altitude)
-		args[5] = nullFloat(s.HeartRate)
-		args[6] = nullFloat(s.Cadence)
-		args[7] = nullFloat(s.Speed)
-		args[8] = nullFloat(s.Distance)
-		args[9] = nullFloat(s.Power)
-		if err := w.rec.AppendRow(args...); err != nil {
-			return fmt.Errorf("append record %d: %w", i, err)
-		}
+	key, err := w.db.nextKeys(w.ctx, 1)
+	if err != nil {
+		return err
+	}
+	t0 := samplesT0(a.Samples)
+	if err := w.appendSamples(key, t0, a.Samples); err != nil {
+		return err
 	}
 	for i := range a.Laps {
 		l := &a.Laps[i]
@@ -420,7 +411,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 		}
 	}
 	w.acts = append(w.acts, light)
-	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256}
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256, key: key, t0: t0}
 	w.pendingRecords += len(a.Samples)
 	w.summary.Activities++
 	w.summary.Records += len(a.Samples)
@@ -475,7 +466,7 @@ func (w *Writer) begin() error {
 			return errors.New("unexpected driver connection")
 		}
 		var err error
-		if w.rec, err = duckdb.NewAppenderFromConn(c, "", "records"); err != nil {
+		if w.rec, err = duckdb.NewAppenderFromConn(c, "", "samples"); err != nil {
 			return fmt.Errorf("records appender: %w", err)
 		}
 		if w.lap, err = duckdb.NewAppenderFromConn(c, "", "laps"); err != nil {
@@ -674,6 +665,7 @@ func activityRow(a *analysis.Activity, m actMeta) []driver.Value {
 		nullString(a.Device), nullString(a.TotalsFrom), nullString(a.Source), nullString(m.sha),
 		int32(a.SessionIndex), nullString(a.Format), a.Partial, nullString(a.PartialReason),
 		nullString(strings.Join(a.Flags, ",")), int32(m.channels), int32(m.samples), nullString(a.DuplicateOf),
+		m.key, nullTime(m.t0),
 	}
 }
 
@@ -724,4 +716,44 @@ func fromNull(v sql.NullFloat64) float64 {
 		return analysis.Missing()
 	}
 	return v.Float64
+}
+
+// appendSamples appends an activity's records to the samples table, in
+// the steps it keeps (see Quantize).
+func (w *Writer) appendSamples(key int32, t0 time.Time, ss []analysis.Sample) error {
+	args := make([]driver.Value, 10)
+	args[0] = key
+	for i := range ss {
+		s := &ss[i]
+		args[1] = nil
+		if !s.Time.IsZero() {
+			args[1] = int64(s.Time.Sub(t0) / time.Millisecond)
+		}
+		args[2] = stepsValue(s.Lat, latLonSteps)
+		args[3] = stepsValue(s.Lon, latLonSteps)
+		args[4] = stepsValue(s.Altitude, altitudeSteps)
+		args[5] = float32Value(s.HeartRate)
+		args[6] = float32Value(s.Cadence)
+		args[7] = stepsValue(s.Speed, speedSteps)
+		args[8] = stepsValue(s.Distance, distanceSteps)
+		args[9] = float32Value(s.Power)
+		if err := w.rec.AppendRow(args...); err != nil {
+			return fmt.Errorf("append record %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func stepsValue(v, steps float64) driver.Value {
+	if k := toSteps(v, steps); k != noSteps {
+		return k
+	}
+	return nil
+}
+
+func float32Value(v float64) driver.Value {
+	if f := toFloat32(v); f == f {
+		return f
+	}
+	return nil
 }
