@@ -94,7 +94,9 @@ type Writer struct {
 	prims map[int64][]*primary
 
 	inTx           bool
-	rec, lap, step *duckdb.Appender
+	bulkReady      bool          // taper_samples is registered on conn
+	cols           sampleColumns // the batch's records, inserted at flush
+	lap, step      *duckdb.Appender
 	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
 	actMeta        map[string]actMeta
 	files          []sourceRow
@@ -392,9 +394,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 		return err
 	}
 	t0 := samplesT0(a.Samples)
-	if err := w.appendSamples(key, t0, a.Samples); err != nil {
-		return err
-	}
+	w.cols.add(key, t0, a.Samples)
 	for i := range a.Laps {
 		l := &a.Laps[i]
 		if err := w.lap.AppendRow(a.ID, int32(i), nullTime(l.Start), nullFloat(l.ElapsedTime), nullFloat(l.MovingTime),
@@ -460,15 +460,18 @@ func (w *Writer) begin() error {
 		return err
 	}
 	w.inTx = true
+	if !w.bulkReady {
+		if err := registerBulk(w.conn); err != nil {
+			return fmt.Errorf("register taper_samples: %w", err)
+		}
+		w.bulkReady = true
+	}
 	return w.conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
 			return errors.New("unexpected driver connection")
 		}
 		var err error
-		if w.rec, err = duckdb.NewAppenderFromConn(c, "", "samples"); err != nil {
-			return fmt.Errorf("records appender: %w", err)
-		}
 		if w.lap, err = duckdb.NewAppenderFromConn(c, "", "laps"); err != nil {
 			return fmt.Errorf("laps appender: %w", err)
 		}
@@ -482,7 +485,7 @@ func (w *Writer) begin() error {
 // closeAppenders flushes and closes the batch's appenders.
 func (w *Writer) closeAppenders() error {
 	var errs []error
-	for _, a := range []**duckdb.Appender{&w.rec, &w.lap, &w.step} {
+	for _, a := range []**duckdb.Appender{&w.lap, &w.step} {
 		if *a != nil {
 			errs = append(errs, (*a).Close())
 			*a = nil
@@ -505,6 +508,7 @@ func (w *Writer) resetBatch() {
 	w.demoted = w.demoted[:0]
 	w.fills = w.fills[:0]
 	clear(w.actMeta)
+	w.cols.reset()
 	w.pendingRecords = 0
 }
 
@@ -515,7 +519,10 @@ func (w *Writer) flush() error {
 		return nil
 	}
 	if err := w.closeAppenders(); err != nil {
-		return fmt.Errorf("flush records: %w", err)
+		return fmt.Errorf("flush laps: %w", err)
+	}
+	if err := insertSamples(w.ctx, w.conn, &w.cols); err != nil {
+		return fmt.Errorf("write records: %w", err)
 	}
 	// A pending primary may have become a duplicate since its file was added.
 	hasPrimary := map[string]bool{}
@@ -716,44 +723,4 @@ func fromNull(v sql.NullFloat64) float64 {
 		return analysis.Missing()
 	}
 	return v.Float64
-}
-
-// appendSamples appends an activity's records to the samples table, in
-// the steps it keeps (see Quantize).
-func (w *Writer) appendSamples(key int32, t0 time.Time, ss []analysis.Sample) error {
-	args := make([]driver.Value, 10)
-	args[0] = key
-	for i := range ss {
-		s := &ss[i]
-		args[1] = nil
-		if !s.Time.IsZero() {
-			args[1] = int64(s.Time.Sub(t0) / time.Millisecond)
-		}
-		args[2] = stepsValue(s.Lat, latLonSteps)
-		args[3] = stepsValue(s.Lon, latLonSteps)
-		args[4] = stepsValue(s.Altitude, altitudeSteps)
-		args[5] = float32Value(s.HeartRate)
-		args[6] = float32Value(s.Cadence)
-		args[7] = stepsValue(s.Speed, speedSteps)
-		args[8] = stepsValue(s.Distance, distanceSteps)
-		args[9] = float32Value(s.Power)
-		if err := w.rec.AppendRow(args...); err != nil {
-			return fmt.Errorf("append record %d: %w", i, err)
-		}
-	}
-	return nil
-}
-
-func stepsValue(v, steps float64) driver.Value {
-	if k := toSteps(v, steps); k != noSteps {
-		return k
-	}
-	return nil
-}
-
-func float32Value(v float64) driver.Value {
-	if f := toFloat32(v); f == f {
-		return f
-	}
-	return nil
 }
