@@ -142,6 +142,7 @@ func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("load records from %s: %w", db.name(), err)
 		}
+		db.recordsRead.Add(1)
 		k, _ := v[0].(int32)
 		m := metas[k]
 		s := analysis.Sample{Lat: anySteps(v[2], latLonSteps), Lon: anySteps(v[3], latLonSteps), Altitude: anySteps(v[4], altitudeSteps),

@@ -51,6 +51,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -112,6 +113,8 @@ type DB struct {
 	keyMu     sync.Mutex
 	keyLoaded bool
 	lastKey   int32
+
+	recordsRead atomic.Int64 // see RecordsRead
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -340,8 +343,9 @@ func (db *DB) cleanup(ctx context.Context) error {
 	}
 	if records != samples {
 		deletes["records"] = `DELETE FROM samples WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+		deletes["summaries"] = `DELETE FROM summaries WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
 	}
-	for _, table := range []string{"laps", "workout_steps", "records"} {
+	for _, table := range []string{"laps", "workout_steps", "records", "summaries"} {
 		q, ok := deletes[table]
 		if !ok {
 			continue

@@ -43,6 +43,11 @@ type FileResult struct {
 	Partial       bool
 	PartialReason string
 	Activities    []*analysis.Activity
+	// Summaries are the activities' summaries (analysis.NewSummary of the
+	// quantized samples, see Quantize), by index in Activities; a missing
+	// one is made by Add. Making them where the files are decoded, in
+	// parallel, spares the single writer the work.
+	Summaries []*analysis.Summary
 }
 
 // Merge is one duplicate activity and the primary it was merged into.
@@ -96,6 +101,7 @@ type Writer struct {
 	inTx           bool
 	bulkReady      bool          // taper_samples is registered on conn
 	cols           sampleColumns // the batch's records, inserted at flush
+	sums           []summaryRow  // the batch's summaries
 	lap, step      *duckdb.Appender
 	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
 	actMeta        map[string]actMeta
@@ -124,6 +130,11 @@ type primary struct {
 }
 
 type demotion struct{ old, new, sha string }
+
+type summaryRow struct {
+	key, version, analysis int32
+	data                   []byte
+}
 
 // crcFill sets the crc32 of a row recorded without one.
 type crcFill struct {
@@ -257,7 +268,8 @@ func (w *Writer) findPrimary(a *analysis.Activity) *primary {
 func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
 
 // Add stores one file's result. Activities get their ID (when empty),
-// Athlete and DuplicateOf set. A file whose bytes are already stored becomes
+// Athlete and DuplicateOf set, and their samples quantized in place (see
+// Quantize) unless f.Summaries has theirs. A file whose bytes are already stored becomes
 // duplicate_file; a file already recorded under the same path and bytes is
 // counted but stores nothing new, so re-importing an export adds no rows.
 func (w *Writer) Add(f FileResult) error {
@@ -305,8 +317,12 @@ func (w *Writer) Add(f FileResult) error {
 	n := 0
 	if status == StatusImported || status == StatusDuplicateActivity {
 		dups := 0
-		for _, a := range f.Activities {
-			if err := w.addActivity(f, a); err != nil {
+		for i, a := range f.Activities {
+			var sum *analysis.Summary
+			if i < len(f.Summaries) {
+				sum = f.Summaries[i]
+			}
+			if err := w.addActivity(f, a, sum); err != nil {
 				return w.fail(fmt.Errorf("%s: %w", f.Path, err))
 			}
 			n++
@@ -351,8 +367,9 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
-// addActivity appends a's records, laps and workout steps and queues its row.
-func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
+// addActivity appends a's records, laps and workout steps and queues its
+// row and summary (sum, or made here when nil).
+func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.Summary) error {
 	if a.ID == "" {
 		a.ID = analysis.ActivityID(w.athlete, f.SHA256, a.SessionIndex)
 	}
@@ -395,6 +412,15 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 	}
 	t0 := samplesT0(a.Samples)
 	w.cols.add(key, t0, a.Samples)
+	if sum == nil {
+		Quantize(a)
+		sum = analysis.NewSummary(a)
+	}
+	data, err := sum.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	w.sums = append(w.sums, summaryRow{key: key, version: int32(sum.Version), analysis: int32(sum.Analysis), data: data})
 	for i := range a.Laps {
 		l := &a.Laps[i]
 		if err := w.lap.AppendRow(a.ID, int32(i), nullTime(l.Start), nullFloat(l.ElapsedTime), nullFloat(l.MovingTime),
@@ -509,6 +535,7 @@ func (w *Writer) resetBatch() {
 	w.fills = w.fills[:0]
 	clear(w.actMeta)
 	w.cols.reset()
+	w.sums = w.sums[:0]
 	w.pendingRecords = 0
 }
 
@@ -552,6 +579,19 @@ func (w *Writer) flush() error {
 			}
 		}
 		if err := app.Close(); err != nil {
+			return err
+		}
+		sums, err := duckdb.NewAppenderFromConn(c, "", "summaries")
+		if err != nil {
+			return err
+		}
+		for _, s := range w.sums {
+			if err := sums.AppendRow(s.key, s.version, s.analysis, s.data); err != nil {
+				sums.Close()
+				return fmt.Errorf("summary: %w", err)
+			}
+		}
+		if err := sums.Close(); err != nil {
 			return err
 		}
 		src, err := duckdb.NewAppenderFromConn(c, "", "source_files")
