@@ -642,3 +642,28 @@ func (db *DB) EachWithSamples(ctx context.Context, f Filter, fn func(*analysis.A
 	}
 	return nil
 }
+
+// RaceMarks returns every athlete's race mark (see RaceMark), by athlete,
+// in one query.
+func (db *DB) RaceMarks(ctx context.Context) (map[string][2]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT athlete, activity_id, race_date FROM race_marks`)
+	if err != nil {
+		return nil, fmt.Errorf("read race marks in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := map[string][2]string{}
+	for rows.Next() {
+		var athlete string
+		var id sql.NullString
+		var day sql.NullTime
+		if err := rows.Scan(&athlete, &id, &day); err != nil {
+			return nil, fmt.Errorf("read race marks in %s: %w", db.name(), err)
+		}
+		date := ""
+		if day.Valid {
+			date = day.Time.UTC().Format("2006-01-02")
+		}
+		out[athlete] = [2]string{id.String, date}
+	}
+	return out, rows.Err()
+}
