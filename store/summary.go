@@ -118,3 +118,13 @@ func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 // Activities with samples and EachWithSamples): tests use it to check that
 // what should work from summaries does not read records.
 func (db *DB) RecordsRead() int64 { return db.recordsRead.Load() }
+
+// DropSummaries removes an athlete's summaries: the next reanalysis reads
+// the records and saves them again (tests, and taper after a damaged
+// summary).
+func (db *DB) DropSummaries(ctx context.Context, athlete string) error {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM summaries WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`, athlete); err != nil {
+		return fmt.Errorf("drop summaries in %s: %w", db.name(), err)
+	}
+	return nil
+}
