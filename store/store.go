@@ -6,16 +6,23 @@
 // (each in a transaction) and recorded in schema_migrations. Never edit an
 // applied migration; add the next number. Units are SI, times are UTC
 // TIMESTAMPs (activities.local_date is the local calendar date of the
-// start), and NULL means "not recorded" (analysis's NaN).
+// start), and NULL means "not recorded" (analysis's NaN). Records live in
+// the samples table (migration 0003): keyed by activities.key, whole
+// numbers in fixed steps (see Quantize), in key order so DuckDB's zone maps
+// prune a read of one activity to its row groups; records is a view with
+// the original columns. summaries (migration 0005) holds each activity's
+// analysis.Summary, so reanalysis does not read records.
 //
-// Writes: a Writer appends records, laps and workout steps through DuckDB's
-// Appender inside an open transaction, then appends the batch's activity and
-// source_files rows and commits, all on one connection: a batch (64 files or
-// 500,000 records) lands whole or not at all. A process killed at any moment
-// leaves only whole activities, each with its source_files row, and
-// re-running the import adds what is missing (the source_files row is what
-// makes bytes "known"). Open also deletes any records, laps or steps without
-// their activity, as a safety net.
+// Writes: a Writer collects a batch's records in columns and inserts them
+// in one statement through a table function (taper_samples, see bulk.go),
+// appends laps and workout steps through DuckDB's Appender, then the
+// batch's activity, summary and source_files rows, and commits, all in one
+// transaction on one connection: a batch (64 files or 500,000 records)
+// lands whole or not at all. A process killed at any moment leaves only
+// whole activities, each with its source_files row, and re-running the
+// import adds what is missing (the source_files row is what makes bytes
+// "known"). Open also deletes any records, summaries, laps or steps
+// without their activity, as a safety net.
 //
 // Re-imports: a file is recorded once per (athlete, path, sha256). Adding a
 // file already recorded under the same path and bytes stores nothing and is
