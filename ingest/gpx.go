@@ -17,8 +17,10 @@ import (
 
 // DefaultMaxGPXBytes is the largest GPX file decoded by default: gpxgo
 // parses the whole document at about 19 times the file size in memory, so
-// a 64 MB file already costs about 1.2 GB.
-const DefaultMaxGPXBytes = 64 << 20
+// a 64 MB file would cost about 1.2 GB; 8 MB (about 50,000 track points, 14
+// hours at 1 Hz) costs about 160 MB, within an import's memory bound (see
+// Budget). Longer recordings import as FIT.
+const DefaultMaxGPXBytes = 8 << 20
 
 // GPX decodes a GPX document into one activity per track that has timed
 // points. See Decoder.Decode for the rules.
@@ -54,9 +56,9 @@ func GPX(r io.Reader) ([]*analysis.Activity, error) {
 func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if int64(len(data)) > d.maxGPX() {
 		return Result{Status: StatusRejected, Err: &FileError{
-			Path: name,
-			Err:  fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
-			Hint: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
+			Path:   name,
+			Err:    fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
+			Advice: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
 		}}
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -65,7 +67,7 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if err != nil {
 		return Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: fmt.Errorf("malformed gpx: %s", lowerFirst(err.Error())),
-			Hint: "the file is not well-formed XML; export it again from the app that made it",
+			Advice: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}
 	raw := scanTrkpts(data)

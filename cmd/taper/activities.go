@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
 )
@@ -71,23 +73,17 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
-		return err
-	}
-	acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, IncludeDuplicates: !o.Primary})
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport})
 	if err != nil {
 		return err
 	}
 	var rows [][]any
 	for _, a := range acts {
-		if o.Sport != "" && a.Sport != o.Sport {
-			continue
-		}
 		rows = append(rows, activityRow(a, o.Format == "table"))
 	}
 	cols := activityColumns()
@@ -110,32 +106,17 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	if a.SubSport != "" {
 		sport += "/" + a.SubSport
 	}
-	dist, moving := analysedTotals(a)
+	dist, moving := analysis.AnalysedTotals(a)
 	flags := strings.Join(a.Flags, ",")
 	if table {
 		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
-			formatDuration(moving), runPace(a, dist, moving), orNull(a.AvgHR), m.Class, m.Evidence, flags, dup}
+			formatDuration(moving), runPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, flags, dup}
 	}
 	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
 		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
 		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), runPace(a, dist, moving), orNull(a.Ascent),
 		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
 		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
-}
-
-// analysedTotals are the distance and moving time the rules count: the
-// analysis' when there is one, else the file's.
-func analysedTotals(a *analysis.Activity) (dist, moving float64) {
-	dist, moving = a.Distance, a.MovingTime
-	if m := a.Metrics; m != nil {
-		if analysis.Has(m.Distance) && m.Distance > 0 {
-			dist = m.Distance
-		}
-		if analysis.Has(m.MovingTime) && m.MovingTime > 0 {
-			moving = m.MovingTime
-		}
-	}
-	return dist, moving
 }
 
 func runPace(a *analysis.Activity, dist, moving float64) string {
@@ -149,14 +130,14 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 }
 
 // openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
+func openExisting(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
 	if path != "" && path != ":memory:" {
 		if _, err := statFile(path); err != nil {
 			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
 		}
 	}
-	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
-	if readOnly && errors.Is(err, store.ErrOldSchema) {
+	db, err := store.Open(ctx, path, opts)
+	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
 		// Written by an older taper: upgrade it once, then read.
 		rw, err := store.Open(ctx, path, store.Options{})
 		if err != nil {
@@ -165,7 +146,15 @@ func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, e
 		if err := rw.Close(); err != nil {
 			return nil, err
 		}
-		return store.Open(ctx, path, store.Options{ReadOnly: true})
+		return store.Open(ctx, path, opts)
 	}
 	return db, err
+}
+
+// oneDecimal is a table cell with one decimal, nil when missing.
+func oneDecimal(v float64) any {
+	if orNull(v) == nil {
+		return nil
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }

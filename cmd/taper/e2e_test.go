@@ -11,11 +11,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 // taper runs the CLI's own entry point and returns its exit status, stdout
 // and stderr.
-func taper(t *testing.T, args ...string) (int, string, string) {
+func runTaper(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
@@ -24,7 +26,7 @@ func taper(t *testing.T, args ...string) (int, string, string) {
 
 func mustTaper(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := taper(t, args...)
+	code, out, errOut := runTaper(t, args...)
 	if code != 0 {
 		t.Fatalf("taper %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
 	}
@@ -171,7 +173,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = breachNames()
+		expand = analysis.RuleIDs()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/store"
 )
 
@@ -34,25 +35,18 @@ func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, !o.Yes)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: !o.Yes})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
+	n, err := taper.Forget(ctx, db, taper.ForgetOptions{Athlete: o.Athlete, DryRun: !o.Yes})
+	if err != nil {
 		return err
 	}
 	if !o.Yes {
-		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IncludeDuplicates: true})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, len(acts))
+		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, n)
 		return &exitCodeError{code: exitUsage}
-	}
-	n, err := db.DeleteAthlete(ctx, o.Athlete)
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(st.out, "Deleted athlete %s from %s: %d activities with their records, files and race mark.\n", o.Athlete, o.DB, n)
 	return nil

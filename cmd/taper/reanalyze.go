@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
 )
 
 type reanalyzeOptions struct {
@@ -32,17 +34,12 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, false)
+	db, err := openExisting(ctx, o.DB, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	athletes := []string{o.Athlete}
-	if !o.AllAthletes {
-		if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
-			return err
-		}
-	}
 	if o.AllAthletes {
 		if athletes, err = db.Athletes(ctx); err != nil {
 			return err
@@ -54,12 +51,12 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		done, err := reanalyze(ctx, db, a, settings, start, nil, true)
+		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities from their stored records (analysis version %d), %d changed class, in %s\n",
-			a, done.activities, analysis.AnalysisVersion, done.changed, time.Since(start).Round(time.Millisecond))
+			a, done.Activities, analysis.AnalysisVersion, done.Changed, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
