@@ -86,7 +86,7 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 	if err != nil {
 		return RaceResult{}, err
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev, nil); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev); err != nil {
 		return RaceResult{}, err
 	}
 	return RaceResult{ID: an.raceID, Source: an.raceSrc}, nil

@@ -128,6 +128,10 @@ type Activity struct {
 
 	// Filled by analysis (Analyze); empty until then.
 	Metrics *Metrics
+
+	// summary holds the totals of the full samples when Samples are a
+	// Summary's reduced ones (see Summary.Activity).
+	summary *basics
 }
 
 // AnalysisVersion is bumped whenever metrics or classification change, so

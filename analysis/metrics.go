@@ -211,6 +211,9 @@ type basics struct {
 }
 
 func activityBasics(a *Activity) basics {
+	if a.summary != nil {
+		return *a.summary
+	}
 	t := ComputeTotals(a.Samples)
 	b := basics{moving: t.MovingTime, distance: a.Distance, ascent: a.Ascent, avgHR: a.AvgHR, maxHR: a.MaxHR}
 	if !Has(b.moving) || b.moving <= 0 {
