@@ -20,6 +20,12 @@ const (
 	HRMaxSustain = 5
 )
 
+// Analyze is AnalyzeProfile without the profile.
+func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
+	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
+	return m
+}
+
 // AnalyzeProfile computes an activity's metrics and, for runs, its class
 // with the evidence (see Classify), and returns the activity's heart-rate
 // profile, from which ApplyHRMax can later redo the zones and TRIMP for
