@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +72,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := taper.OpenDB(ctx, o.DB, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
@@ -127,28 +126,6 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 		return "-"
 	}
 	return formatPace(moving / (dist / 1000))
-}
-
-// openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
-	if path != "" && path != ":memory:" {
-		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
-		}
-	}
-	db, err := store.Open(ctx, path, opts)
-	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
-		// Written by an older taper: upgrade it once, then read.
-		rw, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.Close(); err != nil {
-			return nil, err
-		}
-		return store.Open(ctx, path, opts)
-	}
-	return db, err
 }
 
 // oneDecimal is a table cell with one decimal, nil when missing.

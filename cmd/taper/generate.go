@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -82,11 +81,14 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		fmt.Fprintf(st.out, "Wrote %d files for %d athletes x %d weeks to %s in %s\n", n, o.Athletes, o.Weeks, o.Dir, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
+	if err := checkStyle(o.Style); err != nil {
+		return err
+	}
 	season, err := o.season()
 	if err != nil {
 		return err
 	}
-	path, count, err := writeSeason(o.Dir, season, o.Style, o.Monitoring)
+	path, count, err := synth.WriteExport(o.Dir, season, o.Style, o.Monitoring)
 	if err != nil {
 		return err
 	}
@@ -110,9 +112,9 @@ func (o *generateOptions) season() (synth.Season, error) {
 	if race.Weekday() != time.Sunday {
 		return synth.Season{}, usagef("--race %s is a %s: the generator's marathon is on a Sunday", o.Race, race.Weekday())
 	}
-	b, err := parseBreaches(o.Breaches)
+	b, err := synth.BreachesFor(o.Breaches)
 	if err != nil {
-		return synth.Season{}, err
+		return synth.Season{}, usagef("bad --breach: %v", err)
 	}
 	return synth.Season{
 		Athlete: o.Athlete, Zone: zone, RaceDate: race, Seed: o.Seed,
@@ -121,94 +123,10 @@ func (o *generateOptions) season() (synth.Season, error) {
 	}, nil
 }
 
-func parseBreaches(names []string) (synth.Breaches, error) {
-	var b synth.Breaches
-	for _, n := range names {
-		switch strings.TrimSpace(n) {
-		case "all":
-			b = synth.Breaches{RunsDuringRest: true, HardRideDuringRest: true, SpeedWorkInReturn: true,
-				LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}
-		case analysis.RuleRestWindow:
-			b.RunsDuringRest = true
-		case analysis.RuleHardCrossTraining:
-			b.HardRideDuringRest = true
-		case analysis.RuleSpeedWorkEarly:
-			b.SpeedWorkInReturn = true
-		case analysis.RuleLongRunEarly:
-			b.LongRunEarly = true
-		case analysis.RuleRampCap:
-			b.RampTooSteep = true
-		case analysis.RuleRampJump:
-			b.RampJump = true
-		case analysis.RuleIntervalLimit:
-			b.TwoIntervalsInWeek = true
-		case "":
-		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
-		}
+// checkStyle validates --style.
+func checkStyle(style string) error {
+	if !slices.Contains(synth.Styles(), style) {
+		return usagef("unknown --style %q: use %s", style, strings.Join(synth.Styles(), ", "))
 	}
-	return b, nil
-}
-
-// writeSeason writes a season in an export style into dir and returns the
-// path to import and the number of activities.
-func writeSeason(dir string, s synth.Season, style string, monitoring int) (string, int, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", 0, err
-	}
-	acts := s.Activities()
-	var path string
-	var err error
-	switch style {
-	case "files", "gpx":
-		path = dir
-		es := synth.ExportFIT
-		if style == "gpx" {
-			es = synth.ExportGPX
-		}
-		err = synth.WriteDir(dir, acts, es)
-	case "garmin", "strava":
-		path = filepath.Join(dir, fileNamePart(s.Athlete)+"_"+style+"_export.zip")
-		err = writeZip(path, func(f *os.File) error {
-			if style == "garmin" {
-				return synth.WriteGarminExport(f, acts, monitoring)
-			}
-			return synth.WriteStravaExport(f, acts)
-		})
-	default:
-		return "", 0, usagef("unknown --style %q: use files, gpx, garmin or strava", style)
-	}
-	if err != nil {
-		return "", 0, fmt.Errorf("writing %s: %w", path, err)
-	}
-	return path, len(acts), nil
-}
-
-func writeZip(path string, fn func(*os.File) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// fileNamePart makes an athlete name safe as part of a file name inside
-// the output folder: anything but letters, digits, '-', '_' and '.'
-// becomes '_', and leading dots go (so "../escape" stays in --dir).
-func fileNamePart(name string) string {
-	b := []rune(name)
-	for i, r := range b {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
-			b[i] = '_'
-		}
-	}
-	s := strings.TrimLeft(string(b), ".")
-	if s == "" || !filepath.IsLocal(s) {
-		return "athlete"
-	}
-	return s
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/store"
 )
 
@@ -45,7 +46,7 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true})
+	db, err := taper.OpenDB(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true})
 	if err != nil {
 		return err
 	}

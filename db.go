@@ -1,0 +1,54 @@
+package taper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/taper-run/taper/store"
+)
+
+// NoDatabaseError: the database a use case reads does not exist.
+type NoDatabaseError struct {
+	Path string
+	Err  error // from os.Stat
+}
+
+func (e *NoDatabaseError) Error() string {
+	if os.IsNotExist(e.Err) {
+		return fmt.Sprintf("database %s does not exist", e.Path)
+	}
+	return e.Err.Error()
+}
+
+func (e *NoDatabaseError) Unwrap() error { return e.Err }
+
+// Hint says how a database comes to be.
+func (e *NoDatabaseError) Hint() string {
+	return "import files first (taper import --db " + e.Path + " FILE...), or check --db"
+}
+
+// OpenDB opens a database that must already exist (every use case but
+// Import reads one): a missing file is a *NoDatabaseError rather than a
+// new empty database. A read-only open of a database written by an older
+// taper upgrades it once (a writable open migrates it), then reads it.
+func OpenDB(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
+	if path != "" && path != ":memory:" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, &NoDatabaseError{Path: path, Err: err}
+		}
+	}
+	db, err := store.Open(ctx, path, opts)
+	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
+		rw, err := store.Open(ctx, path, store.Options{Logger: opts.Logger, Now: opts.Now})
+		if err != nil {
+			return nil, err
+		}
+		if err := rw.Close(); err != nil {
+			return nil, err
+		}
+		return store.Open(ctx, path, opts)
+	}
+	return db, err
+}
