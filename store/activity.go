@@ -218,16 +218,21 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 	}
 	defer rows.Close()
 	var out []*analysis.Activity
-	byID := map[string]*analysis.Activity{}
-	samples := map[string]int{}
+	var byID map[string]*analysis.Activity
+	var samples map[string]int
+	if f.WithSamples || f.WithLaps {
+		byID, samples = map[string]*analysis.Activity{}, map[string]int{}
+	}
 	for rows.Next() {
 		a, n, err := scanActivity(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
 		}
 		out = append(out, a)
-		byID[a.ID] = a
-		samples[a.ID] = n
+		if byID != nil {
+			byID[a.ID] = a
+			samples[a.ID] = n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
