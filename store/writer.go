@@ -27,7 +27,7 @@ const (
 // stays flat whatever the size of the export.
 const (
 	batchFiles   = 64
-	batchRecords = 500_000
+	batchRecords = 250_000
 )
 
 // FileResult is what ingest made of one input file, for Writer.Add.
