@@ -171,6 +171,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
 						a.Metrics = an.analyzeSummary(a, sum)
+						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
 				}
