@@ -73,7 +73,7 @@ func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef
 		if a.DuplicateOf != "" || !a.IsRun() {
 			continue
 		}
-		if dist, _ := analysis.AnalysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh {
+		if dist, _ := analysis.AnalysedTotals(a); analysis.IsMarathonDistance(dist) {
 			add(a)
 		}
 	}

@@ -115,6 +115,16 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	return res, nil
 }
 
+// jobStatus is what the walker decided about an entry before decoding.
+type jobStatus string
+
+const (
+	jobDecode    jobStatus = ""           // decode it
+	jobKnown     jobStatus = "known"      // same path and bytes imported before: not even inflated
+	jobUnread    jobStatus = "unreadable" // rejected: the walker could not read it
+	jobDuplicate jobStatus = "duplicate"  // same bytes as a file imported before or earlier in this walk
+)
+
 // metricsBatch is how many activities' metrics an import saves at a time.
 const metricsBatch = 512
 
@@ -124,7 +134,7 @@ type importJob struct {
 	entry  ingest.Entry
 	cost   int64               // bytes taken from the import's budget (ingest.EntryCost) until stored
 	sums   []*analysis.Summary // the decoded activities' summaries
-	status string              // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
+	status jobStatus           // decided before decoding; "" = decode
 	res    chan ingest.Result  // the decoder's result, when decoded
 }
 
@@ -220,11 +230,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			}
 			switch {
 			case e.Skipped:
-				j.status = "known"
+				j.status = jobKnown
 			case e.Err != nil:
-				j.status = "rejected"
+				j.status = jobUnread
 			case seen[e.SHA256]:
-				j.status = "duplicate_file"
+				j.status = jobDuplicate
 			default:
 				seen[e.SHA256] = true
 				if db != nil {
@@ -233,11 +243,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						return err
 					}
 					if known {
-						j.status = "duplicate_file"
+						j.status = jobDuplicate
 					}
 				}
 			}
-			if j.status == "" {
+			if j.status == jobDecode {
 				j.res = make(chan ingest.Result, 1)
 				select {
 				case work <- j:
@@ -280,10 +290,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		if o.Progress != nil {
 			o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
 		}
-		if w == nil || j.status == "known" {
+		if w == nil || j.status == jobKnown {
 			return nil // nothing new to record
 		}
-		if owner := owners[fr.SHA256]; owner != "" && fr.Status == "imported" {
+		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++
 		}
 		for _, a := range fr.Activities {
@@ -355,22 +365,22 @@ func drain(q chan *importJob) {
 // fileResult turns a finished job into what the store records.
 func fileResult(j *importJob) store.FileResult {
 	var r ingest.Result
-	if j.status == "" {
+	if j.status == jobDecode {
 		r = <-j.res // before reading j.entry, which the decoder changes
 	}
 	e := j.entry
 	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
 	switch j.status {
-	case "known":
-		fr.Status = "duplicate_file"
+	case jobKnown:
+		fr.Status = store.StatusDuplicateFile
 		fr.Reason = "same path and bytes already imported"
 		return fr
-	case "rejected":
-		fr.Status = "rejected"
+	case jobUnread:
+		fr.Status = store.StatusRejected
 		fr.Reason = errorText(e.Err)
 		return fr
-	case "duplicate_file":
-		fr.Status = "duplicate_file"
+	case jobDuplicate:
+		fr.Status = store.StatusDuplicateFile
 		fr.Reason = "same bytes already imported"
 		return fr
 	}
@@ -380,10 +390,8 @@ func fileResult(j *importJob) store.FileResult {
 	fr.Partial = r.Partial
 	fr.PartialReason = r.PartialReason
 	fr.Activities = r.Activities
-	if r.Err != nil {
-		fr.Reason = errorText(r.Err)
-	} else if r.Status == "skipped" {
-		fr.Reason = "not an activity: " + r.Kind
+	if r.Err != nil || r.Status == store.StatusSkipped {
+		fr.Reason = r.Reason()
 	}
 	return fr
 }
@@ -393,11 +401,11 @@ func (s *ImportResult) add(fr store.FileResult) {
 	s.Bytes += fr.Size
 	s.ByStatus[fr.Status]++
 	switch fr.Status {
-	case "skipped":
+	case store.StatusSkipped:
 		s.SkippedByKind[fr.Kind]++
-	case "rejected":
+	case store.StatusRejected:
 		s.Rejected = append(s.Rejected, fr.Reason)
-	case "imported":
+	case store.StatusImported:
 		s.Activities += len(fr.Activities)
 	}
 	if fr.Partial {

@@ -175,9 +175,9 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 		if f.Week == week {
 			c.Findings = append(c.Findings, f)
 			switch f.Severity {
-			case "breach":
+			case analysis.SeverityBreach:
 				c.Breaches++
-			case "warning":
+			case analysis.SeverityWarning:
 				c.Warnings++
 			}
 		}
@@ -195,5 +195,5 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 // were found: a warning level counts breaches too (taper report and audit
 // --fail-on).
 func FailsOn(level string, breaches, warnings int) bool {
-	return level == "breach" && breaches > 0 || level == "warning" && breaches+warnings > 0
+	return level == analysis.SeverityBreach && breaches > 0 || level == analysis.SeverityWarning && breaches+warnings > 0
 }

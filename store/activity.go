@@ -29,22 +29,6 @@ func (db *DB) KnownSHA(ctx context.Context, athlete, sha256 string) (bool, error
 	return known[sha256], nil
 }
 
-// KnownSHAs returns (a copy of) every sha256 KnownSHA would report as known
-// for athlete.
-func (db *DB) KnownSHAs(ctx context.Context, athlete string) (map[string]bool, error) {
-	db.knownMu.Lock()
-	defer db.knownMu.Unlock()
-	known, err := db.knownLocked(ctx, athlete)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(known))
-	for k := range known {
-		out[k] = true
-	}
-	return out, nil
-}
-
 // knownLocked returns the athlete's cached known hashes, loading them on
 // first use. db.knownMu must be held.
 func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool, error) {

@@ -89,6 +89,11 @@ type Options struct {
 	// default (one per core) the idle workers' polling made writing records
 	// cost about 25% more CPU. Raise it for heavy ad-hoc SQL.
 	Threads int
+	// Sandbox is for ad-hoc SQL (taper sql): DuckDB gets no access to
+	// anything outside the database (no COPY TO, no reading or writing
+	// files, no network, no extension loading) and its configuration is
+	// locked, so no statement can switch that back.
+	Sandbox bool
 	// Now returns the current time for imported_at and similar columns; nil
 	// means time.Now.
 	Now func() time.Time
@@ -149,6 +154,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	q.Set("autoload_known_extensions", "false")
 	if db.readOnly {
 		q.Set("access_mode", "read_only")
+	}
+	if opts.Sandbox {
+		q.Set("enable_external_access", "false")
+		q.Set("allow_community_extensions", "false")
+		q.Set("lock_configuration", "true")
 	}
 	q.Set("threads", strconv.Itoa(max(opts.Threads, 1)))
 	if db.path != "" {

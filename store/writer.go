@@ -14,13 +14,13 @@ import (
 	"github.com/taper-run/taper/analysis"
 )
 
-// Source file statuses.
+// Source file statuses (defined in analysis).
 const (
-	StatusImported          = "imported"           // at least one activity is a primary
-	StatusDuplicateFile     = "duplicate_file"     // the same bytes were already imported
-	StatusDuplicateActivity = "duplicate_activity" // every activity is a duplicate of another source's
-	StatusSkipped           = "skipped"            // not an activity file (Kind says what)
-	StatusRejected          = "rejected"           // nothing usable (Reason says why)
+	StatusImported          = analysis.FileImported          // at least one activity is a primary
+	StatusDuplicateFile     = analysis.FileDuplicateFile     // the same bytes were already imported
+	StatusDuplicateActivity = analysis.FileDuplicateActivity // every activity is a duplicate of another source's
+	StatusSkipped           = analysis.FileSkipped           // not an activity file (Kind says what)
+	StatusRejected          = analysis.FileRejected          // nothing usable (Reason says why)
 )
 
 // Batch limits: a Writer commits after this many files or records, so memory
@@ -264,10 +264,6 @@ func (w *Writer) findPrimary(a *analysis.Activity) *primary {
 	}
 	return nil
 }
-
-// Known reports whether the content with this sha256 is already stored for
-// the writer's athlete, including files added to this Writer.
-func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
 
 // Add stores one file's result. Activities get their ID (when empty),
 // Athlete and DuplicateOf set, and their samples quantized in place (see

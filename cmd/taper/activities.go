@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	flags := strings.Join(a.Flags, ",")
 	if table {
 		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
-			formatDuration(moving), runPace(a, dist, moving), orNull(a.AvgHR), m.Class, m.Evidence, flags, dup}
+			formatDuration(moving), runPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, flags, dup}
 	}
 	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
 		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
@@ -129,14 +130,14 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 }
 
 // openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
+func openExisting(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
 	if path != "" && path != ":memory:" {
 		if _, err := statFile(path); err != nil {
 			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
 		}
 	}
-	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
-	if readOnly && errors.Is(err, store.ErrOldSchema) {
+	db, err := store.Open(ctx, path, opts)
+	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
 		// Written by an older taper: upgrade it once, then read.
 		rw, err := store.Open(ctx, path, store.Options{})
 		if err != nil {
@@ -145,7 +146,15 @@ func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, e
 		if err := rw.Close(); err != nil {
 			return nil, err
 		}
-		return store.Open(ctx, path, store.Options{ReadOnly: true})
+		return store.Open(ctx, path, opts)
 	}
 	return db, err
+}
+
+// oneDecimal is a table cell with one decimal, nil when missing.
+func oneDecimal(v float64) any {
+	if orNull(v) == nil {
+		return nil
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }

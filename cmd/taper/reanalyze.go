@@ -9,6 +9,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
 )
 
 type reanalyzeOptions struct {
@@ -33,7 +34,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, false)
+	db, err := openExisting(ctx, o.DB, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings})
+		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings, Now: o.now})
 		if err != nil {
 			return err
 		}
