@@ -156,7 +156,16 @@ func TestUpgradeKeepsFindings(t *testing.T) {
 
 	audit := func(acts []*analysis.Activity) string {
 		s, _ := analysis.Preset(analysis.PresetStandard)
-		r := analysis.AnalyzeAll(acts, s, "", "", "")
+		hrMax := analysis.ObservedHRMax(acts, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		r := analysis.FindRace(acts, "", "", "")
+		pace := 0.0
+		if r.Activity != nil {
+			pace = r.Activity.MovingTime / (r.Activity.Distance / 1000)
+		}
+		for _, a := range acts {
+			a.Metrics, _ = analysis.AnalyzeProfile(a, s, hrMax, pace)
+		}
+		analysis.MarkRace(r.Activity.Metrics, r)
 		rep := analysis.Audit(analysis.AuditInput{Athlete: "ann", Settings: s, Race: r,
 			Baseline: analysis.ComputeBaseline(acts, r.Activity, s), Activities: acts})
 		js, _ := json.Marshal(struct {
