@@ -89,7 +89,19 @@ func summaryLine(r *analysis.Report) string {
 		return "nothing to audit without a race"
 	}
 	s := fmt.Sprintf("%s, %s, %s", r.Status, plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"))
+	if r.Waived > 0 {
+		s += fmt.Sprintf(" (%d waived)", r.Waived)
+	}
 	return s + "; " + position(r)
+}
+
+// waivedText says who waived a finding, when and why; "" when it counts.
+func waivedText(f analysis.Finding) string {
+	w := f.Waived
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("waived by %s on %s: %s", w.By, w.At.UTC().Format("2006-01-02"), w.Note)
 }
 
 // position says where the athlete stands at as_of.
