@@ -79,7 +79,7 @@ func credential(r *http.Request) string {
 // open reports whether a path is served without a token: the health check,
 // the login page and the static assets it needs.
 func open(path string) bool {
-	return path == "/healthz" || path == "/login" || strings.HasPrefix(path, "/static/")
+	return path == "/healthz" || path == "/login" || path == "/favicon.ico" || strings.HasPrefix(path, "/static/")
 }
 
 // authenticate lets a request through when the server has no tokens, or

@@ -508,7 +508,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostForm.Get("next"))
 	secret := r.PostForm.Get("token")
 	if _, ok := match(s.opts.Tokens, secret); !ok || len(s.opts.Tokens) == 0 {
-		s.render(w, http.StatusUnauthorized, "login", struct {
+		// 200: the page answers a person (a script gets 401 from the API).
+		s.render(w, http.StatusOK, "login", struct {
 			page
 			Next, Err string
 		}{s.page(r, "login", "Log in"), next, "wrong token"})
