@@ -69,3 +69,13 @@ func ApplyOverrides(acts []*Activity, overrides []ClassOverride) {
 		a.Metrics = &m
 	}
 }
+
+// String is the override as one line (CSV, text): "easy (was interval) by
+// coach on 2026-10-20: easy fartlek".
+func (o ClassOverride) String() string {
+	s := o.Class
+	if o.Was != "" {
+		s += " (was " + o.Was + ")"
+	}
+	return s + " by " + o.By + " on " + o.At.UTC().Format("2006-01-02") + ": " + o.Note
+}

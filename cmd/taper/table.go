@@ -2,13 +2,14 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/taper-run/taper/reports"
 )
 
 // checkFormat validates a --format value against the allowed ones.
@@ -26,34 +27,7 @@ func checkFormat(format string, allowed ...string) error {
 func writeRows(w io.Writer, format string, cols []string, rows [][]any) error {
 	switch format {
 	case "json":
-		var b strings.Builder
-		b.WriteString("[")
-		for i, r := range rows {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString("\n  {")
-			for j, c := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				k, _ := json.Marshal(c)
-				v, err := json.Marshal(jsonValue(r[j]))
-				if err != nil {
-					return fmt.Errorf("column %s: %w", c, err)
-				}
-				b.Write(k)
-				b.WriteString(": ")
-				b.Write(v)
-			}
-			b.WriteString("}")
-		}
-		if len(rows) > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("]\n")
-		_, err := io.WriteString(w, b.String())
-		return err
+		return reports.RowsJSON(w, cols, rows)
 	case "csv":
 		cw := csv.NewWriter(w)
 		if err := cw.Write(cols); err != nil {
@@ -82,25 +56,6 @@ func writeRows(w io.Writer, format string, cols []string, rows [][]any) error {
 		}
 		return tw.Flush()
 	}
-}
-
-// jsonValue maps values JSON cannot hold (NaN, Inf) to null and times to RFC 3339.
-func jsonValue(v any) any {
-	switch x := v.(type) {
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-	case float32:
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return nil
-		}
-	case time.Time:
-		return x.UTC().Format(time.RFC3339)
-	case []byte:
-		return string(x)
-	}
-	return v
 }
 
 // cellText prints one value for a table or CSV; table cells are shortened.
