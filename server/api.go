@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
@@ -148,14 +148,10 @@ func toJSON(d store.Decision) decisionJSON {
 
 // apiDecisions lists the athlete's decisions, with those undone.
 func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
 	var ds []store.Decision
 	err := s.read(r.Context(), func(db *store.DB) (err error) {
-		if err = s.requireAthlete(r.Context(), db, name); err != nil {
-			return err
-		}
-		ds, err = db.Decisions(r.Context(), name, true)
-		return err
+		ds, err = taper.Decisions(r.Context(), db, r.PathValue("name"))
+		return status(err)
 	})
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -210,41 +206,25 @@ func (s *Server) apiWaive(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	settings, err := s.settings(name)
+	if err != nil {
+		s.apiFail(w, r, status(err))
+		return
+	}
 	var d store.Decision
-	err := s.write(r.Context(), func(db *store.DB) error {
-		rep, err := s.report(r.Context(), db, name, "", 0)
-		if err != nil {
+	err = s.write(r.Context(), func(db *store.DB) (err error) {
+		if err = s.requireAthlete(r.Context(), db, name); err != nil {
 			return err
 		}
-		found := false
-		for _, f := range rep.Findings {
-			found = found || (f.Rule == in.Rule && f.Date == in.Date && f.ActivityID == in.ActivityID)
-		}
-		if !found {
-			return notFound("the athlete's report lists the findings: GET /api/athletes/"+name+"/report",
-				"athlete %s has no finding %s on %s%s", name, in.Rule, in.Date, activitySuffix(in.ActivityID))
-		}
-		d, err = db.AddDecision(r.Context(), store.Decision{Athlete: name, Kind: store.DecisionWaiver, Rule: in.Rule,
-			Date: in.Date, ActivityID: in.ActivityID, Note: in.Note, By: who(r.Context())})
-		return err
+		d, err = taper.Waive(r.Context(), db, taper.WaiveOptions{Athlete: name, Rule: in.Rule, Date: in.Date, ActivityID: in.ActivityID,
+			Note: in.Note, By: who(r.Context()), Settings: settings, Now: s.opts.Now})
+		return status(err)
 	})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, toJSON(d))
-}
-
-func activitySuffix(id string) string {
-	if id == "" {
-		return ""
-	}
-	return " (activity " + id + ")"
-}
-
-// runClasses are the classes a coach may give a run.
-func runClasses() []string {
-	return []string{analysis.ClassEasy, analysis.ClassLong, analysis.ClassTempo, analysis.ClassInterval, analysis.ClassRace}
 }
 
 // apiOverride records a class override of one of the athlete's runs.
@@ -259,31 +239,15 @@ func (s *Server) apiOverride(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	valid := false
-	for _, c := range runClasses() {
-		valid = valid || c == in.Class
-	}
-	if in.ActivityID == "" || !valid {
-		writeError(w, badRequest(`{"activity_id": "...", "class": "easy|long|tempo|interval|race", "note": "..."}`,
-			"an override needs activity_id and a class (easy, long, tempo, interval or race), got %q", in.Class))
-		return
-	}
 	if err := checkNote(in.Note, true); err != nil {
 		writeError(w, err)
 		return
 	}
 	var d store.Decision
-	err := s.write(r.Context(), func(db *store.DB) error {
-		a, err := s.activity(r.Context(), db, name, in.ActivityID)
-		if err != nil {
-			return err
-		}
-		if !a.IsRun() {
-			return badRequest("only runs have a class", "activity %s is %s, not a run", a.ID, a.Sport)
-		}
-		d, err = db.AddDecision(r.Context(), store.Decision{Athlete: name, Kind: store.DecisionClassOverride,
-			ActivityID: a.ID, Class: in.Class, Note: in.Note, By: who(r.Context())})
-		return err
+	err := s.write(r.Context(), func(db *store.DB) (err error) {
+		d, err = taper.Override(r.Context(), db, taper.OverrideOptions{Athlete: name, ActivityID: in.ActivityID, Class: in.Class,
+			Note: in.Note, By: who(r.Context())})
+		return status(err)
 	})
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -306,18 +270,9 @@ func (s *Server) apiUndo(w http.ResponseWriter, r *http.Request) {
 		kind = store.DecisionClassOverride
 	}
 	var d store.Decision
-	err = s.write(r.Context(), func(db *store.DB) error {
-		ds, err := db.Decisions(r.Context(), name, false)
-		if err != nil {
-			return err
-		}
-		for _, x := range ds {
-			if x.ID == id && x.Kind == kind {
-				d, err = db.UndoDecision(r.Context(), name, id, who(r.Context()))
-				return err
-			}
-		}
-		return notFound("GET /api/athletes/"+name+"/decisions lists them", "athlete %s has no %s %d in force", name, strings.ReplaceAll(kind, "_", " "), id)
+	err = s.write(r.Context(), func(db *store.DB) (err error) {
+		d, err = taper.Undo(r.Context(), db, name, id, kind, who(r.Context()))
+		return status(err)
 	})
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -360,28 +315,23 @@ func (s *Server) apiClearRace(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) race(w http.ResponseWriter, r *http.Request, name, id, date string, force bool, note string) {
-	var out any
-	err := s.write(r.Context(), func(db *store.DB) error {
-		res, err := s.setRace(r.Context(), db, name, id, date, force)
-		if err != nil {
-			return err
-		}
-		d, err := db.AddDecision(r.Context(), store.Decision{Athlete: name, Kind: store.DecisionRace, ActivityID: id, Date: date,
-			Note: note, By: who(r.Context())})
-		if err != nil {
-			return err
-		}
-		out = struct {
-			Race     any          `json:"race"`
-			Decision decisionJSON `json:"decision"`
-		}{res, toJSON(d)}
-		return nil
+	var res taper.RaceResult
+	err := s.write(r.Context(), func(db *store.DB) (err error) {
+		res, err = s.setRace(r.Context(), db, name, id, date, force, note)
+		return err
 	})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	source := res.Source
+	if res.ID == "" {
+		source = ""
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ActivityID string `json:"activity_id"` // "" when there is no race
+		Source     string `json:"source"`      // marked | distance
+	}{res.ID, source})
 }
 
 // apiFail writes err as the API's JSON error; unexpected ones are logged.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,17 +25,17 @@ type importJob struct {
 
 // importStatus is an import job as GET /api/imports/{job} shows it.
 type importStatus struct {
-	ID       string     `json:"job"`
-	Athlete  string     `json:"athlete"`
-	State    string     `json:"state"` // importing | done | failed
-	Files    int        `json:"files"` // files read so far
-	Total    int        `json:"total"` // files to read; 0 = not known yet
-	Uploaded int        `json:"uploaded"`
-	Bytes    int64      `json:"bytes"`
-	Started  time.Time  `json:"started"`
-	Finished *time.Time `json:"finished,omitempty"`
-	Summary  any        `json:"summary,omitempty"`
-	Error    *errorBody `json:"error,omitempty"`
+	ID       string         `json:"job"`
+	Athlete  string         `json:"athlete"`
+	State    string         `json:"state"` // importing | done | failed
+	Files    int            `json:"files"` // files read so far
+	Total    int            `json:"total"` // files to read; 0 = not known yet
+	Uploaded int            `json:"uploaded"`
+	Bytes    int64          `json:"bytes"`
+	Started  time.Time      `json:"started"`
+	Finished *time.Time     `json:"finished,omitempty"`
+	Summary  *importSummary `json:"summary,omitempty"`
+	Error    *errorBody     `json:"error,omitempty"`
 }
 
 func (j *importJob) snapshot() importStatus {
@@ -97,7 +96,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, fmt.Errorf("import upload: %w", err))
 		return
 	}
-	paths, size, err := s.receive(mr, dir)
+	paths, names, size, err := s.receive(mr, dir)
 	if err != nil {
 		os.RemoveAll(dir)
 		writeError(w, err)
@@ -108,15 +107,18 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer s.work.Done()
 		defer os.RemoveAll(dir)
-		s.runImport(job, name, paths)
+		s.runImport(job, name, paths, names)
 	}()
 	w.Header().Set("Location", "/api/imports/"+job.snapshot().ID)
 	writeJSON(w, http.StatusAccepted, job.snapshot())
 }
 
-// receive writes the upload's files into dir as 0001.zip, 0002.fit...
-func (s *Server) receive(mr *multipart.Reader, dir string) ([]string, int64, error) {
+// receive writes the upload's files into dir as 0001.zip, 0002.fit... and
+// returns their paths with the names they were uploaded under (shown in the
+// summary, never used as a path).
+func (s *Server) receive(mr *multipart.Reader, dir string) ([]string, map[string]string, int64, error) {
 	var paths []string
+	names := map[string]string{}
 	var size int64
 	tooLarge := func() error {
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("upload over %d MiB", s.opts.MaxUpload>>20),
@@ -129,10 +131,10 @@ func (s *Server) receive(mr *multipart.Reader, dir string) ([]string, int64, err
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, 0, tooLarge()
+			return nil, nil, 0, tooLarge()
 		}
 		if err != nil {
-			return nil, 0, badRequest("send the files as multipart/form-data", "bad upload: %v", err)
+			return nil, nil, 0, badRequest("send the files as multipart/form-data", "bad upload: %v", err)
 		}
 		if part.FileName() == "" {
 			part.Close()
@@ -140,14 +142,14 @@ func (s *Server) receive(mr *multipart.Reader, dir string) ([]string, int64, err
 		}
 		if len(paths) >= s.opts.MaxFiles {
 			part.Close()
-			return nil, 0, &apiError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("more than %d files in one upload", s.opts.MaxFiles),
+			return nil, nil, 0, &apiError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("more than %d files in one upload", s.opts.MaxFiles),
 				Hint: "zip them into one export, or import them from the command line"}
 		}
 		p := filepath.Join(dir, fmt.Sprintf("%04d%s", len(paths)+1, uploadExt(part.FileName())))
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			part.Close()
-			return nil, 0, fmt.Errorf("import upload: %w", err)
+			return nil, nil, 0, fmt.Errorf("import upload: %w", err)
 		}
 		n, err := io.Copy(f, part)
 		part.Close()
@@ -155,18 +157,19 @@ func (s *Server) receive(mr *multipart.Reader, dir string) ([]string, int64, err
 			err = cerr
 		}
 		if errors.As(err, &mbe) {
-			return nil, 0, tooLarge()
+			return nil, nil, 0, tooLarge()
 		}
 		if err != nil {
-			return nil, 0, badRequest("try the upload again", "upload interrupted: %v", err)
+			return nil, nil, 0, badRequest("try the upload again", "upload interrupted: %v", err)
 		}
 		size += n
 		paths = append(paths, p)
+		names[p] = filepath.Base(part.FileName())
 	}
 	if len(paths) == 0 {
-		return nil, 0, badRequest("choose or drop at least one .zip, .fit or .gpx file", "no files in the upload")
+		return nil, nil, 0, badRequest("choose or drop at least one .zip, .fit or .gpx file", "no files in the upload")
 	}
-	return paths, size, nil
+	return paths, names, size, nil
 }
 
 func (s *Server) newJob(athlete string, files int, size int64) *importJob {
@@ -179,15 +182,15 @@ func (s *Server) newJob(athlete string, files int, size int64) *importJob {
 }
 
 // runImport imports the uploaded files and records the outcome in job.
-func (s *Server) runImport(job *importJob, athlete string, paths []string) {
+func (s *Server) runImport(job *importJob, athlete string, paths []string, names map[string]string) {
 	// An import waits for the database as long as it takes (a cron import
 	// may hold it), until the server stops.
 	ctx := s.ctx
-	var summary any
+	var summary *importSummary
 	var err error
 	for {
 		err = s.write(ctx, func(db *store.DB) error {
-			summary, err = s.importFiles(ctx, db, athlete, paths, func(done, total int) {
+			summary, err = s.importFiles(ctx, db, athlete, paths, names, func(done, total int) {
 				job.update(func(st *importStatus) { st.Files, st.Total = done, total })
 			})
 			return err
@@ -226,9 +229,4 @@ func (s *Server) apiImportStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, job.snapshot())
-}
-
-// importFiles runs the core's import.
-func (s *Server) importFiles(ctx context.Context, db *store.DB, athlete string, paths []string, progress func(done, total int)) (any, error) {
-	return s.core.Import(ctx, db, athlete, paths, progress)
 }

@@ -11,12 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
 )
 
-// bareServer is a server over an empty database whose core finds no
-// athletes: enough to test what wraps the handlers.
+// bareServer is a server over an empty database: enough to test what
+// wraps the handlers.
 func bareServer(t *testing.T, opts Options) *Server {
 	t.Helper()
 	if opts.DB == "" {
@@ -27,8 +26,7 @@ func bareServer(t *testing.T, opts Options) *Server {
 		}
 		db.Close()
 	}
-	core := Core{Audit: func(context.Context, *store.DB, string) ([]*analysis.Report, error) { return nil, nil }}
-	s, err := New(core, opts)
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

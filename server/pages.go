@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/config"
 	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
@@ -213,17 +215,7 @@ type weekView struct {
 type findingView struct {
 	F      analysis.Finding
 	Href   string
-	Waiver *store.Decision
-}
-
-// waiverFor finds the waiver in force for a finding.
-func waiverFor(ds []store.Decision, f analysis.Finding) *store.Decision {
-	for i, d := range ds {
-		if d.Kind == store.DecisionWaiver && d.Active() && d.Rule == f.Rule && d.Date == f.Date && d.ActivityID == f.ActivityID {
-			return &ds[i]
-		}
-	}
-	return nil
+	Waiver *analysis.Waiver
 }
 
 func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
@@ -239,16 +231,16 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		if rep, err = s.report(r.Context(), db, name, asOf, 0); err != nil {
 			return err
 		}
-		decisions, err = db.Decisions(r.Context(), name, true)
-		return err
+		decisions, err = taper.Decisions(r.Context(), db, name)
+		return status(err)
 	})
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	rulesText := ""
-	if s.core.Rules != nil {
-		rulesText, _ = s.core.Rules(name)
+	var rulesText strings.Builder
+	if settings, err := s.settings(name); err == nil {
+		_ = config.WriteRules(&rulesText, name, settings) // a strings.Builder does not fail
 	}
 	v := struct {
 		page
@@ -261,7 +253,7 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		Decisions          []store.Decision
 		RulesText          string
 	}{page: s.page(r, "athlete", name), R: rep, Volume: volumeChart(rep), Timeline: timelineChart(rep),
-		Decisions: decisions, RulesText: rulesText}
+		Decisions: decisions, RulesText: rulesText.String()}
 	if rep.Race != nil {
 		v.RaceHref = activityHref(name, rep.Race.ActivityID)
 	}
@@ -275,7 +267,7 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		v.Weeks = append(v.Weeks, wv)
 	}
 	for _, f := range rep.Findings {
-		fv := findingView{F: f, Waiver: waiverFor(decisions, f)}
+		fv := findingView{F: f, Waiver: f.Waived}
 		if f.ActivityID != "" {
 			fv.Href = activityHref(name, f.ActivityID)
 		}
@@ -304,12 +296,8 @@ type lapView struct {
 func (s *Server) activityPage(w http.ResponseWriter, r *http.Request) {
 	name, id := r.PathValue("name"), r.PathValue("id")
 	var a *analysis.Activity
-	var decisions []store.Decision
 	err := s.read(r.Context(), func(db *store.DB) (err error) {
-		if a, err = s.activity(r.Context(), db, name, id); err != nil {
-			return err
-		}
-		decisions, err = db.Decisions(r.Context(), name, false)
+		a, err = s.activity(r.Context(), db, name, id)
 		return err
 	})
 	if err != nil {
@@ -318,11 +306,6 @@ func (s *Server) activityPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := activityView(a)
 	v.page = s.page(r, "activity", name+" "+a.LocalDate())
-	for i, d := range decisions {
-		if d.Kind == store.DecisionClassOverride && d.ActivityID == a.ID {
-			v.Override = &decisions[i]
-		}
-	}
 	s.render(w, http.StatusOK, "activity", v)
 }
 
@@ -336,7 +319,7 @@ type activityPageView struct {
 	Class, ClassSource, Evidence  string
 	IsRun                         bool
 	Classes                       []string
-	Override                      *store.Decision
+	Override                      *analysis.ClassOverride
 	Track                         template.HTML
 	Series                        []template.HTML
 	Laps                          []lapView
@@ -346,7 +329,7 @@ type activityPageView struct {
 func activityView(a *analysis.Activity) activityPageView {
 	v := activityPageView{A: a, AthleteHref: "/athletes/" + url.PathEscape(a.Athlete), Start: a.LocalStart().Format("15:04"),
 		Distance: a.Distance, Moving: a.MovingTime, IsRun: a.IsRun(), Samples: len(a.Samples),
-		Classes: []string{analysis.ClassEasy, analysis.ClassLong, analysis.ClassTempo, analysis.ClassInterval, analysis.ClassRace}}
+		Classes: taper.OverrideClasses()}
 	if a.DuplicateOf != "" {
 		v.DuplicateHref = activityHref(a.Athlete, a.DuplicateOf)
 	}
@@ -361,7 +344,7 @@ func activityView(a *analysis.Activity) activityPageView {
 		if analysis.Has(m.MovingTime) && m.MovingTime > 0 {
 			v.Moving = m.MovingTime
 		}
-		v.Class, v.ClassSource, v.Evidence = m.Class, m.ClassSource, m.Evidence
+		v.Class, v.ClassSource, v.Evidence, v.Override = m.Class, m.ClassSource, m.Evidence, m.Override
 		if m.Class != "" {
 			v.Kind = m.Class + " run"
 		}

@@ -9,44 +9,20 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
-	"github.com/taper-run/taper/store"
 )
-
-// Core is what the server needs from the application core: the use cases
-// behind taper audit, report, activities, race and import. The front end
-// (cmd/taper) fills it with the core's functions, so the dashboard and the
-// command line compute the same thing; tests may give stand-ins.
-type Core struct {
-	// Audit is taper audit --format json: one report per athlete (asOf ""
-	// = each athlete's today).
-	Audit func(ctx context.Context, db *store.DB, asOf string) ([]*analysis.Report, error)
-	// Report is taper report for one athlete; week 0 = the whole recovery.
-	Report func(ctx context.Context, db *store.DB, athlete, asOf string, week int) (*analysis.Report, error)
-	// ActivitiesJSON writes taper activities --format json for the athlete.
-	ActivitiesJSON func(ctx context.Context, db *store.DB, athlete string, w io.Writer) error
-	// Activity is one activity of the athlete with its samples and laps
-	// (nil, nil when there is none).
-	Activity func(ctx context.Context, db *store.DB, athlete, id string) (*analysis.Activity, error)
-	// SetRace is taper race: id or date marks it, both "" clears the mark.
-	SetRace func(ctx context.Context, db *store.DB, athlete, activityID, date string, force bool) error
-	// Import is taper import of paths for the athlete; progress reports
-	// files done of total. The summary is written as the import's JSON.
-	Import func(ctx context.Context, db *store.DB, athlete string, paths []string, progress func(done, total int)) (any, error)
-	// Rules describes the athlete's effective rules and where each value
-	// came from (taper rules).
-	Rules func(athlete string) (string, error)
-}
 
 // Options configure a Server.
 type Options struct {
-	DB       string  // the database file
+	DB string // the database file
+	// Settings returns an athlete's effective settings (the front end
+	// reads the settings file); nil: the standard preset.
+	Settings func(athlete string) (analysis.Settings, error)
 	Tokens   []Token // none: no login (loopback only; the front end checks)
 	ReadOnly bool    // refuse every write with 403
 	Logger   *slog.Logger
@@ -62,7 +38,6 @@ type Options struct {
 
 // Server is the dashboard: an http.Handler.
 type Server struct {
-	core    Core
 	opts    Options
 	log     *slog.Logger
 	gate    *gate
@@ -80,7 +55,7 @@ type Server struct {
 }
 
 // New returns the dashboard over the database in opts.DB.
-func New(core Core, opts Options) (*Server, error) {
+func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -105,7 +80,7 @@ func New(core Core, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{core: core, opts: opts, log: opts.Logger, gate: newGate(opts.DB, opts.LockWait, opts.Now, opts.ReadOnly),
+	s := &Server{opts: opts, log: opts.Logger, gate: newGate(opts.DB, opts.LockWait, opts.Now, opts.ReadOnly),
 		pages: pages, jobs: map[string]*importJob{}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.handler = s.routes()

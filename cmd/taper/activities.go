@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
-	"github.com/taper-run/taper/store"
 )
 
 type activitiesOptions struct {
@@ -64,7 +62,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.DB, true, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -103,26 +101,4 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	dist, moving := analysis.AnalysedTotals(a)
 	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
 		formatDuration(moving), reports.RunPace(a, dist, moving), orNull(a.AvgHR), m.Class, m.Evidence, strings.Join(a.Flags, ","), dup}
-}
-
-// openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
-	if path != "" && path != ":memory:" {
-		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
-		}
-	}
-	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
-	if readOnly && errors.Is(err, store.ErrOldSchema) {
-		// Written by an older taper: upgrade it once, then read.
-		rw, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.Close(); err != nil {
-			return nil, err
-		}
-		return store.Open(ctx, path, store.Options{ReadOnly: true})
-	}
-	return db, err
 }

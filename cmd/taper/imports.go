@@ -46,7 +46,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	if o.Rejected {
 		status = append(status, "rejected")
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.DB, true, st.errOut)
 	if err != nil {
 		return err
 	}
