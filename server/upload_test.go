@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,4 +68,38 @@ func TestUpload(t *testing.T) {
 	if err := s.Wait(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// importDir uploads every file of dir for athlete through the API and
+// waits for the import to finish.
+func importDir(t *testing.T, s http.Handler, athlete, dir string) importStatus {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := mw.CreateFormFile("files", e.Name())
+		w.Write(data)
+	}
+	mw.Close()
+	res, got := do(t, s, "POST", "/api/athletes/"+athlete+"/imports", &body, map[string]string{"Content-Type": mw.FormDataContentType(), "Sec-Fetch-Site": "same-origin"})
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload of %s: %d %s", dir, res.StatusCode, got)
+	}
+	var job importStatus
+	json.Unmarshal([]byte(got), &job)
+	for deadline := time.Now().Add(2 * time.Minute); job.State == "importing" && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		_, got = get(t, s, "/api/imports/"+job.ID)
+		job = importStatus{}
+		json.Unmarshal([]byte(got), &job)
+	}
+	return job
 }
