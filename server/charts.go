@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/taper-run/taper/analysis"
@@ -177,15 +178,20 @@ func timelineChart(r *analysis.Report) template.HTML {
 	}
 	const W, H, left, right, top, bottom = 720.0, 220.0, 40.0, 12.0, 22.0, 30.0
 	plotW, plotH := W-left-right, H-top-bottom
+	// The scale is the runs': another sport (a 50 km ride) is drawn as a
+	// short grey bar of its own, so it does not flatten the runs.
 	maxKm := 0.0
 	for _, d := range r.Days {
 		sum := 0.0
 		for _, a := range d.Activities {
-			sum += a.DistanceM / 1000
+			if a.IsRun {
+				sum += a.DistanceM / 1000
+			}
 		}
 		maxKm = max(maxKm, sum)
 	}
-	ymax := niceMax(max(maxKm*1.05, 5))
+	ymax := niceMax(max(maxKm*1.1, 10))
+	otherKm := ymax / 5
 	n := float64(len(r.Days))
 	slot := plotW / n
 	y := func(v float64) float64 { return top + plotH - v/ymax*plotH }
@@ -211,6 +217,9 @@ func timelineChart(r *analysis.Report) template.HTML {
 		base := 0.0
 		for _, a := range d.Activities {
 			v := max(a.DistanceM/1000, ymax/60) // a run without distance still shows
+			if !a.IsRun {
+				v = otherKm
+			}
 			y0, y1 := y(base), y(base+v)
 			b.f(`<a href="%s" class="mark" data-tip="%s"><rect class="bar %s" x="%.2f" y="%.1f" width="%.2f" height="%.1f"><title>%s</title></rect></a>`,
 				esc(activityHref(r.Athlete, a.ID)), esc(tipOf(d.Date, a)), classOf(a), x, y1, bw, math.Max(y0-y1-0.6, 0.6), esc(tipOf(d.Date, a)))
@@ -232,17 +241,19 @@ func timelineChart(r *analysis.Report) template.HTML {
 // seriesChart draws one channel of an activity over elapsed time as a
 // line; invert puts low values on top (pace: faster is higher).
 func seriesChart(title, unit string, xs, ys []float64, invert bool, format func(float64) string) template.HTML {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	n := 0
+	var vals []float64
 	for _, v := range ys {
 		if !math.IsNaN(v) {
-			lo, hi = min(lo, v), max(hi, v)
-			n++
+			vals = append(vals, v)
 		}
 	}
-	if n < 2 || len(xs) == 0 {
+	if len(vals) < 2 || len(xs) == 0 {
 		return ""
 	}
+	// The range leaves out the 2% most extreme points on each side (a
+	// stop, a GPS jump); the line is clipped to it.
+	slices.Sort(vals)
+	lo, hi := vals[len(vals)*2/100], vals[len(vals)-1-len(vals)*2/100]
 	if hi-lo < 1e-9 {
 		lo, hi = lo-1, hi+1
 	}
@@ -256,7 +267,7 @@ func seriesChart(title, unit string, xs, ys []float64, invert bool, format func(
 	}
 	px := func(t float64) float64 { return left + t/xmax*plotW }
 	py := func(v float64) float64 {
-		f := (v - lo) / (hi - lo)
+		f := (min(max(v, lo), hi) - lo) / (hi - lo)
 		if invert {
 			f = 1 - f
 		}
@@ -272,13 +283,24 @@ func seriesChart(title, unit string, xs, ys []float64, invert bool, format func(
 	}
 	for i := 0; i <= 4; i++ {
 		t := xmax * float64(i) / 4
-		b.f(`<text class="tick" x="%.1f" y="%g" text-anchor="middle">%s</text>`, px(t), H-6, esc(clock(t)))
+		anchor := map[int]string{0: "start", 4: "end"}[i]
+		if anchor == "" {
+			anchor = "middle"
+		}
+		b.f(`<text class="tick" x="%.1f" y="%g" text-anchor="%s">%s</text>`, px(t), H-6, anchor, esc(clock(t)))
+	}
+	// A pause (no samples for much longer than usual) breaks the line.
+	gap := 30.0
+	if n := len(xs); n > 1 {
+		gap = max(gap, 5*xmax/float64(n-1))
 	}
 	var path strings.Builder
 	pen := false
 	for i, v := range ys {
-		if math.IsNaN(v) {
+		if math.IsNaN(v) || (i > 0 && xs[i]-xs[i-1] > gap) {
 			pen = false
+		}
+		if math.IsNaN(v) {
 			continue
 		}
 		cmd := "L"

@@ -206,9 +206,18 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request) {
 
 // weekView is one row of the athlete's weeks table.
 type weekView struct {
-	W                   analysis.Week
-	Phases, Volume, Cap string
-	Over                bool
+	W                          analysis.Week
+	Phases, Volume, Cap, Dates string
+	Over                       bool
+}
+
+// shortDate shows YYYY-MM-DD as "Oct 5".
+func shortDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("Jan 2")
 }
 
 // findingView is a finding with its waiver, if any.
@@ -259,7 +268,8 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Baseline = baselineText(rep.Baseline)
 	for _, wk := range rep.Weeks {
-		wv := weekView{W: wk, Phases: strings.Join(wk.Phases, "+"), Volume: volumeText(wk.Volume, rep.Baseline.Unit), Cap: "-"}
+		wv := weekView{W: wk, Phases: strings.Join(wk.Phases, "+"), Volume: volumeText(wk.Volume, rep.Baseline.Unit), Cap: "-",
+			Dates: shortDate(wk.Start) + " – " + shortDate(wk.End)}
 		if wk.Cap != nil {
 			wv.Cap = volumeText(*wk.Cap, rep.Baseline.Unit)
 			wv.Over = wk.Volume > *wk.Cap
