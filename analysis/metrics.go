@@ -104,8 +104,8 @@ func MarkRace(m *Metrics, r Race) {
 	if r.Source == RaceMarked {
 		how = "marked with taper race"
 	}
-	m.Evidence = "race (" + how + "): " + formatKm(m.Distance) + " in " +
-		formatDuration(m.MovingTime) + " moving at " + formatPace(m.Pace)
+	m.Evidence = "race (" + how + "): " + FormatKm(m.Distance) + " in " +
+		FormatDuration(m.MovingTime) + " moving at " + formatPace(m.Pace)
 }
 
 // ObservedHRMax returns the highest plausible maximum heart rate recorded on
@@ -241,6 +241,9 @@ type basics struct {
 }
 
 func activityBasics(a *Activity) basics {
+	if a.summary != nil {
+		return *a.summary
+	}
 	t := ComputeTotals(a.Samples)
 	b := basics{moving: t.MovingTime, distance: a.Distance, ascent: a.Ascent, avgHR: a.AvgHR, maxHR: a.MaxHR}
 	if !Has(b.moving) || b.moving <= 0 {
@@ -265,6 +268,35 @@ func activityBasics(a *Activity) basics {
 		b.maxHR = t.MaxHR
 	}
 	return b
+}
+
+// AnalysedTotals are the distance (m) and moving time (s) the rules
+// count, the one definition every part of taper uses (the race finder, the
+// audit, taper activities): the analysis' values when it has them, else the
+// file's session values, else those computed from the samples (see
+// activityBasics; moving time falls back to the elapsed time). NaN when
+// unknown.
+func AnalysedTotals(a *Activity) (dist, moving float64) {
+	dist, moving = math.NaN(), math.NaN()
+	if m := a.Metrics; m != nil {
+		if Has(m.Distance) && m.Distance > 0 {
+			dist = m.Distance
+		}
+		if Has(m.MovingTime) && m.MovingTime > 0 {
+			moving = m.MovingTime
+		}
+	}
+	if Has(dist) && Has(moving) {
+		return dist, moving
+	}
+	b := activityBasics(a)
+	if !Has(dist) && Has(b.distance) && b.distance > 0 {
+		dist = b.distance
+	}
+	if !Has(moving) && b.moving > 0 {
+		moving = b.moving
+	}
+	return dist, moving
 }
 
 // runPace is the pace (s/km) of a run over its moving time; 0 if unknown.

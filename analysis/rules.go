@@ -384,7 +384,7 @@ func (a *auditor) activityRules(acts []auditDay) {
 		case d.day <= s.RestDays && moving > s.HardCrossMinutes*60:
 			a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(moving), s.HardCrossMinutes*60, "s",
 				fmt.Sprintf("%s for %s moving time on day %d; cross-training in the rest window (days 1-%d) should stay under %s",
-					auditSport(act), auditClock(moving), d.day, s.RestDays, auditMinutes(s.HardCrossMinutes)))
+					auditSport(act), FormatDuration(moving), d.day, s.RestDays, auditMinutes(s.HardCrossMinutes)))
 		}
 		if d.day < returnFirst || d.day > returnLast || !act.IsRun() {
 			continue
@@ -612,32 +612,26 @@ func (a *auditor) fmtVolume(v float64) string { return FormatVolume(v, a.unit) }
 // FormatVolume formats a volume in unit "m" as km, in "s" as h:mm.
 func FormatVolume(v float64, unit string) string {
 	if unit == "s" {
-		return auditClock(v)
+		return FormatDuration(v)
 	}
 	return fmt.Sprintf("%.1f km", v/1000)
 }
 
+// auditDistance and auditMoving are AnalysedTotals, 0 when unknown.
 func auditDistance(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.Distance) && a.Metrics.Distance > 0 {
-		return a.Metrics.Distance
+	d, _ := AnalysedTotals(a)
+	if !Has(d) {
+		return 0
 	}
-	if Has(a.Distance) && a.Distance > 0 {
-		return a.Distance
-	}
-	return 0
+	return d
 }
 
 func auditMoving(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.MovingTime) && a.Metrics.MovingTime > 0 {
-		return a.Metrics.MovingTime
+	_, m := AnalysedTotals(a)
+	if !Has(m) {
+		return 0
 	}
-	if Has(a.MovingTime) && a.MovingTime > 0 {
-		return a.MovingTime
-	}
-	if Has(a.ElapsedTime) {
-		return a.ElapsedTime
-	}
-	return 0
+	return m
 }
 
 func auditClass(a *Activity) string {
@@ -675,16 +669,7 @@ func auditSport(a *Activity) string {
 }
 
 func auditRunSize(a *Activity) string {
-	return fmt.Sprintf("%s in %s", FormatVolume(auditDistance(a), "m"), auditClock(auditMoving(a)))
-}
-
-// clock formats seconds as h:mm:ss, or m:ss under an hour.
-func auditClock(sec float64) string {
-	s := int(math.Round(sec))
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	return fmt.Sprintf("%s in %s", FormatVolume(auditDistance(a), "m"), FormatDuration(auditMoving(a)))
 }
 
 func auditMinutes(m float64) string { return fmt.Sprintf("%s min", auditTrim(m)) }

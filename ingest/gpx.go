@@ -17,8 +17,10 @@ import (
 
 // DefaultMaxGPXBytes is the largest GPX file decoded by default: gpxgo
 // parses the whole document at about 19 times the file size in memory, so
-// a 64 MB file already costs about 1.2 GB.
-const DefaultMaxGPXBytes = 64 << 20
+// a 64 MB file would cost about 1.2 GB; 8 MB (about 50,000 track points, 14
+// hours at 1 Hz) costs about 160 MB, within an import's memory bound (see
+// Budget). Longer recordings import as FIT.
+const DefaultMaxGPXBytes = 8 << 20
 
 // GPX decodes a GPX document into one activity per track that has timed
 // points. See Decoder.Decode for the rules.

@@ -19,11 +19,12 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Statuses of a decoded file (Result.Status).
+// Statuses of a decoded file (Result.Status): the decoder's share of
+// analysis' file statuses.
 const (
-	StatusImported = "imported" // the file gave at least one activity
-	StatusSkipped  = "skipped"  // not an activity file, or a format taper does not read
-	StatusRejected = "rejected" // an activity file that gave nothing usable
+	StatusImported = analysis.FileImported // the file gave at least one activity
+	StatusSkipped  = analysis.FileSkipped  // not an activity file, or a format taper does not read
+	StatusRejected = analysis.FileRejected // an activity file that gave nothing usable
 )
 
 // Formats, decided by content (Result.Format).

@@ -86,37 +86,51 @@ func orNull(v float64) any {
 // RowsJSON writes rows as a JSON array of objects, one a line, keys in
 // column order (the --format json of taper's listings).
 func RowsJSON(w io.Writer, cols []string, rows [][]any) error {
-	var b strings.Builder
-	b.WriteString("[")
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
 	for i, r := range rows {
-		if i > 0 {
-			b.WriteString(",")
+		if err := WriteJSONRow(w, cols, r, i == 0, jsonValue); err != nil {
+			return err
 		}
-		b.WriteString("\n  {")
-		for j, c := range cols {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			k, _ := json.Marshal(c)
-			v, err := json.Marshal(jsonValue(r[j]))
-			if err != nil {
-				return fmt.Errorf("column %s: %w", c, err)
-			}
-			b.Write(k)
-			b.WriteString(": ")
-			b.Write(v)
-		}
-		b.WriteString("}")
 	}
+	end := "]\n"
 	if len(rows) > 0 {
-		b.WriteString("\n")
+		end = "\n]\n"
 	}
-	b.WriteString("]\n")
+	_, err := io.WriteString(w, end)
+	return err
+}
+
+// WriteJSONRow writes one row of a RowsJSON array (after "[" and, unless
+// it is the first, a comma): an object with the columns in order, each
+// value mapped by value first (NaN to null, times to text...).
+func WriteJSONRow(w io.Writer, cols []string, vals []any, first bool, value func(any) any) error {
+	var b strings.Builder
+	if !first {
+		b.WriteString(",")
+	}
+	b.WriteString("\n  {")
+	for j, c := range cols {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		k, _ := json.Marshal(c)
+		v, err := json.Marshal(value(vals[j]))
+		if err != nil {
+			return fmt.Errorf("column %s: %w", c, err)
+		}
+		b.Write(k)
+		b.WriteString(": ")
+		b.Write(v)
+	}
+	b.WriteString("}")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// jsonValue maps values JSON cannot hold (NaN, Inf) to null and times to RFC 3339.
+// jsonValue maps values JSON cannot hold (NaN, Inf) to null and times to
+// RFC 3339 (as store.JSONValue does for what the database returns).
 func jsonValue(v any) any {
 	switch x := v.(type) {
 	case float64:
@@ -128,7 +142,7 @@ func jsonValue(v any) any {
 			return nil
 		}
 	case time.Time:
-		return x.UTC().Format(time.RFC3339)
+		return x.UTC().Format(time.RFC3339Nano)
 	case []byte:
 		return string(x)
 	}

@@ -32,22 +32,13 @@ func hoursMinutes(sec float64) string {
 	return fmt.Sprintf("%d:%02d h", m/60, m%60)
 }
 
-// duration formats seconds as h:mm:ss, or m:ss under an hour.
-func duration(sec float64) string {
-	s := int(math.Round(sec))
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
 // findingValue formats a finding's value or limit in its unit.
 func findingValue(v float64, unit string) string {
 	switch unit {
 	case "m":
 		return fmt.Sprintf("%.1f km", v/1000)
 	case "s":
-		return duration(v)
+		return analysis.FormatDuration(v)
 	case "sessions":
 		return fmt.Sprintf("%.0f", v)
 	}
@@ -68,7 +59,7 @@ func raceLine(r *analysis.Report) string {
 		how = ", found by distance"
 	}
 	return fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
-		duration(r.Race.MovingTimeS), r.Race.ActivityID, how)
+		analysis.FormatDuration(r.Race.MovingTimeS), r.Race.ActivityID, how)
 }
 
 func baselineLine(b analysis.ReportBaseline) string {

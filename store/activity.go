@@ -291,14 +291,6 @@ func scanActivity(rows *sql.Rows) (a *analysis.Activity, n int, err error) {
 	return a, n, nil
 }
 
-// anyFloat is a DOUBLE as scanned into any: NaN for NULL.
-func anyFloat(v any) float64 {
-	if f, ok := v.(float64); ok {
-		return f
-	}
-	return analysis.Missing()
-}
-
 func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity, samplesHint map[string]int) error {
 	return db.eachRecord(ctx, where, args, func(id string, s analysis.Sample) error {
 		cur := byID[id]
@@ -311,43 +303,6 @@ func (db *DB) loadSamples(ctx context.Context, where string, args []any, byID ma
 		cur.Samples = append(cur.Samples, s)
 		return nil
 	})
-}
-
-// eachRecord calls fn with every record of the activities matching where,
-// in insertion (rowid) order: each activity's records were appended
-// together in sample order, so they come grouped, with no sort on the id.
-// Scanning into any skips database/sql's per-value conversions: the driver
-// already returns string, time.Time, float64 or nil.
-func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(id string, s analysis.Sample) error) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT r.activity_id, r.t, r.lat, r.lon, r.altitude, r.heart_rate, r.cadence, r.speed, r.distance, r.power
-		FROM records r WHERE r.activity_id IN (SELECT a.id FROM activities a`+where+`) ORDER BY r.rowid`, args...)
-	if err != nil {
-		return fmt.Errorf("load records from %s: %w", db.name(), err)
-	}
-	defer rows.Close()
-	var v [10]any
-	dest := make([]any, len(v))
-	for i := range v {
-		dest[i] = &v[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("load records from %s: %w", db.name(), err)
-		}
-		id, _ := v[0].(string)
-		s := analysis.Sample{Lat: anyFloat(v[2]), Lon: anyFloat(v[3]), Altitude: anyFloat(v[4]), HeartRate: anyFloat(v[5]),
-			Cadence: anyFloat(v[6]), Speed: anyFloat(v[7]), Distance: anyFloat(v[8]), Power: anyFloat(v[9])}
-		if t, ok := v[1].(time.Time); ok {
-			s.Time = t.UTC()
-		}
-		if err := fn(id, s); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load records from %s: %w", db.name(), err)
-	}
-	return nil
 }
 
 func (db *DB) loadLaps(ctx context.Context, where string, args []any, byID map[string]*analysis.Activity) error {
@@ -686,4 +641,29 @@ func (db *DB) EachWithSamples(ctx context.Context, f Filter, fn func(*analysis.A
 		}
 	}
 	return nil
+}
+
+// RaceMarks returns every athlete's race mark (see RaceMark), by athlete,
+// in one query.
+func (db *DB) RaceMarks(ctx context.Context) (map[string][2]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT athlete, activity_id, race_date FROM race_marks`)
+	if err != nil {
+		return nil, fmt.Errorf("read race marks in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := map[string][2]string{}
+	for rows.Next() {
+		var athlete string
+		var id sql.NullString
+		var day sql.NullTime
+		if err := rows.Scan(&athlete, &id, &day); err != nil {
+			return nil, fmt.Errorf("read race marks in %s: %w", db.name(), err)
+		}
+		date := ""
+		if day.Valid {
+			date = day.Time.UTC().Format("2006-01-02")
+		}
+		out[athlete] = [2]string{id.String, date}
+	}
+	return out, rows.Err()
 }

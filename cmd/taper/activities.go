@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
+	"github.com/taper-run/taper/store"
 )
 
 type activitiesOptions struct {
@@ -62,7 +64,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, true, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -100,5 +102,13 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	}
 	dist, moving := analysis.AnalysedTotals(a)
 	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
-		formatDuration(moving), reports.RunPace(a, dist, moving), orNull(a.AvgHR), m.Class, m.Evidence, strings.Join(a.Flags, ","), dup}
+		formatDuration(moving), reports.RunPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, strings.Join(a.Flags, ","), dup}
+}
+
+// oneDecimal is a table cell with one decimal, nil when missing.
+func oneDecimal(v float64) any {
+	if orNull(v) == nil {
+		return nil
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }

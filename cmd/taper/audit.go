@@ -9,6 +9,7 @@ import (
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
+	"github.com/taper-run/taper/store"
 )
 
 type auditOptions struct {
@@ -41,7 +42,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, true, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -53,6 +54,9 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		return err
 	}
 	reps := res.Reports
+	if err := checkOutput(o.Output, o.DB); err != nil {
+		return err
+	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
 		switch o.Format {
 		case "markdown":

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
@@ -139,7 +141,7 @@ func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	out := mustTaper(t, "demo", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
 	race, _ := demoDates(time.Now())
-	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, breachNames()...) {
+	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, analysis.RuleIDs()...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

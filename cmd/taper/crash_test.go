@@ -40,14 +40,15 @@ func TestImportKilledMidway(t *testing.T) {
 
 	// What survived the kill is whole: every stored activity has all its records.
 	mustTaper(t, "import", "--db", crashed, "--athlete", "k", "-q", export)
-	q := "SELECT a.id, a.source, (SELECT count(*) FROM records r WHERE r.activity_id = a.id) AS n FROM activities a ORDER BY a.id"
+	q := "SELECT a.id, a.source, (SELECT count(*) FROM records r WHERE r.activity_id = a.id) AS n, " +
+		"(SELECT count(*) FROM summaries s WHERE s.key = a.key) AS summaries FROM activities a ORDER BY a.id"
 	want := mustTaper(t, "sql", "--db", clean, "--format", "csv", q)
 	got := mustTaper(t, "sql", "--db", crashed, "--format", "csv", q)
 	if got != want {
 		t.Errorf("after kill -9 and re-import, activities and record counts differ from a clean import:\n got %s\nwant %s", head(got), head(want))
 	}
 	orphans := mustTaper(t, "sql", "--db", crashed, "--format", "csv",
-		"SELECT count(*) AS n FROM records WHERE activity_id NOT IN (SELECT id FROM activities)")
+		"SELECT count(*) AS n FROM samples WHERE key NOT IN (SELECT key FROM activities)")
 	if strings.TrimSpace(orphans) != "n\n0" {
 		t.Errorf("orphan records after re-import: %q", orphans)
 	}

@@ -23,14 +23,14 @@ func openDB(ctx context.Context, path string, opts store.Options, errOut io.Writ
 }
 
 // openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, readOnly bool, errOut io.Writer) (*store.DB, error) {
+func openExisting(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
 	if path != "" && path != ":memory:" {
 		if _, err := statFile(path); err != nil {
 			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
 		}
 	}
-	db, err := openDB(ctx, path, store.Options{ReadOnly: readOnly}, errOut)
-	if readOnly && errors.Is(err, store.ErrOldSchema) {
+	db, err := openDB(ctx, path, opts, errOut)
+	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
 		// Written by an older taper: upgrade it once, then read.
 		rw, err := openDB(ctx, path, store.Options{}, errOut)
 		if err != nil {
@@ -39,7 +39,7 @@ func openExisting(ctx context.Context, path string, readOnly bool, errOut io.Wri
 		if err := rw.Close(); err != nil {
 			return nil, err
 		}
-		return openDB(ctx, path, store.Options{ReadOnly: true}, errOut)
+		return openDB(ctx, path, opts, errOut)
 	}
 	return db, err
 }

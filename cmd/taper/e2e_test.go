@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 // taper runs the CLI's own entry point and returns its exit status, stdout
@@ -171,7 +173,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = breachNames()
+		expand = analysis.RuleIDs()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]

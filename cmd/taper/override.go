@@ -46,7 +46,7 @@ func runOverride(ctx context.Context, o *overrideOptions, st *streams) error {
 	if o.Activity == "" || o.Class == "" {
 		return usagef("give --activity and --class (and --note), or --undo ID")
 	}
-	db, err := openExisting(ctx, o.DB, false, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}

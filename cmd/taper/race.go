@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/store"
 )
 
 type raceOptions struct {
@@ -57,7 +58,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, false, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}

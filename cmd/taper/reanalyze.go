@@ -9,6 +9,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
 )
 
 type reanalyzeOptions struct {
@@ -33,7 +34,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, false, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func runServe(ctx context.Context, o *serveOptions, st *streams) error {
 	}
 	// Create or upgrade the database now, not on the first request.
 	if o.ReadOnly {
-		db, err := openExisting(ctx, o.DB, true, st.errOut)
+		db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 		if err != nil {
 			return err
 		}

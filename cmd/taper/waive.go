@@ -61,7 +61,7 @@ func runWaive(ctx context.Context, o *waiveOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, false, st.errOut)
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func runWaive(ctx context.Context, o *waiveOptions, st *streams) error {
 
 // listDecisions prints the athlete's decisions, oldest first.
 func listDecisions(ctx context.Context, g *globalOptions, st *streams) error {
-	db, err := openExisting(ctx, g.DB, true, st.errOut)
+	db, err := openExisting(ctx, g.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func decisionTarget(d store.Decision) string {
 }
 
 func undoDecision(ctx context.Context, g *globalOptions, st *streams, id int64, kind, by string) error {
-	db, err := openExisting(ctx, g.DB, false, st.errOut)
+	db, err := openExisting(ctx, g.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}
