@@ -323,6 +323,20 @@ func TestDecisions(t *testing.T) {
 		t.Errorf("the athlete page does not show the CLI's waiver")
 	}
 	cli(t, 1, "waive", "--db", db, "--athlete", "cat", "--undo", "12345")
+
+	// Marking the race and clearing the mark are decisions too, in the history.
+	if r := send("POST", "/api/athletes/ann/race", `{"date": "`+raceDay+`", "note": "confirmed with ann"}`, 200); r["source"] != "marked" {
+		t.Errorf("race marked: %v", r)
+	}
+	if r := send("DELETE", "/api/athletes/ann/race", "", 200); r["source"] != "distance" {
+		t.Errorf("race mark cleared: %v", r)
+	}
+	hist = nil
+	json.Unmarshal([]byte(authGet("/api/athletes/ann/decisions")), &hist)
+	if n := len(hist); n < 2 || hist[n-2].Kind != "race" || hist[n-2].Date != raceDay || hist[n-2].Note != "confirmed with ann" ||
+		hist[n-1].Kind != "race" || hist[n-1].Date != "" || hist[n-1].By != "coach-kim" {
+		t.Errorf("race decisions in the history: %+v", hist)
+	}
 }
 
 // authed sends hdr's token with every request.

@@ -261,8 +261,9 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		Waived             int
 		Decisions          []store.Decision
 		RulesText          string
+		Next               []string
 	}{page: s.page(r, "athlete", name), R: rep, Volume: volumeChart(rep), Timeline: timelineChart(rep),
-		Decisions: decisions, RulesText: rulesText.String()}
+		Decisions: decisions, RulesText: rulesText.String(), Next: nextSteps(rep)}
 	if rep.Race != nil {
 		v.RaceHref = activityHref(name, rep.Race.ActivityID)
 	}
@@ -287,6 +288,51 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		v.Findings = append(v.Findings, fv)
 	}
 	s.render(w, http.StatusOK, "athlete", v)
+}
+
+// nextSteps says where the athlete stands and what the rules allow next:
+// this week's volume against its cap, then next week's phase and cap.
+func nextSteps(r *analysis.Report) []string {
+	if r.Race == nil {
+		return nil
+	}
+	c := r.Current
+	switch {
+	case c.Phase == analysis.PhaseAfter:
+		return []string{fmt.Sprintf("The %d audited weeks are over (day %d): training is the athlete's own again.", r.WeeksAudited, c.Day)}
+	case c.Week < 1:
+		return []string{"Race day: rest first; the audit starts tomorrow."}
+	}
+	var out []string
+	unit := r.Baseline.Unit
+	for _, w := range r.Weeks {
+		switch w.Week {
+		case c.Week:
+			s := fmt.Sprintf("This week (week %d, %s to %s, %s): %s so far", w.Week, shortDate(w.Start), shortDate(w.End),
+				strings.Join(w.Phases, " then "), volumeText(w.Volume, unit))
+			if w.Cap != nil {
+				s += fmt.Sprintf(" of a %s cap", volumeText(*w.Cap, unit))
+				if left := *w.Cap - w.Volume; left > 0 {
+					s += fmt.Sprintf(" (%s left)", volumeText(left, unit))
+				} else {
+					s += " (reached)"
+				}
+			}
+			out = append(out, s+fmt.Sprintf("; %d interval session(s).", w.IntervalSessions))
+		case c.Week + 1:
+			s := fmt.Sprintf("Next week (week %d, from %s, %s)", w.Week, shortDate(w.Start), strings.Join(w.Phases, " then "))
+			if w.Cap != nil {
+				s += fmt.Sprintf(": cap %s", volumeText(*w.Cap, unit))
+			} else {
+				s += ": no fixed cap; volume may grow gradually"
+			}
+			out = append(out, s+".")
+		}
+	}
+	if c.Week == r.WeeksAudited {
+		out = append(out, "This is the last audited week.")
+	}
+	return out
 }
 
 func baselineText(b analysis.ReportBaseline) string {
