@@ -94,6 +94,20 @@ func TestBrowserDashboard(t *testing.T) {
 				t.Fatalf("the mark links to %q", href)
 			}
 
+			if width < 600 {
+				// On a phone: a tap shows the tooltip, a second tap opens the run.
+				b.do(chromedp.EmulateViewport(width, 900, chromedp.EmulateTouch), chromedp.Navigate(ts.URL+"/athletes/ann"))
+				b.waitFor("the charts", `document.querySelectorAll("svg.volume a.mark").length > 20`)
+				b.do(chromedp.Tap(`svg.volume a.mark[data-tip*="interval run"]`))
+				b.waitFor("the tooltip after a tap", `!document.getElementById("tip").hidden && document.getElementById("tip").textContent.includes("interval run")`)
+				if p := eval[string](b, `location.pathname`); p != "/athletes/ann" {
+					t.Errorf("the first tap left the page for %s", p)
+				}
+				shot("tap")
+				b.do(chromedp.Tap(`svg.volume a.mark[data-tip*="interval run"]`))
+				b.waitFor("the run's page after a second tap", `location.pathname.startsWith("/athletes/ann/activities/")`)
+			}
+
 			// Activity: totals, class and evidence, charts, laps.
 			b.do(chromedp.Navigate(ts.URL + href))
 			b.waitFor("the activity", `document.querySelectorAll("svg.series").length >= 2 && !!document.querySelector("svg.track") && !!document.querySelector("table.laps")`)

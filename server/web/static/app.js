@@ -45,18 +45,20 @@
   });
   document.addEventListener("focusout", hideTip);
   // A tap shows the tooltip; a second tap on the same mark follows its link.
-  let touched = false;
+  let touched = false, tapped = null;
   document.addEventListener("touchstart", () => { touched = true; }, { passive: true });
   document.addEventListener("click", (e) => {
     const m = e.target.closest && e.target.closest(".mark");
     if (!m) {
       if (touched) hideTip();
+      tapped = null;
       return;
     }
-    if (touched && tipFor !== m) {
+    if (touched && tapped !== m) {
       e.preventDefault();
       const r = m.getBoundingClientRect();
       showTip(m, r.left + r.width / 2, r.top);
+      tapped = m;
     }
   });
 
