@@ -146,7 +146,7 @@ func (an *analyzer) observed(a *analysis.Activity) float64 {
 
 // analyze computes an activity's metrics and class from its samples.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m := analysis.Analyze(a, an.settings, an.observed(a), an.racePaceFor(a))
+	m, _ := analysis.AnalyzeProfile(a, an.settings, an.observed(a), an.racePaceFor(a))
 	an.markRace(a, m)
 	return m
 }

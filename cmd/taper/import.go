@@ -109,7 +109,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		return usagef("--db %s is a folder: give the database file, e.g. --db %s", o.DB, filepath.Join(o.DB, "taper.duckdb"))
 	}
 	created := os.IsNotExist(statErr)
-	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
+	db, err := openDB(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()}, st.errOut)
 	if err != nil {
 		return err
 	}
