@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 
 	"github.com/taper-run/taper/analysis"
@@ -54,23 +53,6 @@ func AuditCSV(w io.Writer, reports []*analysis.Report) error {
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write csv audit: %w", err)
-	}
-	return nil
-}
-
-// AuditFindingsCSV writes every athlete's findings in one table, in the
-// columns of CSV, athletes in name order.
-func AuditFindingsCSV(w io.Writer, reports []*analysis.Report) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(csvFindingHeader())
-	byName := sortedReports(reports)
-	sort.SliceStable(byName, func(i, j int) bool { return byName[i].Athlete < byName[j].Athlete })
-	for _, r := range byName {
-		writeFindingRows(cw, r)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv findings: %w", err)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Outdated: outdatedNote(st.errOut, db.Path()),
+	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Now: o.now, Outdated: outdatedNote(st.errOut, db.Path()),
 		Settings: func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err

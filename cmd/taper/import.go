@@ -83,7 +83,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	start := time.Now()
 	prog := newProgress(st.errOut, o.Progress, o.Quiet)
 	opts := taper.ImportOptions{Athlete: o.Athlete, Inputs: o.Inputs, Jobs: o.Jobs, Zone: zone, Settings: settings,
-		DryRun: o.DryRun, AfterFile: crashHook()}
+		DryRun: o.DryRun, AfterFile: crashHook(), Now: o.now}
 	if prog.on {
 		opts.Progress = prog.update
 	}

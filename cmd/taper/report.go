@@ -95,7 +95,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week,
+	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week, Now: o.now,
 		Outdated: outdatedNote(st.errOut, db.Path())})
 	if err != nil {
 		return err
