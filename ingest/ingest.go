@@ -61,6 +61,8 @@ type DecodeOptions struct {
 	// MaxGPXBytes is the largest GPX file decoded (0: DefaultMaxGPXBytes);
 	// larger ones are rejected.
 	MaxGPXBytes int64
+	// MaxTCXBytes is the largest TCX file decoded (0: DefaultMaxTCXBytes).
+	MaxTCXBytes int64
 }
 
 // Decoder decodes watch files. It is safe for concurrent use by several
@@ -190,6 +192,8 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		res = d.decodeFIT(name, data)
 	case FormatGPX:
 		res = d.decodeGPX(name, data)
+	case FormatTCX:
+		res = d.decodeTCX(name, data)
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),
@@ -201,7 +205,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	case FormatUnknown, FormatText, FormatXML:
 		if looksLikeActivityName(name) {
 			res = Result{Status: StatusRejected, Err: &FileError{
-				Path: name, Err: fmt.Errorf("not a FIT or GPX file: content starts with %q", preview(data)),
+				Path: name, Err: fmt.Errorf("not a FIT, GPX or TCX file: content starts with %q", preview(data)),
 				Hint: "the file is damaged or in another format; export it again",
 			}}
 		} else {
@@ -239,11 +243,11 @@ func appendOnce(s []string, v string) []string {
 	return append(s, v)
 }
 
-// looksLikeActivityName reports whether name ends like a FIT or GPX file,
+// looksLikeActivityName reports whether name ends like a FIT, GPX or TCX file,
 // so unreadable content is an error rather than an unknown file to skip.
 func looksLikeActivityName(name string) bool {
 	ext := strings.ToLower(path.Ext(strings.TrimSuffix(strings.ToLower(name), ".gz")))
-	return ext == ".fit" || ext == ".gpx"
+	return ext == ".fit" || ext == ".gpx" || ext == ".tcx"
 }
 
 // preview returns the first bytes of data for an error message.

@@ -526,7 +526,7 @@ func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEnt
 // unknown binary) Decode classifies from its first 4 KiB alone.
 func keepWhole(name string, head []byte) bool {
 	switch Sniff(name, head) {
-	case FormatFIT, FormatGPX, FormatZip, FormatGzip:
+	case FormatFIT, FormatGPX, FormatTCX, FormatZip, FormatGzip:
 		return true
 	case FormatXML:
 		b := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
