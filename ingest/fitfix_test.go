@@ -30,8 +30,8 @@ func genFITDev(tb testing.TB, start time.Time) []byte {
 	}
 	rec := mesgdef.NewRecord(nil)
 	for i := 0; i <= 60; i++ {
-		m := rec.SetTimestamp(start.Add(time.Duration(i)*time.Second)).SetPositionLatDegrees(48.2+float64(i)*3/111194.93).
-			SetPositionLongDegrees(16.37).SetDistanceScaled(float64(i)*3).SetHeartRate(uint8(130+i%20)).ToMesg(nil)
+		m := rec.SetTimestamp(start.Add(time.Duration(i) * time.Second)).SetPositionLatDegrees(48.2 + float64(i)*3/111194.93).
+			SetPositionLongDegrees(16.37).SetDistanceScaled(float64(i) * 3).SetHeartRate(uint8(130 + i%20)).ToMesg(nil)
 		m.DeveloperFields = []proto.DeveloperField{{Num: 0, DeveloperDataIndex: 0, Value: proto.Uint32(1100 + uint32(i))}}
 		msgs = append(msgs, m)
 	}
