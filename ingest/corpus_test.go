@@ -370,7 +370,7 @@ func TestCorpusStatus(t *testing.T) {
 // checkActivity asserts what every imported activity must satisfy.
 func checkActivity(t *testing.T, name string, a *analysis.Activity) {
 	t.Helper()
-	if a.Source != name || (a.Format != FormatFIT && a.Format != FormatGPX && a.Format != FormatTCX) {
+	if a.Source != name || (a.Format != FormatFIT && a.Format != FormatGPX && a.Format != FormatTCX && a.Format != FormatAppleHealth) {
 		t.Errorf("%s: Source %q Format %q", name, a.Source, a.Format)
 	}
 	if a.Start.IsZero() || a.Start.Location() != time.UTC {

@@ -194,6 +194,8 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		res = d.decodeGPX(name, data)
 	case FormatTCX:
 		res = d.decodeTCX(name, data)
+	case FormatAppleHealth:
+		res = d.decodeHealthBytes(name, data)
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),
@@ -214,6 +216,12 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	default:
 		res = Result{Status: StatusSkipped, Kind: format}
 	}
+	return d.finish(name, format, res)
+}
+
+// finish sets what every decoded result carries: its format, and each
+// activity's source, format, index in the file and quality flags.
+func (d *Decoder) finish(name, format string, res Result) Result {
 	res.Format = format
 	for i, a := range res.Activities {
 		a.Source = name
@@ -222,6 +230,28 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		d.flag(a)
 	}
 	return res
+}
+
+// DecodeEntry decodes an Entry from Walk: an Apple Health export read
+// while walking (Entry.Health), a route file that belongs to an export
+// read in the same walk (Entry.PartOf: skipped, it is part of that
+// export's workouts), or any other file by its content (Decode).
+func (d *Decoder) DecodeEntry(e Entry) (res Result) {
+	switch {
+	case e.Health != nil:
+		defer func() {
+			if p := recover(); p != nil {
+				res = Result{Format: FormatAppleHealth, Status: StatusRejected, Err: &FileError{
+					Path: e.Path, Err: fmt.Errorf("decoder failure: %v", p),
+					Hint: "the file is malformed in a way taper does not handle; please report it",
+				}}
+			}
+		}()
+		return d.finish(e.Path, FormatAppleHealth, d.DecodeHealth(e.Path, e.Health))
+	case e.PartOf != "":
+		return Result{Format: Sniff(e.Path, e.Data), Status: StatusSkipped, Kind: "apple-health:route"}
+	}
+	return d.Decode(e.Path, e.Data)
 }
 
 // flag adds data quality flags to a.
@@ -297,6 +327,8 @@ func Sniff(name string, data []byte) string {
 				return FormatTCX
 			case "kml":
 				return FormatKML
+			case "healthdata":
+				return FormatAppleHealth
 			}
 		}
 		return FormatXML

@@ -306,38 +306,110 @@ func tcxTrigger(s string) string {
 // file), which would otherwise grow the element stack without bound.
 var errTCXTooDeep = errors.New("elements nested more than 64 deep")
 
-// tcxTokenize feeds the parser from r with github.com/muktihari/xmltokenizer
-// v0.0.5 and returns the first error: a tokenizer error, a closing tag
-// that does not match the open element, io.ErrUnexpectedEOF for a document
-// that ends inside an element, or nil.
+// tcxTokenize feeds the parser from r (see scanXML) and returns the first
+// error: a tokenizer error, a closing tag that does not match the open
+// element, io.ErrUnexpectedEOF for a document that ends inside an
+// element, or nil.
+func tcxTokenize(r io.Reader, p *tcxParser) error {
+	return scanXML(r, func(ev *xmlEvent) error {
+		if ev.end {
+			if len(p.stack) == 0 {
+				return fmt.Errorf("closing tag </%s> without an open element", ev.name)
+			}
+			if top := p.stack[len(p.stack)-1]; top != tcxNames[string(localName(ev.name))] {
+				return fmt.Errorf("closing tag </%s> inside <%s>", ev.name, top)
+			}
+			p.end()
+			return nil
+		}
+		if len(p.stack) >= 64 {
+			return errTCXTooDeep
+		}
+		p.start(localName(ev.name), ev.attr)
+		if len(ev.data) > 0 {
+			p.chars(ev.data)
+		}
+		if ev.self {
+			p.end()
+		}
+		return nil
+	})
+}
+
+// xmlEvent is a start or end element read by scanXML.
+type xmlEvent struct {
+	end   bool   // an end element (</name>)
+	name  []byte // the qualified name as written
+	attrs []byte // a start element's attribute text
+	data  []byte // character data right after a start element (CDATA unwrapped; entities not decoded)
+	self  bool   // a start element written <name/>
+}
+
+// attr returns the unescaped value of the attribute with the given local
+// name, or "".
+func (ev *xmlEvent) attr(name string) string { return attrValue(ev.attrs, name) }
+
+// scanXML streams the elements of an XML document to fn with
+// github.com/muktihari/xmltokenizer v0.0.5. It returns fn's first error, a
+// tokenizer error, io.ErrUnexpectedEOF for a document that ends inside an
+// element, or nil. Processing instructions, comments and directives are
+// skipped; the data of an event is only valid during the call.
 //
-// Measured against encoding/xml's streaming Decoder.Token feeding the same
-// parser (BenchmarkTCXTokenizers, one-hour 1 Hz run, 1.4 MB, on a shared
-// 2-core machine): 4 to 5 times the throughput (260,000-330,000 against
-// 54,000-70,000 points/s) and a ninth of the allocation (1.4 MB and 3,600
-// allocations against 12.3 MB and 317,000 per file); encoding/xml is no
-// faster than the GPX path (gpxgo, 50,000-60,000 points/s). A Strava
-// export of a thousand one-hour TCX files decodes in about 15 s instead
-// of a minute.
+// Measured against encoding/xml's streaming Decoder.Token feeding the
+// same TCX parser (BenchmarkTCXTokenizers, one-hour 1 Hz run, 1.4 MB, on a
+// shared 2-core machine): 4 to 5 times the throughput (260,000-330,000
+// against 54,000-70,000 points/s) and a ninth of the allocation (1.4 MB
+// and 3,600 allocations against 12.3 MB and 317,000 per file);
+// encoding/xml is no faster than the GPX path (gpxgo, 50,000-60,000
+// points/s). A Strava export of a thousand one-hour TCX files decodes in
+// about 15 s instead of a minute.
 //
 // Only the tokenizer's RawToken (the bytes of one tag and the character
 // data after it) is used: its Token method marks any start tag with a "/"
 // in an attribute value (xmlns="http://...") as self-closing and reads no
 // single-quoted attributes, so tags are split here (rawTag). What the
-// tokenizer leaves out is done here too: the charset is converted before
-// it (xmlReader), entities are unescaped in the text taper keeps, and
-// nesting is checked for the elements taper reads.
-func tcxTokenize(r io.Reader, p *tcxParser) error {
+// tokenizer leaves out is done by the callers: the charset is converted
+// before it (xmlReader), entities are unescaped in the text kept, and
+// nesting is checked where it matters.
+func scanXML(r io.Reader, fn func(ev *xmlEvent) error) error {
 	tok := xmltokenizer.New(r)
+	depth := 0
+	var ev xmlEvent
 	for {
 		b, err := tok.RawToken()
-		if len(b) > 0 && (err == nil || errors.Is(err, io.EOF)) {
-			if perr := p.raw(b); perr != nil {
-				return perr
+		if len(b) > 1 && b[0] == '<' && b[1] != '?' && b[1] != '!' && (err == nil || errors.Is(err, io.EOF)) {
+			ev = xmlEvent{}
+			if b[1] == '/' {
+				name := b[2:]
+				if i := bytes.IndexByte(name, '>'); i >= 0 {
+					name = name[:i]
+				}
+				ev.end, ev.name = true, bytes.TrimSpace(name)
+				depth--
+			} else {
+				tag, data, self, ok := rawTag(b)
+				if !ok {
+					return fmt.Errorf("malformed tag %q", preview(b))
+				}
+				n := 0
+				for n < len(tag) && !isSpace(tag[n]) && tag[n] != '/' {
+					n++
+				}
+				ev.name, ev.attrs, ev.self = tag[:n], tag[n:], self
+				if bytes.HasPrefix(data, []byte("<![CDATA[")) {
+					data = bytes.TrimSuffix(data[len("<![CDATA["):], []byte("]]>"))
+				}
+				ev.data = data
+				if !self {
+					depth++
+				}
+			}
+			if ferr := fn(&ev); ferr != nil {
+				return ferr
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			if len(p.stack) > 0 {
+			if depth > 0 {
 				return io.ErrUnexpectedEOF
 			}
 			return nil
@@ -346,55 +418,6 @@ func tcxTokenize(r io.Reader, p *tcxParser) error {
 			return err
 		}
 	}
-}
-
-// raw handles one raw token: "<name attrs>chardata", "<name/>", "</name>",
-// or markup to ignore ("<?xml ...?>", comments, directives).
-func (p *tcxParser) raw(b []byte) error {
-	if len(b) < 2 || b[0] != '<' {
-		return nil // character data outside elements
-	}
-	switch b[1] {
-	case '?', '!':
-		return nil
-	case '/':
-		name := b[2:]
-		if i := bytes.IndexByte(name, '>'); i >= 0 {
-			name = name[:i]
-		}
-		name = bytes.TrimSpace(name)
-		if len(p.stack) == 0 {
-			return fmt.Errorf("closing tag </%s> without an open element", name)
-		}
-		if top := p.stack[len(p.stack)-1]; top != tcxNames[string(localName(name))] {
-			return fmt.Errorf("closing tag </%s> inside <%s>", name, top)
-		}
-		p.end()
-		return nil
-	}
-	tag, data, self, ok := rawTag(b)
-	if !ok {
-		return fmt.Errorf("malformed tag %q", preview(b))
-	}
-	n := 0
-	for n < len(tag) && !isSpace(tag[n]) && tag[n] != '/' {
-		n++
-	}
-	if len(p.stack) >= 64 {
-		return errTCXTooDeep
-	}
-	attrs := tag[n:]
-	p.start(localName(tag[:n]), func(name string) string { return attrValue(attrs, name) })
-	if len(data) > 0 {
-		if bytes.HasPrefix(data, []byte("<![CDATA[")) {
-			data = bytes.TrimSuffix(data[len("<![CDATA["):], []byte("]]>"))
-		}
-		p.chars(data)
-	}
-	if self {
-		p.end()
-	}
-	return nil
 }
 
 // rawTag splits "<name attrs>data" into the tag's inside ("name attrs"),
@@ -430,28 +453,37 @@ func localName(b []byte) []byte {
 	return b
 }
 
-// attrValue returns the unescaped value of the attribute with the given
-// local name in a tag's attribute text, or "".
-func attrValue(attrs []byte, name string) string {
+// attrRaw returns the value of the attribute with the given local name
+// as written (entities not decoded), or nil.
+func attrRaw(attrs []byte, name string) []byte {
 	for len(attrs) > 0 {
 		attrs = bytes.TrimLeft(attrs, " \t\r\n")
 		eq := bytes.IndexByte(attrs, '=')
 		if eq < 0 {
-			return ""
+			return nil
 		}
 		key := bytes.TrimSpace(attrs[:eq])
 		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return ""
+			return nil
 		}
 		end := bytes.IndexByte(rest[1:], rest[0])
 		if end < 0 {
-			return ""
+			return nil
 		}
 		if string(localName(key)) == name {
-			return unescapeXML(rest[1 : 1+end])
+			return rest[1 : 1+end]
 		}
 		attrs = rest[end+2:]
+	}
+	return nil
+}
+
+// attrValue returns the unescaped value of the attribute with the given
+// local name in a tag's attribute text, or "".
+func attrValue(attrs []byte, name string) string {
+	if v := attrRaw(attrs, name); v != nil {
+		return unescapeXML(v)
 	}
 	return ""
 }
