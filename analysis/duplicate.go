@@ -46,7 +46,8 @@ func compatibleSports(a, b *Activity) bool {
 }
 
 // PreferPrimary returns which of two recordings of the same activity should
-// be kept as the primary: FIT before other formats, then the one with more
+// be kept as the primary: a recording before a platform's summary of it
+// (see SummaryOnly), FIT before other formats, then the one with more
 // channels (heart rate, cadence, power), then the earlier import (a).
 func PreferPrimary(a, b *Activity) (primary, duplicate *Activity) {
 	return PreferPrimaryChannels(a, Channels(a), b, Channels(b))
@@ -55,6 +56,12 @@ func PreferPrimary(a, b *Activity) (primary, duplicate *Activity) {
 // PreferPrimaryChannels is PreferPrimary for recordings whose samples are not
 // loaded: ca and cb are their channel counts (see Channels), as stored.
 func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, duplicate *Activity) {
+	if sa, sb := SummaryOnly(a), SummaryOnly(b); sa != sb {
+		if sb {
+			return a, b
+		}
+		return b, a
+	}
 	fa, fb := a.Format == "fit", b.Format == "fit"
 	if fa != fb {
 		if fa {
@@ -67,6 +74,11 @@ func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, d
 	}
 	return a, b
 }
+
+// SummaryOnly reports whether a comes from a platform's listing of
+// activities (Strava's activities.csv, Garmin's summarizedActivities.json:
+// Format "csv" or "json") rather than from a recording: it has no samples.
+func SummaryOnly(a *Activity) bool { return a.Format == "csv" || a.Format == "json" }
 
 // Channels counts the sensor channels (heart rate, cadence, power) present
 // in the samples.

@@ -196,6 +196,16 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		res = d.decodeTCX(name, data)
 	case FormatAppleHealth:
 		res = d.decodeHealthBytes(name, data)
+	case FormatCSV:
+		res = Result{Status: StatusSkipped, Kind: format}
+		if isStravaCSV(data) {
+			res = d.decodeStravaCSV(name, data)
+		}
+	case FormatJSON:
+		res = Result{Status: StatusSkipped, Kind: format}
+		if isGarminSummaryName(name) || bytes.Contains(data[:min(len(data), 256)], []byte(`"summarizedActivitiesExport"`)) {
+			res = d.decodeGarminSummary(name, data)
+		}
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),

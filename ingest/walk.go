@@ -560,6 +560,9 @@ func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEnt
 // within head), gzip or zip. Everything else (media, JSON, CSV, TCX,
 // unknown binary) Decode classifies from its first 4 KiB alone.
 func keepWhole(name string, head []byte) bool {
+	if isStravaCSVName(name) || isGarminSummaryName(name) {
+		return true // listings of activities without files
+	}
 	switch Sniff(name, head) {
 	case FormatFIT, FormatGPX, FormatTCX, FormatZip, FormatGzip:
 		return true
