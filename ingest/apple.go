@@ -561,7 +561,7 @@ func (d *Decoder) DecodeHealth(name string, h *HealthExport) Result {
 	if len(acts) == 0 {
 		if h.err != nil && h.records == 0 {
 			return Result{Status: StatusRejected, Warnings: warnings, Err: &FileError{Path: name, Err: errors.New(damage),
-				Hint: "export the health data again from the Health app (profile picture, Export All Health Data)"}}
+				Advice: "export the health data again from the Health app (profile picture, Export All Health Data)"}}
 		}
 		res := Result{Status: StatusSkipped, Kind: "apple-health:no-workouts", Warnings: warnings}
 		if damage != "" {

@@ -183,7 +183,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		if p := recover(); p != nil {
 			res = Result{Format: format, Status: StatusRejected, Err: &FileError{
 				Path: name, Err: fmt.Errorf("decoder failure: %v", p),
-				Hint: "the file is malformed in a way taper does not handle; please report it with the file attached",
+				Advice: "the file is malformed in a way taper does not handle; please report it with the file attached",
 			}}
 		}
 	}()
@@ -209,7 +209,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),
-			Hint: "the file was not written completely; export or copy it again from the watch or platform",
+			Advice: "the file was not written completely; export or copy it again from the watch or platform",
 		}}
 		if !looksLikeActivityName(name) {
 			res = Result{Status: StatusSkipped, Kind: "empty"}
@@ -218,7 +218,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		if looksLikeActivityName(name) {
 			res = Result{Status: StatusRejected, Err: &FileError{
 				Path: name, Err: fmt.Errorf("not a FIT, GPX or TCX file: content starts with %q", preview(data)),
-				Hint: "the file is damaged or in another format; export it again",
+				Advice: "the file is damaged or in another format; export it again",
 			}}
 		} else {
 			res = Result{Status: StatusSkipped, Kind: format}
@@ -253,7 +253,7 @@ func (d *Decoder) DecodeEntry(e Entry) (res Result) {
 			if p := recover(); p != nil {
 				res = Result{Format: FormatAppleHealth, Status: StatusRejected, Err: &FileError{
 					Path: e.Path, Err: fmt.Errorf("decoder failure: %v", p),
-					Hint: "the file is malformed in a way taper does not handle; please report it",
+					Advice: "the file is malformed in a way taper does not handle; please report it",
 				}}
 			}
 		}()

@@ -165,7 +165,7 @@ func (d *Decoder) decodeStravaCSV(name string, data []byte) Result {
 	head, err := r.Read()
 	if err != nil {
 		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: fmt.Errorf("unreadable activities.csv: %w", err),
-			Hint: "download the Strava export again"}}
+			Advice: "download the Strava export again"}}
 	}
 	c, _ := parseStravaHeader(head)
 	var acts []*analysis.Activity
@@ -267,7 +267,7 @@ func (d *Decoder) decodeGarminSummary(name string, data []byte) Result {
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
 		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: fmt.Errorf("unreadable activity summaries: %w", err),
-			Hint: "request the Garmin account export again"}}
+			Advice: "request the Garmin account export again"}}
 	}
 	var acts []*analysis.Activity
 	bad := 0

@@ -552,14 +552,14 @@ func declaredEncoding(data []byte) string {
 func (d *Decoder) decodeTCX(name string, data []byte) Result {
 	if int64(len(data)) > d.maxTCX() {
 		return Result{Status: StatusRejected, Err: &FileError{
-			Path: name,
-			Err:  fmt.Errorf("tcx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxTCX()))),
-			Hint: "split the file, or export the activity as FIT",
+			Path:   name,
+			Err:    fmt.Errorf("tcx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxTCX()))),
+			Advice: "split the file, or export the activity as FIT",
 		}}
 	}
 	r, err := xmlReader(data)
 	if err != nil {
-		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: err, Hint: "convert the file to UTF-8, or export it again"}}
+		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: err, Advice: "convert the file to UTF-8, or export it again"}}
 	}
 	p := &tcxParser{}
 	err = tcxTokenize(r, p)
@@ -580,7 +580,7 @@ func (d *Decoder) tcxResult(name string, p *tcxParser, err error) Result {
 	}
 	if !strings.EqualFold(p.root, "TrainingCenterDatabase") {
 		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: fmt.Errorf("not a tcx document (root element %q)", p.root),
-			Hint: "the file is damaged or in another format; export it again"}}
+			Advice: "the file is damaged or in another format; export it again"}}
 	}
 	var acts []*analysis.Activity
 	noTime, hr255, empty := 0, 0, 0
@@ -620,7 +620,7 @@ func (d *Decoder) tcxResult(name string, p *tcxParser, err error) Result {
 		switch {
 		case err != nil:
 			return Result{Status: StatusRejected, Warnings: warnings, Err: &FileError{Path: name, Err: errors.New(damage[0]),
-				Hint: "no complete activity before the damage; export the file again from the app that made it"}}
+				Advice: "no complete activity before the damage; export the file again from the app that made it"}}
 		case len(p.acts) > 0:
 			return Result{Status: StatusSkipped, Kind: "tcx:empty-activity", Warnings: warnings}
 		case p.courses > 0:

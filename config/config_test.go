@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ baseline_km = 48.5
 timezone = "America/New_York"
 `
 
-func TestLoadSettingsLayers(t *testing.T) {
+func TestLoadLayers(t *testing.T) {
 	p := writeConfig(t, coachConfig)
 	def, ali := p+" [default]", p+" [athlete.alice]"
 	cases := []struct {
@@ -78,7 +78,7 @@ func TestLoadSettingsLayers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Athlete, func(t *testing.T) {
-			s, err := LoadSettings(p, c.Athlete)
+			s, err := Load(p, c.Athlete)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,20 +87,20 @@ func TestLoadSettingsLayers(t *testing.T) {
 	}
 }
 
-func TestLoadSettingsDefaults(t *testing.T) {
+func TestLoadDefaults(t *testing.T) {
 	std, _ := analysis.Preset(analysis.PresetStandard)
 	for _, p := range []string{"", filepath.Join(t.TempDir(), "absent.toml")} {
-		s, err := LoadSettings(p, "alice")
+		s, err := Load(p, "alice")
 		if err != nil {
-			t.Fatalf("LoadSettings(%q): %v", p, err)
+			t.Fatalf("Load(%q): %v", p, err)
 		}
 		if !reflect.DeepEqual(s, std) {
-			t.Errorf("LoadSettings(%q) = %+v, want preset standard", p, s)
+			t.Errorf("Load(%q) = %+v, want preset standard", p, s)
 		}
 	}
 }
 
-func TestLoadSettingsErrors(t *testing.T) {
+func TestLoadErrors(t *testing.T) {
 	cases := []struct {
 		Name string
 		Text string
@@ -127,10 +127,10 @@ func TestLoadSettingsErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			p := writeConfig(t, c.Text)
-			_, err := LoadSettings(p, "alice")
-			var ce *ConfigError
+			_, err := Load(p, "alice")
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %v, want a *ConfigError", err)
+				t.Fatalf("error %v, want a *Error", err)
 			}
 			if ce.Path != p || ce.Line != c.Line || (c.Key != "" && ce.Key != c.Key) || !strings.Contains(err.Error(), c.Msg) {
 				t.Errorf("error %q (line %d key %q), want line %d key %q containing %q", err, ce.Line, ce.Key, c.Line, c.Key, c.Msg)
@@ -142,14 +142,14 @@ func TestLoadSettingsErrors(t *testing.T) {
 	}
 }
 
-func TestRulesText(t *testing.T) {
+func TestWriteRules(t *testing.T) {
 	p := writeConfig(t, coachConfig)
-	s, err := LoadSettings(p, "alice")
+	s, err := Load(p, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := RulesText(&b, "alice", s); err != nil {
+	if err := WriteRules(&b, "alice", s); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
