@@ -27,8 +27,6 @@ import (
 const (
 	// TotalsFromSummary: the totals are a platform listing's (no samples).
 	TotalsFromSummary = "summary"
-	// FlagSummaryOnly marks an activity that has no file: no samples.
-	FlagSummaryOnly = "summary_only"
 	// TZFromSummary: a Garmin summary's startTimeLocal minus startTimeGmt.
 	TZFromSummary = "summary_local_time"
 )
@@ -36,7 +34,7 @@ const (
 // isStravaCSVName / isGarminSummaryName: listings read whole even when
 // big (they are not activities' files but hold activities).
 func isStravaCSVName(name string) bool {
-	return strings.EqualFold(path.Base(strings.ReplaceAll(name, "\\", "/")), "activities.csv")
+	return strings.EqualFold(path.Base(strings.NewReplacer("\\", "/", "!", "/").Replace(name)), "activities.csv")
 }
 
 func isGarminSummaryName(name string) bool {
@@ -222,7 +220,6 @@ func (d *Decoder) decodeStravaCSV(name string, data []byte) Result {
 		}
 		a.Device = "Strava (no file: " + strings.TrimSpace(col(c.id)) + ")"
 		a.TotalsFrom = TotalsFromSummary
-		a.Flags = append(a.Flags, FlagSummaryOnly)
 		d.setZone(a)
 		acts = append(acts, a)
 	}
@@ -305,7 +302,6 @@ func (d *Decoder) decodeGarminSummary(name string, data []byte) Result {
 			}
 			a.Device = strings.TrimSpace(strings.ToLower(g.ManufacturerName) + " (summary " + g.ActivityID.String() + ")")
 			a.TotalsFrom = TotalsFromSummary
-			a.Flags = append(a.Flags, FlagSummaryOnly)
 			if g.StartTimeLocal > 0 {
 				off := math.Round((g.StartTimeLocal-g.StartTimeGmt)/1000/900) * 900
 				if math.Abs(off) <= 14*3600 {

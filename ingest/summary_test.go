@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -41,8 +42,8 @@ func TestStravaCSV(t *testing.T) {
 		t.Errorf("row in another locale: start %s %.0f m %.0f s", de.Start, de.Distance, de.MovingTime)
 	}
 	for _, a := range res.Activities {
-		if !strings.Contains(strings.Join(a.Flags, ","), FlagSummaryOnly) {
-			t.Errorf("flags %v, want %s", a.Flags, FlagSummaryOnly)
+		if len(a.Flags) != 0 || a.TotalsFrom != TotalsFromSummary || !analysis.SummaryOnly(a) {
+			t.Errorf("flags %v totals %q, want no flags (they are for suspicious dates) and summary totals", a.Flags, a.TotalsFrom)
 		}
 	}
 	// A listing whose every row has a file adds nothing; other CSVs are skipped.
@@ -160,5 +161,31 @@ func TestWalkStravaExport(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s %s (%s): found %d times", want.Sport, want.Start, want.Format, n)
 		}
+	}
+}
+
+// TestWalkBigListing: an activities.csv over HeadOnlyThreshold (years of
+// activities) is read whole, so its manual entries are found.
+func TestWalkBigListing(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(stravaHead)
+	for i := 0; b.Len() <= HeadOnlyThreshold; i++ {
+		fmt.Fprintf(&b, `%d,"Sep 6, 2020, 5:30:00 AM",Morning Run,Run,,3000,8.05,171,,false,,,activities/%d.fit.gz,,,3000.0,2950.0,8050.0,150`+"\n", i, i)
+	}
+	b.WriteString(`9,"Sep 7, 2026, 6:00:00 PM",Treadmill,Run,,2700,8.00,,,false,,,,,,2700.0,2700.0,8000.0,` + "\n")
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "export.zip"), mkzip(t, member{name: "activities.csv", data: []byte(b.String())}))
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	n := 0
+	err := Walk(context.Background(), []string{dir}, WalkOptions{}, func(e Entry) error {
+		res := d.DecodeEntry(e)
+		if e.HeadOnly || res.Status != StatusImported || len(res.Activities) != 1 {
+			t.Errorf("%s: head-only %v, %s %q with %d activities", e.Path, e.HeadOnly, res.Status, res.Reason(), len(res.Activities))
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("walk: %v, %d entries", err, n)
 	}
 }

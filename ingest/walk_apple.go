@@ -38,7 +38,7 @@ func isXMLName(name string) bool {
 // isHealthExportName reports whether a zip member is named like the
 // export.xml of an Apple Health export (walked before its routes).
 func isHealthExportName(name string) bool {
-	return path.Base(strings.ReplaceAll(name, "\\", "/")) == "export.xml"
+	return path.Base(strings.NewReplacer("\\", "/", "!", "/").Replace(name)) == "export.xml"
 }
 
 // isHealthHead reports whether head starts an Apple Health export.

@@ -19,7 +19,7 @@ func TestSummaryOnlyActivity(t *testing.T) {
 		return &analysis.Activity{Sport: analysis.SportRunning, Start: start.Add(20 * time.Second), TimeSource: analysis.TZFromUTC,
 			ElapsedTime: 3000, MovingTime: 3000, Distance: 9000, Ascent: analysis.Missing(), AvgHR: analysis.Missing(),
 			MaxHR: analysis.Missing(), AvgCadence: analysis.Missing(), Calories: analysis.Missing(), TotalsFrom: "summary",
-			Format: "csv", Flags: []string{"summary_only"}}
+			Format: "csv"}
 	}
 	for _, order := range []string{"summary first", "recording first"} {
 		t.Run(order, func(t *testing.T) {
