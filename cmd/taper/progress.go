@@ -22,7 +22,7 @@ type progress struct {
 	last    time.Time
 	files   int64
 	bytes   int64
-	total   int64 // files in the inputs, once counted; 0 = not known (yet)
+	total   int64  // files in the inputs, once counted; 0 = not known (yet)
 	reading string // a big file being read as a stream, with its bytes read so far
 	readMB  float64
 	printed bool
