@@ -362,8 +362,11 @@ func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 	mod := zipTime(acts)
 	zw := zip.NewWriter(w)
 	var rows [][]string
-	fitCount, tcxCount := 0, 0
+	fitCount, tcxCount := 0, 0 // watch runs so far (FIT, gzipped GPX or TCX); TCX files so far
 	for i, a := range acts {
+		if a.Format == StravaTCX && a.IsRun() {
+			fitCount++
+		}
 		id := int64(16000000000) + int64(i)*1013 + a.Start.Unix()%1000
 		var name string
 		var fn func(io.Writer) error

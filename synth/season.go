@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -396,6 +397,31 @@ func (s Season) Activities() []*analysis.Activity {
 		}
 	}
 	return out
+}
+
+// StravaActivities is Activities as a Strava athlete's export holds them
+// (see WriteStravaExport): the breaches that a run's totals show (a run
+// during the rest window, a long run too early) and the gym sessions are
+// entered by hand (Format StravaManual: no file), the other breaches are
+// uploaded as TCX (Format StravaTCX), and StravaMix places the rest.
+func (s Season) StravaActivities() []*analysis.Activity {
+	s = s.withDefaults()
+	var out []*analysis.Activity
+	for _, p := range s.Plan() {
+		a := Workout(p.Spec)
+		a.Athlete = s.Athlete
+		switch {
+		case strings.HasPrefix(p.Note, "breach rest_window"), strings.HasPrefix(p.Note, "breach long_run_early"), p.Note == "gym":
+			a.Format = StravaManual
+		case strings.HasPrefix(p.Note, "breach"):
+			a.Format = StravaTCX
+		}
+		out = append(out, a)
+		if s.DoubleRecord && p.Spec.Kind.IsRun() {
+			out = append(out, PhoneCopy(a, p.Spec.Seed))
+		}
+	}
+	return StravaMix(out)
 }
 
 // PhoneCopy returns the same run as a phone app records it: GPX only (no
