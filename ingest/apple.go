@@ -443,7 +443,7 @@ func (h *HealthExport) workout(ev *xmlEvent) *healthWorkout {
 	}
 	m := math.NaN()
 	w := &healthWorkout{
-		typ: ev.attr("workoutActivityType"), source: strings.Join(strings.Fields(strings.ReplaceAll(src, "\u00a0", " ")), " "),
+		typ: ev.attr("workoutActivityType"), source: normSource(src),
 		start: s, end: e, offset: off,
 		duration: toSeconds(parseFloat(ev.attr("duration")), ev.attr("durationUnit")),
 		distance: toMeters(parseFloat(ev.attr("totalDistance")), ev.attr("totalDistanceUnit")),
@@ -720,7 +720,7 @@ func healthSamples(w *healthWorkout) []analysis.Sample {
 func ownSource(recs []healthRecord, source string) []healthRecord {
 	var own []healthRecord
 	for _, r := range recs {
-		if strings.Join(strings.Fields(strings.ReplaceAll(r.source, "\u00a0", " ")), " ") == source {
+		if normSource(r.source) == source {
 			own = append(own, r)
 		}
 	}
@@ -728,6 +728,12 @@ func ownSource(recs []healthRecord, source string) []healthRecord {
 		return own
 	}
 	return append([]healthRecord(nil), recs...)
+}
+
+// normSource is a sourceName with its spaces (no-break ones included,
+// as in "Apple\u00a0Watch") made single plain spaces.
+func normSource(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
 }
 
 // healthSport maps an HKWorkoutActivityType to a sport and sub-sport;
