@@ -80,6 +80,16 @@ type HealthExport struct {
 	TwoPasses bool     // the records were read in a second pass over the file
 }
 
+// samples is about how many samples the export's activities will hold:
+// their route points and the records kept inside them.
+func (h *HealthExport) samples() int64 {
+	n := int64(h.kept)
+	for _, w := range h.workouts {
+		n += int64(len(w.locations) + len(w.routeSamples))
+	}
+	return n
+}
+
 // HealthOpen opens export.xml again from its start; nil when it cannot be
 // (a member of a zip inside a zip read as a stream).
 type HealthOpen func() (io.ReadCloser, error)

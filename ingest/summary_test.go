@@ -105,7 +105,7 @@ func TestSummaryLosesToRecording(t *testing.T) {
 		t.Fatal("the summary and the recording are not the same activity")
 	}
 	for _, order := range [][2]*analysis.Activity{{sum, rec}, {rec, sum}} {
-		if p, _ := analysis.PreferPrimary(order[0], order[1]); p != rec {
+		if p, _ := analysis.PreferPrimaryChannels(order[0], analysis.Channels(order[0]), order[1], analysis.Channels(order[1])); p != rec {
 			t.Errorf("primary is the %s, want the recording", p.Format)
 		}
 	}

@@ -30,11 +30,14 @@ const (
 	// a .gz, a zip member) held in memory: a bigger one is reported as an
 	// Entry error, so a zip bomb cannot exhaust memory. A HeadOnly entry is
 	// not held, so only compressed data beyond maxExpansion is limited.
-	DefaultMaxEntryBytes = 1 << 30
+	// Only activity files and containers are held (see HeadOnly): 32 MB of
+	// FIT is about 280 hours of 1 Hz records, and decoding it holds about
+	// 160 MB (see Budget).
+	DefaultMaxEntryBytes = 32 << 20
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened
 	// with random access; a bigger one is streamed by its local headers.
-	DefaultNestedBufferBytes = 64 << 20
+	DefaultNestedBufferBytes = 16 << 20
 	// maxZipDepth bounds zips nested in zips.
 	maxZipDepth = 4
 	// HeadOnlyThreshold: an entry bigger than this whose first HeadBytes
@@ -49,6 +52,9 @@ const (
 	// that is a zip bomb, reported as an error. Stored data (a plain file,
 	// a stored member) is never limited: its bytes really exist.
 	maxExpansion = 64
+	// defaultStreamBytes is the zip-bomb bound of data that is hashed as a
+	// stream and never held (HeadOnly), with the default MaxEntryBytes.
+	defaultStreamBytes = 1 << 30
 )
 
 // Entry is one file found in the inputs, read fully into memory (bounded),
@@ -180,7 +186,10 @@ func (o WalkOptions) withDefaults() WalkOptions {
 // returns an error only for fatal problems: an input that does not exist,
 // ctx cancelled, or fn's error.
 func Walk(ctx context.Context, inputs []string, opts WalkOptions, fn func(Entry) error) error {
-	w := &walker{ctx: ctx, opts: opts.withDefaults(), fn: fn}
+	w := &walker{ctx: ctx, opts: opts.withDefaults(), fn: fn, streamLimit: opts.MaxEntryBytes}
+	if w.streamLimit <= 0 {
+		w.streamLimit = defaultStreamBytes
+	}
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -198,11 +207,15 @@ func Walk(ctx context.Context, inputs []string, opts WalkOptions, fn func(Entry)
 }
 
 type walker struct {
-	ctx    context.Context
-	opts   WalkOptions
-	fn     func(Entry) error
-	cur    *healthCtx        // how to reopen the file being read, if it is an Apple Health export
-	partOf map[string]string // route files read with an Apple Health export: path -> the export's path
+	ctx  context.Context
+	opts WalkOptions
+	fn   func(Entry) error
+	// streamLimit is how much data that is not held (HeadOnly) may expand
+	// to before it is taken for a zip bomb: WalkOptions.MaxEntryBytes when
+	// set, else defaultStreamBytes.
+	streamLimit int64
+	cur         *healthCtx        // how to reopen the file being read, if it is an Apple Health export
+	partOf      map[string]string // route files read with an Apple Health export: path -> the export's path
 }
 
 // emit sends one entry to fn, after checking ctx.
@@ -545,7 +558,7 @@ func readHead(r io.Reader, b []byte) (int, error) {
 // in an archive or on disk may be read: MaxEntryBytes, or more when raw
 // is big enough that this is no zip bomb (see maxExpansion).
 func (w *walker) expandLimit(raw int64) int64 {
-	limit := w.opts.MaxEntryBytes
+	limit := w.streamLimit
 	if raw > 0 && raw <= math.MaxInt64/maxExpansion && raw*maxExpansion > limit {
 		limit = raw * maxExpansion
 	}
@@ -617,7 +630,7 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 		}
 		if f.UncompressedSize64 > uint64(w.expandLimit(int64(f.CompressedSize64))) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
-			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.opts.MaxEntryBytes))), ""); err != nil {
+			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.expandLimit(int64(f.CompressedSize64))))), ""); err != nil {
 				return err
 			}
 			continue

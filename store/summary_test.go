@@ -2,55 +2,71 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/synth"
 )
 
-// TestSummaryOnlyActivity: an activity without records or laps (a manual
-// entry from Strava's activities.csv) is stored and read back, and when
-// its recording is imported too (before or after), the recording is the
-// primary and the summary its duplicate.
-func TestSummaryOnlyActivity(t *testing.T) {
+// TestSummariesMatchRecords stores generated runs (the Writer makes their
+// summaries) and checks that analysing each from its stored summary gives
+// exactly what analysing its stored records gives, that loading summaries
+// reads no record, and that SaveSummaries replaces them.
+func TestSummariesMatchRecords(t *testing.T) {
 	ctx := context.Background()
-	start := time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)
-	summary := func() *analysis.Activity {
-		return &analysis.Activity{Sport: analysis.SportRunning, Start: start.Add(20 * time.Second), TimeSource: analysis.TZFromUTC,
-			ElapsedTime: 3000, MovingTime: 3000, Distance: 9000, Ascent: analysis.Missing(), AvgHR: analysis.Missing(),
-			MaxHR: analysis.Missing(), AvgCadence: analysis.Missing(), Calories: analysis.Missing(), TotalsFrom: "summary",
-			Format: "csv"}
+	db := openTest(t)
+	start := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	var files []FileResult
+	for i, k := range []synth.Kind{synth.Intervals, synth.Tempo, synth.Long, synth.Easy, synth.Hills, synth.RunWalk, synth.Ride} {
+		a := synth.Workout(synth.Spec{Kind: k, Start: start.AddDate(0, 0, i), Seed: int64(i), Laps: synth.LapStyle(i % 4)})
+		a.ID = ""
+		files = append(files, file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), a))
 	}
-	for _, order := range []string{"summary first", "recording first"} {
-		t.Run(order, func(t *testing.T) {
-			db := openTest(t)
-			sum := file("export.zip!activities.csv", "sha-csv", summary())
-			gpx := file("export.zip!activities/1.gpx", "sha-gpx", synthRun(start, 3000, "gpx", false))
-			files := []FileResult{sum, gpx}
-			if order == "recording first" {
-				files = []FileResult{gpx, sum}
-			}
-			for _, f := range files {
-				write(t, db, "alice", f)
-			}
-			checkPrimary(t, db, "export.zip!activities/1.gpx", "export.zip!activities.csv")
-			all, err := db.Activities(ctx, Filter{Athlete: "alice", IncludeDuplicates: true, WithSamples: true, WithLaps: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range all {
-				if a.Format == "csv" && (len(a.Samples) != 0 || len(a.Laps) != 0 || a.Distance != 9000 || a.TotalsFrom != "summary") {
-					t.Errorf("summary read back: %d samples %d laps %.0f m totals %q", len(a.Samples), len(a.Laps), a.Distance, a.TotalsFrom)
-				}
-			}
-		})
+	write(t, db, "ann", files...)
+	acts, sums, err := db.Summaries(ctx, Filter{Athlete: "ann"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Run("alone", func(t *testing.T) {
-		db := openTest(t)
-		s := write(t, db, "alice", file("activities.csv", "sha-csv", summary()))
-		if s.ByStatus[StatusImported] != 1 || s.Records != 0 {
-			t.Errorf("summary %+v", s)
+	if len(acts) != len(files) || len(sums) != len(files) {
+		t.Fatalf("%d activities, %d summaries, want %d", len(acts), len(sums), len(files))
+	}
+	if n := db.RecordsRead(); n != 0 {
+		t.Errorf("loading summaries read %d records", n)
+	}
+	full, err := db.Activities(ctx, Filter{Athlete: "ann", WithSamples: true, WithLaps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	for i, a := range full {
+		if acts[i].ID != a.ID {
+			t.Fatalf("order differs: %s, %s", acts[i].ID, a.ID)
 		}
-		checkPrimary(t, db, "activities.csv")
-	})
+		for _, pace := range []float64{0, 250, 280} {
+			want := fmt.Sprintf("%+v", *analysis.Analyze(a, std, 188, pace))
+			got := fmt.Sprintf("%+v", *analysis.AnalyzeSummary(acts[i], sums[a.ID], std, 188, pace))
+			if got != want {
+				t.Errorf("%s at %v s/km: from records\n%s\nfrom summary\n%s", a.Sport, pace, want, got)
+			}
+		}
+	}
+	if n := db.RecordsRead(); n == 0 {
+		t.Error("RecordsRead did not count the records read")
+	}
+	// Replacing one.
+	a := full[0]
+	a.Samples = a.Samples[:len(a.Samples)/2]
+	if err := db.SaveSummaries(ctx, map[string]*analysis.Summary{a.ID: analysis.NewSummary(a)}); err != nil {
+		t.Fatal(err)
+	}
+	_, sums, err = db.Summaries(ctx, Filter{Athlete: "ann", IDs: []string{a.ID}})
+	if err != nil || len(sums) != 1 || sums[a.ID].Samples() != len(a.Samples) {
+		t.Fatalf("after SaveSummaries: %v, %v", sums, err)
+	}
+	_, rows, err := db.Query(ctx, `SELECT count(*) FROM summaries`)
+	if err != nil || fmt.Sprint(rows) != fmt.Sprintf("[[%d]]", len(files)) {
+		t.Errorf("summaries rows = %v, %v", rows, err)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/analysis"
 )
 
 // taper runs the CLI's own entry point and returns its exit status, stdout
@@ -99,6 +101,7 @@ type scenario struct {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end scenarios take a minute; run without -short")
 	}
@@ -130,6 +133,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
 			runScenario(t, sc, int64(100+i))
 		})
 	}
@@ -187,7 +191,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = breachNames()
+		expand = analysis.RuleIDs()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]

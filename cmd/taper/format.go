@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/taper-run/taper/analysis"
@@ -12,7 +11,7 @@ func formatKm(m float64) string {
 	if !analysis.Has(m) {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f km", m/1000)
+	return analysis.FormatKm(m)
 }
 
 // formatDuration prints seconds as h:mm:ss or m:ss.
@@ -20,11 +19,7 @@ func formatDuration(s float64) string {
 	if !analysis.Has(s) {
 		return "-"
 	}
-	t := int(math.Round(s))
-	if t >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", t/3600, t%3600/60, t%60)
-	}
-	return fmt.Sprintf("%d:%02d", t/60, t%60)
+	return analysis.FormatDuration(s)
 }
 
 // formatPace prints s/km as m:ss/km.
@@ -32,8 +27,7 @@ func formatPace(sPerKm float64) string {
 	if !analysis.Has(sPerKm) || sPerKm <= 0 || math.IsInf(sPerKm, 0) {
 		return "-"
 	}
-	t := int(math.Round(sPerKm))
-	return fmt.Sprintf("%d:%02d/km", t/60, t%60)
+	return analysis.FormatDuration(sPerKm) + "/km"
 }
 
 // orNull is v for JSON, or nil when missing.

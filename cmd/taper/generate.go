@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -34,11 +35,6 @@ type generateOptions struct {
 	Weeks    int
 }
 
-// breachNames are the --breach values, one per recovery rule.
-func breachNames() []string {
-	return []string{"rest_window", "hard_cross_training", "speed_work_early", "long_run_early", "ramp_cap", "ramp_jump", "interval_limit"}
-}
-
 func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
@@ -59,7 +55,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(breachNames(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(analysis.RuleIDs(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -107,7 +103,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 // season builds the synth season the flags describe.
 func (o *generateOptions) season() (synth.Season, error) {
 	if o.Race == "" {
-		o.Race, _ = demoDates(time.Now())
+		o.Race, _ = demoDates(o.now())
 	}
 	zone, err := time.LoadLocation(o.Zone)
 	if err != nil {
@@ -138,23 +134,23 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 		case "all":
 			b = synth.Breaches{RunsDuringRest: true, HardRideDuringRest: true, SpeedWorkInReturn: true,
 				LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}
-		case "rest_window":
+		case analysis.RuleRestWindow:
 			b.RunsDuringRest = true
-		case "hard_cross_training":
+		case analysis.RuleHardCrossTraining:
 			b.HardRideDuringRest = true
-		case "speed_work_early":
+		case analysis.RuleSpeedWorkEarly:
 			b.SpeedWorkInReturn = true
-		case "long_run_early":
+		case analysis.RuleLongRunEarly:
 			b.LongRunEarly = true
-		case "ramp_cap":
+		case analysis.RuleRampCap:
 			b.RampTooSteep = true
-		case "ramp_jump":
+		case analysis.RuleRampJump:
 			b.RampJump = true
-		case "interval_limit":
+		case analysis.RuleIntervalLimit:
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(breachNames(), ", "))
+			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
 		}
 	}
 	return b, nil
@@ -189,7 +185,7 @@ func writeSeasonIn(dir string, s synth.Season, style string, monitoring int, exp
 		}
 		err = synth.WriteDir(dir, acts, es)
 	case "garmin", "strava":
-		path = filepath.Join(dir, s.Athlete+"_"+style+"_export.zip")
+		path = filepath.Join(dir, fileNamePart(s.Athlete)+"_"+style+"_export.zip")
 		err = writeZip(path, func(f *os.File) error {
 			if style == "garmin" {
 				return synth.WriteGarminExport(f, acts, monitoring)
@@ -230,4 +226,21 @@ func writeZip(path string, fn func(*os.File) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// fileNamePart makes an athlete name safe as part of a file name inside
+// the output folder: anything but letters, digits, '-', '_' and '.'
+// becomes '_', and leading dots go (so "../escape" stays in --dir).
+func fileNamePart(name string) string {
+	b := []rune(name)
+	for i, r := range b {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			b[i] = '_'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".")
+	if s == "" || !filepath.IsLocal(s) {
+		return "athlete"
+	}
+	return s
 }

@@ -83,7 +83,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	start := time.Now()
 	prog := newProgress(st.errOut, o.Progress, o.Quiet)
 	opts := taper.ImportOptions{Athlete: o.Athlete, Inputs: o.Inputs, Jobs: o.Jobs, Zone: zone, Settings: settings,
-		DryRun: o.DryRun, AfterFile: crashHook()}
+		DryRun: o.DryRun, AfterFile: crashHook(), Now: o.now}
 	if prog.on {
 		opts.Progress = prog.update
 	}
@@ -109,7 +109,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		return usagef("--db %s is a folder: give the database file, e.g. --db %s", o.DB, filepath.Join(o.DB, "taper.duckdb"))
 	}
 	created := os.IsNotExist(statErr)
-	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
+	db, err := openDB(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -188,16 +188,16 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
 			o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.ByStatus["imported"], s.Activities)
+		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.ByStatus[store.StatusImported], s.Activities)
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
 			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status["imported"], s.Activities-len(sum.Merged))
+		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status[store.StatusImported], s.Activities-len(sum.Merged))
 	}
 	if line := byFormatLine(s.ByFormat); line != "" {
 		fmt.Fprintf(w, "      by format: %s\n", line)
 	}
-	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.ByStatus["duplicate_file"])
+	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile])
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		for _, m := range firstN(mergeLines(sum.Merged), 10) {
@@ -207,7 +207,7 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 			fmt.Fprintf(w, "      ... and %d more: taper sql --db %s \"SELECT id, source, duplicate_of FROM activities WHERE duplicate_of IS NOT NULL\"\n", len(sum.Merged)-10, o.DB)
 		}
 	}
-	fmt.Fprintf(w, "  skipped              %6d", s.ByStatus["skipped"])
+	fmt.Fprintf(w, "  skipped              %6d", s.ByStatus[store.StatusSkipped])
 	if len(s.SkippedByKind) > 0 {
 		kinds := make([]string, 0, len(s.SkippedByKind))
 		for k := range s.SkippedByKind {
