@@ -12,13 +12,21 @@ const (
 )
 
 // SameActivity reports whether a and b are the same activity recorded by
-// two sources (watch FIT plus phone GPX, Garmin plus Strava).
+// two sources (watch FIT plus phone GPX, Garmin plus Strava); a platform's
+// summary (see SummaryOnly) and a recording are when they start within
+// DupStartWindow with compatible sports.
 func SameActivity(a, b *Activity) bool {
 	if a.Athlete != b.Athlete || !compatibleSports(a, b) {
 		return false
 	}
 	if math.Abs(a.Start.Sub(b.Start).Seconds()) > DupStartWindow {
 		return false
+	}
+	if SummaryOnly(a) != SummaryOnly(b) {
+		// A platform's summary of a recording starts when it does, but its
+		// moving time is the platform's own (Garmin's movingDuration is not
+		// the watch's timer): the start and the sport decide.
+		return true
 	}
 	return within(a.MovingTime, b.MovingTime, DupMovingTolPct) &&
 		within(a.Distance, b.Distance, DupDistTolPct)

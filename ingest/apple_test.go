@@ -124,6 +124,23 @@ func TestAppleHealthExport(t *testing.T) {
 	if math.Abs(last-acts[3].Distance) > 0.02*acts[3].Distance {
 		t.Errorf("treadmill run: cumulative distance from the records %.0f m, generated %.0f m (the phone's copies must not be added)", last, acts[3].Distance)
 	}
+	// The same workout from Strava (the watch's FIT) is the same activity,
+	// and the FIT is kept as the primary.
+	var fit bytes.Buffer
+	if err := synth.WriteFIT(&fit, acts[1]); err != nil {
+		t.Fatal(err)
+	}
+	fr := decodeOne(t, d, "strava.zip!activities/1.fit.gz", fit.Bytes(), DecodeOptions{})
+	if fr.Status != StatusImported {
+		t.Fatalf("fit: %s %q", fr.Status, fr.Reason())
+	}
+	fa, aa := fr.Activities[0], got[1]
+	if !analysis.SameActivity(aa, fa) {
+		t.Errorf("the Apple workout (%s, %.0f s, %.0f m) and its FIT (%s, %.0f s, %.0f m) are not one activity", aa.Start, aa.MovingTime, aa.Distance, fa.Start, fa.MovingTime, fa.Distance)
+	}
+	if p, _ := analysis.PreferPrimaryChannels(aa, analysis.Channels(aa), fa, analysis.Channels(fa)); p != fa {
+		t.Errorf("primary is the %s, want the FIT", p.Format)
+	}
 	// The export unzipped: the same activities, routes read from the folder.
 	unz := filepath.Join(dir, "unzipped")
 	if err := unzipTo(filepath.Join(dir, "export.zip"), unz); err != nil {
