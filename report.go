@@ -98,8 +98,16 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	if old > 0 && outdated != nil {
 		outdated(athlete, old)
 	}
+	// The coach's decisions: classes overridden before the audit counts
+	// the runs, findings waived as it judges them.
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	waivers, overrides := decisionInputs(decisions)
+	analysis.ApplyOverrides(acts, overrides)
 	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts, Waivers: waivers,
 	}), nil
 }
 
@@ -170,10 +178,14 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 		}
 	}
 	c.Findings = []analysis.Finding{}
-	c.Breaches, c.Warnings = 0, 0
+	c.Breaches, c.Warnings, c.Waived = 0, 0, 0
 	for _, f := range r.Findings {
 		if f.Week == week {
 			c.Findings = append(c.Findings, f)
+			if f.Waived != nil {
+				c.Waived++
+				continue
+			}
 			switch f.Severity {
 			case analysis.SeverityBreach:
 				c.Breaches++

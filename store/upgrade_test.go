@@ -156,14 +156,10 @@ func TestUpgradeKeepsFindings(t *testing.T) {
 
 	audit := func(acts []*analysis.Activity) string {
 		s, _ := analysis.Preset(analysis.PresetStandard)
-		hrMax := analysis.ObservedHRMax(acts, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 		r := analysis.FindRace(acts, "", "", "")
-		pace := 0.0
-		if r.Activity != nil {
-			pace = r.Activity.MovingTime / (r.Activity.Distance / 1000)
-		}
+		hrMax := analysis.ObservedHRMax(acts, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 		for _, a := range acts {
-			a.Metrics, _ = analysis.AnalyzeProfile(a, s, hrMax, pace)
+			a.Metrics = analysis.Analyze(a, s, hrMax, 0)
 		}
 		analysis.MarkRace(r.Activity.Metrics, r)
 		rep := analysis.Audit(analysis.AuditInput{Athlete: "ann", Settings: s, Race: r,

@@ -29,6 +29,7 @@ type generateOptions struct {
 	Double     bool
 	Monitoring int
 	Force      bool
+	ExportZone string // apple style: the phone's zone when it exported
 	// Benchmark corpus: N athletes x M weeks.
 	Athletes int
 	Weeks    int
@@ -38,7 +39,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin/Strava export), or a benchmark corpus",
+		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin, Strava or Apple Health export), or a benchmark corpus",
 		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
   taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
   taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,
@@ -49,7 +50,8 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "output folder (created)")
-	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip) or strava (bulk export zip)")
+	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip), strava (bulk export zip: FIT, GPX, TCX and manual entries) or apple (Apple Health export.zip)")
+	f.StringVar(&o.ExportZone, "export-timezone", "America/New_York", "apple style: the phone's zone when it made the export (the export's dates carry its offset; each workout keeps its own zone)")
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
@@ -86,7 +88,11 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, count, err := writeSeason(o.Dir, season, o.Style, o.Monitoring)
+	exportZone, err := time.LoadLocation(o.ExportZone)
+	if err != nil {
+		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
+	}
+	path, count, err := writeSeasonIn(o.Dir, season, o.Style, o.Monitoring, exportZone)
 	if err != nil {
 		return err
 	}
@@ -153,10 +159,21 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 // writeSeason writes a season in an export style into dir and returns the
 // path to import and the number of activities.
 func writeSeason(dir string, s synth.Season, style string, monitoring int) (string, int, error) {
+	return writeSeasonIn(dir, s, style, monitoring, nil)
+}
+
+// writeSeasonIn is writeSeason with the zone an Apple Health export was
+// made in (nil: America/New_York).
+func writeSeasonIn(dir string, s synth.Season, style string, monitoring int, exportZone *time.Location) (string, int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, err
 	}
-	acts := s.Activities()
+	var acts []*analysis.Activity
+	if style == "strava" {
+		acts = s.StravaActivities()
+	} else {
+		acts = s.Activities()
+	}
 	var path string
 	var err error
 	switch style {
@@ -175,8 +192,23 @@ func writeSeason(dir string, s synth.Season, style string, monitoring int) (stri
 			}
 			return synth.WriteStravaExport(f, acts)
 		})
+	case "apple":
+		path = filepath.Join(dir, s.Athlete+"_apple_health_export.zip")
+		watch := acts[:0:0] // the watch records each workout once: no phone copies
+		for _, a := range acts {
+			if a.Device != "phone" {
+				watch = append(watch, a)
+			}
+		}
+		acts = watch
+		if exportZone == nil {
+			exportZone, _ = time.LoadLocation("America/New_York")
+		}
+		err = writeZip(path, func(f *os.File) error {
+			return synth.WriteAppleExport(f, acts, synth.AppleOptions{ExportZone: exportZone})
+		})
 	default:
-		return "", 0, usagef("unknown --style %q: use files, gpx, garmin or strava", style)
+		return "", 0, usagef("unknown --style %q: use files, gpx, garmin, strava or apple", style)
 	}
 	if err != nil {
 		return "", 0, fmt.Errorf("writing %s: %w", path, err)

@@ -34,7 +34,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, store.Options{})
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}
