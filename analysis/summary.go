@@ -23,7 +23,7 @@ const SummaryVersion = 1
 // the heart-rate profile for zones and TRIMP, and the heart-rate maxima. A
 // new race pace, a new HRmax or new settings are applied to a Summary
 // without the activity's samples (AnalyzeSummary gives exactly what Analyze
-// gives on the samples, as AnalyzeProfile does); only a new AnalysisVersion or SummaryVersion needs
+// gives on the samples); only a new AnalysisVersion or SummaryVersion needs
 // the records again.
 //
 // The reduced samples keep each sample's time, the speed the classifier
@@ -138,7 +138,7 @@ func (s *Summary) ObservedMax() float64 { return s.observedMax }
 // Profile is the activity's heart-rate profile (see NewHRProfile).
 func (s *Summary) Profile() HRProfile { return s.profile }
 
-// AnalyzeSummary is AnalyzeProfile on an activity's header (with laps and workout)
+// AnalyzeSummary is Analyze on an activity's header (with laps and workout)
 // and its Summary instead of its samples; the result is the same.
 func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, racePace float64) *Metrics {
 	m := &Metrics{Version: AnalysisVersion}
