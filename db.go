@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/taper-run/taper/store"
 )
@@ -33,22 +34,25 @@ func (e *NoDatabaseError) Hint() string {
 // Import reads one): a missing file is a *NoDatabaseError rather than a
 // new empty database. A read-only open of a database written by an older
 // taper upgrades it once (a writable open migrates it), then reads it.
-func OpenDB(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
+// While another process holds the file, it tries again for up to wait
+// (see store.OpenWait; waiting, when set, hears of it once).
+func OpenDB(ctx context.Context, path string, opts store.Options, wait time.Duration, waiting func(*store.LockError)) (*store.DB, error) {
+	open := func(o store.Options) (*store.DB, error) { return store.OpenWait(ctx, path, o, wait, waiting) }
 	if path != "" && path != ":memory:" {
 		if _, err := os.Stat(path); err != nil {
 			return nil, &NoDatabaseError{Path: path, Err: err}
 		}
 	}
-	db, err := store.Open(ctx, path, opts)
+	db, err := open(opts)
 	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
-		rw, err := store.Open(ctx, path, store.Options{Logger: opts.Logger, Now: opts.Now})
+		rw, err := open(store.Options{Logger: opts.Logger, Now: opts.Now})
 		if err != nil {
 			return nil, err
 		}
 		if err := rw.Close(); err != nil {
 			return nil, err
 		}
-		return store.Open(ctx, path, opts)
+		return open(opts)
 	}
 	return db, err
 }

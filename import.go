@@ -48,6 +48,11 @@ type ImportProgress struct {
 	Files, Bytes int64
 	Total        int64 // files in the inputs once counted; 0 = not known (yet)
 	Done         bool
+	// Reading is a big file being read as a stream (an Apple Health
+	// export.xml, several GB after years) and ReadingBytes how much of it
+	// is read; Bytes counts them too.
+	Reading      string
+	ReadingBytes int64
 }
 
 // ImportResult is what an import did.
@@ -58,7 +63,11 @@ type ImportResult struct {
 	Partial       []string       // "path: reason" of files read in part
 	Rejected      []string       // why each rejected file was refused
 	Activities    int            // activities decoded
-	Flagged       []string       // activities with a suspicious date
+	// ByFormat counts the activities decoded by the format they came from:
+	// fit, gpx, tcx, apple-health, csv (Strava's manual entries), json
+	// (Garmin's summaries).
+	ByFormat map[string]int
+	Flagged  []string // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
 	// imported for that other athlete before (a wrong --athlete?).
 	OthersFiles map[string]int
@@ -158,7 +167,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				r := dec.Decode(j.entry.Path, j.entry.Data)
+				r := dec.DecodeEntry(j.entry)
 				// The writer needs only the metadata; it reads the entry
 				// after receiving on j.res (which orders this write first).
 				j.entry.Data = nil
@@ -171,6 +180,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
 						a.Metrics = an.analyzeSummary(a, sum)
+						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
 				}
@@ -206,12 +216,26 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		}()
 	}
 	budget := ingest.NewBudget(o.BudgetBytes)
+	// Progress is reported from the writer loop after each file and, while
+	// one big file is read as a stream, from the walker: never at once.
+	var progMu sync.Mutex
+	var doneFiles, doneBytes atomic.Int64
+	progress := func(p ImportProgress) {
+		progMu.Lock()
+		defer progMu.Unlock()
+		o.Progress(p)
+	}
 	walkErr := make(chan error, 1)
 	go func() {
 		defer close(queue)
 		defer close(work)
 		seen := map[string]bool{}
 		wo := ingest.WalkOptions{Exclude: exclude}
+		if o.Progress != nil {
+			wo.Progress = func(path string, n int64) {
+				progress(ImportProgress{Files: doneFiles.Load(), Bytes: doneBytes.Load() + n, Total: total.Load(), Reading: path, ReadingBytes: n})
+			}
+		}
 		if db != nil {
 			// Archive members whose path, size and CRC-32 were imported
 			// before are not even inflated: re-importing an export is cheap.
@@ -263,7 +287,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		})
 	}()
 
-	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}}
+	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}}
 	fail := func(err error) (*ImportResult, error) {
 		cancel()
 		drain(queue)
@@ -286,8 +310,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	// keep records one finished job: in the result, and in the store.
 	keep := func(j *importJob, fr store.FileResult) error {
 		res.add(fr)
+		doneFiles.Store(res.Files)
+		doneBytes.Store(res.Bytes)
 		if o.Progress != nil {
-			o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
+			progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
 		}
 		if w == nil || j.status == jobKnown {
 			return nil // nothing new to record
@@ -330,7 +356,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	}
 	wg.Wait()
 	if o.Progress != nil {
-		o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
+		progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
 	}
 	var closeErr error
 	if w != nil {
@@ -406,6 +432,9 @@ func (s *ImportResult) add(fr store.FileResult) {
 		s.Rejected = append(s.Rejected, fr.Reason)
 	case store.StatusImported:
 		s.Activities += len(fr.Activities)
+		for _, a := range fr.Activities {
+			s.ByFormat[a.Format]++
+		}
 	}
 	if fr.Partial {
 		s.Partial = append(s.Partial, fr.Path+": "+fr.PartialReason)

@@ -82,10 +82,14 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	}
 	race := analysis.FindRace(acts, asOf, markedID, markedDate)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	an := buildAnalyzer(acts, s, now, markedID, markedDate)
-	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
+	// The analyzer is only needed for activities without metrics.
+	an := func() *analyzer {
+		an := buildAnalyzer(acts, s, now, markedID, markedDate)
+		an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
+		if race.Activity != nil {
+			an.raceID, an.raceSrc = race.Activity.ID, race.Source
+		}
+		return an
 	}
 	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
 	if err != nil {
@@ -94,8 +98,16 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	if old > 0 && outdated != nil {
 		outdated(athlete, old)
 	}
+	// The coach's decisions: classes overridden before the audit counts
+	// the runs, findings waived as it judges them.
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	waivers, overrides := decisionInputs(decisions)
+	analysis.ApplyOverrides(acts, overrides)
 	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts, Waivers: waivers,
 	}), nil
 }
 
@@ -104,7 +116,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 // their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
@@ -123,6 +135,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 	if len(stale) == 0 {
 		return old, nil
 	}
+	an := newAnalyzer()
 	for i := 0; i < len(stale); i += 128 {
 		chunk := stale[i:min(i+128, len(stale))]
 		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: chunk})
@@ -165,10 +178,14 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 		}
 	}
 	c.Findings = []analysis.Finding{}
-	c.Breaches, c.Warnings = 0, 0
+	c.Breaches, c.Warnings, c.Waived = 0, 0, 0
 	for _, f := range r.Findings {
 		if f.Week == week {
 			c.Findings = append(c.Findings, f)
+			if f.Waived != nil {
+				c.Waived++
+				continue
+			}
 			switch f.Severity {
 			case analysis.SeverityBreach:
 				c.Breaches++

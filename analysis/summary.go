@@ -42,6 +42,35 @@ type Summary struct {
 	times []time.Time // the samples' times (zero where unknown)
 	speed []float64   // interval speed ending at each sample (NaN when unknown or after a pause)
 	alt   []float64   // altitude at each sample (NaN when unknown)
+
+	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
+	// n and cols: a decoded Summary's sample count and encoded columns,
+	// until decodeColumns makes times, speed and alt.
+	n    int
+	cols []byte
+}
+
+// decodeColumns makes times, speed and alt from cols (checked by
+// UnmarshalSummary).
+func (s *Summary) decodeColumns() {
+	if s.cols == nil {
+		return
+	}
+	d := &sumDecoder{b: s.cols}
+	s.times = make([]time.Time, s.n)
+	var prev, prevDelta int64
+	for i := range s.times {
+		u := d.uint()
+		if u == 0 {
+			continue
+		}
+		delta := prevDelta + unzigzag(u-1)
+		prev, prevDelta = prev+delta, delta
+		s.times[i] = time.Unix(0, prev).UTC()
+	}
+	s.speed = d.floats(s.n, 1000)
+	s.alt = d.floats(s.n, 10)
+	s.cols = nil
 }
 
 // NewSummary reduces a (with its samples) to its Summary.
@@ -77,12 +106,18 @@ func (s *Summary) Current() bool {
 }
 
 // Samples returns the number of samples s was made from.
-func (s *Summary) Samples() int { return len(s.times) }
+func (s *Summary) Samples() int {
+	if s.cols != nil {
+		return s.n
+	}
+	return len(s.times)
+}
 
 // Activity returns header (an activity without its samples, with its laps
 // and workout) carrying s's reduced samples and totals: what the classifier
 // reads. header itself is not changed.
 func (s *Summary) Activity(header *Activity) *Activity {
+	s.decodeColumns()
 	r := *header
 	r.Metrics = nil
 	r.Samples = make([]Sample, len(s.times))
@@ -130,8 +165,12 @@ func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, r
 // steps, the others as their 8 bytes, so decoding gives back every bit.
 const summaryMagic = 0x53 // 'S'
 
-// MarshalBinary encodes s.
+// MarshalBinary encodes s. The encoding is made once and kept: calling it
+// where the activity is decoded spares the work to whoever stores it.
 func (s *Summary) MarshalBinary() ([]byte, error) {
+	if s.encoded != nil {
+		return s.encoded, nil
+	}
 	var raw bytes.Buffer
 	e := &sumEncoder{w: &raw}
 	e.uint(uint64(s.Version))
@@ -164,7 +203,8 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	if err := fw.Close(); err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
+	s.encoded = out.Bytes()
+	return s.encoded, nil
 }
 
 // UnmarshalSummary decodes what MarshalBinary encoded.
@@ -185,23 +225,17 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	nhr := d.count()
 	s.profile.hr = d.floats(nhr, 1)
 	s.profile.sec = d.floats(nhr, 1)
+	// The per-sample columns are checked now and decoded when first needed
+	// (Activity): zones and TRIMP need only the profile.
 	n := d.count()
-	s.times = make([]time.Time, n)
-	var prev, prevDelta int64
-	for i := range s.times {
-		u := d.uint()
-		if u == 0 {
-			continue
-		}
-		delta := prevDelta + unzigzag(u-1)
-		prev, prevDelta = prev+delta, delta
-		s.times[i] = time.Unix(0, prev).UTC()
-	}
-	s.speed = d.floats(n, 1000)
-	s.alt = d.floats(n, 10)
+	s.n, s.cols = n, d.b
+	d.skipUints(n)
+	d.skipFloats(n)
+	d.skipFloats(n)
 	if d.err != nil {
 		return nil, fmt.Errorf("summary: %w", d.err)
 	}
+	s.encoded = data
 	return s, nil
 }
 
@@ -276,6 +310,26 @@ func (d *sumDecoder) fail() {
 		d.err = errors.New("truncated or corrupt data")
 	}
 	d.b = nil
+}
+
+// skipUints checks and skips n uvarints (the times column).
+func (d *sumDecoder) skipUints(n int) {
+	for range n {
+		d.uint()
+	}
+}
+
+// skipFloats checks and skips a column written by sumEncoder.floats.
+func (d *sumDecoder) skipFloats(n int) {
+	for range n {
+		if d.uint() == 1 {
+			if len(d.b) < 8 {
+				d.fail()
+				return
+			}
+			d.b = d.b[8:]
+		}
+	}
 }
 
 func (d *sumDecoder) float() float64 {

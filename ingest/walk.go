@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/klauspost/compress/flate"
@@ -31,7 +32,7 @@ const (
 	// not held, so only compressed data beyond maxExpansion is limited.
 	// Only activity files and containers are held (see HeadOnly): 32 MB of
 	// FIT is about 280 hours of 1 Hz records, and decoding it holds about
-	// 160 MB (see Budget).
+	// 160 MB (see Budget; such an entry is decoded alone).
 	DefaultMaxEntryBytes = 32 << 20
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened
@@ -79,6 +80,15 @@ type Entry struct {
 	// Such an entry is never "too large": only an activity must fit in
 	// memory.
 	HeadOnly bool
+	// Health: the entry is an Apple Health export.xml, read while walking
+	// (in two passes when the file or zip member can be opened again, see
+	// ReadHealthExport); it is also HeadOnly. Decoder.DecodeEntry turns
+	// it into activities.
+	Health *HealthExport
+	// PartOf: the entry is a route file (workout-routes/*.gpx) that the
+	// Apple Health export named here references and that was read with
+	// it: not an activity of its own (Decoder.DecodeEntry skips it).
+	PartOf string
 }
 
 // WalkOptions bound what Walk reads.
@@ -111,6 +121,10 @@ type WalkOptions struct {
 	// members. ExcludeFiles builds one from a list of paths (taper's own
 	// database and its .wal, which may sit in the folder being imported).
 	Exclude func(path string) bool
+	// Progress, when not nil, is called now and then while a big file is
+	// read as a stream (an Apple Health export.xml), with the bytes read
+	// so far, so a long single file can show progress.
+	Progress func(path string, read int64)
 }
 
 // ExcludeFiles returns a WalkOptions.Exclude that matches the given files
@@ -200,12 +214,17 @@ type walker struct {
 	// to before it is taken for a zip bomb: WalkOptions.MaxEntryBytes when
 	// set, else defaultStreamBytes.
 	streamLimit int64
+	cur         *healthCtx        // how to reopen the file being read, if it is an Apple Health export
+	partOf      map[string]string // route files read with an Apple Health export: path -> the export's path
 }
 
 // emit sends one entry to fn, after checking ctx.
 func (w *walker) emit(e Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
+	}
+	if p, ok := w.partOf[e.Path]; ok {
+		e.PartOf = p
 	}
 	switch {
 	case e.Err != nil:
@@ -362,6 +381,10 @@ func (w *walker) file(display, osPath string) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
 	}
+	if isXMLName(display) {
+		w.cur = w.diskHealth(display, osPath)
+		defer func() { w.cur = nil }()
+	}
 	return w.stream(display, f, fi.Size(), fi.Size(), false)
 }
 
@@ -422,6 +445,18 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			what = "bad gzip data"
 		}
 		return failed(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+	}
+	if isXMLName(name) {
+		head := make([]byte, HeadBytes)
+		n, err := readHead(src, head)
+		if err != nil {
+			return readErr(err)
+		}
+		head = head[:n]
+		if isHealthHead(name, head) {
+			return w.health(name, src, head, readErr)
+		}
+		src = io.MultiReader(bytes.NewReader(head), src)
 	}
 	known := !gz && size >= 0 // the content's size is known up front
 	var pre []byte            // bytes already taken from src
@@ -538,8 +573,11 @@ func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEnt
 // within head), gzip or zip. Everything else (media, JSON, CSV, TCX,
 // unknown binary) Decode classifies from its first 4 KiB alone.
 func keepWhole(name string, head []byte) bool {
+	if isStravaCSVName(name) || isGarminSummaryName(name) {
+		return true // listings of activities without files
+	}
 	switch Sniff(name, head) {
-	case FormatFIT, FormatGPX, FormatZip, FormatGzip:
+	case FormatFIT, FormatGPX, FormatTCX, FormatZip, FormatGzip:
 		return true
 	case FormatXML:
 		b := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
@@ -560,7 +598,11 @@ func isZipName(name string) bool { return strings.HasSuffix(strings.ToLower(name
 // archive's bytes (to read stored nested zips in place).
 func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) error {
 	zr.RegisterDecompressor(zip.Deflate, inflater)
-	for _, f := range zr.File {
+	// An Apple Health export.xml is read before the route files it
+	// references, so those are known as part of it.
+	files := append([]*zip.File(nil), zr.File...)
+	sort.SliceStable(files, func(i, j int) bool { return isHealthExportName(files[i].Name) && !isHealthExportName(files[j].Name) })
+	for _, f := range files {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
@@ -600,7 +642,11 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
+		if isXMLName(f.Name) {
+			w.cur = w.zipHealth(display, zr, f)
+		}
 		err = w.stream(name, rc, int64(f.UncompressedSize64), int64(f.CompressedSize64), !asked)
+		w.cur = nil
 		rc.Close()
 		if err != nil {
 			return err

@@ -11,11 +11,12 @@ import (
 
 // csvFindingHeader is the header of CSV: one row per finding.
 func csvFindingHeader() []string {
-	return []string{"athlete", "rule", "severity", "date", "week", "activity", "value", "limit", "message", "unit"}
+	return []string{"athlete", "rule", "severity", "date", "week", "activity", "value", "limit", "message", "unit", "waived"}
 }
 
 // CSV writes one row per finding (athlete, rule, severity, date, week,
-// activity, value, limit, message, unit) under a header, for spreadsheets.
+// activity, value, limit, message, unit, waived: who waived it, when and
+// why, empty when it counts) under a header, for spreadsheets.
 func CSV(w io.Writer, r *analysis.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvFindingHeader()); err != nil {
@@ -32,7 +33,7 @@ func CSV(w io.Writer, r *analysis.Report) error {
 func writeFindingRows(cw *csv.Writer, r *analysis.Report) {
 	for _, f := range r.Findings {
 		_ = cw.Write([]string{r.Athlete, f.Rule, f.Severity, f.Date, strconv.Itoa(f.Week), f.ActivityID,
-			num(f.Value), num(f.Limit), f.Message, f.Unit}) // the error sticks: checked by cw.Error
+			num(f.Value), num(f.Limit), f.Message, f.Unit, waivedText(f)}) // the error sticks: checked by cw.Error
 	}
 }
 

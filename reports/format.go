@@ -61,6 +61,15 @@ func baselineLine(b analysis.ReportBaseline) string {
 	}
 }
 
+// waivedText says who waived a finding, when and why; "" when it counts.
+func waivedText(f analysis.Finding) string {
+	w := f.Waived
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("waived by %s on %s: %s", w.By, w.At.UTC().Format("2006-01-02"), w.Note)
+}
+
 // position says where the athlete stands at as_of.
 func position(r *analysis.Report) string {
 	c := r.Current

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/taper-run/taper/analysis"
@@ -15,43 +16,70 @@ const (
 	StyleFiles  = "files"  // plain .fit files (phone copies as .gpx)
 	StyleGPX    = "gpx"    // plain .gpx files (activities without positions stay .fit)
 	StyleGarmin = "garmin" // a Garmin account export zip
-	StyleStrava = "strava" // a Strava bulk export zip
+	StyleStrava = "strava" // a Strava bulk export zip (FIT, GPX, TCX and manual entries)
+	StyleApple  = "apple"  // an Apple Health export.zip (the watch's workouts)
 )
 
 // Styles returns the export styles WriteExport takes.
-func Styles() []string { return []string{StyleFiles, StyleGPX, StyleGarmin, StyleStrava} }
+func Styles() []string { return []string{StyleFiles, StyleGPX, StyleGarmin, StyleStrava, StyleApple} }
+
+// ExportOptions tune WriteExport.
+type ExportOptions struct {
+	Monitoring int            // garmin: monitoring FIT files to add
+	Zone       *time.Location // apple: the phone's zone when it exported; nil = America/New_York
+}
 
 // WriteExport writes a season's activities into dir (created) in an export
 // style and returns the path to import (dir, or the zip inside it) and the
 // number of activities. The zip's name comes from the athlete's name made
-// safe (see FileNamePart), so it stays inside dir. monitoring is the
-// number of monitoring files a garmin export holds.
-func WriteExport(dir string, s Season, style string, monitoring int) (string, int, error) {
+// safe (see FileNamePart), so it stays inside dir.
+func WriteExport(dir string, s Season, style string, o ExportOptions) (string, int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, err
 	}
-	acts := s.Activities()
+	var acts []*analysis.Activity
+	if style == StyleStrava {
+		acts = s.StravaActivities()
+	} else {
+		acts = s.Activities()
+	}
 	path := dir
 	var err error
+	zip := func(name string, write func(*os.File) error) {
+		path = filepath.Join(dir, FileNamePart(s.Athlete)+name)
+		var f *os.File
+		if f, err = os.Create(path); err != nil {
+			return
+		}
+		err = write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
 	switch style {
 	case StyleFiles:
 		err = WriteDir(dir, acts, ExportFIT)
 	case StyleGPX:
 		err = WriteDir(dir, acts, ExportGPX)
-	case StyleGarmin, StyleStrava:
-		path = filepath.Join(dir, FileNamePart(s.Athlete)+"_"+style+"_export.zip")
-		var f *os.File
-		if f, err = os.Create(path); err != nil {
-			break
+	case StyleGarmin:
+		zip("_garmin_export.zip", func(f *os.File) error { return WriteGarminExport(f, acts, o.Monitoring) })
+	case StyleStrava:
+		zip("_strava_export.zip", func(f *os.File) error { return WriteStravaExport(f, acts) })
+	case StyleApple:
+		watch := acts[:0:0] // the watch records each workout once: no phone copies
+		for _, a := range acts {
+			if a.Device != "phone" {
+				watch = append(watch, a)
+			}
 		}
-		if style == StyleGarmin {
-			err = WriteGarminExport(f, acts, monitoring)
-		} else {
-			err = WriteStravaExport(f, acts)
+		acts = watch
+		zone := o.Zone
+		if zone == nil {
+			zone, _ = time.LoadLocation("America/New_York")
 		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		zip("_apple_health_export.zip", func(f *os.File) error {
+			return WriteAppleExport(f, acts, AppleOptions{ExportZone: zone})
+		})
 	default:
 		return "", 0, fmt.Errorf("unknown export style %q: use %s", style, strings.Join(Styles(), ", "))
 	}

@@ -33,11 +33,11 @@ func TestBreachesFor(t *testing.T) {
 func TestWriteExportStaysInDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	s := Season{Athlete: "../up", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), NoPreRaceHistory: true, PostWeeks: 1}
-	path, n, err := WriteExport(dir, s, StyleStrava, 0)
+	path, n, err := WriteExport(dir, s, StyleStrava, ExportOptions{})
 	if err != nil || n == 0 || filepath.Dir(path) != dir {
 		t.Errorf("WriteExport = %s, %d, %v; want a zip in %s", path, n, err, dir)
 	}
-	if _, _, err := WriteExport(dir, s, "tcx", 0); err == nil {
+	if _, _, err := WriteExport(dir, s, "tcx", ExportOptions{}); err == nil {
 		t.Error("an unknown style was taken")
 	}
 }

@@ -42,7 +42,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	db, err := taper.OpenDB(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, n, err := synth.WriteExport(dir, season, o.Style, gen.Monitoring)
+	path, n, err := synth.WriteExport(dir, season, o.Style, synth.ExportOptions{Monitoring: gen.Monitoring})
 	if err != nil {
 		return err
 	}

@@ -22,14 +22,6 @@ func formatDuration(s float64) string {
 	return analysis.FormatDuration(s)
 }
 
-// formatPace prints s/km as m:ss/km.
-func formatPace(sPerKm float64) string {
-	if !analysis.Has(sPerKm) || sPerKm <= 0 || math.IsInf(sPerKm, 0) {
-		return "-"
-	}
-	return analysis.FormatDuration(sPerKm) + "/km"
-}
-
 // orNull is v for JSON, or nil when missing.
 func orNull(v float64) any {
 	if !analysis.Has(v) || math.IsInf(v, 0) {

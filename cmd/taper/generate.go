@@ -28,6 +28,7 @@ type generateOptions struct {
 	Double     bool
 	Monitoring int
 	Force      bool
+	ExportZone string // apple style: the phone's zone when it exported
 	// Benchmark corpus: N athletes x M weeks.
 	Athletes int
 	Weeks    int
@@ -37,7 +38,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin/Strava export), or a benchmark corpus",
+		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin, Strava or Apple Health export), or a benchmark corpus",
 		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
   taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
   taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,
@@ -48,7 +49,8 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "output folder (created)")
-	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip) or strava (bulk export zip)")
+	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip), strava (bulk export zip: FIT, GPX, TCX and manual entries) or apple (Apple Health export.zip)")
+	f.StringVar(&o.ExportZone, "export-timezone", "America/New_York", "apple style: the phone's zone when it made the export (the export's dates carry its offset; each workout keeps its own zone)")
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
@@ -88,7 +90,11 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, count, err := synth.WriteExport(o.Dir, season, o.Style, o.Monitoring)
+	exportZone, err := time.LoadLocation(o.ExportZone)
+	if err != nil {
+		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
+	}
+	path, count, err := synth.WriteExport(o.Dir, season, o.Style, synth.ExportOptions{Monitoring: o.Monitoring, Zone: exportZone})
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	db, err := taper.OpenDB(ctx, o.DB, store.Options{})
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}

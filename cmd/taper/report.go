@@ -89,7 +89,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if o.Week > settings.Weeks {
 		return usagef("bad --week %d: the audit covers recovery weeks 1..%d", o.Week, settings.Weeks)
 	}
-	db, err := taper.OpenDB(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}

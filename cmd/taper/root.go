@@ -202,6 +202,9 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		newAuditCmd(g, st),
 		newRulesCmd(g, st),
 		newForgetCmd(g, st),
+		newServeCmd(g, st),
+		newWaiveCmd(g, st),
+		newOverrideCmd(g, st),
 	)
 	return root
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/store"
 )
 
@@ -46,7 +45,7 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	db, err := taper.OpenDB(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true}, st.errOut)
 	if err != nil {
 		return err
 	}
