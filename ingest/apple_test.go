@@ -229,11 +229,21 @@ func TestAppleHealthMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := Walk(context.Background(), []string{dir}, WalkOptions{}, func(e Entry) error {
+	var progress []int64
+	opts := WalkOptions{Progress: func(path string, n int64) {
+		if !strings.HasSuffix(path, "export.xml") {
+			t.Errorf("progress for %s", path)
+		}
+		progress = append(progress, n)
+	}}
+	err := Walk(context.Background(), []string{dir}, opts, func(e Entry) error {
 		h = e.Health
 		return nil
 	})
 	runtime.ReadMemStats(&after)
+	if len(progress) < len(xml)>>23 || progress[len(progress)-1] > int64(len(xml)) {
+		t.Errorf("progress reported %v for a %d byte export", progress, len(xml))
+	}
 	if err != nil || h == nil {
 		t.Fatalf("walk: %v, health %v", err, h)
 	}
