@@ -269,6 +269,9 @@ func (p *tcxParser) end() {
 			l.cal = p.num()
 		case "Intensity":
 			l.intensity = strings.ToLower(strings.TrimSpace(string(p.text)))
+			if l.intensity == "resting" {
+				l.intensity = "rest" // the FIT spelling analysis uses
+			}
 		case "TriggerMethod":
 			l.trigger = tcxTrigger(strings.TrimSpace(string(p.text)))
 		}
