@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
-	"github.com/tkrajina/gpxgo/gpx"
 )
 
 // FormatAppleHealth is an Apple Health export (export.xml, root HealthData).
@@ -478,41 +477,9 @@ func (h *HealthExport) readRoutes(route func(string) ([]byte, error)) {
 				continue
 			}
 			h.Routes = append(h.Routes, p)
-			doc, err := gpx.ParseBytes(data)
+			pts, outside, err := routePoints(data, w.start.Add(-10*time.Minute), w.end.Add(10*time.Minute))
 			if err != nil {
-				w.routeNote = fmt.Sprintf("route file %s is not valid GPX: %v", p, err)
-				continue
-			}
-			raw := scanTrkpts(data)
-			var pts []analysis.Sample
-			i := -1
-			outside := 0
-			for _, trk := range doc.Tracks {
-				for _, seg := range trk.Segments {
-					for k := range seg.Points {
-						i++
-						pt := &seg.Points[k]
-						t := pt.Timestamp
-						if i < len(raw) {
-							t = raw[i].time
-						}
-						if t.IsZero() || (pt.Latitude == 0 && pt.Longitude == 0) {
-							continue
-						}
-						if t.Before(w.start.Add(-10*time.Minute)) || t.After(w.end.Add(10*time.Minute)) {
-							outside++
-							continue
-						}
-						m := math.NaN()
-						s := analysis.Sample{Time: t.UTC(), Lat: pt.Latitude, Lon: pt.Longitude, Altitude: m,
-							HeartRate: m, Cadence: m, Speed: m, Distance: m, Power: m}
-						if pt.Elevation.NotNull() {
-							s.Altitude = nan(pt.Elevation.Value())
-						}
-						extValues(pt.Extensions.Nodes, &s)
-						pts = append(pts, s)
-					}
-				}
+				w.routeNote = fmt.Sprintf("route file %s is not valid GPX (%v): %d point(s) read before the damage", p, err, len(pts))
 			}
 			if outside > 0 {
 				w.routeNote = fmt.Sprintf("%d point(s) of route file %s lie outside the workout (%s): left out", outside, p, w.start.Format(time.DateOnly))
@@ -520,6 +487,59 @@ func (h *HealthExport) readRoutes(route func(string) ([]byte, error)) {
 			w.routeSamples = append(w.routeSamples, pts...)
 		}
 	}
+}
+
+// routePoints streams the track points of a workout route GPX (as the
+// Health export writes them: trkpt lat/lon, ele, time, and speed in the
+// extensions) that fall between from and to; outside counts the others.
+// Points without a time or a valid position are left out.
+func routePoints(data []byte, from, to time.Time) (pts []analysis.Sample, outside int, err error) {
+	r, err := xmlReader(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	m := math.NaN()
+	var cur *analysis.Sample
+	err = scanXML(r, func(ev *xmlEvent) error {
+		name := string(localName(ev.name))
+		if ev.end {
+			if name == "trkpt" && cur != nil {
+				ok := !cur.Time.IsZero() && math.Abs(cur.Lat) <= 90 && math.Abs(cur.Lon) <= 180 && !(cur.Lat == 0 && cur.Lon == 0)
+				switch {
+				case !ok:
+				case cur.Time.Before(from) || cur.Time.After(to):
+					outside++
+				default:
+					pts = append(pts, *cur)
+				}
+				cur = nil
+			}
+			return nil
+		}
+		if name == "trkpt" {
+			cur = &analysis.Sample{Lat: parseFloat(ev.attr("lat")), Lon: parseFloat(ev.attr("lon")), Altitude: m,
+				HeartRate: m, Cadence: m, Speed: m, Distance: m, Power: m}
+			if ev.self {
+				cur = nil
+			}
+			return nil
+		}
+		if cur == nil {
+			return nil
+		}
+		switch name {
+		case "ele":
+			cur.Altitude = parseFloat(string(ev.data))
+		case "time":
+			cur.Time = parseGPXTime(strings.TrimSpace(string(ev.data)))
+		case "speed":
+			if v := parseFloat(string(ev.data)); v >= 0 && v < 100 {
+				cur.Speed = v
+			}
+		}
+		return nil
+	})
+	return pts, outside, err
 }
 
 // decodeHealthBytes decodes an export.xml held in memory: both passes run
