@@ -171,28 +171,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// xmlReaderStream is xmlReader for a stream: it peeks at the start to
-// decide the encoding.
+// xmlReaderStream is xmlReader for a stream: its first bytes decide the
+// encoding.
 func xmlReaderStream(r io.Reader) (io.Reader, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, err
 	}
-	head = head[:n]
-	hr, err := xmlReader(head)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
-		return xmlReader(append(head, mustReadAll(r)...)) // UTF-16: rare and small in practice
-	}
-	return io.MultiReader(hr, r), nil
-}
-
-func mustReadAll(r io.Reader) []byte {
-	b, _ := io.ReadAll(io.LimitReader(r, DefaultMaxTCXBytes))
-	return b
+	return xmlStream(head[:n], r)
 }
 
 // assign keeps a record that falls inside a workout (with a minute of

@@ -457,6 +457,12 @@ func TestAppleHealthFormats(t *testing.T) {
 				t.Errorf("%s partial %v %q, %d activities", res.Status, res.Partial, res.PartialReason, len(res.Activities))
 			}
 		}},
+		{"declared ISO-8859-1 (converted as a stream)", append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?>`+"\n<HealthData>"+strings.Repeat("<!-- padding -->", 100)),
+			[]byte(strings.Replace(old, `source="Watch"`, "source=\"Lea\xe9 Watch\"", 1)+"</HealthData>")...), DecodeOptions{}, func(t *testing.T, res Result) {
+			if len(res.Activities) != 1 || res.Activities[0].Device != "Leaé Watch" {
+				t.Errorf("%s %q, %d activities", res.Status, res.Reason(), len(res.Activities))
+			}
+		}},
 		{"no workouts", doc(hr), DecodeOptions{}, func(t *testing.T, res Result) {
 			if res.Status != StatusSkipped || res.Kind != "apple-health:no-workouts" {
 				t.Errorf("%s %q", res.Status, res.Kind)
