@@ -408,6 +408,21 @@ func TestConformanceAppleHealth(t *testing.T) {
 	}
 }
 
+func TestHealthMillis(t *testing.T) {
+	for _, s := range []string{"2019-07-19 10:36:11 -0700", "20151107171924+0100", "2016-11-14 06:25:44 -0800", "2021-05-01T09:00:00+02:00"} {
+		want, _, ok := parseHealthDate(s)
+		got, gok := healthMillis([]byte(s))
+		if !ok || !gok || got != want.UnixMilli() {
+			t.Errorf("%s: %d %v, want %d", s, got, gok, want.UnixMilli())
+		}
+	}
+	for _, s := range []string{"2019-07-19 10:36:1x -0700", "20151107171924*0100", ""} {
+		if _, ok := healthMillis([]byte(s)); ok {
+			t.Errorf("%q parsed", s)
+		}
+	}
+}
+
 // TestAppleHealthFormats: both date formats, units, attribute and
 // statistics styles, old source= attributes, zones without HKTimeZone,
 // a truncated export, an export.xml read alone (route file unavailable).
