@@ -29,6 +29,10 @@ const (
 	KeyRampJumpMinPrev     = "ramp_jump_min_prev"
 	KeyMaxIntervalSessions = "max_interval_sessions"
 	KeyHardCrossMinutes    = "hard_cross_minutes"
+	KeyLightSports         = "light_sports"
+	KeyHardHRPercent       = "hard_hr_percent"
+	KeyHardHRMinutes       = "hard_hr_minutes"
+	KeyCapTolerance        = "cap_tolerance"
 	KeyWeeks               = "weeks"
 	KeyVolume              = "volume"
 	KeyBaselineKm          = "baseline_km"
@@ -44,8 +48,16 @@ func SettingKeys() []string {
 	return []string{
 		KeyPreset, KeyRestDays, KeyReturnDays, KeyReturnMaxMinutes, KeyRamp,
 		KeyRampJump, KeyRampJumpMinPrev, KeyMaxIntervalSessions, KeyHardCrossMinutes,
-		KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyHRRest, KeyThresholdPace, KeyTimeZone,
+		KeyLightSports, KeyHardHRPercent, KeyHardHRMinutes, KeyCapTolerance, KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyHRRest, KeyThresholdPace, KeyTimeZone,
 	}
+}
+
+// DefaultLightSports are the sports and sub-sports (FIT profile names)
+// counted as light activity, which the article encourages in the rest
+// window: they are hard cross-training only when heart rate says so.
+func DefaultLightSports() []string {
+	return []string{SportWalking, SportHiking, "yoga", "pilates", "stretching", "flexibility_training",
+		"mobility", "breathing", "casual_walking", "speed_walking", "meditation"}
 }
 
 // PresetNames returns the names Preset accepts.
@@ -69,6 +81,9 @@ func Preset(name string) (Settings, error) {
 		RampJumpMinPrev:     0.25,
 		MaxIntervalSessions: 1,
 		HardCrossMinutes:    60,
+		LightSports:         DefaultLightSports(),
+		HardHRPercent:       80,
+		HardHRMinutes:       20,
 		Weeks:               8,
 		Volume:              VolumeDistance,
 	}
@@ -113,6 +128,12 @@ func (s Settings) Validate() error {
 		return bad(KeyMaxIntervalSessions, "%d is negative", s.MaxIntervalSessions)
 	case !finite(s.HardCrossMinutes) || s.HardCrossMinutes < 0:
 		return bad(KeyHardCrossMinutes, "%v is not a number of minutes >= 0", s.HardCrossMinutes)
+	case !finite(s.HardHRPercent) || !validHardPercent(s.HardHRPercent):
+		return bad(KeyHardHRPercent, "%v is not a zone boundary: use 50, 60, 70, 80 or 90 (%% of HRmax)", s.HardHRPercent)
+	case !finite(s.HardHRMinutes) || s.HardHRMinutes < 0:
+		return bad(KeyHardHRMinutes, "%v is not a number of minutes >= 0", s.HardHRMinutes)
+	case !finite(s.CapTolerance) || s.CapTolerance < 0 || s.CapTolerance > 0.5:
+		return bad(KeyCapTolerance, "%v is not a fraction in 0..0.5 (e.g. 0.03 to absorb 3%% of GPS noise)", s.CapTolerance)
 	case s.Weeks < 1 || s.Weeks > 52:
 		return bad(KeyWeeks, "%d is out of range: use 1..52 weeks", s.Weeks)
 	case s.Volume != VolumeDistance && s.Volume != VolumeTime:
@@ -146,4 +167,14 @@ func (s Settings) VolumeUnit() string {
 		return "s"
 	}
 	return "m"
+}
+
+// validHardPercent reports whether p is a heart-rate zone boundary, so the
+// time above it can be read from the stored zones.
+func validHardPercent(p float64) bool {
+	switch p {
+	case 50, 60, 70, 80, 90:
+		return true
+	}
+	return false
 }

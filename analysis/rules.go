@@ -359,10 +359,10 @@ func (a *auditor) activityRules(acts []auditDay) {
 			a.add(d, RuleRestWindow, SeverityBreach, auditRound(a.volume(act)), 0, a.unit,
 				fmt.Sprintf("run of %s on day %d; days 1-%d are for rest: no running",
 					auditRunSize(act), d.day, s.RestDays))
-		case d.day <= s.RestDays && moving > s.HardCrossMinutes*60:
-			a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(moving), s.HardCrossMinutes*60, "s",
-				fmt.Sprintf("%s for %s moving time on day %d; cross-training in the rest window (days 1-%d) should stay under %s",
-					auditSport(act), auditClock(moving), d.day, s.RestDays, auditMinutes(s.HardCrossMinutes)))
+		case d.day <= s.RestDays && !act.IsRun():
+			if v, limit, msg := s.hardCross(act, d.day); msg != "" {
+				a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(v), limit, "s", msg)
+			}
 		}
 		if d.day < returnFirst || d.day > returnLast || !act.IsRun() {
 			continue
@@ -378,6 +378,74 @@ func (a *auditor) activityRules(acts []auditDay) {
 					auditRunSize(act), d.day, returnFirst, returnLast, auditMinutes(s.ReturnMaxMinutes)))
 		}
 	}
+}
+
+// hardCross judges a non-running activity on day (in the rest window): a
+// light activity (LightSports) counts only when heart rate says it was hard
+// (more than HardHRMinutes at HardHRPercent of HRmax or above); any other
+// counts when hard too, or when longer than HardCrossMinutes. It returns the
+// value and limit (s) of the test that fired and the evidence, which names
+// that test; msg is "" when the activity is fine.
+func (s Settings) hardCross(act *Activity, day int) (value, limit float64, msg string) {
+	moving := auditMoving(act)
+	light := s.isLight(act)
+	window := fmt.Sprintf("days 1-%d", s.RestDays)
+	if hard, hrMax := hardSeconds(act, s.HardHRPercent); hard > s.HardHRMinutes*60 {
+		kind := "cross-training"
+		if light {
+			kind = "light activity"
+		}
+		return hard, s.HardHRMinutes * 60, fmt.Sprintf(
+			"%s on day %d: %s at or above %s of HRmax (%.0f bpm) in %s moving; heart-rate test: %s in the rest window (%s) is fine unless hard, over %s at %s of HRmax or more",
+			auditSport(act), day, auditClock(hard), auditPercent(s.HardHRPercent/100), s.HardHRPercent/100*hrMax,
+			auditClock(moving), kind, window, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100))
+	}
+	if !light && moving > s.HardCrossMinutes*60 {
+		return moving, s.HardCrossMinutes * 60, fmt.Sprintf(
+			"%s for %s moving time on day %d; duration test: cross-training in the rest window (%s) should stay under %s (light activity such as walking counts only when heart rate says hard)",
+			auditSport(act), auditClock(moving), day, window, auditMinutes(s.HardCrossMinutes))
+	}
+	return 0, 0, ""
+}
+
+// isLight reports whether act's sport or sub-sport is one of LightSports.
+func (s Settings) isLight(act *Activity) bool {
+	for _, l := range s.LightSports {
+		if strings.EqualFold(l, act.Sport) || (act.SubSport != "" && strings.EqualFold(l, act.SubSport)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hardSeconds returns the seconds act spent at or above pct % of HRmax (read
+// from the heart-rate zones; without a heart-rate stream, the whole moving
+// time when the average heart rate is that high) and the HRmax used; 0 when
+// the activity has no heart rate or no HRmax is known.
+func hardSeconds(act *Activity, pct float64) (float64, float64) {
+	m := act.Metrics
+	if m == nil || !Has(m.HRMax) || m.HRMax <= 0 || !validHardPercent(pct) {
+		return 0, 0
+	}
+	zoned := 0.0
+	for _, z := range m.ZoneSeconds {
+		zoned += z
+	}
+	if zoned > 0 {
+		sum := 0.0
+		for _, z := range m.ZoneSeconds[int(pct-50)/10:] {
+			sum += z
+		}
+		return sum, m.HRMax
+	}
+	avg := m.AvgHR
+	if !Has(avg) || avg <= 0 {
+		avg = act.AvgHR
+	}
+	if Has(avg) && avg >= pct/100*m.HRMax {
+		return auditMoving(act), m.HRMax
+	}
+	return 0, m.HRMax
 }
 
 // weeklyRules builds the week rows and checks ramp_cap and ramp_jump.
@@ -550,7 +618,8 @@ func DescribeRules(s Settings) []RuleThreshold {
 	first, last := s.rampWeeks()
 	return []RuleThreshold{
 		{RuleRestWindow, SeverityBreach, fmt.Sprintf("no run on days 1-%d after the race", s.RestDays)},
-		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("no other activity over %s of moving time on days 1-%d", auditMinutes(s.HardCrossMinutes), s.RestDays)},
+		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("days 1-%d: no hard cross-training: no activity over %s at %s of HRmax or more, and no activity other than light ones (%s) over %s of moving time",
+			s.RestDays, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100), strings.Join(s.LightSports, ", "), auditMinutes(s.HardCrossMinutes))},
 		{RuleSpeedWorkEarly, SeverityBreach, fmt.Sprintf("no interval or tempo run on return days %d-%d", rf, rl)},
 		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on return days %d-%d", auditMinutes(s.ReturnMaxMinutes), rf, rl)},
 		{RuleRampCap, SeverityBreach, fmt.Sprintf("weeks %d-%d: volume at most %s of baseline (weeks 1-%d)", first, last, strings.Join(ramp, ", "), len(s.Ramp))},

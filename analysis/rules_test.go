@@ -26,6 +26,9 @@ type spec struct {
 	min    float64 // moving time
 	class  string  // run class; "" = easy
 	dup    bool    // a duplicate of another recording
+	sub    string  // sub-sport
+	zones  [5]float64
+	avgHR  float64 // 0 = none
 }
 
 func (sp spec) activity(i int) *Activity {
@@ -47,7 +50,11 @@ func (sp spec) activity(i int) *Activity {
 		ID: fmt.Sprintf("a%02d-d%d", i, sp.day), Athlete: "alice", Sport: sport,
 		Start: local.Add(-time.Duration(offset) * time.Second), UTCOffset: offset,
 		Distance: sp.km * 1000, MovingTime: sp.min * 60, ElapsedTime: sp.min * 60,
-		Metrics: &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60},
+		Metrics: &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60, ZoneSeconds: sp.zones, AvgHR: Missing(), HRMax: Missing()},
+		SubSport: sp.sub, AvgHR: Missing(),
+	}
+	if sp.avgHR != 0 {
+		a.Metrics.AvgHR, a.AvgHR, a.Metrics.HRMax = sp.avgHR, sp.avgHR, 190
 	}
 	if sport == SportRunning {
 		a.Metrics.Class = sp.class
@@ -437,5 +444,60 @@ func TestAuditAsOfBeforeAndOnRaceDay(t *testing.T) {
 	r := auditOf(t, PresetStandard, nil, history(40000), "2026-10-05", spec{day: 1, at: "06:00", km: 5, min: 30})
 	if got := brief(r); len(got) != 1 || r.Current.Week != 1 || r.Current.Phase != PhaseRest || r.Weeks[0].DaysElapsed != 1 {
 		t.Errorf("as of day 1: findings %v current %+v", got, r.Current)
+	}
+}
+
+// TestAuditHardCrossTraining: light activity (a walk) in the rest window
+// counts only when heart rate says it was hard; other sports count when hard
+// or long; each threshold is a setting; the evidence names the test.
+func TestAuditHardCrossTraining(t *testing.T) {
+	// zones: seconds at 50-60, 60-70, 70-80, 80-90, 90+ % of HRmax 190
+	act := func(sport, sub string, day int, min float64, zones [5]float64, avgHR float64) spec {
+		return spec{sport: sport, day: day, min: min, km: 5, sub: sub, zones: zones, avgHR: avgHR}
+	}
+	easyWalk := act(SportWalking, "", 3, 75, [5]float64{4000, 500, 0, 0, 0}, 100)
+	hardWalk := act(SportWalking, "", 3, 75, [5]float64{1000, 1000, 1000, 1300, 200}, 150)
+	hardHike := act(SportHiking, "", 4, 40, [5]float64{0, 0, 0, 0, 0}, 160) // no stream: average 160 >= 152
+	yoga := act(SportTraining, "yoga", 5, 90, [5]float64{}, Missing())
+	longRide := act(SportCycling, "", 6, 61, [5]float64{3660, 0, 0, 0, 0}, 110)
+	hardRide := act(SportCycling, "", 7, 45, [5]float64{0, 0, 1000, 1500, 0}, 150)
+	cases := []struct {
+		name    string
+		mod     func(*Settings)
+		acts    []spec
+		want    []string
+		message string
+	}{
+		{name: "easy 75-minute walk is light activity", acts: []spec{easyWalk}, want: []string{}},
+		{name: "yoga for 90 min is light activity", acts: []spec{yoga}, want: []string{}},
+		{name: "hard walk: heart-rate test", acts: []spec{hardWalk},
+			want: []string{"2026-10-07 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "hike averaging 84% HRmax without a stream", acts: []spec{hardHike},
+			want: []string{"2026-10-08 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "61-minute easy ride: duration test", acts: []spec{longRide},
+			want: []string{"2026-10-10 hard_cross_training warning"}, message: "duration test"},
+		{name: "45-minute hard ride: heart-rate test", acts: []spec{hardRide},
+			want: []string{"2026-10-11 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "hard_hr_minutes 30: the hard walk (25 min) passes", mod: func(s *Settings) { s.HardHRMinutes = 30 },
+			acts: []spec{hardWalk}, want: []string{}},
+		{name: "hard_hr_percent 90: the hard ride (0 s at 90%) passes", mod: func(s *Settings) { s.HardHRPercent = 90 },
+			acts: []spec{hardRide}, want: []string{}},
+		{name: "hard_hr_percent 70: the easy walk (0 s at 70%) still passes, the long ride too short in zone", mod: func(s *Settings) { s.HardHRPercent = 70 },
+			acts: []spec{easyWalk}, want: []string{}},
+		{name: "light_sports without walking: the long walk is timed", mod: func(s *Settings) { s.LightSports = []string{"yoga"} },
+			acts: []spec{easyWalk}, want: []string{"2026-10-07 hard_cross_training warning"}, message: "duration test"},
+		{name: "hard_cross_minutes 90: the 61-minute ride passes", mod: func(s *Settings) { s.HardCrossMinutes = 90 },
+			acts: []spec{longRide}, want: []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := auditOf(t, PresetStandard, c.mod, Baseline{Source: BaselineNone}, "2026-12-31", c.acts...)
+			if got := brief(r); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("findings %q, want %q (%+v)", got, c.want, r.Findings)
+			}
+			if c.message != "" && !strings.Contains(r.Findings[0].Message, c.message) {
+				t.Errorf("evidence %q does not say %q", r.Findings[0].Message, c.message)
+			}
+		})
 	}
 }
