@@ -50,7 +50,7 @@ func (sp spec) activity(i int) *Activity {
 		ID: fmt.Sprintf("a%02d-d%d", i, sp.day), Athlete: "alice", Sport: sport,
 		Start: local.Add(-time.Duration(offset) * time.Second), UTCOffset: offset,
 		Distance: sp.km * 1000, MovingTime: sp.min * 60, ElapsedTime: sp.min * 60,
-		Metrics: &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60, ZoneSeconds: sp.zones, AvgHR: Missing(), HRMax: Missing()},
+		Metrics:  &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60, ZoneSeconds: sp.zones, AvgHR: Missing(), HRMax: Missing()},
 		SubSport: sp.sub, AvgHR: Missing(),
 	}
 	if sp.avgHR != 0 {
