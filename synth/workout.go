@@ -533,7 +533,12 @@ func (m *simulator) run(a *analysis.Activity) {
 			m.lapStarts = append(m.lapStarts, lapMark{index: len(a.Samples), seg: si})
 		}
 		if sg.watchPause {
-			// no records while the watch is stopped
+			// the watch records the moment it stops (else the last second
+			// before the stop is lost to the pause), then nothing while
+			// it is stopped
+			if n := len(a.Samples); n > 0 && si > 0 && m.t.After(a.Samples[n-1].Time) {
+				a.Samples = append(a.Samples, m.sample(m.plan.segs[si-1], strengthOn))
+			}
 			m.t = m.t.Add(time.Duration(sg.dur) * time.Second)
 			m.elapsed += sg.dur
 			m.v = 0
