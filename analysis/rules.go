@@ -14,6 +14,7 @@ const (
 	RuleSpeedWorkEarly    = "speed_work_early"
 	RuleLongRunEarly      = "long_run_early"
 	RuleRampCap           = "ramp_cap"
+	RuleRampCapNear       = "ramp_cap_near"
 	RuleRampJump          = "ramp_jump"
 	RuleIntervalLimit     = "interval_limit"
 )
@@ -21,7 +22,7 @@ const (
 // RuleIDs returns every rule id, in the order the rules are documented.
 func RuleIDs() []string {
 	return []string{RuleRestWindow, RuleHardCrossTraining, RuleSpeedWorkEarly,
-		RuleLongRunEarly, RuleRampCap, RuleRampJump, RuleIntervalLimit}
+		RuleLongRunEarly, RuleRampCap, RuleRampCapNear, RuleRampJump, RuleIntervalLimit}
 }
 
 // Severities of findings, and the status of weeks and reports.
@@ -486,21 +487,33 @@ func (a *auditor) weeklyRules(acts []auditDay) []Week {
 	for i := range weeks {
 		w := &weeks[i]
 		w.Volume = auditRound(raw[i])
+		// weeks before the first ramp week have no cap: rest_window
+		// judges their runs one by one
+		capped := base != nil && w.Week >= first && w.Week <= lastRamp
+		if capped {
+			c := auditRound(s.Ramp[i] * *base)
+			w.Cap = &c
+		}
 		if base == nil || w.DaysElapsed == 0 {
-			if base != nil && w.Week <= len(s.Ramp) {
-				c := auditRound(s.Ramp[i] * *base)
-				w.Cap = &c
-			}
 			continue
 		}
 		if w.Week <= len(s.Ramp) {
+			if !capped {
+				continue
+			}
 			c := s.Ramp[i] * *base
 			rc := auditRound(c)
-			w.Cap = &rc
-			if w.Week >= first && w.Week <= lastRamp && auditExceeds(raw[i], c) {
+			near := c * (1 + s.CapTolerance)
+			switch {
+			case auditExceeds(raw[i], near):
 				a.addWeek(w, RuleRampCap, SeverityBreach, auditRound(raw[i]), rc,
 					fmt.Sprintf("week %d volume %s is above its cap %s (%s of the baseline %s a week)",
-						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base)))
+						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base))+a.tolerance())
+			case auditExceeds(raw[i], c):
+				a.addWeek(w, RuleRampCapNear, SeverityWarning, auditRound(raw[i]), rc,
+					fmt.Sprintf("week %d volume %s is above its cap %s (%s of the baseline %s a week) by %s, within the tolerance of %s (cap_tolerance %s): a warning, not a breach",
+						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base),
+						a.fmtVolume(raw[i]-c), a.fmtVolume(near-c), auditTrim(s.CapTolerance)))
 			}
 			continue
 		}
@@ -514,6 +527,14 @@ func (a *auditor) weeklyRules(acts []auditDay) []Week {
 		}
 	}
 	return weeks
+}
+
+// tolerance tells, after a ramp_cap breach, the tolerance that was allowed.
+func (a *auditor) tolerance() string {
+	if a.s.CapTolerance <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", and more than cap_tolerance %s above it", auditPercent(a.s.CapTolerance))
 }
 
 // intervalRule checks interval_limit: interval sessions after the rest and
@@ -608,24 +629,72 @@ func reportBaseline(s Settings, b Baseline) ReportBaseline {
 	return out
 }
 
-// DescribeRules explains each rule with the numbers of s, in RuleIDs order.
+// DescribeRules explains each rule with the numbers of s, in RuleIDs
+// order, in plain words: what is checked, on which days or weeks, and when
+// a rule is not checked under these settings.
 func DescribeRules(s Settings) []RuleThreshold {
-	ramp := make([]string, len(s.Ramp))
-	for i, f := range s.Ramp {
-		ramp[i] = auditPercent(f)
-	}
 	rf, rl := s.RestDays+1, s.RestDays+s.ReturnDays
 	first, last := s.rampWeeks()
-	return []RuleThreshold{
-		{RuleRestWindow, SeverityBreach, fmt.Sprintf("no run on days 1-%d after the race", s.RestDays)},
-		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("days 1-%d: no hard cross-training: no activity over %s at %s of HRmax or more, and no activity other than light ones (%s) over %s of moving time",
-			s.RestDays, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100), strings.Join(s.LightSports, ", "), auditMinutes(s.HardCrossMinutes))},
-		{RuleSpeedWorkEarly, SeverityBreach, fmt.Sprintf("no interval or tempo run on return days %d-%d", rf, rl)},
-		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on return days %d-%d", auditMinutes(s.ReturnMaxMinutes), rf, rl)},
-		{RuleRampCap, SeverityBreach, fmt.Sprintf("weeks %d-%d: volume at most %s of baseline (weeks 1-%d)", first, last, strings.Join(ramp, ", "), len(s.Ramp))},
+	rest := fmt.Sprintf("days 1-%d after the race", s.RestDays)
+	if s.RestDays == 1 {
+		rest = "day 1 after the race"
+	}
+	ret := fmt.Sprintf("return days %d-%d", rf, rl)
+	if rf == rl {
+		ret = fmt.Sprintf("return day %d", rf)
+	}
+	out := []RuleThreshold{
+		{RuleRestWindow, SeverityBreach, "no run on " + rest},
+		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("%s: no hard cross-training: no activity over %s at %s of HRmax or more, and no activity other than light ones (%s) over %s of moving time",
+			rest, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100), strings.Join(s.LightSports, ", "), auditMinutes(s.HardCrossMinutes))},
+		{RuleSpeedWorkEarly, SeverityBreach, "no interval or tempo run on " + ret},
+		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on %s", auditMinutes(s.ReturnMaxMinutes), ret)},
+		{RuleRampCap, SeverityBreach, rampText(s, first, last)},
+		{RuleRampCapNear, SeverityWarning, fmt.Sprintf("a week above its cap by at most %s (cap_tolerance)", auditPercent(s.CapTolerance))},
 		{RuleRampJump, SeverityWarning, fmt.Sprintf("weeks %d-%d: volume at most %.2fx the previous week's, when that was at least %s of baseline", len(s.Ramp)+1, s.Weeks, s.RampJump, auditPercent(s.RampJumpMinPrev))},
 		{RuleIntervalLimit, SeverityBreach, fmt.Sprintf("at most %d interval session(s) a recovery week after day %d", s.MaxIntervalSessions, rl)},
 	}
+	if s.RestDays == 0 {
+		out[0].Text = "not checked: rest_days = 0 (no rest window)"
+		out[1].Text = "not checked: rest_days = 0 (no rest window)"
+	}
+	if s.ReturnDays == 0 {
+		out[2].Text = "not checked: return_days = 0 (no return phase)"
+		out[3].Text = "not checked: return_days = 0 (no return phase)"
+	}
+	if s.CapTolerance <= 0 {
+		out[5].Text = "not checked: cap_tolerance = 0 (any volume above the cap is a ramp_cap breach)"
+	}
+	if len(s.Ramp)+1 > s.Weeks {
+		out[6].Text = fmt.Sprintf("not checked: every audited week (1-%d) has a cap", s.Weeks)
+	} else if len(s.Ramp)+1 == s.Weeks {
+		out[6].Text = strings.Replace(out[6].Text, fmt.Sprintf("weeks %d-%d", s.Weeks, s.Weeks), fmt.Sprintf("week %d", s.Weeks), 1)
+	}
+	return out
+}
+
+// rampText says ramp_cap in plain words: "week 2 at most 25% of baseline,
+// week 3 50%, ...", and why the weeks before have no cap.
+func rampText(s Settings, first, last int) string {
+	if first > last {
+		return fmt.Sprintf("not checked: no ramp week after the rest window (ramp has %d weeks)", len(s.Ramp))
+	}
+	var parts []string
+	for k := first; k <= last; k++ {
+		parts = append(parts, fmt.Sprintf("week %d %s", k, auditPercent(s.Ramp[k-1])))
+	}
+	out := "weekly volume at most: " + strings.Join(parts, ", ") + " of baseline"
+	if first > 1 {
+		wk := "week 1 has"
+		if first > 2 {
+			wk = fmt.Sprintf("weeks 1-%d have", first-1)
+		}
+		out += fmt.Sprintf(" (%s no cap: its runs are rest_window breaches)", wk)
+	}
+	if s.CapTolerance > 0 {
+		out += fmt.Sprintf("; up to %s above a cap is a ramp_cap_near warning", auditPercent(s.CapTolerance))
+	}
+	return out
 }
 
 // auditExceeds reports whether v is above limit, ignoring float rounding noise

@@ -501,3 +501,82 @@ func TestAuditHardCrossTraining(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditCapTolerance: with cap_tolerance, volume just above the cap is a
+// ramp_cap_near warning; beyond the tolerance, a ramp_cap breach; at the
+// default 0, any excess is a breach.
+func TestAuditCapTolerance(t *testing.T) {
+	tol := func(s *Settings) { s.CapTolerance = 0.03 }
+	near := []spec{{day: 11, km: 6.5, min: 40}, {day: 13, km: 6.8, min: 40}} // 13.3 km, cap 13 km: +2.3%
+	far := []spec{{day: 11, km: 6.5, min: 40}, {day: 13, km: 7.0, min: 40}}  // 13.5 km: +3.8%
+	for _, c := range []struct {
+		name string
+		mod  func(*Settings)
+		acts []spec
+		want []string
+	}{
+		{"default 0: a breach", nil, near, []string{"2026-10-18 ramp_cap breach"}},
+		{"3%: within is near", tol, near, []string{"2026-10-18 ramp_cap_near warning"}},
+		{"3%: beyond is a breach", tol, far, []string{"2026-10-18 ramp_cap breach"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := auditOf(t, PresetStandard, c.mod, history(52000), "2026-12-31", c.acts...)
+			if got := brief(r); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("findings %q, want %q", got, c.want)
+			}
+			if r.Findings[0].Rule == RuleRampCapNear && !strings.Contains(r.Findings[0].Message, "cap_tolerance 0.03") {
+				t.Errorf("message %q does not name the tolerance", r.Findings[0].Message)
+			}
+		})
+	}
+	s, _ := Preset(PresetStandard)
+	s.CapTolerance = 0.6
+	if s.Validate() == nil {
+		t.Error("cap_tolerance 0.6 accepted")
+	}
+}
+
+// TestAuditWeekOneHasNoCap: ramp_cap is not checked in week 1, so week 1
+// shows no cap (was "cap 0.0 km" with an "above the cap" bar).
+func TestAuditWeekOneHasNoCap(t *testing.T) {
+	r := auditOf(t, PresetStandard, nil, history(40000), "2026-12-31", spec{day: 2, km: 10, min: 50})
+	if r.Weeks[0].Cap != nil {
+		t.Errorf("week 1 cap %v, want none", *r.Weeks[0].Cap)
+	}
+	if r.Weeks[1].Cap == nil || *r.Weeks[1].Cap != 10000 {
+		t.Errorf("week 2 cap %v, want 10000", r.Weeks[1].Cap)
+	}
+	c := auditOf(t, PresetConservative, nil, history(40000), "2026-12-31")
+	if c.Weeks[1].Cap != nil || c.Weeks[2].Cap == nil {
+		t.Errorf("conservative: week 2 cap %v (want none), week 3 cap %v", c.Weeks[1].Cap, c.Weeks[2].Cap)
+	}
+}
+
+// TestDescribeRulesPlainWords: the rules say what is checked in plain
+// words: no "0%" cap for week 1, no "days 11-10" when return_days = 0.
+func TestDescribeRulesPlainWords(t *testing.T) {
+	text := func(s Settings) map[string]string {
+		out := map[string]string{}
+		for _, r := range DescribeRules(s) {
+			out[r.Rule] = r.Text
+		}
+		return out
+	}
+	s, _ := Preset(PresetStandard)
+	got := text(s)
+	if want := "weekly volume at most: week 2 25%, week 3 50%, week 4 75%, week 5 100% of baseline (week 1 has no cap: its runs are rest_window breaches)"; got[RuleRampCap] != want {
+		t.Errorf("ramp_cap:\n got %q\nwant %q", got[RuleRampCap], want)
+	}
+	s.ReturnDays = 0
+	got = text(s)
+	for _, id := range []string{RuleSpeedWorkEarly, RuleLongRunEarly} {
+		if !strings.HasPrefix(got[id], "not checked: return_days = 0") {
+			t.Errorf("%s with return_days 0: %q", id, got[id])
+		}
+	}
+	for id, txt := range got {
+		if strings.Contains(txt, "days 11-10") || strings.Contains(txt, " 0%,") {
+			t.Errorf("%s: %q", id, txt)
+		}
+	}
+}
