@@ -82,6 +82,9 @@ type Report struct {
 	// was cut to one week (taper report --week): Status, Breaches and
 	// Warnings are then that week's.
 	Scope string `json:"scope,omitempty"`
+	// Next is what comes next: this week's allowance, next week's limit,
+	// when intervals and long runs are allowed again; nil without a race.
+	Next *Next `json:"next"`
 }
 
 // ReportRace is the race the recovery is counted from.
@@ -346,6 +349,7 @@ func (a *auditor) run() {
 		r.Status = StatusOK
 	}
 	a.days(acts)
+	a.next(acts)
 }
 
 // activityRules checks the rules judged one activity at a time.

@@ -580,3 +580,40 @@ func TestDescribeRulesPlainWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditNext: the report says what comes next.
+func TestAuditNext(t *testing.T) {
+	// as of day 15 (Mon 2026-10-19, week 3, return phase): week 3 cap 26 km,
+	// 8 km run so far; week 4 cap 39 km; intervals and long runs from day 18.
+	r := auditOf(t, PresetStandard, nil, history(52000), "2026-10-19",
+		spec{day: 15, km: 8, min: 44})
+	n := r.Next
+	if n == nil {
+		t.Fatal("no next")
+	}
+	got := fmt.Sprintf("%s w%d limit %v %s allowance %v next w%d %v %s run %s iv %s long %s",
+		n.From, n.Week, *n.WeekLimit, n.WeekLimitRule, *n.WeekAllowance, n.NextWeek, *n.NextWeekLimit, n.NextWeekLimitRule,
+		n.RunningFrom, n.IntervalsFrom, n.LongRunsFrom)
+	want := "2026-10-20 w3 limit 26000 ramp_cap allowance 18000 next w4 39000 ramp_cap run 2026-10-20 iv 2026-10-22 long 2026-10-22"
+	if got != want {
+		t.Errorf("next:\n got %s\nwant %s", got, want)
+	}
+	text := strings.Join(n.Steps, "\n")
+	for _, w := range []string{"18.0 km more running", "cap 39.0 km", "intervals allowed again from 2026-10-22", "long runs (over 45 min) are fine from 2026-10-22"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("steps do not say %q:\n%s", w, text)
+		}
+	}
+	// an interval session used up week 4's one: the next is from week 5
+	r = auditOf(t, PresetStandard, nil, history(52000), "2026-10-27",
+		spec{day: 23, km: 10, min: 50, class: ClassInterval})
+	if r.Next.IntervalsFrom != "2026-11-02" {
+		t.Errorf("intervals from %s, want 2026-11-02 (week 5)", r.Next.IntervalsFrom)
+	}
+	// after the ramp: next week's limit is ramp_jump over this week
+	r = auditOf(t, PresetStandard, nil, history(40000), "2026-11-09",
+		spec{day: 29, km: 30, min: 150}, spec{day: 36, km: 20, min: 100})
+	if r.Next.WeekLimitRule != RuleRampJump || *r.Next.WeekLimit != 39000 || *r.Next.NextWeekLimit != 26000 {
+		t.Errorf("week 6: %+v", r.Next)
+	}
+}
