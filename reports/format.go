@@ -54,7 +54,44 @@ func findingValue(v float64, unit string) string {
 	return fmt.Sprintf("%g %s", v, unit)
 }
 
-func phases(w analysis.Week) string { return strings.Join(w.Phases, "+") }
+func phases(w analysis.Week) string {
+	out := make([]string, len(w.Phases))
+	for i, p := range w.Phases {
+		out[i] = analysis.PhaseLabel(p)
+	}
+	return strings.Join(out, "+")
+}
+
+// weekRun is one run of a week, as the week listings show it.
+type weekRun struct {
+	Date string
+	analysis.DayActivity
+}
+
+// weekRuns returns the runs of recovery week k up to as_of, in time order.
+func weekRuns(r *analysis.Report, k int) []weekRun {
+	var out []weekRun
+	for _, d := range r.Days {
+		if d.Week != k || d.Future {
+			continue
+		}
+		for _, a := range d.Activities {
+			if a.IsRun {
+				out = append(out, weekRun{d.Date, a})
+			}
+		}
+	}
+	return out
+}
+
+// runLine is "2026-10-15 07:00  easy      6.50 km  40:00".
+func runLine(w weekRun) string {
+	class := w.Class
+	if class == "" {
+		class = "run"
+	}
+	return fmt.Sprintf("%s %s  %-8s  %6.2f km  %7s", w.Date, w.Start, class, w.DistanceM/1000, duration(w.MovingS))
+}
 
 func raceLine(r *analysis.Report) string {
 	if r.Race == nil {
@@ -103,7 +140,7 @@ func position(r *analysis.Report) string {
 	case c.Phase == analysis.PhaseAfter:
 		return fmt.Sprintf("day %d: the %d audited weeks are over", c.Day, r.WeeksAudited)
 	}
-	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, c.Phase)
+	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, analysis.PhaseLabel(c.Phase))
 }
 
 func plural(n int, one, many string) string {

@@ -46,14 +46,38 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 	for _, g := range skippedGroups(r.Skipped) {
 		fmt.Fprintf(b, "\n**Not checked:** `%s`. %s.\n", strings.Join(g.rules, "`, `"), mdEscape(upperFirst(g.reason)))
 	}
+	fmt.Fprintf(b, "\n%s# Runs by week\n", h)
+	for _, wk := range r.Weeks {
+		if wk.DaysElapsed == 0 {
+			continue
+		}
+		runs := weekRuns(r, wk.Week)
+		fmt.Fprintf(b, "\n**Week %d** (%s – %s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		if len(runs) > 0 {
+			b.WriteString("\n")
+		}
+		for _, run := range runs {
+			class := run.Class
+			if class == "" {
+				class = "run"
+			}
+			fmt.Fprintf(b, "- %s %s: %s, %.2f km in %s\n", run.Date, run.Start, class, run.DistanceM/1000, duration(run.MovingS))
+		}
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(b, "\nNo breaches or warnings up to %s. Well done.\n", r.AsOf)
-		return
+	} else {
+		fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
 	}
-	fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
 	for _, f := range r.Findings {
 		fmt.Fprintf(b, "- %s **%s, week %d** `%s` (%s). %s\n", statusIcon(f.Severity), f.Date, f.Week,
 			f.Rule, f.Severity, mdEscape(upperFirst(f.Message)))
+	}
+	if r.Next != nil {
+		fmt.Fprintf(b, "\n%s# What comes next\n\n", h)
+		for _, s := range r.Next.Steps {
+			fmt.Fprintf(b, "- %s\n", mdEscape(upperFirst(s)))
+		}
 	}
 }
 

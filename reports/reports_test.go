@@ -116,6 +116,7 @@ func aliceActs() []act {
 		{day: 16, at: "07:01", km: 6.1, min: 33, dup: true},
 		{day: 18, at: "07:00", km: 8, min: 42},
 		{day: 20, at: "23:30", km: 5, min: 27},
+		{day: 21, at: "07:00", km: 1.4, min: 9}, // week 3: 20.4 km, 2% above its 20 km cap
 		{day: 22, at: "18:30", km: 10, min: 50, class: analysis.ClassInterval, evidence: intervals},
 		{day: 24, at: "18:30", km: 9, min: 46, class: analysis.ClassInterval, evidence: "intervals (laps): 5 work laps of 1000 m at 3:50-3:56/km with 2:00 rest laps"},
 		{day: 27, at: "09:00", km: 11, min: 62},
@@ -139,6 +140,7 @@ func fixture(t testing.TB) *analysis.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.CapTolerance = 0.03
 	acts := build("alice", 7200, aliceActs())
 	return analysis.Audit(analysis.AuditInput{
 		Athlete: "alice", AsOf: "2026-11-18", Settings: s,
@@ -419,4 +421,37 @@ func BenchmarkHTML(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
+
+// TestEveryFormatSaysWhatComesNext: text, Markdown, HTML and JSON end with
+// what comes next, and text and Markdown list each week's runs.
+func TestEveryFormatSaysWhatComesNext(t *testing.T) {
+	r := fixture(t)
+	txt := render(t, func(b *bytes.Buffer) error { return Text(b, r, false) })
+	md := render(t, func(b *bytes.Buffer) error { return Markdown(b, r) })
+	html := render(t, func(b *bytes.Buffer) error { return HTML(b, r) })
+	js := render(t, func(b *bytes.Buffer) error { return JSON(b, r) })
+	step := "intervals allowed again from 2026-11-23"
+	for name, out := range map[string][]byte{"text": txt, "markdown": md, "html": html} {
+		if !bytes.Contains(out, []byte(step)) && !bytes.Contains(out, []byte(upperFirst(step))) {
+			t.Errorf("%s does not say %q", name, step)
+		}
+	}
+	var j struct {
+		Next struct {
+			IntervalsFrom string   `json:"intervals_from"`
+			WeekAllowance *float64 `json:"week_allowance"`
+			Steps         []string `json:"steps"`
+		} `json:"next"`
+	}
+	if err := json.Unmarshal(js, &j); err != nil || j.Next.IntervalsFrom != "2026-11-23" || j.Next.WeekAllowance == nil || len(j.Next.Steps) == 0 {
+		t.Errorf("json next: %+v (%v)", j.Next, err)
+	}
+	for name, out := range map[string][]byte{"text": txt, "markdown": md} {
+		for _, run := range []string{"2026-11-15 08:00", "2026-10-24 23:30"} {
+			if !bytes.Contains(out, []byte(run)) {
+				t.Errorf("%s does not list the run of %s under its week", name, run)
+			}
+		}
+	}
 }

@@ -87,11 +87,22 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 	for _, g := range skippedGroups(r.Skipped) {
 		fmt.Fprintf(b, "\nnot checked: %s: %s\n", strings.Join(g.rules, ", "), g.reason)
 	}
+	fmt.Fprintf(b, "\nruns by week\n")
+	for _, wk := range r.Weeks {
+		runs := weekRuns(r, wk.Week)
+		if wk.DaysElapsed == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "  week %d (%s..%s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		for _, run := range runs {
+			fmt.Fprintf(b, "    %s\n", runLine(run))
+		}
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(b, "\nno findings up to %s\n", r.AsOf)
-		return
+	} else {
+		fmt.Fprintf(b, "\nfindings\n")
 	}
-	fmt.Fprintf(b, "\nfindings\n")
 	for _, f := range r.Findings {
 		sev := p.paint(ansiYellow, fmt.Sprintf("%-7s", f.Severity))
 		if f.Severity == analysis.SeverityBreach {
@@ -102,6 +113,12 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 			fmt.Fprintf(b, "  %s", p.paint(ansiDim, "activity "+f.ActivityID))
 		}
 		fmt.Fprintf(b, "\n      %s\n", f.Message)
+	}
+	if r.Next != nil {
+		fmt.Fprintf(b, "\nwhat comes next (from %s)\n", r.Next.From)
+		for _, s := range r.Next.Steps {
+			fmt.Fprintf(b, "  - %s\n", s)
+		}
 	}
 }
 
