@@ -265,7 +265,15 @@ func sortedReports(reports []*analysis.Report) []*analysis.Report {
 // asOf is the reports' common as-of date; when athletes' "today" differ
 // (time zones on either side of midnight) it gives the range.
 func asOf(reports []*analysis.Report) string {
-	lo, hi := "", ""
+	lo, hi := asOfRange(reports)
+	if lo != hi {
+		return lo + ".." + hi + " (each athlete's today)"
+	}
+	return lo
+}
+
+// asOfRange returns the earliest and latest report dates.
+func asOfRange(reports []*analysis.Report) (lo, hi string) {
 	for _, r := range reports {
 		if r == nil || r.AsOf == "" {
 			continue
@@ -277,10 +285,7 @@ func asOf(reports []*analysis.Report) string {
 			hi = r.AsOf
 		}
 	}
-	if lo != hi {
-		return lo + ".." + hi + " (each athlete's today)"
-	}
-	return lo
+	return lo, hi
 }
 
 // skipGroup is the rules skipped for one reason.

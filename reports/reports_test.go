@@ -455,3 +455,28 @@ func TestEveryFormatSaysWhatComesNext(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditJSONAsOf: the roster's top-level as_of is a date, or null when
+// the athletes' todays differ (was a range string); rows keep their own.
+func TestAuditJSONAsOf(t *testing.T) {
+	decode := func(reports []*analysis.Report) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return AuditJSON(b, reports) }), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := decode(roster(t))
+	if v, ok := m["as_of"]; !ok || v != nil {
+		t.Errorf("as_of %v, want null for differing dates", v)
+	}
+	if m["as_of_from"] != "2026-10-20" || m["as_of_to"] != "2026-12-05" {
+		t.Errorf("range %v..%v", m["as_of_from"], m["as_of_to"])
+	}
+	if row := m["athletes"].([]any)[0].(map[string]any); row["as_of"] == nil {
+		t.Error("row as_of missing")
+	}
+	if m = decode([]*analysis.Report{fixture(t)}); m["as_of"] != "2026-11-18" {
+		t.Errorf("as_of %v, want 2026-11-18", m["as_of"])
+	}
+}
