@@ -125,7 +125,7 @@ func AuditMarkdown(w io.Writer, reports []*analysis.Report) error {
 			status += ": " + mdEscape(row.Reason)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %d | %s | %s |\n", mdEscape(row.Athlete), race, row.Week,
-			dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+			dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), status)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write markdown audit: %w", err)

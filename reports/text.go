@@ -214,7 +214,7 @@ func AuditText(w io.Writer, reports []*analysis.Report, color bool) error {
 			status += "  " + p.paint(ansiDim, row.Reason)
 		}
 		fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8d  %8d  %-13s  %s\n",
-			row.Athlete, race, row.Week, dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+			row.Athlete, race, row.Week, dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), status)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write text audit: %w", err)
