@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -33,6 +34,7 @@ const (
 	KeyHardHRPercent       = "hard_hr_percent"
 	KeyHardHRMinutes       = "hard_hr_minutes"
 	KeyCapTolerance        = "cap_tolerance"
+	KeyRaceDistance        = "race_distance"
 	KeyWeeks               = "weeks"
 	KeyVolume              = "volume"
 	KeyBaselineKm          = "baseline_km"
@@ -48,7 +50,7 @@ func SettingKeys() []string {
 	return []string{
 		KeyPreset, KeyRestDays, KeyReturnDays, KeyReturnMaxMinutes, KeyRamp,
 		KeyRampJump, KeyRampJumpMinPrev, KeyMaxIntervalSessions, KeyHardCrossMinutes,
-		KeyLightSports, KeyHardHRPercent, KeyHardHRMinutes, KeyCapTolerance, KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyHRRest, KeyThresholdPace, KeyTimeZone,
+		KeyLightSports, KeyHardHRPercent, KeyHardHRMinutes, KeyCapTolerance, KeyWeeks, KeyVolume, KeyBaselineKm, KeyHRMax, KeyHRRest, KeyThresholdPace, KeyTimeZone, KeyRaceDistance,
 	}
 }
 
@@ -86,6 +88,7 @@ func Preset(name string) (Settings, error) {
 		HardHRMinutes:       20,
 		Weeks:               8,
 		Volume:              VolumeDistance,
+		RaceDistance:        RaceMarathon,
 	}
 	switch name {
 	case PresetStandard:
@@ -134,6 +137,8 @@ func (s Settings) Validate() error {
 		return bad(KeyHardHRMinutes, "%v is not a number of minutes >= 0", s.HardHRMinutes)
 	case !finite(s.CapTolerance) || s.CapTolerance < 0 || s.CapTolerance > 0.5:
 		return bad(KeyCapTolerance, "%v is not a fraction in 0..0.5 (e.g. 0.03 to absorb 3%% of GPS noise)", s.CapTolerance)
+	case s.RaceDistance != "" && !slices.Contains(RaceDistanceNames(), s.RaceDistance):
+		return bad(KeyRaceDistance, "%q is not a race distance: use one of %s", s.RaceDistance, strings.Join(RaceDistanceNames(), ", "))
 	case s.Weeks < 1 || s.Weeks > 52:
 		return bad(KeyWeeks, "%d is out of range: use 1..52 weeks", s.Weeks)
 	case s.Volume != VolumeDistance && s.Volume != VolumeTime:

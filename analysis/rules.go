@@ -94,6 +94,10 @@ type ReportRace struct {
 	DistanceM   float64 `json:"distance_m"`
 	MovingTimeS float64 `json:"moving_time_s"`
 	Source      string  `json:"source"` // marked | distance
+	Kind        string  `json:"kind"`   // marathon | half_marathon | ultra | "" (another distance)
+	// Scaling says how the rules were scaled to a race other than the
+	// marathon (see ScaleToRace); "" for a marathon.
+	Scaling string `json:"scaling,omitempty"`
 }
 
 // ReportBaseline is the pre-race weekly volume the ramp is measured against.
@@ -227,6 +231,14 @@ func Audit(in AuditInput) *Report {
 		DistanceM:   auditRound(auditDistance(race)),
 		MovingTimeS: auditRound(auditMoving(race)),
 		Source:      in.Race.Source,
+		Kind:        RaceKindOf(auditDistance(race)),
+	}
+	if scaled, how := ScaleToRace(s, auditDistance(race)); how != "" {
+		s = scaled
+		r.Race.Scaling = how
+		r.Rules = DescribeRules(s)
+		r.WeeksAudited = s.Weeks
+		in.Settings = s
 	}
 	lastDay := auditWeekLast(s.Weeks)
 	asOfDay := lastDay

@@ -17,6 +17,7 @@ type Settings struct {
 	HardHRPercent       float64   // hard effort: at or above this % of HRmax (a zone boundary: 50, 60, 70, 80 or 90) ...
 	HardHRMinutes       float64   // ... for more than this many minutes
 	CapTolerance        float64   // volume up to cap x (1 + this) is a ramp_cap_near warning, not a breach
+	RaceDistance        string    // the race found by distance: marathon, half_marathon, ultra or any (RaceDistanceNames)
 	Weeks               int       // recovery weeks audited
 	Volume              string    // "distance" (m) or "time" (s)
 	BaselineKm          float64   // from config when > 0: overrides (or stands in for) the history baseline

@@ -104,8 +104,29 @@ func raceLine(r *analysis.Report) string {
 	case "distance":
 		how = ", found by distance"
 	}
-	return fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
+	line := fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
 		duration(r.Race.MovingTimeS), r.Race.ActivityID, how)
+	if r.Race.Scaling != "" {
+		line += "; " + r.Race.Scaling
+	}
+	return line
+}
+
+// recoveryTitle is "Marathon recovery", or the race's distance when it was
+// another.
+func recoveryTitle(r *analysis.Report) string {
+	if r.Race == nil {
+		return "Marathon recovery"
+	}
+	switch r.Race.Kind {
+	case analysis.RaceMarathon:
+		return "Marathon recovery"
+	case analysis.RaceHalfMarathon:
+		return "Half marathon recovery"
+	case analysis.RaceUltra:
+		return "Ultra recovery"
+	}
+	return "Race recovery"
 }
 
 func baselineLine(b analysis.ReportBaseline) string {

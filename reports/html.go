@@ -67,6 +67,7 @@ type reportView struct {
 	R                                        *analysis.Report
 	CSS                                      template.CSS
 	Status, Position, Race, Baseline, Counts string
+	Title                                    string
 	Volume, Timeline                         template.HTML
 	VolumeNarrow, TimelineNarrow             template.HTML
 	Weeks                                    []weekView
@@ -83,7 +84,7 @@ func HTML(w io.Writer, r *analysis.Report) error {
 	if err != nil {
 		return err
 	}
-	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r),
+	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r), Title: recoveryTitle(r),
 		Race: raceLine(r), Baseline: baselineLine(r.Baseline),
 		Counts: plural(r.Breaches, "breach", "breaches") + ", " + plural(r.Warnings, "warning", "warnings") + scopeText(r)}
 	if r.Race != nil && r.Reason == "" {

@@ -21,7 +21,7 @@ func Markdown(w io.Writer, r *analysis.Report) error {
 }
 
 func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
-	fmt.Fprintf(b, "%s Marathon recovery: %s, as of %s\n\n", h, mdEscape(r.Athlete), r.AsOf)
+	fmt.Fprintf(b, "%s %s: %s, as of %s\n\n", h, recoveryTitle(r), mdEscape(r.Athlete), r.AsOf)
 	fmt.Fprintf(b, "- **Race:** %s\n", mdEscape(raceLine(r)))
 	fmt.Fprintf(b, "- **Baseline:** %s\n", mdEscape(baselineLine(r.Baseline)))
 	if r.Race == nil {

@@ -480,3 +480,22 @@ func TestAuditJSONAsOf(t *testing.T) {
 		t.Errorf("as_of %v, want 2026-11-18", m["as_of"])
 	}
 }
+
+// TestHalfMarathonReportSaysSo: a half marathon's report says the rules
+// were scaled to it, in every format.
+func TestHalfMarathonReportSaysSo(t *testing.T) {
+	s, _ := analysis.Preset(analysis.PresetStandard)
+	acts := build("hana", 7200, []act{{day: 0, at: "09:00", km: 21.1, min: 100, class: analysis.ClassRace}, {day: 6, at: "07:00", km: 5, min: 30}})
+	r := analysis.Audit(analysis.AuditInput{Athlete: "hana", AsOf: "2026-10-20", Settings: s,
+		Race: analysis.Race{Activity: acts[0], Source: "marked"}, Baseline: analysis.Baseline{Source: "none"}, Activities: acts})
+	for name, out := range map[string][]byte{
+		"text":     render(t, func(b *bytes.Buffer) error { return Text(b, r, false) }),
+		"markdown": render(t, func(b *bytes.Buffer) error { return Markdown(b, r) }),
+		"html":     render(t, func(b *bytes.Buffer) error { return HTML(b, r) }),
+		"json":     render(t, func(b *bytes.Buffer) error { return JSON(b, r) }),
+	} {
+		if !bytes.Contains(out, []byte("half marathon of 21.1 km: the standard preset is scaled x0.50")) {
+			t.Errorf("%s does not say the rules were scaled to the half marathon", name)
+		}
+	}
+}
