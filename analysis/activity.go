@@ -194,3 +194,19 @@ func formatOffset(s int) string {
 	}
 	return out
 }
+
+// AnalysedTotals are the distance (m) and moving time (s) the rules count:
+// the analysis' (moving time auto-pause aware, from the samples) when there
+// is one, else the file's; NaN when neither knows.
+func AnalysedTotals(a *Activity) (dist, moving float64) {
+	dist, moving = a.Distance, a.MovingTime
+	if m := a.Metrics; m != nil {
+		if Has(m.Distance) && m.Distance > 0 {
+			dist = m.Distance
+		}
+		if Has(m.MovingTime) && m.MovingTime > 0 {
+			moving = m.MovingTime
+		}
+	}
+	return dist, moving
+}

@@ -31,7 +31,7 @@ func ExampleDecoder_Decode() {
 		}
 		var fe *ingest.FileError
 		if errors.As(res.Err, &fe) {
-			fmt.Println("hint:", fe.Hint)
+			fmt.Println("hint:", fe.Hint())
 		}
 		for _, a := range res.Activities {
 			fmt.Printf("%s %s %.0f m in %.0f s, zone %s\n", a.Sport, a.LocalStart().Format(time.DateTime), a.Distance, a.ElapsedTime, a.TimeZone)

@@ -343,11 +343,11 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 	if len(acts) == 0 {
 		switch {
 		case fatal != nil:
-			res.Status, res.Err = StatusRejected, &FileError{Path: name, Err: fatal, Hint: hint}
+			res.Status, res.Err = StatusRejected, &FileError{Path: name, Err: fatal, Advice: hint}
 		case len(partial) > 0:
 			res.Status = StatusRejected
 			res.Err = &FileError{Path: name, Err: errors.New(joinNotes(partial, -1)),
-				Hint: "the file is damaged; copy or export it again from the watch or platform"}
+				Advice: "the file is damaged; copy or export it again from the watch or platform"}
 		default:
 			res.Status, res.Kind = StatusSkipped, "fit:no-activity-data"
 		}

@@ -245,7 +245,7 @@ func TestDecodeFITBroken(t *testing.T) {
 			}
 			if res.Status == StatusRejected {
 				var fe *FileError
-				if !errors.As(res.Err, &fe) || fe.Path != "x.fit" || (tt.wantHint && fe.Hint == "") {
+				if !errors.As(res.Err, &fe) || fe.Path != "x.fit" || (tt.wantHint && fe.Hint() == "") {
 					t.Errorf("error %#v, want a *FileError for x.fit with a hint", res.Err)
 				}
 			}

@@ -54,9 +54,9 @@ func GPX(r io.Reader) ([]*analysis.Activity, error) {
 func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if int64(len(data)) > d.maxGPX() {
 		return Result{Status: StatusRejected, Err: &FileError{
-			Path: name,
-			Err:  fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
-			Hint: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
+			Path:   name,
+			Err:    fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
+			Advice: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
 		}}
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -65,7 +65,7 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if err != nil {
 		return Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: fmt.Errorf("malformed gpx: %s", lowerFirst(err.Error())),
-			Hint: "the file is not well-formed XML; export it again from the app that made it",
+			Advice: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}
 	raw := scanTrkpts(data)

@@ -181,7 +181,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		if p := recover(); p != nil {
 			res = Result{Format: format, Status: StatusRejected, Err: &FileError{
 				Path: name, Err: fmt.Errorf("decoder failure: %v", p),
-				Hint: "the file is malformed in a way taper does not handle; please report it with the file attached",
+				Advice: "the file is malformed in a way taper does not handle; please report it with the file attached",
 			}}
 		}
 	}()
@@ -193,7 +193,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),
-			Hint: "the file was not written completely; export or copy it again from the watch or platform",
+			Advice: "the file was not written completely; export or copy it again from the watch or platform",
 		}}
 		if !looksLikeActivityName(name) {
 			res = Result{Status: StatusSkipped, Kind: "empty"}
@@ -202,7 +202,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		if looksLikeActivityName(name) {
 			res = Result{Status: StatusRejected, Err: &FileError{
 				Path: name, Err: fmt.Errorf("not a FIT or GPX file: content starts with %q", preview(data)),
-				Hint: "the file is damaged or in another format; export it again",
+				Advice: "the file is damaged or in another format; export it again",
 			}}
 		} else {
 			res = Result{Status: StatusSkipped, Kind: format}

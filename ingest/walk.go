@@ -170,7 +170,7 @@ func Walk(ctx context.Context, inputs []string, opts WalkOptions, fn func(Entry)
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return &FileError{Path: in, Err: errors.New("no such file or folder"), Hint: "check the path"}
+				return &FileError{Path: in, Err: errors.New("no such file or folder"), Advice: "check the path"}
 			}
 			return &FileError{Path: in, Err: err}
 		}
@@ -266,7 +266,7 @@ func memberKey(f *zip.File, ra io.ReaderAt) (size int64, crc uint32, ok bool) {
 }
 
 func (w *walker) fail(p string, err error, hint string) error {
-	return w.emit(Entry{Path: p, Err: &FileError{Path: p, Err: err, Hint: hint}})
+	return w.emit(Entry{Path: p, Err: &FileError{Path: p, Err: err, Advice: hint}})
 }
 
 // skipName reports whether a file or folder name is OS clutter.
@@ -360,7 +360,7 @@ func (w *walker) stream(name string, r io.Reader, size, raw int64, ask bool) err
 
 // failed is an Entry for a file that could not be read.
 func failed(p string, err error, hint string) Entry {
-	return Entry{Path: p, Err: &FileError{Path: p, Err: err, Hint: hint}}
+	return Entry{Path: p, Err: &FileError{Path: p, Err: err, Advice: hint}}
 }
 
 // read reads one (possibly gzipped) file from r, bounded by the limits.

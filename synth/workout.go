@@ -560,7 +560,8 @@ func (m *simulator) effort(v float64) float64 {
 	case analysis.SportWalking:
 		return 0.30 + 0.08*v
 	case analysis.SportCycling:
-		return 0.40 + 0.035*v
+		// an endurance ride: 24-31 km/h at about 65-70% of HRmax
+		return 0.30 + 0.035*v
 	case analysis.SportSwimming:
 		return 0.55 + 0.1*v
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
 )
@@ -76,18 +77,12 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 		return err
 	}
 	defer db.Close()
-	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
-		return err
-	}
-	acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, IncludeDuplicates: !o.Primary})
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport})
 	if err != nil {
 		return err
 	}
 	var rows [][]any
 	for _, a := range acts {
-		if o.Sport != "" && a.Sport != o.Sport {
-			continue
-		}
 		rows = append(rows, activityRow(a, o.Format == "table"))
 	}
 	cols := activityColumns()
@@ -110,7 +105,7 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	if a.SubSport != "" {
 		sport += "/" + a.SubSport
 	}
-	dist, moving := analysedTotals(a)
+	dist, moving := analysis.AnalysedTotals(a)
 	flags := strings.Join(a.Flags, ",")
 	if table {
 		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
@@ -121,21 +116,6 @@ func activityRow(a *analysis.Activity, table bool) []any {
 		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), runPace(a, dist, moving), orNull(a.Ascent),
 		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
 		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
-}
-
-// analysedTotals are the distance and moving time the rules count: the
-// analysis' when there is one, else the file's.
-func analysedTotals(a *analysis.Activity) (dist, moving float64) {
-	dist, moving = a.Distance, a.MovingTime
-	if m := a.Metrics; m != nil {
-		if analysis.Has(m.Distance) && m.Distance > 0 {
-			dist = m.Distance
-		}
-		if analysis.Has(m.MovingTime) && m.MovingTime > 0 {
-			moving = m.MovingTime
-		}
-	}
-	return dist, moving
 }
 
 func runPace(a *analysis.Activity, dist, moving float64) string {

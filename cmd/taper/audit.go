@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
 )
@@ -47,39 +46,13 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
-	athletes, err := db.Athletes(ctx)
+	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
+	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Outdated: outdatedNote(st.errOut, db.Path()),
+		Settings: func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err
 	}
-	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	var reps []*analysis.Report
-	breaches, warnings := 0, 0
-	for _, a := range athletes {
-		settings, err := loadSettingsFor(o.globalOptions, a)
-		if err != nil {
-			return err
-		}
-		rep, err := buildReport(ctx, db, a, settings, o.AsOf, st.errOut)
-		var none *noActivitiesError
-		if errors.As(err, &none) {
-			asOf := o.AsOf
-			if asOf == "" {
-				asOf = localToday(time.Now(), settings)
-			}
-			// Listed (a typo in --athlete, or every file rejected), not fatal.
-			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: settings,
-				Race: analysis.Race{Reason: "no activities imported for this athlete"}})
-		} else if err != nil {
-			return err
-		}
-		// --fail-on looks at recoveries still being audited: an athlete
-		// whose eight weeks are over no longer fails a nightly cron job.
-		if rep.Current.Phase != analysis.PhaseAfter {
-			breaches += rep.Breaches
-			warnings += rep.Warnings
-		}
-		reps = append(reps, rep)
-	}
+	reps := res.Reports
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
 		switch o.Format {
 		case "markdown":
@@ -96,5 +69,5 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	}); err != nil {
 		return err
 	}
-	return failOn(o.FailOn, breaches, warnings)
+	return failOn(o.FailOn, res.Breaches, res.Warnings)
 }

@@ -30,7 +30,7 @@ func TestImportContract(t *testing.T) {
 	}
 	inputs := []string{testdata("easy_autolaps.fit"), testdata("intervals_6x800_workout.fit"), testdata("ride_road.fit"), bad, notes}
 
-	code, out, errOut := taper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs...)...)
+	code, out, errOut := runTaper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs...)...)
 	if code != exitFindings {
 		t.Fatalf("import with a broken file: exit %d, want %d\n%s%s", code, exitFindings, out, errOut)
 	}
@@ -39,7 +39,7 @@ func TestImportContract(t *testing.T) {
 	}
 
 	// Idempotent: the same files again store nothing new.
-	code, out, _ = taper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs[:3]...)...)
+	code, out, _ = runTaper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, inputs[:3]...)...)
 	if code != exitOK || !strings.Contains(strings.Join(strings.Fields(out), " "), "already imported 3 files") {
 		t.Errorf("re-import: exit %d\n%s", code, out)
 	}
@@ -74,7 +74,7 @@ func TestImportContract(t *testing.T) {
 	if out != "sport,n\ncycling,1\nrunning,2\n" {
 		t.Errorf("sql:\n%s", out)
 	}
-	if code, _, errOut := taper(t, "sql", "--db", db, "DROP TABLE activities"); code != exitError || !strings.Contains(errOut, "taper:") {
+	if code, _, errOut := runTaper(t, "sql", "--db", db, "DROP TABLE activities"); code != exitError || !strings.Contains(errOut, "taper:") {
 		t.Errorf("sql DROP: exit %d, %s", code, errOut)
 	}
 }
@@ -98,7 +98,7 @@ func TestExitStatuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, _, errOut := taper(t, c.args...)
+			code, _, errOut := runTaper(t, c.args...)
 			if code != c.code || !strings.Contains(errOut, c.want) {
 				t.Errorf("taper %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errOut, c.code, c.want)
 			}
@@ -123,7 +123,7 @@ func TestFailOn(t *testing.T) {
 		// Eight weeks over: a nightly cron job stops failing on that recovery.
 		{[]string{"audit", "--db", db, "--as-of", "2027-06-01", "--fail-on", "warning", "--format", "csv"}, exitOK},
 	} {
-		code, out, errOut := taper(t, c.args...)
+		code, out, errOut := runTaper(t, c.args...)
 		if code != c.code {
 			t.Errorf("taper %v: exit %d, want %d\n%s%s", c.args, code, c.code, out, errOut)
 		}
@@ -227,7 +227,7 @@ func TestConfigSectionForUnknownAthlete(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "taper.toml"), []byte("[athlete.alcie]\nrest_days = 12\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, _, errOut := taper(t, "audit", "--db", db, "--as-of", "2026-11-29")
+	_, _, errOut := runTaper(t, "audit", "--db", db, "--as-of", "2026-11-29")
 	if !strings.Contains(errOut, "[athlete.alcie] matches no athlete") {
 		t.Errorf("no warning about the unknown athlete section; stderr:\n%s", errOut)
 	}
@@ -289,7 +289,7 @@ func TestWrongAthleteImport(t *testing.T) {
 	if !strings.Contains(out, "2 of these files were imported for athlete ann before") {
 		t.Errorf("no warning about ann's files:\n%s", out)
 	}
-	if code, out, _ := taper(t, "forget", "--db", db, "--athlete", "ben"); code != exitUsage || !strings.Contains(out, "Would delete athlete ben") {
+	if code, out, _ := runTaper(t, "forget", "--db", db, "--athlete", "ben"); code != exitUsage || !strings.Contains(out, "Would delete athlete ben") {
 		t.Errorf("forget without --yes: exit %d\n%s", code, out)
 	}
 	mustTaper(t, "forget", "--db", db, "--athlete", "ben", "--yes")

@@ -15,7 +15,7 @@ import (
 
 // taper runs the CLI's own entry point and returns its exit status, stdout
 // and stderr.
-func taper(t *testing.T, args ...string) (int, string, string) {
+func runTaper(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
@@ -24,7 +24,7 @@ func taper(t *testing.T, args ...string) (int, string, string) {
 
 func mustTaper(t *testing.T, args ...string) string {
 	t.Helper()
-	code, out, errOut := taper(t, args...)
+	code, out, errOut := runTaper(t, args...)
 	if code != 0 {
 		t.Fatalf("taper %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
 	}

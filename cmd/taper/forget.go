@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper/store"
+	"github.com/taper-run/taper"
 )
 
 type forgetOptions struct {
@@ -39,20 +39,13 @@ func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
 		return err
 	}
 	defer db.Close()
-	if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
+	n, err := taper.Forget(ctx, db, taper.ForgetOptions{Athlete: o.Athlete, DryRun: !o.Yes})
+	if err != nil {
 		return err
 	}
 	if !o.Yes {
-		acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IncludeDuplicates: true})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, len(acts))
+		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, n)
 		return &exitCodeError{code: exitUsage}
-	}
-	n, err := db.DeleteAthlete(ctx, o.Athlete)
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(st.out, "Deleted athlete %s from %s: %d activities with their records, files and race mark.\n", o.Athlete, o.DB, n)
 	return nil

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper/store"
+	"github.com/taper-run/taper"
 )
 
 type importsOptions struct {
@@ -54,10 +54,8 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	athlete := o.Athlete
 	if o.All || athlete == "default" {
 		athlete = ""
-	} else if err := requireAthlete(ctx, db, o.DB, athlete); err != nil {
-		return err
 	}
-	files, err := db.Sources(ctx, store.SourceFilter{Athlete: athlete, Status: status})
+	files, err := taper.ListFiles(ctx, db, taper.FileFilter{Athlete: athlete, Status: status})
 	if err != nil {
 		return err
 	}

@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/taper-run/taper"
 )
 
 // progress draws a one-line progress bar on a terminal: files, MB, rate.
 // It draws nothing with --quiet or when stderr is not a terminal (cron, pipes).
 type progress struct {
-	mu      sync.Mutex
 	w       io.Writer
 	on      bool
 	start   time.Time
@@ -22,13 +22,6 @@ type progress struct {
 	bytes   int64
 	total   int64 // files in the inputs, once counted; 0 = not known (yet)
 	printed bool
-}
-
-// setTotal records how many files the inputs hold, for the ETA.
-func (p *progress) setTotal(n int64) {
-	p.mu.Lock()
-	p.total = n
-	p.mu.Unlock()
 }
 
 func newProgress(w io.Writer, mode string, quiet bool) *progress {
@@ -45,13 +38,17 @@ func newProgress(w io.Writer, mode string, quiet bool) *progress {
 	return p
 }
 
-func (p *progress) update(files, bytes int64) {
+// update takes the import's progress; it redraws at most every 200 ms, and
+// a last time when the import has read every file.
+func (p *progress) update(ip taper.ImportProgress) {
 	if !p.on {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.files, p.bytes = files, bytes
+	if ip.Done {
+		p.done(ip)
+		return
+	}
+	p.files, p.bytes, p.total = ip.Files, ip.Bytes, ip.Total
 	now := time.Now()
 	if now.Sub(p.last) < 200*time.Millisecond {
 		return
@@ -80,12 +77,8 @@ func (p *progress) draw(now time.Time) {
 	p.printed = true
 }
 
-func (p *progress) done() {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
+func (p *progress) done(ip taper.ImportProgress) {
+	p.files, p.bytes, p.total = ip.Files, ip.Bytes, ip.Total
 	p.draw(time.Now())
 	if p.printed {
 		fmt.Fprintln(p.w)

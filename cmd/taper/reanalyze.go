@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 )
 
@@ -38,11 +39,6 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 	}
 	defer db.Close()
 	athletes := []string{o.Athlete}
-	if !o.AllAthletes {
-		if err := requireAthlete(ctx, db, o.DB, o.Athlete); err != nil {
-			return err
-		}
-	}
 	if o.AllAthletes {
 		if athletes, err = db.Athletes(ctx); err != nil {
 			return err
@@ -54,12 +50,12 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		done, err := reanalyze(ctx, db, a, settings, start, nil, true)
+		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities from their stored records (analysis version %d), %d changed class, in %s\n",
-			a, done.activities, analysis.AnalysisVersion, done.changed, time.Since(start).Round(time.Millisecond))
+			a, done.Activities, analysis.AnalysisVersion, done.Changed, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

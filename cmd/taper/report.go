@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
-	"github.com/taper-run/taper/store"
 )
 
 type reportOptions struct {
@@ -94,12 +94,10 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	rep, err := buildReport(ctx, db, o.Athlete, settings, o.AsOf, st.errOut)
+	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week,
+		Outdated: outdatedNote(st.errOut, db.Path())})
 	if err != nil {
 		return err
-	}
-	if o.Week > 0 {
-		rep = onlyWeek(rep, o.Week)
 	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
 		return renderReport(w, o.Format, rep, useColor(o.Color, w))
@@ -107,136 +105,6 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 		return err
 	}
 	return failOn(o.FailOn, rep.Breaches, rep.Warnings)
-}
-
-// athleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity, else UTC.
-func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
-	if s.TimeZone == "" && len(acts) > 0 {
-		latest := acts[0]
-		for _, a := range acts {
-			if a.Start.After(latest.Start) {
-				latest = a
-			}
-		}
-		return now.In(latest.Zone()).Format(time.DateOnly)
-	}
-	return localToday(now, s)
-}
-
-// noActivitiesError: the athlete has no stored activities.
-type noActivitiesError struct{ hintError }
-
-// buildReport loads one athlete's activities and audits them as of asOf.
-func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, errOut io.Writer) (*analysis.Report, error) {
-	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
-	if err != nil {
-		return nil, err
-	}
-	if len(acts) == 0 {
-		known, err := db.Athletes(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return nil, &noActivitiesError{hintError{err: fmt.Errorf("no activities for athlete %q in %s", athlete, db.Path()),
-			hint: fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", known, athlete)}}
-	}
-	if asOf == "" {
-		asOf = athleteToday(time.Now(), s, acts)
-	}
-	markedID, markedDate, err := raceMark(ctx, db, athlete)
-	if err != nil {
-		return nil, err
-	}
-	race := analysis.FindRace(acts, asOf, markedID, markedDate)
-	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	an := buildAnalyzer(acts, s, time.Now(), markedID, markedDate)
-	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
-	}
-	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
-	if err != nil {
-		return nil, err
-	}
-	if old > 0 {
-		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper; their classes may differ from this one's: taper reanalyze --db %s --athlete %s\n",
-			old, athlete, db.Path(), athlete)
-	}
-	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
-	}), nil
-}
-
-// freshMetrics analyses in memory the activities without stored metrics
-// (an import interrupted before it saved them), so a read-only report is
-// still complete. Metrics of an older analysis version are used as they are
-// (reading every activity's records on every report would be slow): it
-// returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
-	var stale []string
-	old := 0
-	byID := map[string]*analysis.Activity{}
-	for _, a := range acts {
-		byID[a.ID] = a
-		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
-			old++
-		}
-		if a.Metrics == nil {
-			stale = append(stale, a.ID)
-		}
-	}
-	if race.Activity != nil {
-		analysis.MarkRace(race.Activity.Metrics, race)
-	}
-	if len(stale) == 0 {
-		return old, nil
-	}
-	for i := 0; i < len(stale); i += 128 {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+128, len(stale))], WithSamples: true, WithLaps: true})
-		if err != nil {
-			return old, err
-		}
-		for _, a := range full {
-			if orig := byID[a.ID]; orig != nil {
-				orig.Metrics = an.analyze(a)
-			}
-		}
-	}
-	return old, nil
-}
-
-// onlyWeek keeps one recovery week and its findings.
-func onlyWeek(r *analysis.Report, week int) *analysis.Report {
-	c := *r
-	c.Scope = fmt.Sprintf("week %d", week)
-	c.Weeks = []analysis.Week{}
-	for _, w := range r.Weeks {
-		if w.Week == week {
-			c.Weeks = append(c.Weeks, w)
-			c.Status = w.Status // the week's, not the whole recovery's
-		}
-	}
-	c.Findings = []analysis.Finding{}
-	c.Breaches, c.Warnings = 0, 0
-	for _, f := range r.Findings {
-		if f.Week == week {
-			c.Findings = append(c.Findings, f)
-			switch f.Severity {
-			case "breach":
-				c.Breaches++
-			case "warning":
-				c.Warnings++
-			}
-		}
-	}
-	c.Days = []analysis.Day{}
-	for _, d := range r.Days {
-		if d.Week == week {
-			c.Days = append(c.Days, d)
-		}
-	}
-	return &c
 }
 
 func renderReport(w io.Writer, format string, r *analysis.Report, color bool) error {
@@ -256,11 +124,18 @@ func renderReport(w io.Writer, format string, r *analysis.Report, color bool) er
 
 // failOn returns the --fail-on exit status when its severity was found.
 func failOn(level string, breaches, warnings int) error {
-	switch {
-	case level == "breach" && breaches > 0, level == "warning" && breaches+warnings > 0:
+	if taper.FailsOn(level, breaches, warnings) {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
+}
+
+// outdatedNote prints the note about activities analysed by an older taper.
+func outdatedNote(errOut io.Writer, dbPath string) func(string, int) {
+	return func(athlete string, n int) {
+		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper; their classes may differ from this one's: taper reanalyze --db %s --athlete %s\n",
+			n, athlete, dbPath, athlete)
+	}
 }
 
 // withOutput runs fn on the -o file or on stdout ("" or "-"). A regular

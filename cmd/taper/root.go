@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 )
 
@@ -20,6 +21,8 @@ const (
 	exitError    = 1 // fatal: database unusable, no input found, ...
 	exitUsage    = 2 // bad flags or arguments
 	exitFindings = 3 // import: some files rejected; report/audit: --fail-on met
+
+	exitInterrupted = 130 // Ctrl-C (128 + SIGINT)
 )
 
 // globalOptions are the flags every subcommand shares.
@@ -80,7 +83,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ec.code
 	}
 	fmt.Fprintf(stderr, "taper: %v\n", err)
-	if h := hintOf(err); h != "" {
+	if h := taper.HintOf(err); h != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
 	var ue *usageError
@@ -89,7 +92,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
-		return 130
+		return exitInterrupted
 	}
 	return exitError
 }

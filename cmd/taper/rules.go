@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/config"
 )
 
 type rulesOptions struct {
@@ -29,5 +31,5 @@ func runRules(_ context.Context, o *rulesOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	return RulesText(st.out, o.Athlete, s)
+	return config.WriteRules(st.out, o.Athlete, s)
 }

@@ -7,12 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/config"
 	"github.com/taper-run/taper/store"
 )
 
@@ -41,26 +39,7 @@ func loadSettingsFor(g *globalOptions, athlete string) (analysis.Settings, error
 	if err != nil {
 		return analysis.Settings{}, err
 	}
-	return LoadSettings(p, athlete)
-}
-
-// configAthletes lists the athletes the settings file has sections for.
-func configAthletes(path string) ([]string, error) {
-	if path == "" {
-		return nil, nil
-	}
-	var raw struct {
-		Athlete map[string]any `toml:"athlete"`
-	}
-	if _, err := toml.DecodeFile(path, &raw); err != nil {
-		return nil, err // LoadSettings reports it with its line
-	}
-	names := make([]string, 0, len(raw.Athlete))
-	for n := range raw.Athlete {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names, nil
+	return config.Load(p, athlete)
 }
 
 // warnUnknownAthletes warns about settings sections that match no athlete in
@@ -70,7 +49,7 @@ func warnUnknownAthletes(ctx context.Context, g *globalOptions, db *store.DB, er
 	if err != nil || p == "" {
 		return
 	}
-	names, err := configAthletes(p)
+	names, err := config.Athletes(p)
 	if err != nil || len(names) == 0 {
 		return
 	}

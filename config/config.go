@@ -1,4 +1,6 @@
-package main
+// Package config reads taper's settings file (taper.toml): a [default]
+// section and one [athlete.NAME] section per athlete over a built-in preset.
+package config
 
 import (
 	"bytes"
@@ -25,15 +27,15 @@ const (
 	sectionAthlete = "athlete"
 )
 
-// ConfigError is a problem in the settings file, at a line and key.
-type ConfigError struct {
+// Error is a problem in the settings file, at a line and key.
+type Error struct {
 	Path string // the file as given
 	Line int    // 1-based; 0 when unknown
 	Key  string // dotted key, e.g. "athlete.alice.rest_days"; "" when none
 	Err  error
 }
 
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Path)
 	if e.Line > 0 {
@@ -46,21 +48,21 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-func (e *ConfigError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-// HintText tells the user what to do about a bad settings file.
-func (e *ConfigError) HintText() string {
+// Hint tells the user what to do about a bad settings file.
+func (e *Error) Hint() string {
 	return "fix the file, then check the effective rules with: taper rules --config " + e.Path
 }
 
-// LoadSettings returns athlete's effective settings: the preset (the
+// Load returns athlete's effective settings: the preset (the
 // athlete's preset key, else [default]'s, else "standard"), overlaid by the
 // file's [default] section, then by its [athlete.NAME] section. Source names
 // where each value came from ("preset standard", "taper.toml [default]",
 // "taper.toml [athlete.alice]"). path "" or a missing file gives preset
-// standard. An unknown key or a bad value is a *ConfigError naming the
+// standard. An unknown key or a bad value is a *Error naming the
 // file, line and key.
-func LoadSettings(path string, athlete string) (analysis.Settings, error) {
+func Load(path string, athlete string) (analysis.Settings, error) {
 	if path == "" {
 		return analysis.Preset(analysis.PresetStandard)
 	}
@@ -84,16 +86,16 @@ type section struct {
 func parseSettings(path string, data []byte, athlete string) (analysis.Settings, error) {
 	lines := keyLines(data)
 	cerr := func(key string, format string, args ...any) error {
-		return &ConfigError{Path: path, Line: lines[key], Key: key, Err: fmt.Errorf(format, args...)}
+		return &Error{Path: path, Line: lines[key], Key: key, Err: fmt.Errorf(format, args...)}
 	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return analysis.Settings{}, &ConfigError{Path: path, Line: pe.Position.Line, Key: pe.LastKey,
+			return analysis.Settings{}, &Error{Path: path, Line: pe.Position.Line, Key: pe.LastKey,
 				Err: fmt.Errorf("not valid TOML: %s", pe.Message)}
 		}
-		return analysis.Settings{}, &ConfigError{Path: path, Err: fmt.Errorf("not valid TOML: %w", err)}
+		return analysis.Settings{}, &Error{Path: path, Err: fmt.Errorf("not valid TOML: %w", err)}
 	}
 
 	var sections []section
@@ -159,7 +161,7 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 	}
 	s, err := analysis.Preset(preset)
 	if err != nil {
-		return analysis.Settings{}, &ConfigError{Path: path, Err: err}
+		return analysis.Settings{}, &Error{Path: path, Err: err}
 	}
 	if presetFrom >= 0 {
 		s.Source[analysis.KeyPreset] = use[presetFrom].label
@@ -182,7 +184,7 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 			}
 		}
 		if from == "" {
-			return analysis.Settings{}, &ConfigError{Path: path, Key: key, Err: errors.New(msg)}
+			return analysis.Settings{}, &Error{Path: path, Key: key, Err: errors.New(msg)}
 		}
 		return analysis.Settings{}, cerr(from+key, "%s", msg)
 	}
@@ -190,68 +192,87 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 }
 
 // applySetting sets key of s from a decoded TOML value, checking its type
-// and range.
+// and its range (from analysis.SettingSpecs).
 func applySetting(s *analysis.Settings, key string, v any) error {
+	p, ok := analysis.Spec(key)
+	if !ok {
+		return errors.New("unknown key")
+	}
 	var err error
 	switch key {
 	case analysis.KeyPreset:
-		s.Preset, err = tomlString(v, analysis.PresetNames()...)
+		s.Preset, err = tomlString(v, p)
 	case analysis.KeyRestDays:
-		s.RestDays, err = tomlInt(v, 0, 56, "days")
+		s.RestDays, err = tomlInt(v, p)
 	case analysis.KeyReturnDays:
-		s.ReturnDays, err = tomlInt(v, 0, 56, "days")
+		s.ReturnDays, err = tomlInt(v, p)
 	case analysis.KeyMaxIntervalSessions:
-		s.MaxIntervalSessions, err = tomlInt(v, 0, 14, "sessions a week")
+		s.MaxIntervalSessions, err = tomlInt(v, p)
 	case analysis.KeyWeeks:
-		s.Weeks, err = tomlInt(v, 1, 52, "weeks")
+		s.Weeks, err = tomlInt(v, p)
 	case analysis.KeyReturnMaxMinutes:
-		s.ReturnMaxMinutes, err = tomlFloat(v, 0, 600, "minutes")
+		s.ReturnMaxMinutes, err = tomlFloat(v, p)
 	case analysis.KeyHardCrossMinutes:
-		s.HardCrossMinutes, err = tomlFloat(v, 0, 1440, "minutes")
+		s.HardCrossMinutes, err = tomlFloat(v, p)
 	case analysis.KeyRampJump:
-		s.RampJump, err = tomlFloat(v, 1, 10, "(a ratio: 1.3 allows +30% a week)")
+		s.RampJump, err = tomlFloat(v, p)
 	case analysis.KeyRampJumpMinPrev:
-		s.RampJumpMinPrev, err = tomlFloat(v, 0, 3, "(a fraction of baseline)")
+		s.RampJumpMinPrev, err = tomlFloat(v, p)
 	case analysis.KeyBaselineKm:
-		s.BaselineKm, err = tomlFloat(v, 0, 1000, "km a week")
+		s.BaselineKm, err = tomlFloat(v, p)
 	case analysis.KeyHRMax:
-		s.HRMax, err = tomlFloat(v, 0, 240, "bpm")
+		s.HRMax, err = tomlFloat(v, p)
 	case analysis.KeyHRRest:
-		s.HRRest, err = tomlFloat(v, 0, 120, "bpm")
+		s.HRRest, err = tomlFloat(v, p)
 	case analysis.KeyVolume:
-		s.Volume, err = tomlString(v, analysis.VolumeDistance, analysis.VolumeTime)
+		s.Volume, err = tomlString(v, p)
 	case analysis.KeyRamp:
-		s.Ramp, err = tomlRamp(v)
+		s.Ramp, err = tomlRamp(v, p)
 	case analysis.KeyThresholdPace:
-		s.ThresholdPace, err = tomlPace(v)
+		s.ThresholdPace, err = tomlPace(v, p)
 	case analysis.KeyTimeZone:
 		s.TimeZone, err = tomlZone(v)
+	case analysis.KeyLightSports:
+		s.LightSports, err = tomlNames(v)
+	case analysis.KeyHardHRPercent:
+		var n int
+		n, err = tomlInt(v, p)
+		if err == nil && n%10 != 0 {
+			err = fmt.Errorf("%d is not a zone boundary: use 50, 60, 70, 80 or 90", n)
+		}
+		s.HardHRPercent = float64(n)
+	case analysis.KeyHardHRMinutes:
+		s.HardHRMinutes, err = tomlFloat(v, p)
+	case analysis.KeyCapTolerance:
+		s.CapTolerance, err = tomlFloat(v, p)
+	case analysis.KeyRaceDistance:
+		s.RaceDistance, err = tomlString(v, p)
 	default:
 		err = errors.New("unknown key")
 	}
 	return err
 }
 
-func tomlString(v any, allowed ...string) (string, error) {
+func tomlString(v any, p analysis.SettingSpec) (string, error) {
 	s, ok := v.(string)
-	if !ok || !slices.Contains(allowed, s) {
-		return "", fmt.Errorf("%s is not valid: use %s", tomlShow(v), quoteList(allowed))
+	if !ok || !slices.Contains(p.Choices, s) {
+		return "", fmt.Errorf("%s is not valid: use %s", tomlShow(v), p.Range())
 	}
 	return s, nil
 }
 
-func tomlInt(v any, lo, hi int, unit string) (int, error) {
+func tomlInt(v any, p analysis.SettingSpec) (int, error) {
 	n, ok := v.(int64)
 	if !ok {
-		return 0, fmt.Errorf("%s is not a whole number of %s", tomlShow(v), unit)
+		return 0, fmt.Errorf("%s is not a whole number of %s", tomlShow(v), p.Unit)
 	}
-	if n < int64(lo) || n > int64(hi) {
-		return 0, fmt.Errorf("%d is out of range: use %d..%d %s", n, lo, hi, unit)
+	if err := p.Check(float64(n)); err != nil {
+		return 0, err
 	}
 	return int(n), nil
 }
 
-func tomlFloat(v any, lo, hi float64, unit string) (float64, error) {
+func tomlFloat(v any, p analysis.SettingSpec) (float64, error) {
 	var f float64
 	switch x := v.(type) {
 	case int64:
@@ -259,22 +280,22 @@ func tomlFloat(v any, lo, hi float64, unit string) (float64, error) {
 	case float64:
 		f = x
 	default:
-		return 0, fmt.Errorf("%s is not a number %s", tomlShow(v), unit)
+		return 0, fmt.Errorf("%s is not a number %s", tomlShow(v), p.Unit)
 	}
-	if math.IsNaN(f) || f < lo || f > hi {
-		return 0, fmt.Errorf("%v is out of range: use %v..%v %s", f, lo, hi, unit)
+	if err := p.Check(f); err != nil {
+		return 0, err
 	}
 	return f, nil
 }
 
-func tomlRamp(v any) ([]float64, error) {
+func tomlRamp(v any, p analysis.SettingSpec) ([]float64, error) {
 	arr, ok := v.([]any)
 	if !ok || len(arr) == 0 {
 		return nil, fmt.Errorf("%s is not a list of fractions of baseline, one per recovery week, e.g. [0, 0.25, 0.5, 0.75, 1.0]", tomlShow(v))
 	}
 	out := make([]float64, len(arr))
 	for i, x := range arr {
-		f, err := tomlFloat(x, 0, 3, "(a fraction of baseline)")
+		f, err := tomlFloat(x, p)
 		if err != nil {
 			return nil, fmt.Errorf("week %d: %w", i+1, err)
 		}
@@ -284,7 +305,7 @@ func tomlRamp(v any) ([]float64, error) {
 }
 
 // tomlPace accepts a pace in s/km (255) or "m:ss" per km ("4:15").
-func tomlPace(v any) (float64, error) {
+func tomlPace(v any, p analysis.SettingSpec) (float64, error) {
 	if s, ok := v.(string); ok {
 		m := regexp.MustCompile(`^(\d{1,2}):([0-5]\d)$`).FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(s), "/km"))
 		if m == nil {
@@ -294,7 +315,24 @@ func tomlPace(v any) (float64, error) {
 		secs, _ := strconv.Atoi(m[2])
 		v = int64(mins*60 + secs)
 	}
-	return tomlFloat(v, 0, 900, "s per km")
+	return tomlFloat(v, p)
+}
+
+// tomlNames accepts a list of names (sports), lower-cased.
+func tomlNames(v any) ([]string, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a list of names such as [\"walking\", \"yoga\"]", tomlShow(v))
+	}
+	out := make([]string, 0, len(arr))
+	for _, x := range arr {
+		name, ok := x.(string)
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("%s is not a sport name such as \"walking\"", tomlShow(x))
+		}
+		out = append(out, strings.ToLower(strings.TrimSpace(name)))
+	}
+	return out, nil
 }
 
 func tomlZone(v any) (string, error) {
@@ -316,14 +354,6 @@ func tomlShow(v any) string {
 		return strconv.Quote(s)
 	}
 	return fmt.Sprintf("%v", v)
-}
-
-func quoteList(xs []string) string {
-	q := make([]string, len(xs))
-	for i, x := range xs {
-		q[i] = strconv.Quote(x)
-	}
-	return strings.Join(q, " or ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -441,9 +471,9 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// RulesText prints the effective rules for athlete and, for each setting,
+// WriteRules prints the effective rules for athlete and, for each setting,
 // its value and where it came from (taper rules).
-func RulesText(w io.Writer, athlete string, s analysis.Settings) error {
+func WriteRules(w io.Writer, athlete string, s analysis.Settings) error {
 	var b bytes.Buffer
 	who := athlete
 	if who == "" {
@@ -462,6 +492,10 @@ func RulesText(w io.Writer, athlete string, s analysis.Settings) error {
 		}
 		fmt.Fprintf(&b, "%-22s  %-28s  %s\n", k, settingValue(s, k), from)
 	}
+	fmt.Fprintf(&b, "\nkeys of the settings file (under [default] or [athlete.NAME]):\n")
+	for _, p := range analysis.SettingSpecs() {
+		fmt.Fprintf(&b, "%-22s  %s\n%-22s  %s\n", p.Key, p.Help, "", "takes "+p.Range())
+	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write rules: %w", err)
 	}
@@ -470,7 +504,13 @@ func RulesText(w io.Writer, athlete string, s analysis.Settings) error {
 
 // settingValue formats one setting as it would be written in taper.toml.
 func settingValue(s analysis.Settings, key string) string {
-	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	p, _ := analysis.Spec(key)
+	num := func(f float64) string {
+		if f == 0 && p.Zero != "" {
+			return "0 (" + p.Zero + ")"
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
 	switch key {
 	case analysis.KeyPreset:
 		return strconv.Quote(s.Preset)
@@ -499,28 +539,49 @@ func settingValue(s analysis.Settings, key string) string {
 	case analysis.KeyVolume:
 		return strconv.Quote(s.Volume)
 	case analysis.KeyBaselineKm:
-		if s.BaselineKm == 0 {
-			return "0 (from history)"
-		}
 		return num(s.BaselineKm)
 	case analysis.KeyHRMax:
-		if s.HRMax == 0 {
-			return "0 (highest seen)"
-		}
 		return num(s.HRMax)
 	case analysis.KeyHRRest:
-		if s.HRRest == 0 {
-			return fmt.Sprintf("0 (default %d bpm)", analysis.DefaultHRRest)
-		}
 		return num(s.HRRest)
 	case analysis.KeyThresholdPace:
 		if s.ThresholdPace == 0 {
-			return "0 (none)"
+			return num(0)
 		}
-		p := int(math.Round(s.ThresholdPace))
-		return fmt.Sprintf("%q", fmt.Sprintf("%d:%02d", p/60, p%60))
+		t := int(math.Round(s.ThresholdPace))
+		return fmt.Sprintf("%q", fmt.Sprintf("%d:%02d", t/60, t%60))
 	case analysis.KeyTimeZone:
 		return strconv.Quote(s.TimeZone)
+	case analysis.KeyLightSports:
+		parts := make([]string, len(s.LightSports))
+		for i, n := range s.LightSports {
+			parts[i] = strconv.Quote(n)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case analysis.KeyHardHRPercent:
+		return num(s.HardHRPercent)
+	case analysis.KeyHardHRMinutes:
+		return num(s.HardHRMinutes)
+	case analysis.KeyCapTolerance:
+		return num(s.CapTolerance)
+	case analysis.KeyRaceDistance:
+		return strconv.Quote(s.RaceDistance)
 	}
 	return "?"
+}
+
+// Athletes lists the athletes the settings file at path has a section for,
+// sorted; none for path "". A file that is not valid TOML gives an error
+// without a line (Load reports it with one).
+func Athletes(path string) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	var raw struct {
+		Athlete map[string]any `toml:"athlete"`
+	}
+	if _, err := toml.DecodeFile(path, &raw); err != nil {
+		return nil, err
+	}
+	return sortedKeys(raw.Athlete), nil
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ baseline_km = 48.5
 timezone = "America/New_York"
 `
 
-func TestLoadSettingsLayers(t *testing.T) {
+func TestLoadLayers(t *testing.T) {
 	p := writeConfig(t, coachConfig)
 	def, ali := p+" [default]", p+" [athlete.alice]"
 	cases := []struct {
@@ -78,7 +78,7 @@ func TestLoadSettingsLayers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Athlete, func(t *testing.T) {
-			s, err := LoadSettings(p, c.Athlete)
+			s, err := Load(p, c.Athlete)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,20 +87,20 @@ func TestLoadSettingsLayers(t *testing.T) {
 	}
 }
 
-func TestLoadSettingsDefaults(t *testing.T) {
+func TestLoadDefaults(t *testing.T) {
 	std, _ := analysis.Preset(analysis.PresetStandard)
 	for _, p := range []string{"", filepath.Join(t.TempDir(), "absent.toml")} {
-		s, err := LoadSettings(p, "alice")
+		s, err := Load(p, "alice")
 		if err != nil {
-			t.Fatalf("LoadSettings(%q): %v", p, err)
+			t.Fatalf("Load(%q): %v", p, err)
 		}
 		if !reflect.DeepEqual(s, std) {
-			t.Errorf("LoadSettings(%q) = %+v, want preset standard", p, s)
+			t.Errorf("Load(%q) = %+v, want preset standard", p, s)
 		}
 	}
 }
 
-func TestLoadSettingsErrors(t *testing.T) {
+func TestLoadErrors(t *testing.T) {
 	cases := []struct {
 		Name string
 		Text string
@@ -123,14 +123,18 @@ func TestLoadSettingsErrors(t *testing.T) {
 		{"quoted athlete", "[athlete.\"j.doe\"]\nhr_max = 400\n", 2, `athlete."j.doe".hr_max`, "out of range"},
 		{"settings that contradict", "[default]\nhr_max = 180\n[athlete.alice]\nhr_rest = 110\nhr_max = 105\n", 4, "athlete.alice.hr_rest", "not below hr_max"},
 		{"syntax", "[default]\nrest_days = = 3\n", 2, "", "not valid TOML"},
+		{"hard_hr_percent off a zone boundary", "[default]\nhard_hr_percent = 85\n", 2, "default.hard_hr_percent", "not a zone boundary"},
+		{"cap_tolerance too big", "[default]\ncap_tolerance = 0.8\n", 2, "default.cap_tolerance", "out of range"},
+		{"race_distance", "[default]\nrace_distance = \"10k\"\n", 2, "default.race_distance", `"10k" is not valid`},
+		{"light_sports", "[default]\nlight_sports = \"walking\"\n", 2, "default.light_sports", "not a list of names"},
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			p := writeConfig(t, c.Text)
-			_, err := LoadSettings(p, "alice")
-			var ce *ConfigError
+			_, err := Load(p, "alice")
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %v, want a *ConfigError", err)
+				t.Fatalf("error %v, want a *Error", err)
 			}
 			if ce.Path != p || ce.Line != c.Line || (c.Key != "" && ce.Key != c.Key) || !strings.Contains(err.Error(), c.Msg) {
 				t.Errorf("error %q (line %d key %q), want line %d key %q containing %q", err, ce.Line, ce.Key, c.Line, c.Key, c.Msg)
@@ -142,14 +146,31 @@ func TestLoadSettingsErrors(t *testing.T) {
 	}
 }
 
-func TestRulesText(t *testing.T) {
+// TestLoadIssue12Keys: the thresholds of issue 12 are settings.
+func TestLoadIssue12Keys(t *testing.T) {
+	p := writeConfig(t, "[athlete.alice]\nlight_sports = [\"Walking\", \"yoga\"]\nhard_hr_percent = 70\nhard_hr_minutes = 30\ncap_tolerance = 0.03\nrace_distance = \"half_marathon\"\n")
+	s, err := Load(p, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.LightSports, []string{"walking", "yoga"}) || s.HardHRPercent != 70 || s.HardHRMinutes != 30 ||
+		s.CapTolerance != 0.03 || s.RaceDistance != analysis.RaceHalfMarathon {
+		t.Errorf("settings %+v", s)
+	}
+	d, _ := Load(p, "bob")
+	if d.HardHRPercent != 80 || d.HardHRMinutes != 20 || d.CapTolerance != 0 || d.RaceDistance != analysis.RaceMarathon || len(d.LightSports) == 0 {
+		t.Errorf("defaults %+v", d)
+	}
+}
+
+func TestWriteRules(t *testing.T) {
 	p := writeConfig(t, coachConfig)
-	s, err := LoadSettings(p, "alice")
+	s, err := Load(p, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := RulesText(&b, "alice", s); err != nil {
+	if err := WriteRules(&b, "alice", s); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -157,7 +178,7 @@ func TestRulesText(t *testing.T) {
 		"recovery rules for alice (preset standard)",
 		"rest_window           breach    no run on days 1-12 after the race",
 		"ramp_cap",
-		"weeks 2-6: volume at most 0%, 20%, 40%, 60%, 80%, 100% of baseline",
+		"weekly volume at most: week 2 20%, week 3 40%, week 4 60%, week 5 80%, week 6 100% of baseline (week 1 has no cap",
 		`threshold_pace          "4:15"`,
 		"return_max_minutes      40                            " + p + " [athlete.alice]",
 		"rest_days               12                            " + p + " [default]",

@@ -1,4 +1,4 @@
-package main
+package taper
 
 import (
 	"context"
@@ -73,7 +73,7 @@ func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef
 		if a.DuplicateOf != "" || !a.IsRun() {
 			continue
 		}
-		if dist, _ := analysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh {
+		if dist, _ := analysis.AnalysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh {
 			add(a)
 		}
 	}
@@ -128,7 +128,7 @@ func primaryID(ctx context.Context, db *store.DB, athlete, id string) (string, e
 // pace is an activity's pace in s/km from the distance and moving time the
 // analysis counts (see analysedTotals); 0 when unknown.
 func pace(a *analysis.Activity) float64 {
-	dist, moving := analysedTotals(a)
+	dist, moving := analysis.AnalysedTotals(a)
 	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) || moving <= 0 {
 		return 0
 	}
@@ -172,26 +172,14 @@ func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysi
 	return err
 }
 
-// reanalysis counts what a reanalysis did.
-type reanalysis struct {
-	activities int // analysed again from their records
-	changed    int // of which the class changed
-}
-
-// reanalyze recomputes metrics from the stored records; all redoes every
-// activity (taper reanalyze).
-func reanalyze(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (reanalysis, error) {
-	return reanalyzeWith(ctx, db, athlete, s, now, prev, all, nil)
-}
-
 // reanalyzeWith brings the stored analysis of an athlete up to date with
 // an analyzer built now: every activity when all, else those missing an
 // analysis or of an older version, the race's, runs whose race pace differs
 // from prev's (what they were classified with; nil = unknown, so all runs),
 // and those analysed with another HRmax (from profiles when the import kept
 // one, else from the stored records).
-func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (reanalysis, error) {
-	var done reanalysis
+func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
+	var done ReanalyzeResult
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
 		return done, err
@@ -232,9 +220,9 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	redo := func(a *analysis.Activity, ms map[string]*analysis.Metrics) {
 		m := an.analyze(a)
 		ms[a.ID] = m
-		done.activities++
+		done.Activities++
 		if m != nil && m.Class != oldClass[a.ID] {
-			done.changed++
+			done.Changed++
 		}
 	}
 	if len(ids) <= 128 {

@@ -1,0 +1,35 @@
+package taper
+
+import (
+	"context"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// ActivityFilter selects an athlete's activities.
+type ActivityFilter struct {
+	Athlete      string
+	Since, Until string // local dates YYYY-MM-DD, inclusive; "" = open
+	Primary      bool   // leave out activities that duplicate another
+	Sport        string // only this sport; "" = all
+}
+
+// ListActivities returns the athlete's activities with their stored
+// metrics, oldest first. An unknown athlete is an *UnknownAthleteError.
+func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*analysis.Activity, error) {
+	if err := requireAthlete(ctx, db, f.Athlete); err != nil {
+		return nil, err
+	}
+	acts, err := db.Activities(ctx, store.Filter{Athlete: f.Athlete, Since: f.Since, Until: f.Until, IncludeDuplicates: !f.Primary})
+	if err != nil || f.Sport == "" {
+		return acts, err
+	}
+	out := acts[:0]
+	for _, a := range acts {
+		if a.Sport == f.Sport {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+package taper
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// AuditOptions say how to audit the roster.
+type AuditOptions struct {
+	AsOf string // local date YYYY-MM-DD; "" = today where each athlete is
+	// Settings returns an athlete's effective settings (see config.Load).
+	Settings func(athlete string) (analysis.Settings, error)
+	Now      func() time.Time // nil: time.Now
+	// Outdated: as ReportOptions.Outdated.
+	Outdated func(athlete string, n int)
+}
+
+// AuditResult is the roster audit: one report per athlete.
+type AuditResult struct {
+	Reports []*analysis.Report // in the database's athlete order
+	// Breaches and Warnings count the findings of recoveries still being
+	// audited: an athlete whose recovery weeks are over no longer fails a
+	// nightly --fail-on run.
+	Breaches, Warnings int
+}
+
+// Audit audits every athlete in the database. An athlete without
+// activities (a typo in --athlete, every file rejected) gets a report that
+// says so rather than failing the roster.
+func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, error) {
+	now := clock(o.Now)
+	athletes, err := db.Athletes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &AuditResult{}
+	for _, a := range athletes {
+		s := analysis.Settings{}
+		if o.Settings != nil {
+			if s, err = o.Settings(a); err != nil {
+				return nil, err
+			}
+		} else if s, err = analysis.Preset(analysis.PresetStandard); err != nil {
+			return nil, err
+		}
+		rep, err := buildReport(ctx, db, a, s, o.AsOf, now(), o.Outdated)
+		var none *NoActivitiesError
+		if errors.As(err, &none) {
+			asOf := o.AsOf
+			if asOf == "" {
+				asOf = localToday(now(), s)
+			}
+			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: s,
+				Race: analysis.Race{Reason: "no activities imported for this athlete"}})
+		} else if err != nil {
+			return nil, err
+		}
+		if rep.Current.Phase != analysis.PhaseAfter {
+			res.Breaches += rep.Breaches
+			res.Warnings += rep.Warnings
+		}
+		res.Reports = append(res.Reports, rep)
+	}
+	return res, nil
+}

@@ -1,0 +1,128 @@
+package taper
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/taper-run/taper/store"
+)
+
+// hintError is an error with a line telling the user what to do.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Hint() string  { return e.hint }
+
+// HintOf returns what the user can do about err: the Hint() of the first
+// error in its chain that has a non-empty one, else "".
+func HintOf(err error) string {
+	for err != nil {
+		if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
+			return h.Hint()
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				if h := HintOf(e); h != "" {
+					return h
+				}
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// UnknownAthleteError: the database holds no athlete of that name (a typo
+// would otherwise give an empty result that looks real).
+type UnknownAthleteError struct {
+	Athlete string
+	DB      string   // the database's path
+	Known   []string // the athletes it holds
+}
+
+func (e *UnknownAthleteError) Error() string {
+	return fmt.Sprintf("no athlete %q in %s", e.Athlete, e.DB)
+}
+
+// Hint lists the athletes the database holds.
+func (e *UnknownAthleteError) Hint() string {
+	return fmt.Sprintf("athletes in this database: %s; give one with --athlete", strings.Join(e.Known, ", "))
+}
+
+// NoActivitiesError: the athlete has no stored activities.
+type NoActivitiesError struct {
+	Athlete string
+	DB      string
+	Known   []string // the athletes the database holds
+}
+
+func (e *NoActivitiesError) Error() string {
+	return fmt.Sprintf("no activities for athlete %q in %s", e.Athlete, e.DB)
+}
+
+// Hint says how to import the athlete's files.
+func (e *NoActivitiesError) Hint() string {
+	return fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", e.Known, e.Athlete)
+}
+
+// NoFilesError: the inputs of an import hold no file at all.
+type NoFilesError struct {
+	Inputs []string
+}
+
+func (e *NoFilesError) Error() string {
+	return "no files found in " + strings.Join(e.Inputs, ", ")
+}
+
+// Hint says what an import reads.
+func (e *NoFilesError) Hint() string {
+	return "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"
+}
+
+// InterruptedError: the context was cancelled during an import. Analysing
+// says whether every file was stored and only the analysis was cut short.
+type InterruptedError struct {
+	Athlete   string
+	Analysing bool
+	Err       error // context.Canceled
+}
+
+func (e *InterruptedError) Error() string {
+	if e.Analysing {
+		return "interrupted while analysing: every file is stored; taper reanalyze --athlete " + e.Athlete + " finishes the analysis"
+	}
+	return "import interrupted: the files stored so far are whole; run the same import again to finish it"
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// requireAthlete refuses an athlete the database does not know.
+func requireAthlete(ctx context.Context, db *store.DB, athlete string) error {
+	known, err := db.Athletes(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(known, athlete) {
+		return nil
+	}
+	return &UnknownAthleteError{Athlete: athlete, DB: db.Path(), Known: known}
+}
+
+// errorText is an error's message with its hint, if any.
+func errorText(err error) string {
+	if h := HintOf(err); h != "" {
+		return err.Error() + " (" + h + ")"
+	}
+	return err.Error()
+}

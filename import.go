@@ -1,0 +1,386 @@
+package taper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/ingest"
+	"github.com/taper-run/taper/store"
+)
+
+// ImportOptions say what to import for whom.
+type ImportOptions struct {
+	Athlete string
+	Inputs  []string // files, folders, .gz files and export zips
+	Jobs    int      // files decoded in parallel; below 1 means 1
+	// Zone is the time zone of files that carry none; nil = UTC.
+	Zone     *time.Location
+	Settings analysis.Settings // the athlete's effective settings
+	// DryRun decodes only: nothing is written, and db may be nil.
+	DryRun bool
+	// Exclude are files never read as input, besides the database's own
+	// (e.g. the database a dry run would write).
+	Exclude []string
+	Now     func() time.Time // nil: time.Now
+	// Progress, when set, is called after each file (from one goroutine),
+	// and once more with Done set when every file is read. Setting it also
+	// counts the inputs' files in the background for Total.
+	Progress func(ImportProgress)
+	// AfterFile, when set, is called with the number of files handed to
+	// the store so far, after each one: a test hook (e.g. to kill the
+	// process at a given file, whatever the machine's speed).
+	AfterFile func(files int64)
+}
+
+// ImportProgress is how far an import has got.
+type ImportProgress struct {
+	Files, Bytes int64
+	Total        int64 // files in the inputs once counted; 0 = not known (yet)
+	Done         bool
+}
+
+// ImportResult is what an import did.
+type ImportResult struct {
+	Files, Bytes  int64
+	ByStatus      map[string]int // files by the decoder's status (see Summary for the store's)
+	SkippedByKind map[string]int // skipped files by kind (monitoring, settings...)
+	Partial       []string       // "path: reason" of files read in part
+	Rejected      []string       // why each rejected file was refused
+	Activities    int            // activities decoded
+	Flagged       []string       // activities with a suspicious date
+	// OthersFiles counts, by athlete, imported files whose bytes were
+	// imported for that other athlete before (a wrong --athlete?).
+	OthersFiles map[string]int
+	// Summary is the store's account: final statuses and merged duplicates.
+	Summary store.Summary
+	// profiles keep each imported activity's time at each heart rate (a few
+	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
+	profiles map[string]analysis.HRProfile
+}
+
+// Import reads the inputs (walker -> Jobs decoders -> one writer, in walk
+// order), stores what is new for the athlete, and analyses the athlete's
+// activities. Inputs holding no file give a *NoFilesError (an athlete the
+// import created is removed again); a cancelled context, an
+// *InterruptedError. Rejected files are not an error: see
+// ImportResult.Rejected.
+func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, error) {
+	now := clock(o.Now)
+	for _, in := range o.Inputs {
+		if _, err := os.Stat(in); err != nil {
+			return nil, fmt.Errorf("%s: no such file or folder", in)
+		}
+	}
+	if o.DryRun {
+		res, err := importFiles(ctx, nil, o, nil)
+		if err != nil {
+			return nil, err
+		}
+		if res.Files == 0 {
+			return nil, &NoFilesError{Inputs: o.Inputs}
+		}
+		return res, nil
+	}
+	an, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+	if err != nil {
+		return nil, err
+	}
+	res, err := importFiles(ctx, db, o, an)
+	if errors.Is(err, context.Canceled) {
+		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if res.Files == 0 {
+		if err := db.ForgetAthleteIfEmpty(ctx, o.Athlete); err != nil {
+			return nil, err
+		}
+		return nil, &NoFilesError{Inputs: o.Inputs}
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), an, res.profiles); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// importJob is one entry on its way from the walker to the writer. The
+// writer takes jobs in walk order, so results are deterministic.
+type importJob struct {
+	entry    ingest.Entry
+	profiles map[string]analysis.HRProfile // by activity id: time at each heart rate
+	status   string                        // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
+	res      chan ingest.Result            // the decoder's result, when decoded
+}
+
+// importFiles runs the pipeline: one walker reads the inputs in order, Jobs
+// goroutines decode (and analyse) in parallel, and one writer stores the
+// results in walk order through the store's batched writer. With db nil it
+// only decodes (a dry run).
+func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyzer) (*ImportResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := max(o.Jobs, 1)
+	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: o.Zone, Now: clock(o.Now)()})
+	// The queue lets decoders run ahead while the writer commits a batch
+	// (about 300 KB of samples per queued one-hour activity).
+	queue := make(chan *importJob, 16*jobs+8)
+	work := make(chan *importJob, 2*jobs)
+
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				r := dec.Decode(j.entry.Path, j.entry.Data)
+				// The writer needs only the metadata; it reads the entry
+				// after receiving on j.res (which orders this write first).
+				j.entry.Data = nil
+				for _, a := range r.Activities {
+					a.Athlete = o.Athlete
+					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
+					if an != nil {
+						var p analysis.HRProfile
+						a.Metrics, p = an.analyzeProfile(a)
+						if j.profiles == nil {
+							j.profiles = map[string]analysis.HRProfile{}
+						}
+						j.profiles[a.ID] = p
+					}
+				}
+				j.res <- r
+			}
+		}()
+	}
+
+	// The database being written (and its WAL and spill folder) is never
+	// read as input, e.g. with taper import . beside taper.duckdb.
+	excluded := o.Exclude
+	if db != nil {
+		if p := db.Path(); p != "" && p != ":memory:" {
+			excluded = append(excluded[:len(excluded):len(excluded)], p, p+".wal", p+".tmp")
+		}
+	}
+	var exclude func(string) bool
+	if len(excluded) > 0 {
+		exclude = ingest.ExcludeFiles(excluded...)
+	}
+	var total atomic.Int64
+	if o.Progress != nil {
+		// Count the files for the ETA while the import runs: a walk that
+		// skips every archive member reads only zip directories and
+		// headers (plain files on disk are read, then cached by the OS).
+		go func() {
+			var n int64
+			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true }, Exclude: exclude},
+				func(ingest.Entry) error { n++; return nil })
+			if err == nil {
+				total.Store(n)
+			}
+		}()
+	}
+	walkErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		defer close(work)
+		seen := map[string]bool{}
+		wo := ingest.WalkOptions{Exclude: exclude}
+		if db != nil {
+			// Archive members whose path, size and CRC-32 were imported
+			// before are not even inflated: re-importing an export is cheap.
+			wo.Skip = func(path string, size int64, crc uint32) bool {
+				known, err := db.KnownMember(ctx, o.Athlete, path, size, crc)
+				return err == nil && known
+			}
+		}
+		walkErr <- ingest.Walk(ctx, o.Inputs, wo, func(e ingest.Entry) error {
+			j := &importJob{entry: e}
+			switch {
+			case e.Skipped:
+				j.status = "known"
+			case e.Err != nil:
+				j.status = "rejected"
+			case seen[e.SHA256]:
+				j.status = "duplicate_file"
+			default:
+				seen[e.SHA256] = true
+				if db != nil {
+					known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
+					if err != nil {
+						return err
+					}
+					if known {
+						j.status = "duplicate_file"
+					}
+				}
+			}
+			if j.status == "" {
+				j.res = make(chan ingest.Result, 1)
+				select {
+				case work <- j:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		})
+	}()
+
+	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, profiles: map[string]analysis.HRProfile{},
+		OthersFiles: map[string]int{}}
+	fail := func(err error) (*ImportResult, error) {
+		cancel()
+		drain(queue)
+		wg.Wait()
+		return nil, err
+	}
+	var owners map[string]string
+	var w *store.Writer
+	if db != nil {
+		var err error
+		if owners, err = db.SHAOwners(ctx, o.Athlete); err != nil {
+			return fail(err)
+		}
+		if w, err = db.NewWriter(ctx, o.Athlete); err != nil {
+			return fail(err)
+		}
+	}
+	var addErr error
+	metrics := map[string]*analysis.Metrics{}
+	for j := range queue {
+		if addErr != nil {
+			continue // drain
+		}
+		fr := fileResult(j)
+		res.add(fr)
+		if o.Progress != nil {
+			o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
+		}
+		if w == nil || j.status == "known" {
+			continue // nothing new to record
+		}
+		if owner := owners[fr.SHA256]; owner != "" && fr.Status == "imported" {
+			res.OthersFiles[owner]++
+		}
+		for _, a := range fr.Activities {
+			if a.Metrics != nil {
+				metrics[a.ID] = a.Metrics
+			}
+		}
+		for id, p := range j.profiles {
+			res.profiles[id] = p
+		}
+		if err := w.Add(fr); err != nil {
+			addErr = err
+			cancel()
+		}
+		if o.AfterFile != nil {
+			o.AfterFile(res.Files)
+		}
+	}
+	wg.Wait()
+	if o.Progress != nil {
+		o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
+	}
+	var closeErr error
+	if w != nil {
+		res.Summary, closeErr = w.Close()
+	}
+	if err := <-walkErr; err != nil && !errors.Is(err, context.Canceled) {
+		return nil, err
+	}
+	if addErr != nil {
+		return nil, addErr
+	}
+	if closeErr != nil {
+		return nil, closeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if db != nil {
+		if err := db.SaveMetrics(ctx, metrics); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func drain(q chan *importJob) {
+	for range q {
+	}
+}
+
+// fileResult turns a finished job into what the store records.
+func fileResult(j *importJob) store.FileResult {
+	var r ingest.Result
+	if j.status == "" {
+		r = <-j.res // before reading j.entry, which the decoder changes
+	}
+	e := j.entry
+	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
+	switch j.status {
+	case "known":
+		fr.Status = "duplicate_file"
+		fr.Reason = "same path and bytes already imported"
+		return fr
+	case "rejected":
+		fr.Status = "rejected"
+		fr.Reason = errorText(e.Err)
+		return fr
+	case "duplicate_file":
+		fr.Status = "duplicate_file"
+		fr.Reason = "same bytes already imported"
+		return fr
+	}
+	fr.Format = r.Format
+	fr.Status = r.Status
+	fr.Kind = r.Kind
+	fr.Partial = r.Partial
+	fr.PartialReason = r.PartialReason
+	fr.Activities = r.Activities
+	if r.Err != nil {
+		fr.Reason = errorText(r.Err)
+	} else if r.Status == "skipped" {
+		fr.Reason = "not an activity: " + r.Kind
+	}
+	return fr
+}
+
+func (s *ImportResult) add(fr store.FileResult) {
+	s.Files++
+	s.Bytes += fr.Size
+	s.ByStatus[fr.Status]++
+	switch fr.Status {
+	case "skipped":
+		s.SkippedByKind[fr.Kind]++
+	case "rejected":
+		s.Rejected = append(s.Rejected, fr.Reason)
+	case "imported":
+		s.Activities += len(fr.Activities)
+	}
+	if fr.Partial {
+		s.Partial = append(s.Partial, fr.Path+": "+fr.PartialReason)
+	}
+	for _, a := range fr.Activities {
+		if len(a.Flags) > 0 {
+			s.Flagged = append(s.Flagged, fmt.Sprintf("%s: starts %s UTC (%s)", a.Source, a.Start.UTC().Format("2006-01-02 15:04"), strings.Join(a.Flags, ", ")))
+		}
+	}
+}

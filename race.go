@@ -1,0 +1,127 @@
+package taper
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// RaceOptions name the race to mark: by activity id or by local date.
+type RaceOptions struct {
+	Athlete  string
+	Activity string // id of the race activity (a duplicate stands for its primary)
+	Date     string // local date, YYYY-MM-DD
+	// Force marks a run far from marathon distance anyway.
+	Force    bool
+	Settings analysis.Settings
+	Now      func() time.Time // nil: time.Now
+}
+
+// RaceResult is the athlete's race after the change.
+type RaceResult struct {
+	ID     string // "" when there is none
+	Source string // how it was found: analysis.RaceMarked or analysis.RaceDistance
+}
+
+// NoActivityError: the athlete has no activity of that id.
+type NoActivityError struct {
+	Athlete, ID, DB string
+}
+
+func (e *NoActivityError) Error() string {
+	return fmt.Sprintf("no activity %s for athlete %s", e.ID, e.Athlete)
+}
+
+// Hint says where the ids are listed.
+func (e *NoActivityError) Hint() string {
+	return "list ids with: taper activities --db " + e.DB + " --athlete " + e.Athlete
+}
+
+// SetRace marks the athlete's race (taper race --date or --activity) and
+// analyses again the runs whose class depends on it. A mark that matches no
+// run, or a run far from marathon distance (unless Force), is refused.
+func SetRace(ctx context.Context, db *store.DB, o RaceOptions) (RaceResult, error) {
+	return changeRace(ctx, db, o, func() error {
+		if o.Activity != "" {
+			acts, err := db.Activities(ctx, store.Filter{Athlete: o.Athlete, IDs: []string{o.Activity}, IncludeDuplicates: true})
+			if err != nil {
+				return err
+			}
+			if len(acts) == 0 {
+				return &NoActivityError{Athlete: o.Athlete, ID: o.Activity, DB: db.Path()}
+			}
+		}
+		if err := checkRaceMark(ctx, db, o.Athlete, o.Activity, o.Date, o.Force); err != nil {
+			return err
+		}
+		return db.MarkRace(ctx, o.Athlete, o.Activity, o.Date)
+	})
+}
+
+// ClearRace removes the athlete's race mark, so the race is found by
+// distance again, and analyses again the runs whose class depends on it.
+func ClearRace(ctx context.Context, db *store.DB, o RaceOptions) (RaceResult, error) {
+	return changeRace(ctx, db, o, func() error { return db.ClearRace(ctx, o.Athlete) })
+}
+
+func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() error) (RaceResult, error) {
+	now := clock(o.Now)
+	if err := requireAthlete(ctx, db, o.Athlete); err != nil {
+		return RaceResult{}, err
+	}
+	// What the stored classes were computed with, so only the runs whose
+	// race pace the new mark changes are analysed again.
+	prev, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+	if err != nil {
+		return RaceResult{}, err
+	}
+	if err := change(); err != nil {
+		return RaceResult{}, err
+	}
+	an, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+	if err != nil {
+		return RaceResult{}, err
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev, nil); err != nil {
+		return RaceResult{}, err
+	}
+	return RaceResult{ID: an.raceID, Source: an.raceSrc}, nil
+}
+
+// checkRaceMark refuses a mark that matches no run, rather than store it
+// and lose the race (and with it the baseline).
+func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, force bool) error {
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		if id, err = primaryID(ctx, db, athlete, id); err != nil { // a duplicate stands for its primary
+			return err
+		}
+	}
+	r := analysis.FindRace(acts, "", id, date)
+	if r.Activity == nil || r.Source != analysis.RaceMarked {
+		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
+			hint: "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids"}
+	}
+	// The recovery rules are for a marathon: a 5 km run marked by mistake
+	// would move the whole audit (and the baseline) to the wrong day.
+	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && (!analysis.Has(dist) || dist < 0.9*analysis.MarathonMetres || dist > 1.5*analysis.MarathonMetres) {
+		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a marathon: nothing marked", athlete, r.Activity.LocalDate(), formatKm(dist)),
+			hint: "check the date or id; taper race --force marks it anyway"}
+	}
+	return nil
+}
+
+// formatKm prints metres as kilometres: "42.38 km", "-" when unknown.
+func formatKm(m float64) string {
+	if !analysis.Has(m) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f km", m/1000)
+}

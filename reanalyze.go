@@ -1,0 +1,33 @@
+package taper
+
+import (
+	"context"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// ReanalyzeOptions say whose activities to analyse again, and how.
+type ReanalyzeOptions struct {
+	Athlete  string
+	Settings analysis.Settings // the athlete's effective settings (see config.Load)
+	// Now is the clock (nil: time.Now); HRmax and today's race are as of now.
+	Now func() time.Time
+}
+
+// ReanalyzeResult counts what a reanalysis did.
+type ReanalyzeResult struct {
+	Activities int // analysed again from their stored records
+	Changed    int // of which the class changed
+}
+
+// Reanalyze recomputes the metrics and class of every activity of an
+// athlete from the stored records (after an upgrade or a settings change).
+// An athlete the database does not know is an *UnknownAthleteError.
+func Reanalyze(ctx context.Context, db *store.DB, o ReanalyzeOptions) (ReanalyzeResult, error) {
+	if err := requireAthlete(ctx, db, o.Athlete); err != nil {
+		return ReanalyzeResult{}, err
+	}
+	return reanalyzeWith(ctx, db, o.Athlete, o.Settings, clock(o.Now)(), nil, true, nil)
+}

@@ -1,0 +1,171 @@
+package taper
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// ReportOptions say whose recovery to audit, as of when.
+type ReportOptions struct {
+	Athlete  string
+	Settings analysis.Settings
+	AsOf     string           // local date YYYY-MM-DD; "" = today where the athlete is
+	Week     int              // only this recovery week (1..Settings.Weeks); 0 = all
+	Now      func() time.Time // nil: time.Now
+	// Outdated, when set, hears how many activities carry metrics of an
+	// older analysis version (the report uses them as they are; taper
+	// reanalyze redoes them).
+	Outdated func(athlete string, n int)
+}
+
+// Report audits one athlete's recovery as of a date. An athlete without
+// stored activities is a *NoActivitiesError.
+func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Report, error) {
+	if o.Week < 0 || o.Week > o.Settings.Weeks {
+		return nil, fmt.Errorf("bad week %d: the audit covers recovery weeks 1..%d", o.Week, o.Settings.Weeks)
+	}
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), o.Outdated)
+	if err != nil {
+		return nil, err
+	}
+	if o.Week > 0 {
+		rep = onlyWeek(rep, o.Week)
+	}
+	return rep, nil
+}
+
+// athleteToday is today's date where the athlete is: in the configured
+// timezone, else in the zone of the athlete's latest activity, else UTC.
+func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
+	if s.TimeZone == "" && len(acts) > 0 {
+		latest := acts[0]
+		for _, a := range acts {
+			if a.Start.After(latest.Start) {
+				latest = a
+			}
+		}
+		return now.In(latest.Zone()).Format(time.DateOnly)
+	}
+	return localToday(now, s)
+}
+
+// buildReport loads one athlete's activities and audits them as of asOf.
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int)) (*analysis.Report, error) {
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
+	if err != nil {
+		return nil, err
+	}
+	if len(acts) == 0 {
+		known, err := db.Athletes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &NoActivitiesError{Athlete: athlete, DB: db.Path(), Known: known}
+	}
+	if asOf == "" {
+		asOf = athleteToday(now, s, acts)
+	}
+	markedID, markedDate, err := raceMark(ctx, db, athlete)
+	if err != nil {
+		return nil, err
+	}
+	race := analysis.FindRace(acts, asOf, markedID, markedDate)
+	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
+	an := buildAnalyzer(acts, s, now, markedID, markedDate)
+	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
+	if race.Activity != nil {
+		an.raceID, an.raceSrc = race.Activity.ID, race.Source
+	}
+	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
+	if err != nil {
+		return nil, err
+	}
+	if old > 0 && outdated != nil {
+		outdated(athlete, old)
+	}
+	return analysis.Audit(analysis.AuditInput{
+		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+	}), nil
+}
+
+// freshMetrics analyses in memory the activities without stored metrics
+// (an import interrupted before it saved them), so a read-only report is
+// still complete. Metrics of an older analysis version are used as they are
+// (reading every activity's records on every report would be slow): it
+// returns how many there are, for a note to run taper reanalyze.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
+	var stale []string
+	old := 0
+	byID := map[string]*analysis.Activity{}
+	for _, a := range acts {
+		byID[a.ID] = a
+		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
+			old++
+		}
+		if a.Metrics == nil {
+			stale = append(stale, a.ID)
+		}
+	}
+	if race.Activity != nil {
+		analysis.MarkRace(race.Activity.Metrics, race)
+	}
+	if len(stale) == 0 {
+		return old, nil
+	}
+	for i := 0; i < len(stale); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+128, len(stale))], WithSamples: true, WithLaps: true})
+		if err != nil {
+			return old, err
+		}
+		for _, a := range full {
+			if orig := byID[a.ID]; orig != nil {
+				orig.Metrics = an.analyze(a)
+			}
+		}
+	}
+	return old, nil
+}
+
+// onlyWeek keeps one recovery week and its findings.
+func onlyWeek(r *analysis.Report, week int) *analysis.Report {
+	c := *r
+	c.Scope = fmt.Sprintf("week %d", week)
+	c.Weeks = []analysis.Week{}
+	for _, w := range r.Weeks {
+		if w.Week == week {
+			c.Weeks = append(c.Weeks, w)
+			c.Status = w.Status // the week's, not the whole recovery's
+		}
+	}
+	c.Findings = []analysis.Finding{}
+	c.Breaches, c.Warnings = 0, 0
+	for _, f := range r.Findings {
+		if f.Week == week {
+			c.Findings = append(c.Findings, f)
+			switch f.Severity {
+			case "breach":
+				c.Breaches++
+			case "warning":
+				c.Warnings++
+			}
+		}
+	}
+	c.Days = []analysis.Day{}
+	for _, d := range r.Days {
+		if d.Week == week {
+			c.Days = append(c.Days, d)
+		}
+	}
+	return &c
+}
+
+// FailsOn says whether findings of level (breach or warning; "" = never)
+// were found: a warning level counts breaches too (taper report and audit
+// --fail-on).
+func FailsOn(level string, breaches, warnings int) bool {
+	return level == "breach" && breaches > 0 || level == "warning" && breaches+warnings > 0
+}
