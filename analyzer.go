@@ -40,7 +40,7 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 func buildAnalyzer(acts []*analysis.Activity, s analysis.Settings, now time.Time, markedID, markedDate string) *analyzer {
 	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
 		races: findRaces(acts, markedID, markedDate)}
-	race := analysis.FindRace(acts, athleteToday(now, s, acts), markedID, markedDate)
+	race := analysis.FindRaceKind(acts, athleteToday(now, s, acts), markedID, markedDate, s.RaceDistance)
 	if race.Activity != nil {
 		an.raceID, an.raceSrc = race.Activity.ID, race.Source
 	}
@@ -178,12 +178,96 @@ func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysi
 // from prev's (what they were classified with; nil = unknown, so all runs),
 // and those analysed with another HRmax (from profiles when the import kept
 // one, else from the stored records).
+//
+// Then every duplicate takes its primary's class, class source and
+// evidence (a phone's GPX copy of the marathon is the race too), and
+// duplicates without metrics of this version (an import interrupted before
+// it saved them) are analysed for their own totals and zones.
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
-	var done ReanalyzeResult
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
+	if err != nil {
+		return ReanalyzeResult{}, err
+	}
+	done, err := reanalyzePrimaries(ctx, db, athlete, s, an, acts, prev, all, profiles)
 	if err != nil {
 		return done, err
 	}
+	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
+	done.Activities += n
+	done.Changed += changed
+	return done, err
+}
+
+// syncDuplicates gives every duplicate of the athlete its primary's class
+// and evidence, analysing first those without current metrics (all: every
+// duplicate). It returns how many it analysed, and of all it updated how
+// many changed class.
+func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analyzer, all bool) (analysed, changed int, err error) {
+	every, err := db.Activities(ctx, store.Filter{Athlete: athlete, IncludeDuplicates: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	byID := make(map[string]*analysis.Activity, len(every))
+	var dups []*analysis.Activity
+	for _, a := range every {
+		byID[a.ID] = a
+		if a.DuplicateOf != "" {
+			dups = append(dups, a)
+		}
+	}
+	if len(dups) == 0 {
+		return 0, 0, nil
+	}
+	var redo []string
+	oldClass := map[string]string{}
+	for _, d := range dups {
+		if d.Metrics != nil {
+			oldClass[d.ID] = d.Metrics.Class
+		}
+		if all || d.Metrics == nil || d.Metrics.Version != analysis.AnalysisVersion {
+			redo = append(redo, d.ID)
+		}
+	}
+	for i := 0; i < len(redo); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+128, len(redo))],
+			WithSamples: true, WithLaps: true, IncludeDuplicates: true})
+		if err != nil {
+			return analysed, changed, err
+		}
+		for _, a := range full {
+			if d := byID[a.ID]; d != nil {
+				d.Metrics = an.analyze(a)
+				analysed++
+			}
+		}
+	}
+	ms := map[string]*analysis.Metrics{}
+	for _, d := range dups {
+		p := byID[d.DuplicateOf]
+		if d.Metrics == nil || p == nil || p.Metrics == nil {
+			continue
+		}
+		m := d.Metrics
+		if m.Class != p.Metrics.Class || m.ClassSource != p.Metrics.ClassSource || m.Evidence != p.Metrics.Evidence {
+			m.Class, m.ClassSource, m.Evidence = p.Metrics.Class, p.Metrics.ClassSource, p.Metrics.Evidence
+			ms[d.ID] = m
+		}
+		if m.Class != oldClass[d.ID] {
+			changed++
+		}
+	}
+	for _, id := range redo {
+		if d := byID[id]; d != nil && d.Metrics != nil {
+			ms[id] = d.Metrics
+		}
+	}
+	return analysed, changed, db.SaveMetrics(ctx, ms)
+}
+
+// reanalyzePrimaries is reanalyzeWith for the primary recordings acts.
+func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, an *analyzer, acts []*analysis.Activity, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
+	var done ReanalyzeResult
+	var err error
 	oldClass := make(map[string]string, len(acts))
 	for _, a := range acts {
 		if a.Metrics != nil {

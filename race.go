@@ -109,10 +109,12 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
 			hint: "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids"}
 	}
-	// The recovery rules are for a marathon: a 5 km run marked by mistake
-	// would move the whole audit (and the baseline) to the wrong day.
-	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && (!analysis.Has(dist) || dist < 0.9*analysis.MarathonMetres || dist > 1.5*analysis.MarathonMetres) {
-		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a marathon: nothing marked", athlete, r.Activity.LocalDate(), formatKm(dist)),
+	// The recovery rules are for a marathon, scaled to a half marathon or
+	// an ultra: a 5 km run marked by mistake would move the whole audit
+	// (and the baseline) to the wrong day.
+	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && (!analysis.Has(dist) ||
+		(analysis.RaceKindOf(dist) == "" && (dist < 0.9*analysis.MarathonMetres || dist > 1.5*analysis.MarathonMetres))) {
+		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a half marathon, a marathon or an ultra: nothing marked", athlete, r.Activity.LocalDate(), formatKm(dist)),
 			hint: "check the date or id; taper race --force marks it anyway"}
 	}
 	return nil

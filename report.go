@@ -39,13 +39,21 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 }
 
 // athleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity, else UTC.
+// timezone, else in the zone of the athlete's latest activity (by its zone
+// rules when the zone's name is known, so a run recorded under daylight
+// saving time does not shift today by an hour in winter; else by its
+// offset), else UTC.
 func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
 	if s.TimeZone == "" && len(acts) > 0 {
 		latest := acts[0]
 		for _, a := range acts {
 			if a.Start.After(latest.Start) {
 				latest = a
+			}
+		}
+		if latest.TimeZone != "" {
+			if loc, err := time.LoadLocation(latest.TimeZone); err == nil {
+				return now.In(loc).Format(time.DateOnly)
 			}
 		}
 		return now.In(latest.Zone()).Format(time.DateOnly)
@@ -73,7 +81,7 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	race := analysis.FindRace(acts, asOf, markedID, markedDate)
+	race := analysis.FindRaceKind(acts, asOf, markedID, markedDate, s.RaceDistance)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
 	an := buildAnalyzer(acts, s, now, markedID, markedDate)
 	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
