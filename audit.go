@@ -50,9 +50,11 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		rep, err := buildReport(ctx, db, a, s, o.AsOf, now(), o.Outdated)
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
-			asOf := o.AsOf
-			if asOf == "" {
+			asOf, err := ResolveDate(o.AsOf, localToday(now(), s))
+			if o.AsOf == "" {
 				asOf = localToday(now(), s)
+			} else if err != nil {
+				return nil, err
 			}
 			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: s,
 				Race: analysis.Race{Reason: "no activities imported for this athlete"}})

@@ -13,7 +13,7 @@ import (
 type ReportOptions struct {
 	Athlete  string
 	Settings analysis.Settings
-	AsOf     string           // local date YYYY-MM-DD; "" = today where the athlete is
+	AsOf     string           // local date YYYY-MM-DD, or a word (see ResolveDate); "" = today where the athlete is
 	Week     int              // only this recovery week (1..Settings.Weeks); 0 = all
 	Now      func() time.Time // nil: time.Now
 	// Outdated, when set, hears how many activities carry metrics of an
@@ -76,6 +76,8 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	}
 	if asOf == "" {
 		asOf = athleteToday(now, s, acts)
+	} else if asOf, err = ResolveDate(asOf, athleteToday(now, s, acts)); err != nil {
+		return nil, err
 	}
 	markedID, markedDate, err := raceMark(ctx, db, athlete)
 	if err != nil {

@@ -30,6 +30,9 @@ func newAuditCmd(g *globalOptions, st *streams) *cobra.Command {
   taper audit --db team.duckdb --format csv --fail-on breach     (cron: exit 3 when an athlete still in recovery has a breach)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := formatFromOutput(cmd, &o.Format, o.Output); err != nil {
+				return err
+			}
 			return runAudit(cmd.Context(), o, st)
 		},
 	}

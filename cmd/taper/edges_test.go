@@ -1,0 +1,90 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// edgesDB imports a few of the project's files for athlete ann.
+func edgesDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "e.duckdb")
+	mustTaper(t, "import", "--db", db, "--athlete", "ann", "-q", testdata("easy_autolaps.fit"),
+		testdata("intervals_6x800_workout.fit"), testdata("ride_road.fit"), testdata("marathon_race.fit"))
+	return db
+}
+
+// TestCLIConsistency: the command line's edges (issue 12).
+func TestCLIConsistency(t *testing.T) {
+	db := edgesDB(t)
+	usage := func(t *testing.T, want string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runTaper(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, want) {
+			t.Errorf("taper %s: exit %d, stderr %q; want exit %d saying %q\n%s", strings.Join(args, " "), code, errOut, exitUsage, want, out)
+		}
+		return errOut
+	}
+	t.Run("sport validated, case-insensitive", func(t *testing.T) {
+		errOut := usage(t, `unknown --sport "run": use one of running, cycling`, "activities", "--db", db, "--athlete", "ann", "--sport", "run")
+		if !strings.Contains(errOut, "Run 'taper activities --help' for usage.") {
+			t.Errorf("usage error does not name the subcommand: %q", errOut)
+		}
+		out := mustTaper(t, "activities", "--db", db, "--athlete", "ann", "--sport", "Running")
+		if strings.Count(out, " run ") != 3 || strings.Contains(out, "ride") {
+			t.Errorf("--sport Running:\n%s", out)
+		}
+	})
+	t.Run("reversed range", func(t *testing.T) {
+		usage(t, "--since 2026-10-05 is after --until 2026-10-01", "activities", "--db", db, "--athlete", "ann", "--since", "2026-10-05", "--until", "2026-10-01")
+	})
+	t.Run("impossible date", func(t *testing.T) {
+		usage(t, "February 2026 has 28 days", "activities", "--db", db, "--athlete", "ann", "--since", "2026-02-30")
+		usage(t, "February 2026 has 28 days", "report", "--db", db, "--athlete", "ann", "--as-of", "2026-02-30")
+	})
+	t.Run("as-of words", func(t *testing.T) {
+		for _, w := range []string{"today", "yesterday", "monday", "Sun"} {
+			mustTaper(t, "report", "--db", db, "--athlete", "ann", "--as-of", w)
+		}
+		usage(t, `"someday" is not a date`, "report", "--db", db, "--athlete", "ann", "--as-of", "someday")
+	})
+	t.Run("activities table fits 80 columns", func(t *testing.T) {
+		out := mustTaper(t, "activities", "--db", db, "--athlete", "ann")
+		for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if n := len([]rune(line)); n > 80 {
+				t.Errorf("%d columns: %q", n, line)
+			}
+		}
+	})
+	t.Run("damaged files marked", func(t *testing.T) {
+		b, err := os.ReadFile(testdata("easy_autolaps.fit"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		trunc := filepath.Join(t.TempDir(), "trunc.fit")
+		if err := os.WriteFile(trunc, b[:3000], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db2 := filepath.Join(t.TempDir(), "d.duckdb")
+		runTaper(t, "import", "--db", db2, "--athlete", "ann", "-q", trunc)
+		if out := mustTaper(t, "activities", "--db", db2, "--athlete", "ann"); !strings.Contains(out, "damaged") {
+			t.Errorf("the truncated copy is not marked:\n%s", out)
+		}
+	})
+	t.Run("-o takes the format from the extension", func(t *testing.T) {
+		html := filepath.Join(t.TempDir(), "ann.html")
+		mustTaper(t, "report", "--db", db, "--athlete", "ann", "-o", html)
+		b, _ := os.ReadFile(html)
+		if !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
+			t.Errorf("ann.html holds %.40q", b)
+		}
+		usage(t, "--format text contradicts -o", "report", "--db", db, "--athlete", "ann", "--format", "text", "-o", html)
+		js := filepath.Join(t.TempDir(), "team.json")
+		mustTaper(t, "audit", "--db", db, "-o", js)
+		if b, _ := os.ReadFile(js); !strings.HasPrefix(string(b), "{") {
+			t.Errorf("team.json holds %.40q", b)
+		}
+	})
+}
