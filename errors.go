@@ -73,7 +73,7 @@ func (e *NoActivitiesError) Error() string {
 
 // Hint says how to import the athlete's files.
 func (e *NoActivitiesError) Hint() string {
-	return fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", e.Known, e.Athlete)
+	return fmt.Sprintf("athletes in this database: %s; import with: taper import --athlete %s FILE...", strings.Join(e.Known, ", "), e.Athlete)
 }
 
 // NoFilesError: the inputs of an import hold no file at all.

@@ -135,6 +135,12 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 				if s := closest(k, known); s != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", s)
 				}
+				if _, table := sec.values[k].(map[string]any); table && strings.HasPrefix(sec.name, sectionAthlete+".") {
+					// [athlete.j.smith] is athlete j's table smith
+					name := strings.TrimPrefix(sec.name, sectionAthlete+".") + "." + k
+					return analysis.Settings{}, cerr(sec.name+"."+k, "a table inside athlete %s's section: for an athlete named %s, quote the name: [athlete.%q]",
+						strings.TrimPrefix(sec.name, sectionAthlete+"."), name, name)
+				}
 				return analysis.Settings{}, cerr(sec.name+"."+k, "%s; known keys: %s", msg, strings.Join(known, ", "))
 			}
 			var scratch analysis.Settings

@@ -88,3 +88,60 @@ func TestCLIConsistency(t *testing.T) {
 		}
 	})
 }
+
+// TestCLIConsistencyMore: imports, rules and the import summary (issue 12).
+func TestCLIConsistencyMore(t *testing.T) {
+	db := edgesDB(t)
+	mustTaper(t, "import", "--db", db, "--athlete", "bob", "-q", testdata("tempo_intensity.fit"))
+	t.Run("imports --status validated", func(t *testing.T) {
+		code, _, errOut := runTaper(t, "imports", "--db", db, "--status", "bogus")
+		if code != exitUsage || !strings.Contains(errOut, `unknown --status "bogus"`) {
+			t.Errorf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("imports --athlete default is an athlete", func(t *testing.T) {
+		if code, out, errOut := runTaper(t, "imports", "--db", db, "--athlete", "default", "--format", "csv"); code != exitError || !strings.Contains(errOut, `no athlete "default"`) {
+			t.Errorf("--athlete default (no such athlete): exit %d\n%s%s", code, out, errOut)
+		}
+		if out := mustTaper(t, "imports", "--db", db, "--athlete", "bob", "--format", "csv"); strings.Count(out, "\n") != 2 {
+			t.Errorf("--athlete bob:\n%s", out)
+		}
+		if out := mustTaper(t, "imports", "--db", db, "--format", "csv"); strings.Count(out, "\n") != 6 {
+			t.Errorf("without --athlete, every athlete's files:\n%s", out)
+		}
+	})
+	t.Run("rules warns", func(t *testing.T) {
+		cfg := filepath.Join(filepath.Dir(db), "taper.toml")
+		if err := os.WriteFile(cfg, []byte("[athlete.alcie]\nrest_days = 12\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(cfg)
+		code, _, errOut := runTaper(t, "rules", "--db", db, "--athlete", "bbo")
+		if code != exitOK || !strings.Contains(errOut, `no athlete "bbo"`) || !strings.Contains(errOut, "[athlete.alcie] matches no athlete") {
+			t.Errorf("rules --athlete bbo: exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("quoting hint", func(t *testing.T) {
+		cfg := filepath.Join(t.TempDir(), "q.toml")
+		if err := os.WriteFile(cfg, []byte("[athlete.j.smith]\nrest_days = 12\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, errOut := runTaper(t, "rules", "--config", cfg)
+		if !strings.Contains(errOut, `quote the name: [athlete."j.smith"]`) {
+			t.Errorf("no quoting hint: %s", errOut)
+		}
+	})
+	t.Run("1 file, XML", func(t *testing.T) {
+		bad := filepath.Join(t.TempDir(), "bad.gpx")
+		if err := os.WriteFile(bad, []byte(`<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2">`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, out, _ := runTaper(t, "import", "--db", db, "--athlete", "ann", "-q", testdata("easy_autolaps.fit"), bad)
+		if strings.Contains(out, " 1 files") || !strings.Contains(out, "1 file (same bytes") {
+			t.Errorf("summary:\n%s", out)
+		}
+		if strings.Contains(out, "xML") || !strings.Contains(out, "malformed gpx: XML syntax error") {
+			t.Errorf("malformed gpx message:\n%s", out)
+		}
+	})
+}

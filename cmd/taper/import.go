@@ -158,13 +158,13 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
 			o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.ByStatus["imported"], s.Activities)
+		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus["imported"], filesWord(s.ByStatus["imported"]), plural(s.Activities, "activity", "activities"))
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
 			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status["imported"], s.Activities-len(sum.Merged))
+		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status["imported"], filesWord(status["imported"]), plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
 	}
-	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.ByStatus["duplicate_file"])
+	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus["duplicate_file"], filesWord(s.ByStatus["duplicate_file"]))
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		for _, m := range firstN(mergeLines(sum.Merged), 10) {
@@ -263,4 +263,12 @@ func sortedOwners(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// filesWord is "file" for 1, else "files".
+func filesWord(n int) string {
+	if n == 1 {
+		return "file"
+	}
+	return "files"
 }
