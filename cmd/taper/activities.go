@@ -204,9 +204,9 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	}
 	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
 		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
-		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), runPace(a, dist, moving), orNull(a.Ascent),
-		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
-		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
+		roundTo(dist, 0.01), roundTo(moving, 0.001), roundTo(a.ElapsedTime, 0.001), roundTo(a.MovingTime, 0.001), runPace(a, dist, moving),
+		roundTo(a.Ascent, 0.1), roundTo(a.AvgHR, 0.1), roundTo(a.MaxHR, 0.1), a.Device, a.Source, dup, a.Partial, flags,
+		m.Class, m.ClassSource, m.Evidence, roundTo(m.TRIMP, 0.1)}
 }
 
 func runPace(a *analysis.Activity, dist, moving float64) string {

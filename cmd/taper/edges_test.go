@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,12 @@ func TestCLIConsistency(t *testing.T) {
 			if n := len([]rune(line)); n > 80 {
 				t.Errorf("%d columns: %q", n, line)
 			}
+		}
+	})
+	t.Run("floats rounded to the measurement", func(t *testing.T) {
+		js := mustTaper(t, "activities", "--db", db, "--athlete", "ann", "--format", "json")
+		if m := regexp.MustCompile(`\d\.\d{4,}`).FindString(js); m != "" {
+			t.Errorf("activities json holds %s", m)
 		}
 	})
 	t.Run("damaged files marked", func(t *testing.T) {

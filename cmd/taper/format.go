@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/taper-run/taper/analysis"
 )
@@ -37,6 +38,23 @@ func formatPace(sPerKm float64) string {
 }
 
 // orNull is v for JSON, or nil when missing.
+// roundTo is orNull of v rounded to step, the resolution the measurement
+// has (FIT stores distance in cm, time in ms, altitude in 0.2 m): sums of
+// floats otherwise print as 151.39999999999998.
+func roundTo(v, step float64) any {
+	if !analysis.Has(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	r := math.Round(v/step) * step
+	// format through the step's decimals so the binary noise is gone
+	d := 0
+	for s := step; s < 1 && d < 6; s *= 10 {
+		d++
+	}
+	out, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'f', d, 64), 64)
+	return out
+}
+
 func orNull(v float64) any {
 	if !analysis.Has(v) || math.IsInf(v, 0) {
 		return nil
