@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/taper-run/taper/store"
@@ -78,10 +79,25 @@ func (e *NoActivitiesError) Hint() string {
 
 // NoFilesError: the inputs of an import hold no file at all.
 type NoFilesError struct {
-	Inputs []string
+	Inputs  []string
+	Skipped map[string]int // files found that are no activity, by kind
 }
 
 func (e *NoFilesError) Error() string {
+	if len(e.Skipped) > 0 {
+		n := 0
+		var kinds []string
+		for k, c := range e.Skipped {
+			n += c
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, c))
+		}
+		sort.Strings(kinds)
+		word := "files"
+		if n == 1 {
+			word = "file"
+		}
+		return fmt.Sprintf("no activity file found in %s: %d %s skipped (%s); nothing imported", strings.Join(e.Inputs, ", "), n, word, strings.Join(kinds, ", "))
+	}
 	return "no files found in " + strings.Join(e.Inputs, ", ")
 }
 

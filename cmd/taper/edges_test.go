@@ -152,3 +152,50 @@ func TestCLIConsistencyMore(t *testing.T) {
 		}
 	})
 }
+
+// TestImportLabels: a file seen before keeps the status it got then; a
+// folder with no activity file exits 1 and creates nothing; a truncated
+// export keeps the members complete before the cut (issue 12).
+func TestImportLabels(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "l.duckdb")
+	t.Run("no activity file", func(t *testing.T) {
+		notes := filepath.Join(t.TempDir(), "notes")
+		os.MkdirAll(notes, 0o755)
+		os.WriteFile(filepath.Join(notes, "notes.txt"), []byte("not an activity"), 0o644)
+		code, out, errOut := runTaper(t, "import", "--db", db, "--athlete", "nat", "-q", notes)
+		if code != exitError || !strings.Contains(errOut, "no activity file found") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+		if _, err := os.Stat(db); !os.IsNotExist(err) {
+			t.Errorf("the database was created: %v", err)
+		}
+		// an existing database gains no athlete
+		mustTaper(t, "import", "--db", db, "--athlete", "ann", "-q", testdata("easy_autolaps.fit"))
+		runTaper(t, "import", "--db", db, "--athlete", "nat", "-q", notes)
+		if out := mustTaper(t, "audit", "--db", db, "--format", "csv"); strings.Contains(out, "nat") {
+			t.Errorf("athlete nat created:\n%s", out)
+		}
+	})
+	t.Run("skipped before, skipped again", func(t *testing.T) {
+		in := t.TempDir()
+		os.WriteFile(filepath.Join(in, "photo.fit"), []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), 0o644)
+		b, _ := os.ReadFile(testdata("tempo_intensity.fit"))
+		os.WriteFile(filepath.Join(in, "run.fit"), b, 0o644)
+		mustTaper(t, "import", "--db", db, "--athlete", "ann", "-q", in, testdata("garmin_export_small.zip"))
+		out := strings.Join(strings.Fields(mustTaper(t, "import", "--db", db, "--athlete", "ann", "-q", in, testdata("garmin_export_small.zip"))), " ")
+		if !strings.Contains(out, "already imported 6 files") || !strings.Contains(out, "skipped 7 (") || !strings.Contains(out, "image 1") {
+			t.Errorf("second import:\n%s", out)
+		}
+	})
+	t.Run("truncated export", func(t *testing.T) {
+		b, _ := os.ReadFile(testdata("garmin_export_small.zip"))
+		trunc := filepath.Join(t.TempDir(), "trunc.zip")
+		os.WriteFile(trunc, b[:len(b)*2/3], 0o644)
+		code, out, errOut := runTaper(t, "import", "--db", filepath.Join(t.TempDir(), "t.duckdb"), "--athlete", "tom", "-q", trunc)
+		flat := strings.Join(strings.Fields(out), " ")
+		if code != exitFindings || strings.Contains(flat, "imported 0 files with") || !strings.Contains(out, "cut short") {
+			t.Errorf("exit %d\n%s%s", code, out, errOut)
+		}
+	})
+}
