@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -78,7 +80,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 	if o.Since != "" && o.Until != "" && o.Since > o.Until {
 		return usagef("--since %s is after --until %s: nothing could match; swap them", o.Since, o.Until)
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
 	if err != nil {
 		return err
 	}
@@ -219,13 +221,45 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 	return formatPace(moving / (dist / 1000))
 }
 
-// openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
+// openExisting opens a database that must already exist. While another
+// taper process writes it (an import), it waits up to --wait for the
+// writer to finish, saying so on errOut with the writer's pid, so a cron
+// audit right after a cron import works.
+func openExisting(ctx context.Context, g *globalOptions, errOut io.Writer, readOnly bool) (*store.DB, error) {
+	path := g.DB
 	if path != "" && path != ":memory:" {
 		if _, err := statFile(path); err != nil {
 			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
 		}
 	}
+	deadline := time.Now().Add(g.Wait)
+	told := false
+	for {
+		db, err := openOnce(ctx, path, readOnly)
+		var lock *store.LockError
+		if !errors.As(err, &lock) || time.Now().After(deadline) {
+			if lock != nil && g.Wait > 0 {
+				return nil, fmt.Errorf("%w; waited %s (--wait)", err, g.Wait)
+			}
+			return db, err
+		}
+		if !told {
+			who := "another taper process"
+			if lock.PID > 0 {
+				who = fmt.Sprintf("taper process %d", lock.PID)
+			}
+			fmt.Fprintf(errOut, "taper: %s is writing %s; waiting up to %s for it to finish (--wait)\n", who, filepath.Base(path), g.Wait)
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func openOnce(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
 	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
 	if readOnly && errors.Is(err, store.ErrOldSchema) {
 		// Written by an older taper: upgrade it once, then read.

@@ -44,7 +44,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
 	if err != nil {
 		return err
 	}

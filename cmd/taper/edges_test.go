@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/taper-run/taper/store"
 )
 
 // edgesDB imports a few of the project's files for athlete ann.
@@ -198,4 +205,67 @@ func TestImportLabels(t *testing.T) {
 			t.Errorf("exit %d\n%s%s", code, out, errOut)
 		}
 	})
+}
+
+// holdEnv makes the test binary hold a database open for writing for a
+// while (path and seconds, as "path|2"), then exit: a writer for
+// TestReadersWaitForTheWriter.
+const holdEnv = "TAPER_TEST_HOLD_DB"
+
+func init() {
+	v := os.Getenv(holdEnv)
+	if v == "" {
+		return
+	}
+	path, secs, _ := strings.Cut(v, "|")
+	db, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("holding")
+	d, _ := time.ParseDuration(secs + "s")
+	time.Sleep(d)
+	db.Close()
+	os.Exit(0)
+}
+
+// TestReadersWaitForTheWriter: while another process writes the database,
+// report waits for it (saying so with its pid) up to --wait; with --wait 0
+// it fails at once.
+func TestReadersWaitForTheWriter(t *testing.T) {
+	db := edgesDB(t)
+	hold := func(secs string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), holdEnv+"="+db+"|"+secs)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(out).ReadString('\n')
+		if err != nil || line != "holding\n" {
+			t.Fatalf("writer: %q %v", line, err)
+		}
+		return cmd
+	}
+	w := hold("2")
+	code, out, errOut := runTaper(t, "report", "--db", db, "--athlete", "ann", "--wait", "0")
+	if code != exitError || !strings.Contains(errOut, "in use by another taper process") {
+		t.Errorf("--wait 0: exit %d\n%s%s", code, out, errOut)
+	}
+	start := time.Now()
+	code, out, errOut = runTaper(t, "report", "--db", db, "--athlete", "ann")
+	if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("taper process %d is writing", w.Process.Pid)) || !strings.Contains(out, "recovery audit") {
+		t.Errorf("waiting reader: exit %d after %s\n%s%s", code, time.Since(start), out, errOut)
+	}
+	w.Wait()
+	w = hold("5")
+	defer w.Wait()
+	code, _, errOut = runTaper(t, "sql", "--db", db, "--wait", "1s", "SELECT 1")
+	if code != exitError || !strings.Contains(errOut, "waited 1s (--wait)") {
+		t.Errorf("--wait 1s: exit %d\n%s", code, errOut)
+	}
 }

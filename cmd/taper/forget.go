@@ -34,7 +34,7 @@ func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, !o.Yes)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, !o.Yes)
 	if err != nil {
 		return err
 	}

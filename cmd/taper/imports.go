@@ -62,7 +62,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	if o.Rejected {
 		status = append(status, "rejected")
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, false)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, false)
 	if err != nil {
 		return err
 	}

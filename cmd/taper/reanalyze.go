@@ -33,7 +33,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, false)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, false)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if o.Week > settings.Weeks {
 		return usagef("bad --week %d: the audit covers recovery weeks 1..%d", o.Week, settings.Weeks)
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
 	if err != nil {
 		return err
 	}

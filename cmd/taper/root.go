@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +32,7 @@ type globalOptions struct {
 	Athlete string
 	Config  string // settings file; "" = taper.toml beside the database, if present
 	Quiet   bool
+	Wait    time.Duration // how long to wait for another process writing the database
 
 	CPUProfile  string // hidden --cpuprofile
 	stopProfile func()
@@ -134,6 +136,7 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	pf.StringVar(&g.Athlete, "athlete", "default", "athlete name")
 	pf.StringVar(&g.Config, "config", "", "settings file (default: taper.toml beside the database, if present)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "no progress output")
+	pf.DurationVar(&g.Wait, "wait", 5*time.Minute, "while another taper process writes the database (an import), wait this long for it (0: fail at once)")
 	pf.StringVar(&g.CPUProfile, "cpuprofile", "", "write a CPU profile to this file (for benchmarks)")
 	_ = pf.MarkHidden("cpuprofile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {

@@ -41,7 +41,9 @@ func runRules(ctx context.Context, o *rulesOptions, st *streams) error {
 	// that match nobody, and an --athlete the database does not know.
 	if o.DB != "" && o.DB != ":memory:" {
 		if _, err := os.Stat(o.DB); err == nil {
-			if db, err := openExisting(ctx, o.DB, true); err == nil {
+			quick := *o.globalOptions
+			quick.Wait = 0 // warnings only: never wait for a writer
+			if db, err := openExisting(ctx, &quick, st.errOut, true); err == nil {
 				warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 				if known, err := db.Athletes(ctx); err == nil && o.athleteSet && !slices.Contains(known, o.Athlete) {
 					fmt.Fprintf(st.errOut, "taper: warning: no athlete %q in %s (athletes: %s): these are the rules it would get\n",

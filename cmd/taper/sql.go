@@ -38,7 +38,7 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, true)
+	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
 	if err != nil {
 		return err
 	}
