@@ -184,6 +184,10 @@ func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysi
 // duplicates without metrics of this version (an import interrupted before
 // it saved them) are analysed for their own totals and zones.
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
+	moved, err := followZone(ctx, db, athlete, s)
+	if err != nil {
+		return ReanalyzeResult{}, err
+	}
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
 		return ReanalyzeResult{}, err
@@ -192,10 +196,14 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	if err != nil {
 		return done, err
 	}
+	done.Rezoned = moved
 	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
 	done.Activities += n
 	done.Changed += changed
-	return done, err
+	if err != nil {
+		return done, err
+	}
+	return done, recordAnalysisSettings(ctx, db, athlete, s)
 }
 
 // syncDuplicates gives every duplicate of the athlete its primary's class

@@ -17,6 +17,8 @@ type AuditOptions struct {
 	Now      func() time.Time // nil: time.Now
 	// Outdated: as ReportOptions.Outdated.
 	Outdated func(athlete string, n int)
+	// SettingsChanged: as ReportOptions.SettingsChanged.
+	SettingsChanged func(athlete, change string)
 }
 
 // AuditResult is the roster audit: one report per athlete.
@@ -47,7 +49,7 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		} else if s, err = analysis.Preset(analysis.PresetStandard); err != nil {
 			return nil, err
 		}
-		rep, err := buildReport(ctx, db, a, s, o.AsOf, now(), o.Outdated)
+		rep, err := buildReport(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged})
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
 			asOf, err := ResolveDate(o.AsOf, localToday(now(), s))

@@ -114,7 +114,14 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		}
 		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), an, res.profiles); err != nil {
+	// Files without a zone were read in o.Zone: earlier ones that took the
+	// default or the setting follow it too (a re-import after setting a
+	// time zone).
+	s := o.Settings
+	if o.Zone != nil && o.Zone != time.UTC {
+		s.TimeZone = o.Zone.String()
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an, res.profiles); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}

@@ -20,6 +20,15 @@ type ReportOptions struct {
 	// older analysis version (the report uses them as they are; taper
 	// reanalyze redoes them).
 	Outdated func(athlete string, n int)
+	// SettingsChanged, when set, hears which settings the stored analysis
+	// depends on changed since it was made (taper reanalyze applies them).
+	SettingsChanged func(athlete, change string)
+}
+
+// reportHooks are the notes a report can make on the way.
+type reportHooks struct {
+	outdated        func(athlete string, n int)
+	settingsChanged func(athlete, change string)
 }
 
 // Report audits one athlete's recovery as of a date. An athlete without
@@ -28,7 +37,7 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 	if o.Week < 0 || o.Week > o.Settings.Weeks {
 		return nil, fmt.Errorf("bad week %d: the audit covers recovery weeks 1..%d", o.Week, o.Settings.Weeks)
 	}
-	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), o.Outdated)
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), reportHooks{o.Outdated, o.SettingsChanged})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +71,7 @@ func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity)
 }
 
 // buildReport loads one athlete's activities and audits them as of asOf.
-func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int)) (*analysis.Report, error) {
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
 	if err != nil {
 		return nil, err
@@ -94,8 +103,17 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	if old > 0 && outdated != nil {
-		outdated(athlete, old)
+	if old > 0 && h.outdated != nil {
+		h.outdated(athlete, old)
+	}
+	if h.settingsChanged != nil {
+		change, err := settingsChange(ctx, db, athlete, s)
+		if err != nil {
+			return nil, err
+		}
+		if change != "" {
+			h.settingsChanged(athlete, change)
+		}
 	}
 	return analysis.Audit(analysis.AuditInput{
 		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,

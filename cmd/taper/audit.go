@@ -51,7 +51,8 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Outdated: outdatedNote(st.errOut, db.Path()),
-		Settings: func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
+		SettingsChanged: settingsNote(st.errOut, db.Path()),
+		Settings:        func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err
 	}

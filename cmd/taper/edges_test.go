@@ -269,3 +269,49 @@ func TestReadersWaitForTheWriter(t *testing.T) {
 		t.Errorf("--wait 1s: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestLateTimeZone: a GPX without a zone imported before the athlete's
+// timezone was set takes UTC; after the setting, the report says to
+// reanalyze, and reanalyze moves the evening run to its local date.
+func TestLateTimeZone(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.duckdb")
+	// 2026-10-06 03:30 UTC is the evening of 2026-10-05 in Los Angeles. A
+	// virtual run (a treadmill app's GPX) carries no zone.
+	gpx := filepath.Join(dir, "evening.gpx")
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><type>VirtualRun</type><trkseg>`)
+	start := time.Date(2026, 10, 6, 3, 30, 0, 0, time.UTC)
+	for i := 0; i < 1800; i += 5 {
+		fmt.Fprintf(&b, `<trkpt lat="%.6f" lon="-140.00"><time>%s</time></trkpt>`, 30.0+float64(i)*0.00002, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339))
+	}
+	b.WriteString(`</trkseg></trk></gpx>`)
+	if err := os.WriteFile(gpx, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustTaper(t, "import", "--db", db, "--athlete", "zoe", "-q", gpx)
+	date := func() string {
+		out := mustTaper(t, "sql", "--db", db, "--format", "csv", "SELECT local_date, tz_source FROM activities")
+		return strings.TrimSpace(strings.TrimPrefix(out, "local_date,tz_source\n"))
+	}
+	if got := date(); got != "2026-10-06,utc" { // a virtual run: no zone from its positions
+		t.Fatalf("before the setting: %s", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "taper.toml"), []byte("[athlete.zoe]\ntimezone = \"America/Los_Angeles\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, errOut := runTaper(t, "report", "--db", db, "--athlete", "zoe")
+	if !strings.Contains(errOut, "settings of zoe changed") || !strings.Contains(errOut, "taper reanalyze") {
+		t.Errorf("report does not say to reanalyze:\n%s", errOut)
+	}
+	out := mustTaper(t, "reanalyze", "--db", db, "--athlete", "zoe")
+	if !strings.Contains(out, "1 activity moved to time zone America/Los_Angeles") {
+		t.Errorf("reanalyze:\n%s", out)
+	}
+	if got := date(); got != "2026-10-05,athlete" {
+		t.Errorf("after reanalyze: %s, want 2026-10-05,athlete", got)
+	}
+	if _, _, errOut := runTaper(t, "report", "--db", db, "--athlete", "zoe"); strings.Contains(errOut, "changed since") {
+		t.Errorf("note after reanalyze:\n%s", errOut)
+	}
+}

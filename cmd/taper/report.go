@@ -97,7 +97,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week,
-		Outdated: outdatedNote(st.errOut, db.Path())})
+		Outdated: outdatedNote(st.errOut, db.Path()), SettingsChanged: settingsNote(st.errOut, db.Path())})
 	if err != nil {
 		return err
 	}
@@ -173,6 +173,14 @@ func outdatedNote(errOut io.Writer, dbPath string) func(string, int) {
 	return func(athlete string, n int) {
 		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper; their classes may differ from this one's: taper reanalyze --db %s --athlete %s\n",
 			n, athlete, dbPath, athlete)
+	}
+}
+
+// settingsNote prints the note about settings changed since the analysis.
+func settingsNote(errOut io.Writer, dbPath string) func(string, string) {
+	return func(athlete, change string) {
+		fmt.Fprintf(errOut, "taper: note: settings of %s changed since its activities were analysed (%s): run taper reanalyze --db %s --athlete %s to apply them\n",
+			athlete, change, dbPath, athlete)
 	}
 }
 
