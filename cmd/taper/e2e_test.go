@@ -141,8 +141,9 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	}
 	gen = append(gen, sc.args...)
 	out := mustTaper(t, gen...)
-	// the path to import is the last word of generate's line
-	fields := strings.Fields(strings.TrimSpace(out))
+	// the path to import is the last word of generate's "Wrote" line
+	wrote, _, _ := strings.Cut(out[strings.Index(out, "Wrote "):], "\n")
+	fields := strings.Fields(wrote)
 	input := fields[len(fields)-1]
 	mustTaper(t, "import", "--db", db, "--athlete", "ath", "--timezone", zone, "-q", input)
 

@@ -315,3 +315,19 @@ func TestLateTimeZone(t *testing.T) {
 		t.Errorf("note after reanalyze:\n%s", errOut)
 	}
 }
+
+// TestGeneratePrintsWhatItPlanted: generate says each planted breach with
+// its rule, day, week and date (those the end-to-end test expects).
+func TestGeneratePrintsWhatItPlanted(t *testing.T) {
+	out := mustTaper(t, "generate", "--dir", t.TempDir(), "--athlete", "p", "--breach", "all", "--race", "2026-10-04", "--seed", "3")
+	race := time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC)
+	for rule, f := range breachFinding {
+		want := fmt.Sprintf("%-20s day %2d, week %d, %s", rule, f.day, (f.day-1)/7+1, race.AddDate(0, 0, f.day).Format(time.DateOnly))
+		if !strings.Contains(out, want) {
+			t.Errorf("generate does not say %q:\n%s", want, out)
+		}
+	}
+	if out := mustTaper(t, "generate", "--dir", t.TempDir(), "--athlete", "p", "--race", "2026-10-04"); !strings.Contains(out, "Planted: nothing") {
+		t.Errorf("compliant season:\n%s", out)
+	}
+}
