@@ -326,8 +326,8 @@ func resolve(s Spec) plan {
 			add(segment{dur: minutes(15), pace0: easy, intensity: "warmup", step: 0, lap: true})
 			longest := slices.Max(s.RepMinutes)
 			for i, m := range s.RepMinutes {
-				// shorter repetitions are run faster: 4% a minute shorter than the longest
-				pace := wp * (1 - 0.04*(longest-m)) * between(rng, 0.99, 1.01)
+				// shorter repetitions are run faster: 6.5% a minute shorter than the longest
+				pace := wp * (1 - 0.065*(longest-m)) * between(rng, 0.99, 1.01)
 				sg := segment{dur: minutes(m), pace0: pace, intensity: "active", step: -1, lap: true}
 				switch s.RepShape {
 				case ProgressiveReps:

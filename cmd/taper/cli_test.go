@@ -299,7 +299,7 @@ func TestWrongAthleteImport(t *testing.T) {
 	}
 	// ben's own files can be imported again from scratch.
 	out = mustTaper(t, "import", "--db", db, "--athlete", "ben", testdata("easy_garmin.gpx"))
-	if !strings.Contains(strings.Join(strings.Fields(out), " "), "imported 1 files") {
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "imported 1 file with") {
 		t.Errorf("re-import for ben:\n%s", out)
 	}
 }
