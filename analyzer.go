@@ -73,7 +73,7 @@ func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef
 		if a.DuplicateOf != "" || !a.IsRun() {
 			continue
 		}
-		if dist, _ := analysis.AnalysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh {
+		if dist, _ := analysis.AnalysedTotals(a); analysis.IsMarathonDistance(dist) {
 			add(a)
 		}
 	}
@@ -144,19 +144,25 @@ func (an *analyzer) observed(a *analysis.Activity) float64 {
 	return an.hrMax
 }
 
-// analyze computes an activity's metrics and class.
+// analyze computes an activity's metrics and class from its samples.
 func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m, _ := an.analyzeProfile(a)
+	m, _ := analysis.AnalyzeProfile(a, an.settings, an.observed(a), an.racePaceFor(a))
+	an.markRace(a, m)
 	return m
 }
 
-// analyzeProfile is analyze that also returns the heart-rate profile.
-func (an *analyzer) analyzeProfile(a *analysis.Activity) (*analysis.Metrics, analysis.HRProfile) {
-	m, p := analysis.AnalyzeProfile(a, an.settings, an.observed(a), an.racePaceFor(a))
+// analyzeSummary computes an activity's metrics and class from its header
+// (with laps and workout) and summary: the same as analyze on its records.
+func (an *analyzer) analyzeSummary(a *analysis.Activity, sum *analysis.Summary) *analysis.Metrics {
+	m := analysis.AnalyzeSummary(a, sum, an.settings, an.observed(a), an.racePaceFor(a))
+	an.markRace(a, m)
+	return m
+}
+
+func (an *analyzer) markRace(a *analysis.Activity, m *analysis.Metrics) {
 	if a.ID != "" && a.ID == an.raceID {
 		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
 	}
-	return m, p
 }
 
 // analyzeAthlete brings the stored metrics of the athlete's activities up to
@@ -165,38 +171,47 @@ func (an *analyzer) analyzeProfile(a *analysis.Activity) (*analysis.Metrics, ana
 // now differs from prev's (the one the import classified with), the runs
 // around it, whose tempo class depends on the race pace.
 // Activities analysed with another HRmax than the athlete's effective one
-// now get their zones and TRIMP recomputed: from profiles (kept by the
-// import) when there, else from their stored records.
-func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, profiles map[string]analysis.HRProfile) error {
-	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false, profiles)
+// now get their zones and TRIMP recomputed. All of it works from the
+// activities' summaries (store.Summaries): records are read only for
+// activities without a current one (stored by an older taper).
+func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer) error {
+	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false)
 	return err
 }
+
+// summaryChunk is how many activities' summaries are loaded at a time: a
+// decoded summary holds about 40 bytes per record (a 3-hour run, 430 KB).
+const summaryChunk = 64
 
 // reanalyzeWith brings the stored analysis of an athlete up to date with
 // an analyzer built now: every activity when all, else those missing an
 // analysis or of an older version, the race's, runs whose race pace differs
 // from prev's (what they were classified with; nil = unknown, so all runs),
-// and those analysed with another HRmax (from profiles when the import kept
-// one, else from the stored records).
+// and those analysed with another HRmax (zones and TRIMP only). It works
+// from the summaries; activities without a current summary (an older
+// taper's, or another analysis version's) are analysed from their records
+// and get their summary saved.
 //
-// Then every duplicate takes its primary's class, class source and
-// evidence (a phone's GPX copy of the marathon is the race too), and
-// duplicates without metrics of this version (an import interrupted before
-// it saved them) are analysed for their own totals and zones.
-func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
+// First, activities whose zone came from the default or the athlete's
+// setting follow the setting (followZone); last, every duplicate takes its
+// primary's class, class source and evidence (a phone's GPX copy of the
+// marathon is the race too), duplicates without metrics of this version
+// (an import interrupted before it saved them) being analysed for their own
+// totals and zones, and the settings the analysis used are recorded.
+func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
 	moved, err := followZone(ctx, db, athlete, s)
 	if err != nil {
 		return ReanalyzeResult{}, err
 	}
-	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
-	if err != nil {
-		return ReanalyzeResult{}, err
-	}
-	done, err := reanalyzePrimaries(ctx, db, athlete, s, an, acts, prev, all, profiles)
+	done, err := reanalyzePrimaries(ctx, db, athlete, s, now, prev, all)
 	if err != nil {
 		return done, err
 	}
 	done.Rezoned = moved
+	an, _, err := newAnalyzer(ctx, db, athlete, s, now)
+	if err != nil {
+		return done, err
+	}
 	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
 	done.Activities += n
 	done.Changed += changed
@@ -204,6 +219,130 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 		return done, err
 	}
 	return done, recordAnalysisSettings(ctx, db, athlete, s)
+}
+
+// reanalyzePrimaries is reanalyzeWith's work on the primary recordings.
+func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
+	var done ReanalyzeResult
+	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
+	if err != nil {
+		return done, err
+	}
+	oldClass := make(map[string]string, len(acts))
+	for _, a := range acts {
+		if a.Metrics != nil {
+			oldClass[a.ID] = a.Metrics.Class
+		}
+	}
+	redo := map[string]bool{} // id -> whole analysis (true) or zones only (false)
+	var ids []string
+	for _, a := range acts {
+		m := a.Metrics
+		// A run's class depends on the race pace it is judged against:
+		// redo it when that changed since prev (what it was classified with).
+		paceChanged := a.IsRun() && (prev == nil || prev.racePaceFor(a) != an.racePaceFor(a))
+		switch {
+		case all || m == nil || m.Version != analysis.AnalysisVersion ||
+			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) || paceChanged:
+			redo[a.ID] = true
+		case !sameHRMax(m.HRMax, analysis.EffectiveHRMax(s, an.observed(a))):
+			redo[a.ID] = false
+		default:
+			continue
+		}
+		ids = append(ids, a.ID)
+	}
+	count := func(id string, m *analysis.Metrics) {
+		if redo[id] {
+			done.Activities++
+			if m != nil && m.Class != oldClass[id] {
+				done.Changed++
+			}
+		}
+	}
+	var missing []string // no current summary: from the records
+	for i := 0; i < len(ids); i += summaryChunk {
+		chunk := ids[i:min(i+summaryChunk, len(ids))]
+		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: chunk, IncludeDuplicates: true})
+		if err != nil {
+			return done, err
+		}
+		ms := make(map[string]*analysis.Metrics, len(headers))
+		for _, a := range headers {
+			sum := sums[a.ID]
+			switch {
+			case sum == nil:
+				missing = append(missing, a.ID)
+				continue
+			case redo[a.ID] || a.Metrics == nil:
+				ms[a.ID] = an.analyzeSummary(a, sum)
+			default:
+				m := *a.Metrics
+				analysis.ApplyHRMax(&m, sum.Profile(), s, an.observed(a))
+				ms[a.ID] = &m
+			}
+			count(a.ID, ms[a.ID])
+		}
+		if err := db.SaveMetrics(ctx, ms); err != nil {
+			return done, err
+		}
+	}
+	if len(missing) == 0 {
+		return done, nil
+	}
+	ms := map[string]*analysis.Metrics{}
+	sums := map[string]*analysis.Summary{}
+	fromRecords := func(a *analysis.Activity) error {
+		sum := analysis.NewSummary(a)
+		ms[a.ID], sums[a.ID] = an.analyzeSummary(a, sum), sum
+		count(a.ID, ms[a.ID])
+		if len(ms) < 256 {
+			return nil
+		}
+		if err := db.SaveMetrics(ctx, ms); err != nil {
+			return err
+		}
+		if err := db.SaveSummaries(ctx, sums); err != nil {
+			return err
+		}
+		ms, sums = map[string]*analysis.Metrics{}, map[string]*analysis.Summary{}
+		return nil
+	}
+	if len(missing) <= 128 {
+		// A few: read them by id (zone maps keep each read to their rows).
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: missing, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
+		if err != nil {
+			return done, err
+		}
+		for _, a := range full {
+			if err := fromRecords(a); err != nil {
+				return done, err
+			}
+		}
+	} else {
+		// Many (the first analysis after an upgrade): one pass over the
+		// athlete's records, one activity's samples in memory at a time.
+		want := make(map[string]bool, len(missing))
+		for _, id := range missing {
+			want[id] = true
+		}
+		err = db.EachWithSamples(ctx, store.Filter{Athlete: athlete, IncludeDuplicates: true}, func(a *analysis.Activity) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if !want[a.ID] {
+				return nil
+			}
+			return fromRecords(a)
+		})
+		if err != nil {
+			return done, err
+		}
+	}
+	if err := db.SaveMetrics(ctx, ms); err != nil {
+		return done, err
+	}
+	return done, db.SaveSummaries(ctx, sums)
 }
 
 // syncDuplicates gives every duplicate of the athlete its primary's class
@@ -270,98 +409,6 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 		}
 	}
 	return analysed, changed, db.SaveMetrics(ctx, ms)
-}
-
-// reanalyzePrimaries is reanalyzeWith for the primary recordings acts.
-func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, an *analyzer, acts []*analysis.Activity, prev *analyzer, all bool, profiles map[string]analysis.HRProfile) (ReanalyzeResult, error) {
-	var done ReanalyzeResult
-	var err error
-	oldClass := make(map[string]string, len(acts))
-	for _, a := range acts {
-		if a.Metrics != nil {
-			oldClass[a.ID] = a.Metrics.Class
-		}
-	}
-	quick := map[string]*analysis.Metrics{}
-	var ids []string
-	for _, a := range acts {
-		m := a.Metrics
-		// A run's class depends on the race pace it is judged against:
-		// redo it when that changed since prev (what it was classified with).
-		paceChanged := a.IsRun() && (prev == nil || prev.racePaceFor(a) != an.racePaceFor(a))
-		redo := all || m == nil || m.Version != analysis.AnalysisVersion ||
-			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) || paceChanged
-		if redo {
-			ids = append(ids, a.ID)
-			continue
-		}
-		if !sameHRMax(m.HRMax, analysis.EffectiveHRMax(s, an.observed(a))) {
-			if p, ok := profiles[a.ID]; ok {
-				analysis.ApplyHRMax(m, p, s, an.observed(a))
-				quick[a.ID] = m
-			} else {
-				ids = append(ids, a.ID)
-			}
-		}
-	}
-	if len(quick) > 0 {
-		if err := db.SaveMetrics(ctx, quick); err != nil {
-			return done, err
-		}
-	}
-	redo := func(a *analysis.Activity, ms map[string]*analysis.Metrics) {
-		m := an.analyze(a)
-		ms[a.ID] = m
-		done.Activities++
-		if m != nil && m.Class != oldClass[a.ID] {
-			done.Changed++
-		}
-	}
-	if len(ids) <= 128 {
-		// A few: read them by id (each read scans the records table once).
-		if len(ids) == 0 {
-			return done, nil
-		}
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: ids, WithSamples: true, WithLaps: true, IncludeDuplicates: true})
-		if err != nil {
-			return done, err
-		}
-		ms := make(map[string]*analysis.Metrics, len(full))
-		for _, a := range full {
-			redo(a, ms)
-		}
-		return done, db.SaveMetrics(ctx, ms)
-	}
-	// Many (a reanalysis, an upgrade): one pass over the athlete's records,
-	// one activity's samples in memory at a time, saved in batches.
-	want := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
-	}
-	ms := map[string]*analysis.Metrics{}
-	err = db.EachWithSamples(ctx, store.Filter{Athlete: athlete}, func(a *analysis.Activity) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !want[a.ID] {
-			return nil
-		}
-		redo(a, ms)
-		if len(ms) >= 512 {
-			if err := db.SaveMetrics(ctx, ms); err != nil {
-				return err
-			}
-			ms = map[string]*analysis.Metrics{}
-		}
-		return nil
-	})
-	if err != nil {
-		return done, err
-	}
-	if err := db.SaveMetrics(ctx, ms); err != nil {
-		return done, err
-	}
-	return done, nil
 }
 
 // localToday is now's date in the athlete's zone (UTC when none is set).

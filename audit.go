@@ -3,6 +3,7 @@ package taper
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -39,6 +40,20 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 	if err != nil {
 		return nil, err
 	}
+	// The roster's activities (with their metrics) and race marks in two
+	// queries, rather than a few per athlete.
+	all, err := db.Activities(ctx, store.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	byAthlete := map[string][]*analysis.Activity{}
+	for _, act := range all {
+		byAthlete[act.Athlete] = append(byAthlete[act.Athlete], act)
+	}
+	marks, err := db.RaceMarks(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res := &AuditResult{}
 	for _, a := range athletes {
 		s := analysis.Settings{}
@@ -49,7 +64,20 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		} else if s, err = analysis.Preset(analysis.PresetStandard); err != nil {
 			return nil, err
 		}
-		rep, err := buildReport(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged})
+		var rep *analysis.Report
+		var err error
+		if acts := byAthlete[a]; len(acts) == 0 {
+			err = &NoActivitiesError{Athlete: a, DB: db.Path(), Known: athletes}
+		} else {
+			mark := marks[a]
+			if mark[0] != "" && !slices.ContainsFunc(acts, func(x *analysis.Activity) bool { return x.ID == mark[0] }) {
+				// A marked recording merged into another since: its primary.
+				if mark[0], err = primaryID(ctx, db, a, mark[0]); err != nil {
+					return nil, err
+				}
+			}
+			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1])
+		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
 			asOf, err := ResolveDate(o.AsOf, localToday(now(), s))

@@ -103,7 +103,7 @@ func (e *NoFilesError) Error() string {
 
 // Hint says what an import reads.
 func (e *NoFilesError) Hint() string {
-	return "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"
+	return "give FIT, GPX or TCX files, folders holding them, or a Garmin, Strava or Apple Health export zip"
 }
 
 // InterruptedError: the context was cancelled during an import. Analysing

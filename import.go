@@ -21,6 +21,10 @@ type ImportOptions struct {
 	Athlete string
 	Inputs  []string // files, folders, .gz files and export zips
 	Jobs    int      // files decoded in parallel; below 1 means 1
+	// BudgetBytes bounds the memory held by files read but not yet stored
+	// and their decoded activities (ingest.Budget); 0 means
+	// ingest.DefaultBudgetBytes.
+	BudgetBytes int64
 	// Zone is the time zone of files that carry none; nil = UTC.
 	Zone     *time.Location
 	Settings analysis.Settings // the athlete's effective settings
@@ -45,6 +49,11 @@ type ImportProgress struct {
 	Files, Bytes int64
 	Total        int64 // files in the inputs once counted; 0 = not known (yet)
 	Done         bool
+	// Reading is a big file being read as a stream (an Apple Health
+	// export.xml, several GB after years) and ReadingBytes how much of it
+	// is read; Bytes counts them too.
+	Reading      string
+	ReadingBytes int64
 }
 
 // ImportResult is what an import did.
@@ -55,15 +64,16 @@ type ImportResult struct {
 	Partial       []string       // "path: reason" of files read in part
 	Rejected      []string       // why each rejected file was refused
 	Activities    int            // activities decoded
-	Flagged       []string       // activities with a suspicious date
+	// ByFormat counts the activities decoded by the format they came from:
+	// fit, gpx, tcx, apple-health, csv (Strava's manual entries), json
+	// (Garmin's summaries).
+	ByFormat map[string]int
+	Flagged  []string // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
 	// imported for that other athlete before (a wrong --athlete?).
 	OthersFiles map[string]int
 	// Summary is the store's account: final statuses and merged duplicates.
 	Summary store.Summary
-	// profiles keep each imported activity's time at each heart rate (a few
-	// KB), so zones and TRIMP can follow an HRmax the import itself raised.
-	profiles map[string]analysis.HRProfile
 }
 
 // Import reads the inputs (walker -> Jobs decoders -> one writer, in walk
@@ -121,7 +131,7 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if o.Zone != nil && o.Zone != time.UTC {
 		s.TimeZone = o.Zone.String()
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an, res.profiles); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -130,14 +140,28 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	return res, nil
 }
 
+// jobStatus is what the walker decided about an entry before decoding.
+type jobStatus string
+
+const (
+	jobDecode    jobStatus = ""           // decode it
+	jobKnown     jobStatus = "known"      // same path and bytes imported before: not even inflated
+	jobUnread    jobStatus = "unreadable" // rejected: the walker could not read it
+	jobDuplicate jobStatus = "duplicate"  // same bytes as a file imported before or earlier in this walk
+)
+
+// metricsBatch is how many activities' metrics an import saves at a time.
+const metricsBatch = 512
+
 // importJob is one entry on its way from the walker to the writer. The
 // writer takes jobs in walk order, so results are deterministic.
 type importJob struct {
-	entry    ingest.Entry
-	profiles map[string]analysis.HRProfile // by activity id: time at each heart rate
-	status   string                        // decided before decoding: "known" (same path and bytes imported before), "rejected" (unreadable) or "duplicate_file"; "" = decode
-	res      chan ingest.Result            // the decoder's result, when decoded
-	prior    store.Prior                   // for known and duplicate_file: what an earlier import recorded
+	entry  ingest.Entry
+	cost   int64               // bytes taken from the import's budget (ingest.EntryCost) until stored
+	sums   []*analysis.Summary // the decoded activities' summaries
+	status jobStatus           // decided before decoding; "" = decode
+	res    chan ingest.Result  // the decoder's result, when decoded
+	prior  store.Prior         // for known and duplicate files: what an earlier import recorded
 }
 
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
@@ -160,7 +184,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				r := dec.Decode(j.entry.Path, j.entry.Data)
+				r := dec.DecodeEntry(j.entry)
 				// The writer needs only the metadata; it reads the entry
 				// after receiving on j.res (which orders this write first).
 				j.entry.Data = nil
@@ -168,12 +192,13 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 					a.Athlete = o.Athlete
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
 					if an != nil {
-						var p analysis.HRProfile
-						a.Metrics, p = an.analyzeProfile(a)
-						if j.profiles == nil {
-							j.profiles = map[string]analysis.HRProfile{}
-						}
-						j.profiles[a.ID] = p
+						// Analysed as stored (quantized), from the summary
+						// the store keeps: a later reanalysis agrees.
+						store.Quantize(a)
+						sum := analysis.NewSummary(a)
+						a.Metrics = an.analyzeSummary(a, sum)
+						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
+						j.sums = append(j.sums, sum)
 					}
 				}
 				j.res <- r
@@ -207,6 +232,16 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			}
 		}()
 	}
+	budget := ingest.NewBudget(o.BudgetBytes)
+	// Progress is reported from the writer loop after each file and, while
+	// one big file is read as a stream, from the walker: never at once.
+	var progMu sync.Mutex
+	var doneFiles, doneBytes atomic.Int64
+	progress := func(p ImportProgress) {
+		progMu.Lock()
+		defer progMu.Unlock()
+		o.Progress(p)
+	}
 	walkErr := make(chan error, 1)
 	go func() {
 		defer close(queue)
@@ -215,6 +250,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		wo := ingest.WalkOptions{Exclude: exclude}
 		var priorsMu sync.Mutex
 		priors := map[string]store.Prior{} // of skipped members, by path
+		if o.Progress != nil {
+			wo.Progress = func(path string, n int64) {
+				progress(ImportProgress{Files: doneFiles.Load(), Bytes: doneBytes.Load() + n, Total: total.Load(), Reading: path, ReadingBytes: n})
+			}
+		}
 		if db != nil {
 			// Archive members whose path, size and CRC-32 were imported
 			// before are not even inflated: re-importing an export is cheap.
@@ -229,18 +269,23 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			}
 		}
 		walkErr <- ingest.Walk(ctx, o.Inputs, wo, func(e ingest.Entry) error {
-			j := &importJob{entry: e}
+			// The entry's bytes and what decoding it holds stay within the
+			// budget until the writer has stored it.
+			j := &importJob{entry: e, cost: ingest.EntryCost(e)}
+			if err := budget.Acquire(ctx, j.cost); err != nil {
+				return err
+			}
 			switch {
 			case e.Skipped:
-				j.status = "known"
+				j.status = jobKnown
 				priorsMu.Lock()
 				j.prior = priors[e.Path]
 				delete(priors, e.Path)
 				priorsMu.Unlock()
 			case e.Err != nil:
-				j.status = "rejected"
+				j.status = jobUnread
 			case seen[e.SHA256]:
-				j.status = "duplicate_file"
+				j.status = jobDuplicate
 			default:
 				seen[e.SHA256] = true
 				if db != nil {
@@ -249,11 +294,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						return err
 					}
 					if known {
-						j.status, j.prior = "duplicate_file", p
+						j.status, j.prior = jobDuplicate, p
 					}
 				}
 			}
-			if j.status == "" {
+			if j.status == jobDecode {
 				j.res = make(chan ingest.Result, 1)
 				select {
 				case work <- j:
@@ -270,8 +315,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		})
 	}()
 
-	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, profiles: map[string]analysis.HRProfile{},
-		OthersFiles: map[string]int{}}
+	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}}
 	fail := func(err error) (*ImportResult, error) {
 		cancel()
 		drain(queue)
@@ -291,19 +335,18 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	}
 	var addErr error
 	metrics := map[string]*analysis.Metrics{}
-	for j := range queue {
-		if addErr != nil {
-			continue // drain
-		}
-		fr := fileResult(j)
+	// keep records one finished job: in the result, and in the store.
+	keep := func(j *importJob, fr store.FileResult) error {
 		res.add(fr)
+		doneFiles.Store(res.Files)
+		doneBytes.Store(res.Bytes)
 		if o.Progress != nil {
-			o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
+			progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
 		}
-		if w == nil || j.status == "known" {
-			continue // nothing new to record
+		if w == nil || j.status == jobKnown {
+			return nil // nothing new to record
 		}
-		if owner := owners[fr.SHA256]; owner != "" && fr.Status == "imported" {
+		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++
 		}
 		for _, a := range fr.Activities {
@@ -311,20 +354,37 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 				metrics[a.ID] = a.Metrics
 			}
 		}
-		for id, p := range j.profiles {
-			res.profiles[id] = p
-		}
+		fr.Summaries = j.sums
 		if err := w.Add(fr); err != nil {
-			addErr = err
-			cancel()
+			return err
+		}
+		// Metrics are saved as they come rather than all at the end, so
+		// memory does not grow with the history.
+		if len(metrics) >= metricsBatch {
+			if err := db.SaveMetrics(ctx, metrics); err != nil {
+				return err
+			}
+			metrics = map[string]*analysis.Metrics{}
 		}
 		if o.AfterFile != nil {
 			o.AfterFile(res.Files)
 		}
+		return nil
+	}
+	for j := range queue {
+		if addErr != nil {
+			budget.Release(j.cost)
+			continue // drain
+		}
+		if err := keep(j, fileResult(j)); err != nil {
+			addErr = err
+			cancel()
+		}
+		budget.Release(j.cost)
 	}
 	wg.Wait()
 	if o.Progress != nil {
-		o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
+		progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
 	}
 	var closeErr error
 	if w != nil {
@@ -358,28 +418,28 @@ func drain(q chan *importJob) {
 // fileResult turns a finished job into what the store records.
 func fileResult(j *importJob) store.FileResult {
 	var r ingest.Result
-	if j.status == "" {
+	if j.status == jobDecode {
 		r = <-j.res // before reading j.entry, which the decoder changes
 	}
 	e := j.entry
 	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
-	if (j.status == "known" || j.status == "duplicate_file") && j.prior.Status == "skipped" {
+	if (j.status == jobKnown || j.status == jobDuplicate) && j.prior.Status == "skipped" {
 		// skipped before (a monitoring file, a photo): skipped again
 		fr.Status, fr.Kind = "skipped", j.prior.Kind
 		fr.Reason = "not an activity: " + j.prior.Kind + " (seen before)"
 		return fr
 	}
 	switch j.status {
-	case "known":
-		fr.Status = "duplicate_file"
+	case jobKnown:
+		fr.Status = store.StatusDuplicateFile
 		fr.Reason = "same path and bytes already imported"
 		return fr
-	case "rejected":
-		fr.Status = "rejected"
+	case jobUnread:
+		fr.Status = store.StatusRejected
 		fr.Reason = errorText(e.Err)
 		return fr
-	case "duplicate_file":
-		fr.Status = "duplicate_file"
+	case jobDuplicate:
+		fr.Status = store.StatusDuplicateFile
 		fr.Reason = "same bytes already imported"
 		return fr
 	}
@@ -389,10 +449,8 @@ func fileResult(j *importJob) store.FileResult {
 	fr.Partial = r.Partial
 	fr.PartialReason = r.PartialReason
 	fr.Activities = r.Activities
-	if r.Err != nil {
-		fr.Reason = errorText(r.Err)
-	} else if r.Status == "skipped" {
-		fr.Reason = "not an activity: " + r.Kind
+	if r.Err != nil || r.Status == store.StatusSkipped {
+		fr.Reason = r.Reason()
 	}
 	return fr
 }
@@ -402,12 +460,15 @@ func (s *ImportResult) add(fr store.FileResult) {
 	s.Bytes += fr.Size
 	s.ByStatus[fr.Status]++
 	switch fr.Status {
-	case "skipped":
+	case store.StatusSkipped:
 		s.SkippedByKind[fr.Kind]++
-	case "rejected":
+	case store.StatusRejected:
 		s.Rejected = append(s.Rejected, fr.Reason)
-	case "imported":
+	case store.StatusImported:
 		s.Activities += len(fr.Activities)
+		for _, a := range fr.Activities {
+			s.ByFormat[a.Format]++
+		}
 	}
 	if fr.Partial {
 		s.Partial = append(s.Partial, fr.Path+": "+fr.PartialReason)

@@ -18,6 +18,9 @@ type RaceOptions struct {
 	// Force marks a run far from marathon distance anyway.
 	Force    bool
 	Settings analysis.Settings
+	// Note and By are recorded with the decision (who: a token's name;
+	// "" = local).
+	Note, By string
 	Now      func() time.Time // nil: time.Now
 }
 
@@ -82,11 +85,16 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 	if err := change(); err != nil {
 		return RaceResult{}, err
 	}
+	// The history of the coach's decisions (a clear has no target).
+	if _, err := db.AddDecision(ctx, store.Decision{Athlete: o.Athlete, Kind: store.DecisionRace, ActivityID: o.Activity,
+		Date: o.Date, Note: o.Note, By: o.By}); err != nil {
+		return RaceResult{}, err
+	}
 	an, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
 	if err != nil {
 		return RaceResult{}, err
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev, nil); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev); err != nil {
 		return RaceResult{}, err
 	}
 	return RaceResult{ID: an.raceID, Source: an.raceSrc}, nil
@@ -112,18 +120,9 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 	// The recovery rules are for a marathon, scaled to a half marathon or
 	// an ultra: a 5 km run marked by mistake would move the whole audit
 	// (and the baseline) to the wrong day.
-	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && (!analysis.Has(dist) ||
-		(analysis.RaceKindOf(dist) == "" && (dist < 0.9*analysis.MarathonMetres || dist > 1.5*analysis.MarathonMetres))) {
-		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a half marathon, a marathon or an ultra: nothing marked", athlete, r.Activity.LocalDate(), formatKm(dist)),
+	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && !analysis.MarkableDistance(dist) && (!analysis.Has(dist) || analysis.RaceKindOf(dist) == "") {
+		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a half marathon, a marathon or an ultra: nothing marked", athlete, r.Activity.LocalDate(), analysis.FormatKm(dist)),
 			hint: "check the date or id; taper race --force marks it anyway"}
 	}
 	return nil
-}
-
-// formatKm prints metres as kilometres: "42.38 km", "-" when unknown.
-func formatKm(m float64) string {
-	if !analysis.Has(m) {
-		return "-"
-	}
-	return fmt.Sprintf("%.2f km", m/1000)
 }

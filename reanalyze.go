@@ -18,17 +18,19 @@ type ReanalyzeOptions struct {
 
 // ReanalyzeResult counts what a reanalysis did.
 type ReanalyzeResult struct {
-	Activities int // analysed again from their stored records
+	Activities int // analysed again (from their summaries; from their records when stored by an older taper)
 	Changed    int // of which the class changed
 	Rezoned    int // activities moved to the athlete's (new) time zone: their files carry none
 }
 
 // Reanalyze recomputes the metrics and class of every activity of an
-// athlete from the stored records (after an upgrade or a settings change).
+// athlete (after an upgrade or a settings change): from the activities'
+// summaries, and from the stored records for those without a current one
+// (stored by an older taper or analysis version), whose summaries it saves.
 // An athlete the database does not know is an *UnknownAthleteError.
 func Reanalyze(ctx context.Context, db *store.DB, o ReanalyzeOptions) (ReanalyzeResult, error) {
 	if err := requireAthlete(ctx, db, o.Athlete); err != nil {
 		return ReanalyzeResult{}, err
 	}
-	return reanalyzeWith(ctx, db, o.Athlete, o.Settings, clock(o.Now)(), nil, true, nil)
+	return reanalyzeWith(ctx, db, o.Athlete, o.Settings, clock(o.Now)(), nil, true)
 }

@@ -83,21 +83,35 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 		}
 		return nil, &NoActivitiesError{Athlete: athlete, DB: db.Path(), Known: known}
 	}
-	if asOf == "" {
-		asOf = athleteToday(now, s, acts)
-	} else if asOf, err = ResolveDate(asOf, athleteToday(now, s, acts)); err != nil {
-		return nil, err
-	}
 	markedID, markedDate, err := raceMark(ctx, db, athlete)
 	if err != nil {
 		return nil, err
 	}
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate)
+}
+
+// reportFrom audits an athlete's loaded activities (primaries, with their
+// metrics) and race mark as of asOf.
+func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
+	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
+	if asOf == "" {
+		asOf = athleteToday(now, s, acts)
+	} else {
+		var err error
+		if asOf, err = ResolveDate(asOf, athleteToday(now, s, acts)); err != nil {
+			return nil, err
+		}
+	}
 	race := analysis.FindRaceKind(acts, asOf, markedID, markedDate, s.RaceDistance)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	an := buildAnalyzer(acts, s, now, markedID, markedDate)
-	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
+	// The analyzer is only needed for activities without metrics.
+	an := func() *analyzer {
+		an := buildAnalyzer(acts, s, now, markedID, markedDate)
+		an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
+		if race.Activity != nil {
+			an.raceID, an.raceSrc = race.Activity.ID, race.Source
+		}
+		return an
 	}
 	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
 	if err != nil {
@@ -115,17 +129,25 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 			h.settingsChanged(athlete, change)
 		}
 	}
+	// The coach's decisions: classes overridden before the audit counts
+	// the runs, findings waived as it judges them.
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	waivers, overrides := decisionInputs(decisions)
+	analysis.ApplyOverrides(acts, overrides)
 	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts, Waivers: waivers,
 	}), nil
 }
 
 // freshMetrics analyses in memory the activities without stored metrics
-// (an import interrupted before it saved them), so a read-only report is
-// still complete. Metrics of an older analysis version are used as they are
+// (an import interrupted before it saved them), from their summaries (else
+// their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
@@ -144,8 +166,25 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 	if len(stale) == 0 {
 		return old, nil
 	}
+	an := newAnalyzer()
 	for i := 0; i < len(stale); i += 128 {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: stale[i:min(i+128, len(stale))], WithSamples: true, WithLaps: true})
+		chunk := stale[i:min(i+128, len(stale))]
+		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: chunk})
+		if err != nil {
+			return old, err
+		}
+		var noSum []string
+		for _, a := range headers {
+			if orig := byID[a.ID]; orig != nil && sums[a.ID] != nil {
+				orig.Metrics = an.analyzeSummary(a, sums[a.ID])
+			} else {
+				noSum = append(noSum, a.ID)
+			}
+		}
+		if len(noSum) == 0 {
+			continue
+		}
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: noSum, WithSamples: true, WithLaps: true})
 		if err != nil {
 			return old, err
 		}
@@ -170,14 +209,18 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 		}
 	}
 	c.Findings = []analysis.Finding{}
-	c.Breaches, c.Warnings = 0, 0
+	c.Breaches, c.Warnings, c.Waived = 0, 0, 0
 	for _, f := range r.Findings {
 		if f.Week == week {
 			c.Findings = append(c.Findings, f)
+			if f.Waived != nil {
+				c.Waived++
+				continue
+			}
 			switch f.Severity {
-			case "breach":
+			case analysis.SeverityBreach:
 				c.Breaches++
-			case "warning":
+			case analysis.SeverityWarning:
 				c.Warnings++
 			}
 		}
@@ -195,5 +238,5 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 // were found: a warning level counts breaches too (taper report and audit
 // --fail-on).
 func FailsOn(level string, breaches, warnings int) bool {
-	return level == "breach" && breaches > 0 || level == "warning" && breaches+warnings > 0
+	return level == analysis.SeverityBreach && breaches > 0 || level == analysis.SeverityWarning && breaches+warnings > 0
 }

@@ -128,6 +128,10 @@ type Activity struct {
 
 	// Filled by analysis (Analyze); empty until then.
 	Metrics *Metrics
+
+	// summary holds the totals of the full samples when Samples are a
+	// Summary's reduced ones (see Summary.Activity).
+	summary *basics
 }
 
 // AnalysisVersion is bumped whenever metrics or classification change, so
@@ -148,6 +152,9 @@ type Metrics struct {
 	Class         string     // Class* for runs; "" for other sports
 	ClassSource   string     // evidence used: workout, laps, manual_laps, stream, pace, duration, default, marked
 	Evidence      string     // a sentence a coach can check
+	// Override is the coach's decision when the class is the coach's
+	// (ApplyOverrides); never stored with the metrics.
+	Override *ClassOverride
 }
 
 // IsRun reports whether the activity is running of any sub-sport (road,
@@ -193,20 +200,4 @@ func formatOffset(s int) string {
 		out += ":" + strconv.Itoa(m/10) + strconv.Itoa(m%10)
 	}
 	return out
-}
-
-// AnalysedTotals are the distance (m) and moving time (s) the rules count:
-// the analysis' (moving time auto-pause aware, from the samples) when there
-// is one, else the file's; NaN when neither knows.
-func AnalysedTotals(a *Activity) (dist, moving float64) {
-	dist, moving = a.Distance, a.MovingTime
-	if m := a.Metrics; m != nil {
-		if Has(m.Distance) && m.Distance > 0 {
-			dist = m.Distance
-		}
-		if Has(m.MovingTime) && m.MovingTime > 0 {
-			moving = m.MovingTime
-		}
-	}
-	return dist, moving
 }

@@ -124,6 +124,14 @@ const (
 // stream, consecutive laps, else the whole run's average pace, are used.
 // Then long (>= 90 min moving), else easy.
 func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
+	class, source, evidence = classify(a, racePace, s)
+	if len(a.Samples) == 0 && len(a.Laps) == 0 {
+		evidence += "; no samples or laps (a summary only): judged on its totals"
+	}
+	return class, source, evidence
+}
+
+func classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
 	b := activityBasics(a)
 	st := newStream(a.Samples)
 
@@ -187,18 +195,18 @@ func Classify(a *Activity, racePace float64, s Settings) (class, source, evidenc
 		}
 		if dur >= TempoSeconds {
 			return ClassTempo, SourcePace, fmt.Sprintf("tempo: %s continuous at %s (%s %s x %.2f = %s)",
-				formatDuration(dur), formatPace(pace), refName, formatPace(ref), TempoPaceFactor, formatPace(limit)) + runWalk
+				FormatDuration(dur), formatPace(pace), refName, formatPace(ref), TempoPaceFactor, formatPace(limit)) + runWalk
 		}
 	} else {
 		tempoNote = "; no race or threshold pace, so no tempo check"
 	}
 
 	if b.moving >= LongSeconds {
-		return ClassLong, SourceDuration, "long: " + formatDuration(b.moving) + " moving" + runWalk + tempoNote
+		return ClassLong, SourceDuration, "long: " + FormatDuration(b.moving) + " moving" + runWalk + tempoNote
 	}
-	ev := "easy: no structure, " + formatDuration(b.moving) + " moving"
+	ev := "easy: no structure, " + FormatDuration(b.moving) + " moving"
 	if runWalk != "" {
-		ev = "easy: " + formatDuration(b.moving) + " moving"
+		ev = "easy: " + FormatDuration(b.moving) + " moving"
 	}
 	if b.moving > 0 && b.distance > 0 {
 		ev += " at " + formatPace(b.moving/(b.distance/1000))
@@ -362,7 +370,7 @@ func describeLaps(work, recs []Lap, what string) string {
 			paces = append(paces, 1000/v)
 		}
 	}
-	out := fmt.Sprintf("%d %s %s", len(work), what, formatRange(secs, formatDuration))
+	out := fmt.Sprintf("%d %s %s", len(work), what, formatRange(secs, FormatDuration))
 	if len(paces) > 0 {
 		out += " at " + formatRange(paces, formatPaceBare) + "/km"
 	}
@@ -374,7 +382,7 @@ func describeLaps(work, recs []Lap, what string) string {
 				d += l.Distance
 			}
 		}
-		out += ", recoveries " + formatDuration(t/float64(len(recs))) + " avg"
+		out += ", recoveries " + FormatDuration(t/float64(len(recs))) + " avg"
 		if d > 0 && t > 0 {
 			out += " at " + formatPace(t/(d/1000))
 		}
@@ -424,7 +432,7 @@ func describeStep(st WorkoutStep) string {
 	}
 	switch st.DurationType {
 	case "time":
-		return formatDuration(st.Duration) + " " + what
+		return FormatDuration(st.Duration) + " " + what
 	case "distance":
 		return fmt.Sprintf("%.0f m %s", st.Duration, what)
 	}
@@ -591,8 +599,9 @@ func longEnough(seconds, metres float64) bool {
 	return seconds >= MinBoutSeconds || (Has(metres) && metres >= MinBoutMetres)
 }
 
-// formatDuration writes seconds as m:ss, or h:mm:ss from an hour.
-func formatDuration(s float64) string {
+// FormatDuration writes seconds as m:ss, or h:mm:ss from an hour; "?"
+// when unknown. It is taper's one duration format.
+func FormatDuration(s float64) string {
 	if !Has(s) || s < 0 {
 		return "?"
 	}
@@ -610,11 +619,12 @@ func formatPaceBare(p float64) string {
 	if !Has(p) || p <= 0 || math.IsInf(p, 0) {
 		return "?"
 	}
-	return formatDuration(p)
+	return FormatDuration(p)
 }
 
-// formatKm writes metres as kilometres with two decimals.
-func formatKm(m float64) string {
+// FormatKm writes metres as kilometres with two decimals ("42.38 km"), "? km"
+// when unknown.
+func FormatKm(m float64) string {
 	if !Has(m) {
 		return "? km"
 	}

@@ -15,6 +15,18 @@ const (
 	RaceDistHigh   = MarathonMetres * 1.035
 )
 
+// IsMarathonDistance says whether a run of dist metres counts as the race
+// when none is marked (RaceDistLow..RaceDistHigh).
+func IsMarathonDistance(dist float64) bool { return dist >= RaceDistLow && dist <= RaceDistHigh }
+
+// MarkableDistance says whether taper race marks a run of dist metres as
+// the race without --force: a wider window (90%..150% of the marathon) for
+// a course the watch measured badly, that still refuses a 5 km run marked
+// by mistake (which would move the whole audit to the wrong day).
+func MarkableDistance(dist float64) bool {
+	return Has(dist) && dist >= 0.9*MarathonMetres && dist <= 1.5*MarathonMetres
+}
+
 // FindRace returns the race the recovery is measured from:
 //   - markedID: the activity with that id (as marked with taper race
 //     --activity), or its primary when it is a duplicate;
@@ -95,12 +107,9 @@ func FindRaceKind(acts []*Activity, asOf string, markedID, markedDate, kind stri
 	return Race{Activity: best, Source: RaceDistance}
 }
 
-// raceDistance is a run's distance (m), 0 when unknown.
+// raceDistance is a run's analysed distance (m), 0 when unknown.
 func raceDistance(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.Distance) {
-		return a.Metrics.Distance
-	}
-	d := activityBasics(a).distance
+	d, _ := AnalysedTotals(a)
 	if !Has(d) {
 		return 0
 	}

@@ -53,6 +53,9 @@ type AuditInput struct {
 	Race       Race
 	Baseline   Baseline
 	Activities []*Activity // duplicates (DuplicateOf != "") are ignored
+	// Waivers are the coach's: a waived finding is listed with its waiver
+	// and counts toward nothing.
+	Waivers []Waiver
 }
 
 // Report is the recovery audit of one athlete. Its JSON form (reports.JSON)
@@ -72,7 +75,9 @@ type Report struct {
 	Skipped  []SkippedRule  `json:"skipped_rules"` // rules that could not be checked, and why
 	Breaches int            `json:"breaches"`
 	Warnings int            `json:"warnings"`
-	Current  ReportPosition `json:"current"`
+	// Waived counts the findings a coach waived (not in Breaches or Warnings).
+	Waived  int            `json:"waived,omitempty"`
+	Current ReportPosition `json:"current"`
 	// WeeksAudited is the number of recovery weeks audited (Settings.Weeks),
 	// also when Weeks is cut down to one week for display.
 	WeeksAudited int             `json:"weeks_audited"`
@@ -137,6 +142,9 @@ type Finding struct {
 	Limit      float64 `json:"limit"`
 	Unit       string  `json:"unit"` // of value and limit: m, s or sessions
 	Day        int     `json:"day"`  // days after the race
+	// Waived is the coach's waiver: the finding counts toward no status
+	// or total. Absent when it counts.
+	Waived *Waiver `json:"waived,omitempty"`
 }
 
 // SkippedRule names a rule that was not checked.
@@ -175,6 +183,8 @@ type DayActivity struct {
 	Evidence  string   `json:"evidence"`
 	Findings  []string `json:"findings"` // rule ids that fired on it
 	IsRun     bool     `json:"is_run"`
+	// ClassOverride is the coach's decision when the class is the coach's.
+	ClassOverride *ClassOverride `json:"class_override,omitempty"`
 }
 
 // RuleThreshold describes one rule as configured, for reports.
@@ -324,7 +334,19 @@ func (a *auditor) run() {
 		}
 		return fi.Rule < fj.Rule
 	})
-	for _, f := range r.Findings {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		for _, wv := range a.in.Waivers {
+			if wv.waives(*f) {
+				w := wv
+				f.Waived = &w
+			}
+		}
+		if f.Waived != nil {
+			r.Waived++
+			a.unmark(f.ActivityID, f.Rule)
+			continue
+		}
 		w := &weeks[f.Week-1]
 		if f.Severity == SeverityBreach {
 			r.Breaches++
@@ -414,13 +436,13 @@ func (s Settings) hardCross(act *Activity, day int) (value, limit float64, msg s
 		}
 		return hard, s.HardHRMinutes * 60, fmt.Sprintf(
 			"%s on day %d: %s at or above %s of HRmax (%.0f bpm) in %s moving; heart-rate test: %s in the rest window (%s) is fine unless hard, over %s at %s of HRmax or more",
-			auditSport(act), day, auditClock(hard), auditPercent(s.HardHRPercent/100), s.HardHRPercent/100*hrMax,
-			auditClock(moving), kind, window, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100))
+			auditSport(act), day, FormatDuration(hard), auditPercent(s.HardHRPercent/100), s.HardHRPercent/100*hrMax,
+			FormatDuration(moving), kind, window, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100))
 	}
 	if !light && moving > s.HardCrossMinutes*60 {
 		return moving, s.HardCrossMinutes * 60, fmt.Sprintf(
 			"%s for %s moving time on day %d; duration test: cross-training in the rest window (%s) should stay under %s (light activity such as walking counts only when heart rate says hard)",
-			auditSport(act), auditClock(moving), day, window, auditMinutes(s.HardCrossMinutes))
+			auditSport(act), FormatDuration(moving), day, window, auditMinutes(s.HardCrossMinutes))
 	}
 	return 0, 0, ""
 }
@@ -580,6 +602,21 @@ func (a *auditor) add(d auditDay, rule, severity string, value, limit float64, u
 	a.marks[d.a] = append(a.marks[d.a], rule)
 }
 
+// unmark takes a waived finding's rule off its activity in the timeline.
+func (a *auditor) unmark(id, rule string) {
+	for act, rules := range a.marks {
+		if act.ID != id {
+			continue
+		}
+		for i, r := range rules {
+			if r == rule {
+				a.marks[act] = append(rules[:i:i], rules[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
 func (a *auditor) addWeek(w *Week, rule, severity string, value, limit float64, msg string) {
 	a.r.Findings = append(a.r.Findings, Finding{
 		Rule: rule, Severity: severity, Date: w.End, Week: w.Week,
@@ -608,7 +645,7 @@ func (a *auditor) days(acts []auditDay) {
 				ID: d.a.ID, Sport: d.a.Sport, SubSport: d.a.SubSport, Class: auditClass(d.a),
 				Start: d.a.LocalStart().Format("15:04"), DistanceM: auditRound(auditDistance(d.a)),
 				MovingS: auditRound(auditMoving(d.a)), Evidence: auditEvidence(d.a), Findings: marks,
-				IsRun: d.a.IsRun(),
+				IsRun: d.a.IsRun(), ClassOverride: auditOverride(d.a),
 			})
 		}
 		a.r.Days = append(a.r.Days, out)
@@ -729,32 +766,26 @@ func (a *auditor) fmtVolume(v float64) string { return FormatVolume(v, a.unit) }
 // FormatVolume formats a volume in unit "m" as km, in "s" as h:mm.
 func FormatVolume(v float64, unit string) string {
 	if unit == "s" {
-		return auditClock(v)
+		return FormatDuration(v)
 	}
 	return fmt.Sprintf("%.1f km", v/1000)
 }
 
+// auditDistance and auditMoving are AnalysedTotals, 0 when unknown.
 func auditDistance(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.Distance) && a.Metrics.Distance > 0 {
-		return a.Metrics.Distance
+	d, _ := AnalysedTotals(a)
+	if !Has(d) {
+		return 0
 	}
-	if Has(a.Distance) && a.Distance > 0 {
-		return a.Distance
-	}
-	return 0
+	return d
 }
 
 func auditMoving(a *Activity) float64 {
-	if a.Metrics != nil && Has(a.Metrics.MovingTime) && a.Metrics.MovingTime > 0 {
-		return a.Metrics.MovingTime
+	_, m := AnalysedTotals(a)
+	if !Has(m) {
+		return 0
 	}
-	if Has(a.MovingTime) && a.MovingTime > 0 {
-		return a.MovingTime
-	}
-	if Has(a.ElapsedTime) {
-		return a.ElapsedTime
-	}
-	return 0
+	return m
 }
 
 func auditClass(a *Activity) string {
@@ -762,6 +793,13 @@ func auditClass(a *Activity) string {
 		return ""
 	}
 	return a.Metrics.Class
+}
+
+func auditOverride(a *Activity) *ClassOverride {
+	if a.Metrics == nil || !a.IsRun() {
+		return nil
+	}
+	return a.Metrics.Override
 }
 
 func auditEvidence(a *Activity) string {
@@ -785,16 +823,7 @@ func auditSport(a *Activity) string {
 }
 
 func auditRunSize(a *Activity) string {
-	return fmt.Sprintf("%s in %s", FormatVolume(auditDistance(a), "m"), auditClock(auditMoving(a)))
-}
-
-// clock formats seconds as h:mm:ss, or m:ss under an hour.
-func auditClock(sec float64) string {
-	s := int(math.Round(sec))
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	return fmt.Sprintf("%s in %s", FormatVolume(auditDistance(a), "m"), FormatDuration(auditMoving(a)))
 }
 
 func auditMinutes(m float64) string { return fmt.Sprintf("%s min", auditTrim(m)) }

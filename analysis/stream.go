@@ -418,7 +418,7 @@ func (st *stream) describe(group []bout) string {
 		}
 	}
 	ev := fmt.Sprintf("%d work bouts %s at %s/km", len(group),
-		formatRange(secs, formatDuration), formatRange(paces, formatPaceBare))
+		formatRange(secs, FormatDuration), formatRange(paces, formatPaceBare))
 	if recD > 0 {
 		ev += ", recoveries " + formatPace(recT/(recD/1000)) + " avg"
 	} else {

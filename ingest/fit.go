@@ -21,35 +21,6 @@ import (
 	"github.com/taper-run/taper/analysis"
 )
 
-// FIT decodes a FIT file (chained and multisport files included) into one
-// activity per session. See Decoder.Decode for the rules; this wrapper
-// reports a non-activity file (settings, monitoring...) as an error.
-func FIT(r io.Reader) ([]*analysis.Activity, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read fit: %w", err)
-	}
-	res := NewDecoder(DecodeOptions{}).decodeFIT("", data)
-	switch res.Status {
-	case StatusRejected:
-		return nil, unwrapFileError(res.Err)
-	case StatusSkipped:
-		return nil, fmt.Errorf("not an activity file (%s)", res.Kind)
-	}
-	for i, a := range res.Activities {
-		a.Format, a.SessionIndex = FormatFIT, i
-	}
-	return res.Activities, nil
-}
-
-// unwrapFileError returns the cause of a *FileError made without a path.
-func unwrapFileError(err error) error {
-	if fe, ok := err.(*FileError); ok && fe.Path == "" {
-		return fe.Err
-	}
-	return err
-}
-
 // fitSegment is one FIT file inside a (possibly chained) file.
 type fitSegment struct {
 	off, hdr, size int // offset in the file, header size, data size from the header
@@ -83,6 +54,8 @@ type fitCollector struct {
 	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
 	rec mesgdef.Record // reused for every record message
+
+	fixedBaseTypes int // base types read without their endian flag (see fitFixBaseTypes)
 }
 
 // OnMesg implements decoder.MesgListener. mesg is only valid during the call.
@@ -336,6 +309,9 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 		return Result{Status: StatusSkipped, Kind: "fit:" + fitTypeName(col.fileTypes[0]), Warnings: warnings}
 	}
 	acts := d.fitActivities(col)
+	if col.fixedBaseTypes > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d field definition(s) give a multi-byte base type without its endian flag; read as the FIT SDK reads them", col.fixedBaseTypes))
+	}
 	if col.noTime > 0 {
 		warnings = append(warnings, fmt.Sprintf("dropped %d record(s) without a valid timestamp", col.noTime))
 	}
@@ -409,8 +385,11 @@ func bytePos(err error, def int) int {
 // decodeSegment decodes one FIT segment with muktihari/fit, passing every
 // message to col. It returns the error
 // that stopped decoding (nil when the segment decoded to its end). CRCs
-// are not checked here (see checkCRC).
+// are not checked here (see checkCRC). Base types written without their
+// endian flag are repaired first (fitFixBaseTypes).
 func decodeSegment(seg []byte, col *fitCollector) error {
+	seg, fixed := fitFixBaseTypes(seg)
+	col.fixedBaseTypes += fixed
 	dec := decoder.New(bytes.NewReader(seg), decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col))
 	_, err := dec.Decode()
 	return err

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/klauspost/compress/flate"
@@ -29,11 +30,14 @@ const (
 	// a .gz, a zip member) held in memory: a bigger one is reported as an
 	// Entry error, so a zip bomb cannot exhaust memory. A HeadOnly entry is
 	// not held, so only compressed data beyond maxExpansion is limited.
-	DefaultMaxEntryBytes = 1 << 30
+	// Only activity files and containers are held (see HeadOnly): 32 MB of
+	// FIT is about 280 hours of 1 Hz records, and decoding it holds about
+	// 160 MB (see Budget).
+	DefaultMaxEntryBytes = 32 << 20
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened
 	// with random access; a bigger one is streamed by its local headers.
-	DefaultNestedBufferBytes = 64 << 20
+	DefaultNestedBufferBytes = 16 << 20
 	// maxZipDepth bounds zips nested in zips.
 	maxZipDepth = 4
 	// HeadOnlyThreshold: an entry bigger than this whose first HeadBytes
@@ -48,6 +52,9 @@ const (
 	// that is a zip bomb, reported as an error. Stored data (a plain file,
 	// a stored member) is never limited: its bytes really exist.
 	maxExpansion = 64
+	// defaultStreamBytes is the zip-bomb bound of data that is hashed as a
+	// stream and never held (HeadOnly), with the default MaxEntryBytes.
+	defaultStreamBytes = 1 << 30
 )
 
 // Entry is one file found in the inputs, read fully into memory (bounded),
@@ -73,6 +80,15 @@ type Entry struct {
 	// Such an entry is never "too large": only an activity must fit in
 	// memory.
 	HeadOnly bool
+	// Health: the entry is an Apple Health export.xml, read while walking
+	// (in two passes when the file or zip member can be opened again, see
+	// ReadHealthExport); it is also HeadOnly. Decoder.DecodeEntry turns
+	// it into activities.
+	Health *HealthExport
+	// PartOf: the entry is a route file (workout-routes/*.gpx) that the
+	// Apple Health export named here references and that was read with
+	// it: not an activity of its own (Decoder.DecodeEntry skips it).
+	PartOf string
 }
 
 // WalkOptions bound what Walk reads.
@@ -105,6 +121,10 @@ type WalkOptions struct {
 	// members. ExcludeFiles builds one from a list of paths (taper's own
 	// database and its .wal, which may sit in the folder being imported).
 	Exclude func(path string) bool
+	// Progress, when not nil, is called now and then while a big file is
+	// read as a stream (an Apple Health export.xml), with the bytes read
+	// so far, so a long single file can show progress.
+	Progress func(path string, read int64)
 }
 
 // ExcludeFiles returns a WalkOptions.Exclude that matches the given files
@@ -166,7 +186,10 @@ func (o WalkOptions) withDefaults() WalkOptions {
 // returns an error only for fatal problems: an input that does not exist,
 // ctx cancelled, or fn's error.
 func Walk(ctx context.Context, inputs []string, opts WalkOptions, fn func(Entry) error) error {
-	w := &walker{ctx: ctx, opts: opts.withDefaults(), fn: fn}
+	w := &walker{ctx: ctx, opts: opts.withDefaults(), fn: fn, streamLimit: opts.MaxEntryBytes}
+	if w.streamLimit <= 0 {
+		w.streamLimit = defaultStreamBytes
+	}
 	for _, in := range inputs {
 		if _, err := os.Stat(in); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -187,12 +210,21 @@ type walker struct {
 	ctx  context.Context
 	opts WalkOptions
 	fn   func(Entry) error
+	// streamLimit is how much data that is not held (HeadOnly) may expand
+	// to before it is taken for a zip bomb: WalkOptions.MaxEntryBytes when
+	// set, else defaultStreamBytes.
+	streamLimit int64
+	cur         *healthCtx        // how to reopen the file being read, if it is an Apple Health export
+	partOf      map[string]string // route files read with an Apple Health export: path -> the export's path
 }
 
 // emit sends one entry to fn, after checking ctx.
 func (w *walker) emit(e Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
+	}
+	if p, ok := w.partOf[e.Path]; ok {
+		e.PartOf = p
 	}
 	switch {
 	case e.Err != nil:
@@ -357,6 +389,10 @@ func (w *walker) file(display, osPath string) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
 	}
+	if isXMLName(display) {
+		w.cur = w.diskHealth(display, osPath)
+		defer func() { w.cur = nil }()
+	}
 	return w.stream(display, f, fi.Size(), fi.Size(), false)
 }
 
@@ -417,6 +453,18 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			what = "bad gzip data"
 		}
 		return failed(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+	}
+	if isXMLName(name) {
+		head := make([]byte, HeadBytes)
+		n, err := readHead(src, head)
+		if err != nil {
+			return readErr(err)
+		}
+		head = head[:n]
+		if isHealthHead(name, head) {
+			return w.health(name, src, head, readErr)
+		}
+		src = io.MultiReader(bytes.NewReader(head), src)
 	}
 	known := !gz && size >= 0 // the content's size is known up front
 	var pre []byte            // bytes already taken from src
@@ -518,7 +566,7 @@ func readHead(r io.Reader, b []byte) (int, error) {
 // in an archive or on disk may be read: MaxEntryBytes, or more when raw
 // is big enough that this is no zip bomb (see maxExpansion).
 func (w *walker) expandLimit(raw int64) int64 {
-	limit := w.opts.MaxEntryBytes
+	limit := w.streamLimit
 	if raw > 0 && raw <= math.MaxInt64/maxExpansion && raw*maxExpansion > limit {
 		limit = raw * maxExpansion
 	}
@@ -533,8 +581,11 @@ func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEnt
 // within head), gzip or zip. Everything else (media, JSON, CSV, TCX,
 // unknown binary) Decode classifies from its first 4 KiB alone.
 func keepWhole(name string, head []byte) bool {
+	if isStravaCSVName(name) || isGarminSummaryName(name) {
+		return true // listings of activities without files
+	}
 	switch Sniff(name, head) {
-	case FormatFIT, FormatGPX, FormatZip, FormatGzip:
+	case FormatFIT, FormatGPX, FormatTCX, FormatZip, FormatGzip:
 		return true
 	case FormatXML:
 		b := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
@@ -555,7 +606,11 @@ func isZipName(name string) bool { return strings.HasSuffix(strings.ToLower(name
 // archive's bytes (to read stored nested zips in place).
 func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) error {
 	zr.RegisterDecompressor(zip.Deflate, inflater)
-	for _, f := range zr.File {
+	// An Apple Health export.xml is read before the route files it
+	// references, so those are known as part of it.
+	files := append([]*zip.File(nil), zr.File...)
+	sort.SliceStable(files, func(i, j int) bool { return isHealthExportName(files[i].Name) && !isHealthExportName(files[j].Name) })
+	for _, f := range files {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
@@ -583,7 +638,7 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 		}
 		if f.UncompressedSize64 > uint64(w.expandLimit(int64(f.CompressedSize64))) && !strings.HasSuffix(strings.ToLower(f.Name), ".gz") {
-			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.opts.MaxEntryBytes))), ""); err != nil {
+			if err := w.fail(name, fmt.Errorf("archive member is %s bytes, over the %s byte limit", commas(int(f.UncompressedSize64)), commas(int(w.expandLimit(int64(f.CompressedSize64))))), ""); err != nil {
 				return err
 			}
 			continue
@@ -595,7 +650,11 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
+		if isXMLName(f.Name) {
+			w.cur = w.zipHealth(display, zr, f)
+		}
 		err = w.stream(name, rc, int64(f.UncompressedSize64), int64(f.CompressedSize64), !asked)
+		w.cur = nil
 		rc.Close()
 		if err != nil {
 			return err

@@ -383,7 +383,7 @@ func (t timeline) Plot(c draw.Canvas, p *plot.Plot) {
 			} else if what == "" {
 				what = "run"
 			}
-			text += fmt.Sprintf("\n%s %s: %.2f km in %s", a.Start, what, a.DistanceM/1000, duration(a.MovingS))
+			text += fmt.Sprintf("\n%s %s: %.2f km in %s", a.Start, what, a.DistanceM/1000, analysis.FormatDuration(a.MovingS))
 			if a.Evidence != "" {
 				text += "; " + a.Evidence
 			}

@@ -32,28 +32,6 @@ func hoursMinutes(sec float64) string {
 	return fmt.Sprintf("%d:%02d h", m/60, m%60)
 }
 
-// duration formats seconds as h:mm:ss, or m:ss under an hour.
-func duration(sec float64) string {
-	s := int(math.Round(sec))
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-// findingValue formats a finding's value or limit in its unit.
-func findingValue(v float64, unit string) string {
-	switch unit {
-	case "m":
-		return fmt.Sprintf("%.1f km", v/1000)
-	case "s":
-		return duration(v)
-	case "sessions":
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%g %s", v, unit)
-}
-
 func phases(w analysis.Week) string {
 	out := make([]string, len(w.Phases))
 	for i, p := range w.Phases {
@@ -90,7 +68,7 @@ func runLine(w weekRun) string {
 	if class == "" {
 		class = "run"
 	}
-	return fmt.Sprintf("%s %s  %-8s  %6.2f km  %7s", w.Date, w.Start, class, w.DistanceM/1000, duration(w.MovingS))
+	return fmt.Sprintf("%s %s  %-8s  %6.2f km  %7s", w.Date, w.Start, class, w.DistanceM/1000, analysis.FormatDuration(w.MovingS))
 }
 
 func raceLine(r *analysis.Report) string {
@@ -105,7 +83,7 @@ func raceLine(r *analysis.Report) string {
 		how = ", found by distance"
 	}
 	line := fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
-		duration(r.Race.MovingTimeS), r.Race.ActivityID, how)
+		analysis.FormatDuration(r.Race.MovingTimeS), r.Race.ActivityID, how)
 	if r.Race.Scaling != "" {
 		line += "; " + r.Race.Scaling
 	}
@@ -141,13 +119,13 @@ func baselineLine(b analysis.ReportBaseline) string {
 	}
 }
 
-// summaryLine is the one-line verdict of a report.
-func summaryLine(r *analysis.Report) string {
-	if r.Race == nil {
-		return "nothing to audit without a race"
+// waivedText says who waived a finding, when and why; "" when it counts.
+func waivedText(f analysis.Finding) string {
+	w := f.Waived
+	if w == nil {
+		return ""
 	}
-	s := fmt.Sprintf("%s, %s, %s", r.Status, plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"))
-	return s + "; " + position(r)
+	return fmt.Sprintf("waived by %s on %s: %s", w.By, w.At.UTC().Format("2006-01-02"), w.Note)
 }
 
 // position says where the athlete stands at as_of.
@@ -170,9 +148,6 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-// weekTitle is "week 3" for display.
-func weekTitle(k int) string { return fmt.Sprintf("week %d", k) }
 
 // currentWeekText is the roster's "current recovery week" cell.
 func currentWeekText(r *analysis.Report) string {

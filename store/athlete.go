@@ -44,7 +44,8 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 		return 0, fmt.Errorf("delete athlete %s in %s: %w", athlete, db.name(), err)
 	}
 	for _, q := range []string{
-		`DELETE FROM records WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
+		`DELETE FROM samples WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
+		`DELETE FROM summaries WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
 		`DELETE FROM laps WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
 		`DELETE FROM workout_steps WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
 		`DELETE FROM analyses WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
@@ -52,6 +53,7 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 		`DELETE FROM source_files WHERE athlete = ?`,
 		`DELETE FROM race_marks WHERE athlete = ?`,
 		`DELETE FROM analysis_settings WHERE athlete = ?`,
+		`DELETE FROM decisions WHERE athlete = ?`,
 		`DELETE FROM athletes WHERE name = ?`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, athlete); err != nil {

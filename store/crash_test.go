@@ -174,7 +174,7 @@ func checkWhole(t *testing.T, db *DB) int {
 		(SELECT count(*) FROM activities a WHERE a.samples <> 3600
 			OR (SELECT count(*) FROM records r WHERE r.activity_id = a.id) <> 3600
 			OR (SELECT count(*) FROM laps l WHERE l.activity_id = a.id) <> 2),
-		(SELECT count(*) FROM records WHERE activity_id NOT IN (SELECT id FROM activities)),
+		(SELECT count(*) FROM samples WHERE key NOT IN (SELECT key FROM activities)),
 		(SELECT count(*) FROM activities WHERE source_sha256 NOT IN (SELECT sha256 FROM source_files WHERE status = 'imported')),
 		(SELECT count(*) FROM source_files WHERE status = 'imported' AND sha256 NOT IN (SELECT source_sha256 FROM activities))`)
 	if err != nil {
@@ -241,7 +241,7 @@ func TestOpenRemovesOrphans(t *testing.T) {
 	}
 	write(t, db, "alice", file("a.fit", "a", synthRun(time.Date(2026, 1, 1, 7, 0, 0, 0, time.UTC), 50, "fit", true)))
 	for _, q := range []string{
-		`INSERT INTO records (activity_id, t) SELECT 'ghost', t FROM records`,
+		`INSERT INTO samples (key, t) SELECT 999, t FROM samples`,
 		`INSERT INTO laps (activity_id, idx) VALUES ('ghost', 0)`,
 		`INSERT INTO workout_steps (activity_id, idx) VALUES ('ghost', 0)`,
 	} {

@@ -49,5 +49,5 @@ func Example() {
 	// map[duplicate_activity:1 imported:1 skipped:1]
 	// strava.zip!activities/1.gpx -> watch/race.fit
 	// [[watch/race.fit 2026-10-04 42380]] <nil>
-	// sql: only read-only statements (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) are allowed, not DROP
+	// sql: DROP is not allowed: only read-only statements run
 }

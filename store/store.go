@@ -6,16 +6,23 @@
 // (each in a transaction) and recorded in schema_migrations. Never edit an
 // applied migration; add the next number. Units are SI, times are UTC
 // TIMESTAMPs (activities.local_date is the local calendar date of the
-// start), and NULL means "not recorded" (analysis's NaN).
+// start), and NULL means "not recorded" (analysis's NaN). Records live in
+// the samples table (migration 0003): keyed by activities.key, whole
+// numbers in fixed steps (see Quantize), in key order so DuckDB's zone maps
+// prune a read of one activity to its row groups; records is a view with
+// the original columns. summaries (migration 0005) holds each activity's
+// analysis.Summary, so reanalysis does not read records.
 //
-// Writes: a Writer appends records, laps and workout steps through DuckDB's
-// Appender inside an open transaction, then appends the batch's activity and
-// source_files rows and commits, all on one connection: a batch (64 files or
-// 500,000 records) lands whole or not at all. A process killed at any moment
-// leaves only whole activities, each with its source_files row, and
-// re-running the import adds what is missing (the source_files row is what
-// makes bytes "known"). Open also deletes any records, laps or steps without
-// their activity, as a safety net.
+// Writes: a Writer collects a batch's records in columns and inserts them
+// in one statement through a table function (taper_samples, see bulk.go),
+// appends laps and workout steps through DuckDB's Appender, then the
+// batch's activity, summary and source_files rows, and commits, all in one
+// transaction on one connection: a batch (64 files or 500,000 records)
+// lands whole or not at all. A process killed at any moment leaves only
+// whole activities, each with its source_files row, and re-running the
+// import adds what is missing (the source_files row is what makes bytes
+// "known"). Open also deletes any records, summaries, laps or steps
+// without their activity, as a safety net.
 //
 // Re-imports: a file is recorded once per (athlete, path, sha256). Adding a
 // file already recorded under the same path and bytes stores nothing and is
@@ -51,6 +58,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -81,6 +89,11 @@ type Options struct {
 	// default (one per core) the idle workers' polling made writing records
 	// cost about 25% more CPU. Raise it for heavy ad-hoc SQL.
 	Threads int
+	// Sandbox is for ad-hoc SQL (taper sql): DuckDB gets no access to
+	// anything outside the database (no COPY TO, no reading or writing
+	// files, no network, no extension loading) and its configuration is
+	// locked, so no statement can switch that back.
+	Sandbox bool
 	// Now returns the current time for imported_at and similar columns; nil
 	// means time.Now.
 	Now func() time.Time
@@ -106,6 +119,14 @@ type DB struct {
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
 	members map[string]map[memberKey]Prior
+
+	// keyMu guards lastKey, the largest activity key handed out (see
+	// nextKeys), read from the database on first use.
+	keyMu     sync.Mutex
+	keyLoaded bool
+	lastKey   int32
+
+	recordsRead atomic.Int64 // see RecordsRead
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -133,6 +154,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	q.Set("autoload_known_extensions", "false")
 	if db.readOnly {
 		q.Set("access_mode", "read_only")
+	}
+	if opts.Sandbox {
+		q.Set("enable_external_access", "false")
+		q.Set("allow_community_extensions", "false")
+		q.Set("lock_configuration", "true")
 	}
 	q.Set("threads", strconv.Itoa(max(opts.Threads, 1)))
 	if db.path != "" {
@@ -325,16 +351,23 @@ func (db *DB) checkSchema(ctx context.Context) error {
 func (db *DB) cleanup(ctx context.Context) error {
 	var records, samples int64
 	if err := db.sql.QueryRowContext(ctx,
-		`SELECT (SELECT count(*) FROM records), (SELECT coalesce(sum(samples), 0) FROM activities)`).Scan(&records, &samples); err != nil {
+		`SELECT (SELECT count(*) FROM samples), (SELECT coalesce(sum(samples), 0) FROM activities)`).Scan(&records, &samples); err != nil {
 		return fmt.Errorf("open database %s: count records: %w", db.name(), err)
 	}
-	tables := []string{"laps", "workout_steps"}
-	if records != samples {
-		tables = append(tables, "records")
+	deletes := map[string]string{
+		"laps":          `DELETE FROM laps WHERE activity_id NOT IN (SELECT id FROM activities)`,
+		"workout_steps": `DELETE FROM workout_steps WHERE activity_id NOT IN (SELECT id FROM activities)`,
 	}
-	for _, table := range tables {
-		res, err := db.sql.ExecContext(ctx,
-			`DELETE FROM `+table+` WHERE activity_id NOT IN (SELECT id FROM activities)`)
+	if records != samples {
+		deletes["records"] = `DELETE FROM samples WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+		deletes["summaries"] = `DELETE FROM summaries WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+	}
+	for _, table := range []string{"laps", "workout_steps", "records", "summaries"} {
+		q, ok := deletes[table]
+		if !ok {
+			continue
+		}
+		res, err := db.sql.ExecContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("open database %s: remove orphaned %s: %w", db.name(), table, err)
 		}

@@ -14,20 +14,20 @@ import (
 	"github.com/taper-run/taper/analysis"
 )
 
-// Source file statuses.
+// Source file statuses (defined in analysis).
 const (
-	StatusImported          = "imported"           // at least one activity is a primary
-	StatusDuplicateFile     = "duplicate_file"     // the same bytes were already imported
-	StatusDuplicateActivity = "duplicate_activity" // every activity is a duplicate of another source's
-	StatusSkipped           = "skipped"            // not an activity file (Kind says what)
-	StatusRejected          = "rejected"           // nothing usable (Reason says why)
+	StatusImported          = analysis.FileImported          // at least one activity is a primary
+	StatusDuplicateFile     = analysis.FileDuplicateFile     // the same bytes were already imported
+	StatusDuplicateActivity = analysis.FileDuplicateActivity // every activity is a duplicate of another source's
+	StatusSkipped           = analysis.FileSkipped           // not an activity file (Kind says what)
+	StatusRejected          = analysis.FileRejected          // nothing usable (Reason says why)
 )
 
 // Batch limits: a Writer commits after this many files or records, so memory
 // stays flat whatever the size of the export.
 const (
 	batchFiles   = 64
-	batchRecords = 500_000
+	batchRecords = 250_000
 )
 
 // FileResult is what ingest made of one input file, for Writer.Add.
@@ -43,6 +43,11 @@ type FileResult struct {
 	Partial       bool
 	PartialReason string
 	Activities    []*analysis.Activity
+	// Summaries are the activities' summaries (analysis.NewSummary of the
+	// quantized samples, see Quantize), by index in Activities; a missing
+	// one is made by Add. Making them where the files are decoded, in
+	// parallel, spares the single writer the work.
+	Summaries []*analysis.Summary
 }
 
 // Merge is one duplicate activity and the primary it was merged into.
@@ -94,13 +99,16 @@ type Writer struct {
 	prims map[int64][]*primary
 
 	inTx           bool
-	rec, lap, step *duckdb.Appender
+	bulkReady      bool          // taper_samples is registered on conn
+	cols           sampleColumns // the batch's records, inserted at flush
+	sums           []summaryRow  // the batch's summaries
+	last           bases         // the last stored t and distance (see sampleColumns.nextBases)
+	lap, step      *duckdb.Appender
 	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
 	actMeta        map[string]actMeta
 	files          []sourceRow
 	demoted        []demotion // DB primaries that became duplicates in this batch
 	pendingRecords int
-	args           []driver.Value
 	summary        Summary
 	mergeIdx       map[string]int    // duplicate id -> index in summary.Merged
 	fileStatus     map[string]string // sha256 -> status of files added to this Writer
@@ -111,6 +119,9 @@ type Writer struct {
 type actMeta struct {
 	channels, samples int
 	sha               string
+	key               int32     // activities.key
+	t0                time.Time // activities.t0: the records' time base
+	bases             bases     // activities.t_base, distance_base
 }
 
 type primary struct {
@@ -121,6 +132,11 @@ type primary struct {
 }
 
 type demotion struct{ old, new, sha string }
+
+type summaryRow struct {
+	key, version, analysis int32
+	data                   []byte
+}
 
 // crcFill sets the crc32 of a row recorded without one.
 type crcFill struct {
@@ -152,7 +168,7 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 		db: db, ctx: ctx, athlete: athlete,
 		seen: map[string]bool{}, noCRC: map[string]string{}, known: map[string]bool{}, prims: map[int64][]*primary{},
 		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
-		args: make([]driver.Value, 10), maxFiles: batchFiles, maxRecords: batchRecords,
+		maxFiles: batchFiles, maxRecords: batchRecords,
 		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
 	}
 	if err := w.load(ctx); err != nil {
@@ -249,12 +265,9 @@ func (w *Writer) findPrimary(a *analysis.Activity) *primary {
 	return nil
 }
 
-// Known reports whether the content with this sha256 is already stored for
-// the writer's athlete, including files added to this Writer.
-func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
-
 // Add stores one file's result. Activities get their ID (when empty),
-// Athlete and DuplicateOf set. A file whose bytes are already stored becomes
+// Athlete and DuplicateOf set, and their samples quantized in place (see
+// Quantize) unless f.Summaries has theirs. A file whose bytes are already stored becomes
 // duplicate_file; a file already recorded under the same path and bytes is
 // counted but stores nothing new, so re-importing an export adds no rows.
 func (w *Writer) Add(f FileResult) error {
@@ -302,8 +315,12 @@ func (w *Writer) Add(f FileResult) error {
 	n := 0
 	if status == StatusImported || status == StatusDuplicateActivity {
 		dups := 0
-		for _, a := range f.Activities {
-			if err := w.addActivity(f, a); err != nil {
+		for i, a := range f.Activities {
+			var sum *analysis.Summary
+			if i < len(f.Summaries) {
+				sum = f.Summaries[i]
+			}
+			if err := w.addActivity(f, a, sum); err != nil {
 				return w.fail(fmt.Errorf("%s: %w", f.Path, err))
 			}
 			n++
@@ -348,8 +365,9 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
-// addActivity appends a's records, laps and workout steps and queues its row.
-func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
+// addActivity appends a's records, laps and workout steps and queues its
+// row and summary (sum, or made here when nil).
+func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.Summary) error {
 	if a.ID == "" {
 		a.ID = analysis.ActivityID(w.athlete, f.SHA256, a.SessionIndex)
 	}
@@ -386,24 +404,24 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 	} else {
 		w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
 	}
-	var id driver.Value = a.ID // boxed once, not once per record
-	for i := range a.Samples {
-		s := &a.Samples[i]
-		args := w.args
-		args[0] = id
-		args[1] = nullTime(s.Time)
-		args[2] = nullFloat(s.Lat)
-		args[3] = nullFloat(s.Lon)
-		args[4] = nullFloat(s.Altitude)
-		args[5] = nullFloat(s.HeartRate)
-		args[6] = nullFloat(s.Cadence)
-		args[7] = nullFloat(s.Speed)
-		args[8] = nullFloat(s.Distance)
-		args[9] = nullFloat(s.Power)
-		if err := w.rec.AppendRow(args...); err != nil {
-			return fmt.Errorf("append record %d: %w", i, err)
-		}
+	key, err := w.db.nextKeys(w.ctx, 1)
+	if err != nil {
+		return err
 	}
+	t0 := samplesT0(a.Samples)
+	b := w.cols.nextBases(&w.last, a.Samples)
+	from := w.cols.len()
+	w.cols.add(key, t0, b, a.Samples)
+	w.cols.track(&w.last, from)
+	if sum == nil {
+		Quantize(a)
+		sum = analysis.NewSummary(a)
+	}
+	data, err := sum.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	w.sums = append(w.sums, summaryRow{key: key, version: int32(sum.Version), analysis: int32(sum.Analysis), data: data})
 	for i := range a.Laps {
 		l := &a.Laps[i]
 		if err := w.lap.AppendRow(a.ID, int32(i), nullTime(l.Start), nullFloat(l.ElapsedTime), nullFloat(l.MovingTime),
@@ -420,7 +438,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity) error {
 		}
 	}
 	w.acts = append(w.acts, light)
-	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256}
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256, key: key, t0: t0, bases: b}
 	w.pendingRecords += len(a.Samples)
 	w.summary.Activities++
 	w.summary.Records += len(a.Samples)
@@ -469,15 +487,18 @@ func (w *Writer) begin() error {
 		return err
 	}
 	w.inTx = true
+	if !w.bulkReady {
+		if err := registerBulk(w.conn); err != nil {
+			return fmt.Errorf("register taper_samples: %w", err)
+		}
+		w.bulkReady = true
+	}
 	return w.conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
 			return errors.New("unexpected driver connection")
 		}
 		var err error
-		if w.rec, err = duckdb.NewAppenderFromConn(c, "", "records"); err != nil {
-			return fmt.Errorf("records appender: %w", err)
-		}
 		if w.lap, err = duckdb.NewAppenderFromConn(c, "", "laps"); err != nil {
 			return fmt.Errorf("laps appender: %w", err)
 		}
@@ -491,7 +512,7 @@ func (w *Writer) begin() error {
 // closeAppenders flushes and closes the batch's appenders.
 func (w *Writer) closeAppenders() error {
 	var errs []error
-	for _, a := range []**duckdb.Appender{&w.rec, &w.lap, &w.step} {
+	for _, a := range []**duckdb.Appender{&w.lap, &w.step} {
 		if *a != nil {
 			errs = append(errs, (*a).Close())
 			*a = nil
@@ -514,6 +535,8 @@ func (w *Writer) resetBatch() {
 	w.demoted = w.demoted[:0]
 	w.fills = w.fills[:0]
 	clear(w.actMeta)
+	w.cols.reset()
+	w.sums = w.sums[:0]
 	w.pendingRecords = 0
 }
 
@@ -524,7 +547,10 @@ func (w *Writer) flush() error {
 		return nil
 	}
 	if err := w.closeAppenders(); err != nil {
-		return fmt.Errorf("flush records: %w", err)
+		return fmt.Errorf("flush laps: %w", err)
+	}
+	if err := insertSamples(w.ctx, w.conn, &w.cols); err != nil {
+		return fmt.Errorf("write records: %w", err)
 	}
 	// A pending primary may have become a duplicate since its file was added.
 	hasPrimary := map[string]bool{}
@@ -554,6 +580,19 @@ func (w *Writer) flush() error {
 			}
 		}
 		if err := app.Close(); err != nil {
+			return err
+		}
+		sums, err := duckdb.NewAppenderFromConn(c, "", "summaries")
+		if err != nil {
+			return err
+		}
+		for _, s := range w.sums {
+			if err := sums.AppendRow(s.key, s.version, s.analysis, s.data); err != nil {
+				sums.Close()
+				return fmt.Errorf("summary: %w", err)
+			}
+		}
+		if err := sums.Close(); err != nil {
 			return err
 		}
 		src, err := duckdb.NewAppenderFromConn(c, "", "source_files")
@@ -674,6 +713,7 @@ func activityRow(a *analysis.Activity, m actMeta) []driver.Value {
 		nullString(a.Device), nullString(a.TotalsFrom), nullString(a.Source), nullString(m.sha),
 		int32(a.SessionIndex), nullString(a.Format), a.Partial, nullString(a.PartialReason),
 		nullString(strings.Join(a.Flags, ",")), int32(m.channels), int32(m.samples), nullString(a.DuplicateOf),
+		m.key, nullTime(m.t0), m.bases.t, m.bases.distance,
 	}
 }
 

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -46,18 +45,9 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 	return cmd
 }
 
-// activityColumns are the fields of `taper activities` (a public contract
-// for --format json and csv: add, never rename).
-// distance_m, moving_time_s and pace are the analysis' values, the ones the
-// rules count (moving time auto-pause aware, from the samples); the device's
-// own session timer is device_moving_time_s.
-func activityColumns() []string {
-	return []string{
-		"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
-		"distance_m", "moving_time_s", "elapsed_time_s", "device_moving_time_s", "pace", "ascent_m", "avg_hr", "max_hr",
-		"device", "source", "duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
-	}
-}
+// activityColumns are the fields of `taper activities` --format json and
+// csv (reports.ActivityColumns: a public contract).
+func activityColumns() []string { return reports.ActivityColumns() }
 
 // activityTableColumns are the columns of the terminal table: they fit 80
 // columns (the evidence is in --format json and csv).
@@ -80,7 +70,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 	if o.Since != "" && o.Until != "" && o.Since > o.Until {
 		return usagef("--since %s is after --until %s: nothing could match; swap them", o.Since, o.Until)
 	}
-	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -168,109 +158,40 @@ func tableSport(sport string) string {
 }
 
 func activityRow(a *analysis.Activity, table bool) []any {
+	if !table {
+		return reports.ActivityRow(a)
+	}
 	m := a.Metrics
 	if m == nil {
 		m = &analysis.Metrics{TRIMP: analysis.Missing()}
 	}
-	var dup any
-	if a.DuplicateOf != "" {
-		dup = a.DuplicateOf
-	}
-	sport := a.Sport
-	if a.SubSport != "" {
-		sport += "/" + a.SubSport
-	}
 	dist, moving := analysis.AnalysedTotals(a)
-	flags := strings.Join(a.Flags, ",")
-	if table {
-		km := "-"
-		if analysis.Has(dist) {
-			km = fmt.Sprintf("%.2f", dist/1000)
-		}
-		var note []string
-		if a.Partial {
-			note = append(note, "damaged")
-		}
-		if a.DuplicateOf != "" {
-			note = append(note, "dup")
-		}
-		if len(a.Flags) > 0 {
-			note = append(note, "flagged")
-		}
-		class := m.Class
-		if class == "" {
-			class = "-"
-		}
-		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), tableSport(a.Sport), km,
-			formatDuration(moving), class, strings.Join(note, ",")}
+	km := "-"
+	if analysis.Has(dist) {
+		km = fmt.Sprintf("%.2f", dist/1000)
 	}
-	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
-		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
-		roundTo(dist, 0.01), roundTo(moving, 0.001), roundTo(a.ElapsedTime, 0.001), roundTo(a.MovingTime, 0.001), runPace(a, dist, moving),
-		roundTo(a.Ascent, 0.1), roundTo(a.AvgHR, 0.1), roundTo(a.MaxHR, 0.1), a.Device, a.Source, dup, a.Partial, flags,
-		m.Class, m.ClassSource, m.Evidence, roundTo(m.TRIMP, 0.1)}
+	var note []string
+	if a.Partial {
+		note = append(note, "damaged")
+	}
+	if a.DuplicateOf != "" {
+		note = append(note, "dup")
+	}
+	if len(a.Flags) > 0 {
+		note = append(note, "flagged")
+	}
+	class := m.Class
+	if class == "" {
+		class = "-"
+	}
+	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), tableSport(a.Sport), km,
+		formatDuration(moving), class, strings.Join(note, ",")}
 }
 
-func runPace(a *analysis.Activity, dist, moving float64) string {
-	if a.Sport != analysis.SportRunning && a.Sport != analysis.SportWalking && a.Sport != analysis.SportHiking {
-		return ""
+// oneDecimal is a table cell with one decimal, nil when missing.
+func oneDecimal(v float64) any {
+	if orNull(v) == nil {
+		return nil
 	}
-	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) {
-		return "-"
-	}
-	return formatPace(moving / (dist / 1000))
-}
-
-// openExisting opens a database that must already exist. While another
-// taper process writes it (an import), it waits up to --wait for the
-// writer to finish, saying so on errOut with the writer's pid, so a cron
-// audit right after a cron import works.
-func openExisting(ctx context.Context, g *globalOptions, errOut io.Writer, readOnly bool) (*store.DB, error) {
-	path := g.DB
-	if path != "" && path != ":memory:" {
-		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
-		}
-	}
-	deadline := time.Now().Add(g.Wait)
-	told := false
-	for {
-		db, err := openOnce(ctx, path, readOnly)
-		var lock *store.LockError
-		if !errors.As(err, &lock) || time.Now().After(deadline) {
-			if lock != nil && g.Wait > 0 {
-				return nil, fmt.Errorf("%w; waited %s (--wait)", err, g.Wait)
-			}
-			return db, err
-		}
-		if !told {
-			who := "another taper process"
-			if lock.PID > 0 {
-				who = fmt.Sprintf("taper process %d", lock.PID)
-			}
-			fmt.Fprintf(errOut, "taper: %s is writing %s; waiting up to %s for it to finish (--wait)\n", who, filepath.Base(path), g.Wait)
-			told = true
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
-}
-
-func openOnce(ctx context.Context, path string, readOnly bool) (*store.DB, error) {
-	db, err := store.Open(ctx, path, store.Options{ReadOnly: readOnly})
-	if readOnly && errors.Is(err, store.ErrOldSchema) {
-		// Written by an older taper: upgrade it once, then read.
-		rw, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.Close(); err != nil {
-			return nil, err
-		}
-		return store.Open(ctx, path, store.Options{ReadOnly: true})
-	}
-	return db, err
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
+	"github.com/taper-run/taper/store"
 )
 
 type auditOptions struct {
@@ -44,19 +45,22 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Outdated: outdatedNote(st.errOut, db.Path()),
+	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Now: o.now, Outdated: outdatedNote(st.errOut, db.Path()),
 		SettingsChanged: settingsNote(st.errOut, db.Path()),
 		Settings:        func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err
 	}
 	reps := res.Reports
+	if err := checkOutput(o.Output, o.DB); err != nil {
+		return err
+	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
 		switch o.Format {
 		case "markdown":

@@ -10,10 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -71,24 +73,127 @@ func BenchmarkImport(b *testing.B) {
 		n = v
 	}
 	export := benchExport(b, n)
+	one := benchOne(b, time.Date(2021, 1, 1, 7, 0, 0, 0, time.UTC).AddDate(0, 0, n+1))
 	for i := 0; i < b.N; i++ {
-		db := filepath.Join(b.TempDir(), "bench.duckdb")
-		dec := runChild(b, "import", "--dry-run", "-q", export)
-		imp := runChild(b, "import", "--db", db, "--athlete", "bench", "-q", export)
-		re := runChild(b, "import", "--db", db, "--athlete", "bench", "-q", export)
-		b.ReportMetric(dec.wall.Seconds(), "decode_s")
-		b.ReportMetric(imp.wall.Seconds(), "import_s")
-		b.ReportMetric(re.wall.Seconds(), "reimport_s")
-		b.ReportMetric(float64(n)/imp.wall.Seconds(), "import_files/s")
-		b.ReportMetric(dec.wall.Seconds()/imp.wall.Seconds()*100, "import_%_of_decode")
-		b.ReportMetric(imp.wall.Seconds()/re.wall.Seconds(), "reimport_speedup_x")
-		b.ReportMetric(dec.rssMB, "decode_peak_MB")
-		b.ReportMetric(imp.rssMB, "import_peak_MB")
-		b.ReportMetric(re.rssMB, "reimport_peak_MB")
-		if testing.Verbose() {
-			b.Logf("import:\n%s\nreimport:\n%s", imp.out, re.out)
+		benchScenario(b, export, one, n)
+	}
+}
+
+// BenchmarkLongHistory imports one runner's ten years: TAPER_BENCH_SEASONS
+// (default 10) consecutive 30-week seasons, each with a marathon (22 weeks
+// of training and taper, the race, 8 weeks of recovery), of generated FIT
+// files in a folder (cached in $TMPDIR/taper-bench), runs of 30 min to
+// 3.5 h: by default about 1,500 activities and 5.5 M records. It reports
+// what BenchmarkImport does, for a real history's shape.
+//
+//	go test ./cmd/taper -run '^$' -bench LongHistory -benchtime 1x
+func BenchmarkLongHistory(b *testing.B) {
+	seasons := 10
+	if v, err := strconv.Atoi(os.Getenv("TAPER_BENCH_SEASONS")); err == nil && v > 0 {
+		seasons = v
+	}
+	dir, last := benchHistory(b, seasons)
+	one := benchOne(b, last.AddDate(0, 0, 3))
+	for i := 0; i < b.N; i++ {
+		benchScenario(b, dir, one, 0)
+	}
+}
+
+// benchScenario measures, each in its own taper process: decoding input
+// alone (import --dry-run), importing it, importing it again, and then
+// importing one more activity (one, a folder) into the full history; it
+// reports their times, peak RSS and the database's bytes per record.
+func benchScenario(b *testing.B, input, one string, files int) {
+	db := filepath.Join(b.TempDir(), "bench.duckdb")
+	dec := runChild(b, "import", "--dry-run", "-q", input)
+	imp := runChild(b, "import", "--db", db, "--athlete", "bench", "-q", input)
+	re := runChild(b, "import", "--db", db, "--athlete", "bench", "-q", input)
+	add := runChild(b, "import", "--db", db, "--athlete", "bench", "-q", one)
+	b.ReportMetric(dec.wall.Seconds(), "decode_s")
+	b.ReportMetric(imp.wall.Seconds(), "import_s")
+	b.ReportMetric(re.wall.Seconds(), "reimport_s")
+	b.ReportMetric(add.wall.Seconds(), "add_one_s")
+	if files > 0 {
+		b.ReportMetric(float64(files)/imp.wall.Seconds(), "import_files/s")
+	}
+	b.ReportMetric(dec.wall.Seconds()/imp.wall.Seconds()*100, "import_%_of_decode")
+	b.ReportMetric(imp.wall.Seconds()/re.wall.Seconds(), "reimport_speedup_x")
+	b.ReportMetric(dec.rssMB, "decode_peak_MB")
+	b.ReportMetric(imp.rssMB, "import_peak_MB")
+	b.ReportMetric(re.rssMB, "reimport_peak_MB")
+	b.ReportMetric(add.rssMB, "add_one_peak_MB")
+	// Bytes per record: the database file over the records it holds.
+	sql := runChild(b, "sql", "--db", db, "--format", "csv", "SELECT count(*) FROM samples")
+	var records float64
+	for _, line := range strings.Split(strings.TrimSpace(sql.out), "\n") {
+		if v, err := strconv.ParseFloat(strings.TrimSpace(line), 64); err == nil {
+			records = v
 		}
 	}
+	size := int64(0)
+	for _, p := range []string{db, db + ".wal"} {
+		if fi, err := os.Stat(p); err == nil {
+			size += fi.Size()
+		}
+	}
+	if records > 0 {
+		b.ReportMetric(records, "records")
+		b.ReportMetric(float64(size)/records, "db_bytes/record")
+	}
+	if testing.Verbose() {
+		b.Logf("import:\n%s\nreimport:\n%s\nadd one:\n%s", imp.out, re.out, add.out)
+	}
+}
+
+// benchOne writes (once) a folder holding one 50-minute tempo run starting
+// at start: the activity a daily import adds.
+func benchOne(b *testing.B, start time.Time) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "taper-bench", "one-"+start.Format("20060102"))
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	a := synth.Workout(synth.Spec{Kind: synth.Tempo, Start: start, Seed: 77, Duration: 50 * time.Minute})
+	if err := synth.WriteDir(dir+".tmp", []*analysis.Activity{a}, synth.ExportFIT); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(dir+".tmp", dir); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// benchHistory writes (once) a folder of FIT files: seasons consecutive
+// 30-week seasons, each ending 8 weeks after a marathon. It returns the
+// folder and the last activity's start.
+func benchHistory(b *testing.B, seasons int) (string, time.Time) {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "taper-bench", fmt.Sprintf("long-history-%d", seasons))
+	first := time.Date(2016, 5, 1, 0, 0, 0, 0, time.UTC) // a Sunday
+	race := func(i int) time.Time { return first.AddDate(0, 0, 7*30*i) }
+	last := race(seasons-1).AddDate(0, 0, 7*8)
+	if _, err := os.Stat(dir); err == nil {
+		return dir, last
+	}
+	start := time.Now()
+	acts, records := 0, 0
+	for i := range seasons {
+		s := synth.Season{Athlete: "bench", RaceDate: race(i), Seed: int64(100 + i), PreWeeks: 22, PostWeeks: 8,
+			WeeklyKm: 45 + float64(i%4)*8}
+		for _, p := range s.Plan() {
+			a := synth.Workout(p.Spec)
+			if err := synth.WriteDir(dir+".tmp", []*analysis.Activity{a}, synth.ExportFIT); err != nil {
+				b.Fatal(err)
+			}
+			acts++
+			records += len(a.Samples)
+		}
+	}
+	if err := os.Rename(dir+".tmp", dir); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %s: %d activities, %d records, in %s", dir, acts, records, time.Since(start).Round(time.Second))
+	return dir, last
 }
 
 // benchExport writes (once) a Garmin account export of n one-hour runs.

@@ -258,7 +258,7 @@ func TestReadersWaitForTheWriter(t *testing.T) {
 	}
 	start := time.Now()
 	code, out, errOut = runTaper(t, "report", "--db", db, "--athlete", "ann")
-	if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("taper process %d is writing", w.Process.Pid)) || !strings.Contains(out, "recovery audit") {
+	if code != exitOK || !strings.Contains(errOut, fmt.Sprintf("in use by another taper process (pid %d); waiting up to 5m0s", w.Process.Pid)) || !strings.Contains(out, "recovery audit") {
 		t.Errorf("waiting reader: exit %d after %s\n%s%s", code, time.Since(start), out, errOut)
 	}
 	w.Wait()

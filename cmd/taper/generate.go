@@ -9,9 +9,11 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -29,21 +31,17 @@ type generateOptions struct {
 	Double     bool
 	Monitoring int
 	Force      bool
+	ExportZone string // apple style: the phone's zone when it exported
 	// Benchmark corpus: N athletes x M weeks.
 	Athletes int
 	Weeks    int
-}
-
-// breachNames are the --breach values, one per recovery rule.
-func breachNames() []string {
-	return []string{"rest_window", "hard_cross_training", "speed_work_early", "long_run_early", "ramp_cap", "ramp_jump", "interval_limit"}
 }
 
 func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin/Strava export), or a benchmark corpus",
+		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin, Strava or Apple Health export), or a benchmark corpus",
 		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
   taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
   taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,
@@ -54,11 +52,12 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "output folder (created)")
-	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip) or strava (bulk export zip)")
+	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip), strava (bulk export zip: FIT, GPX, TCX and manual entries) or apple (Apple Health export.zip)")
+	f.StringVar(&o.ExportZone, "export-timezone", "America/New_York", "apple style: the phone's zone when it made the export (the export's dates carry its offset; each workout keeps its own zone)")
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(breachNames(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(analysis.RuleIDs(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -91,7 +90,11 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, count, err := writeSeason(o.Dir, season, o.Style, o.Monitoring)
+	exportZone, err := time.LoadLocation(o.ExportZone)
+	if err != nil {
+		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
+	}
+	path, count, err := writeSeasonIn(o.Dir, season, o.Style, o.Monitoring, exportZone)
 	if err != nil {
 		return err
 	}
@@ -142,7 +145,7 @@ func planted(s synth.Season) []string {
 // season builds the synth season the flags describe.
 func (o *generateOptions) season() (synth.Season, error) {
 	if o.Race == "" {
-		o.Race, _ = demoDates(time.Now())
+		o.Race, _ = demoDates(o.now())
 	}
 	zone, err := time.LoadLocation(o.Zone)
 	if err != nil {
@@ -173,23 +176,23 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 		case "all":
 			b = synth.Breaches{RunsDuringRest: true, HardRideDuringRest: true, SpeedWorkInReturn: true,
 				LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}
-		case "rest_window":
+		case analysis.RuleRestWindow:
 			b.RunsDuringRest = true
-		case "hard_cross_training":
+		case analysis.RuleHardCrossTraining:
 			b.HardRideDuringRest = true
-		case "speed_work_early":
+		case analysis.RuleSpeedWorkEarly:
 			b.SpeedWorkInReturn = true
-		case "long_run_early":
+		case analysis.RuleLongRunEarly:
 			b.LongRunEarly = true
-		case "ramp_cap":
+		case analysis.RuleRampCap:
 			b.RampTooSteep = true
-		case "ramp_jump":
+		case analysis.RuleRampJump:
 			b.RampJump = true
-		case "interval_limit":
+		case analysis.RuleIntervalLimit:
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(breachNames(), ", "))
+			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
 		}
 	}
 	return b, nil
@@ -198,10 +201,21 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 // writeSeason writes a season in an export style into dir and returns the
 // path to import and the number of activities.
 func writeSeason(dir string, s synth.Season, style string, monitoring int) (string, int, error) {
+	return writeSeasonIn(dir, s, style, monitoring, nil)
+}
+
+// writeSeasonIn is writeSeason with the zone an Apple Health export was
+// made in (nil: America/New_York).
+func writeSeasonIn(dir string, s synth.Season, style string, monitoring int, exportZone *time.Location) (string, int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, err
 	}
-	acts := s.Activities()
+	var acts []*analysis.Activity
+	if style == "strava" {
+		acts = s.StravaActivities()
+	} else {
+		acts = s.Activities()
+	}
 	var path string
 	var err error
 	switch style {
@@ -213,15 +227,30 @@ func writeSeason(dir string, s synth.Season, style string, monitoring int) (stri
 		}
 		err = synth.WriteDir(dir, acts, es)
 	case "garmin", "strava":
-		path = filepath.Join(dir, s.Athlete+"_"+style+"_export.zip")
+		path = filepath.Join(dir, fileNamePart(s.Athlete)+"_"+style+"_export.zip")
 		err = writeZip(path, func(f *os.File) error {
 			if style == "garmin" {
 				return synth.WriteGarminExport(f, acts, monitoring)
 			}
 			return synth.WriteStravaExport(f, acts)
 		})
+	case "apple":
+		path = filepath.Join(dir, s.Athlete+"_apple_health_export.zip")
+		watch := acts[:0:0] // the watch records each workout once: no phone copies
+		for _, a := range acts {
+			if a.Device != "phone" {
+				watch = append(watch, a)
+			}
+		}
+		acts = watch
+		if exportZone == nil {
+			exportZone, _ = time.LoadLocation("America/New_York")
+		}
+		err = writeZip(path, func(f *os.File) error {
+			return synth.WriteAppleExport(f, acts, synth.AppleOptions{ExportZone: exportZone})
+		})
 	default:
-		return "", 0, usagef("unknown --style %q: use files, gpx, garmin or strava", style)
+		return "", 0, usagef("unknown --style %q: use files, gpx, garmin, strava or apple", style)
 	}
 	if err != nil {
 		return "", 0, fmt.Errorf("writing %s: %w", path, err)
@@ -239,4 +268,21 @@ func writeZip(path string, fn func(*os.File) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// fileNamePart makes an athlete name safe as part of a file name inside
+// the output folder: anything but letters, digits, '-', '_' and '.'
+// becomes '_', and leading dots go (so "../escape" stays in --dir).
+func fileNamePart(name string) string {
+	b := []rune(name)
+	for i, r := range b {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			b[i] = '_'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".")
+	if s == "" || !filepath.IsLocal(s) {
+		return "athlete"
+	}
+	return s
 }

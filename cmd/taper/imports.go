@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
 )
 
 type importsOptions struct {
@@ -41,7 +43,7 @@ func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.Rejected, "rejected", false, "only rejected files, with the reason")
-	f.StringSliceVar(&o.Status, "status", nil, "only these statuses: imported, duplicate_file, duplicate_activity, skipped, rejected")
+	f.StringSliceVar(&o.Status, "status", nil, "only these statuses: "+strings.Join(analysis.FileStatuses(), ", "))
 	f.StringVar(&o.Format, "format", "table", "table, json or csv")
 	f.BoolVar(&o.All, "all-athletes", false, "files of every athlete (default: --athlete's, or all when --athlete is not given)")
 	return cmd
@@ -60,9 +62,9 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 		status = append(status, v)
 	}
 	if o.Rejected {
-		status = append(status, "rejected")
+		status = append(status, store.StatusRejected)
 	}
-	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -85,7 +87,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 		if f.Partial {
 			reason = strings.TrimSpace("partial: " + strings.TrimPrefix(f.PartialReason, f.Path+": ") + " " + reason)
 		}
-		if reason == "" && f.Status == "duplicate_activity" {
+		if reason == "" && f.Status == store.StatusDuplicateActivity {
 			reason = "the same activity from another source is the primary (see duplicate_of in taper activities)"
 		}
 		if o.Format == "table" {

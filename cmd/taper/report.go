@@ -15,6 +15,7 @@ import (
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/reports"
+	"github.com/taper-run/taper/store"
 )
 
 type reportOptions struct {
@@ -70,7 +71,7 @@ func checkReportFlags(asOf, format, failOn string) error {
 	if err := taper.CheckDate(asOf); err != nil {
 		return usagef("bad --as-of: %v", err)
 	}
-	if failOn != "" && failOn != "breach" && failOn != "warning" {
+	if failOn != "" && failOn != analysis.SeverityBreach && failOn != analysis.SeverityWarning {
 		return usagef("bad --fail-on %q: use breach or warning", failOn)
 	}
 	return nil
@@ -90,15 +91,18 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if o.Week > settings.Weeks {
 		return usagef("bad --week %d: the audit covers recovery weeks 1..%d", o.Week, settings.Weeks)
 	}
-	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week,
+	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week, Now: o.now,
 		Outdated: outdatedNote(st.errOut, db.Path()), SettingsChanged: settingsNote(st.errOut, db.Path())})
 	if err != nil {
+		return err
+	}
+	if err := checkOutput(o.Output, o.DB); err != nil {
 		return err
 	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
@@ -193,6 +197,9 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return fn(stdout)
 	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("-o %s is a folder: give a file name, e.g. -o %s", path, filepath.Join(path, "report.html"))
+	}
 	if d, err := os.Stat(filepath.Dir(path)); err != nil || !d.IsDir() {
 		return fmt.Errorf("cannot write %s: folder %s does not exist", path, filepath.Dir(path))
 	}
@@ -233,6 +240,24 @@ func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+// checkOutput refuses an -o file that is the database (or its WAL): a
+// report written there would destroy it.
+func checkOutput(output, db string) error {
+	if output == "" || output == "-" || db == "" || db == ":memory:" {
+		return nil
+	}
+	out, err := os.Stat(output)
+	if err != nil {
+		return nil // a new file is not the database
+	}
+	for _, p := range []string{db, db + ".wal"} {
+		if fi, err := os.Stat(p); err == nil && os.SameFile(out, fi) {
+			return usagef("-o %s is the database %s: give another file", output, p)
+		}
 	}
 	return nil
 }

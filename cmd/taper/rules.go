@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper/config"
+	"github.com/taper-run/taper/store"
 )
 
 type rulesOptions struct {
@@ -41,9 +42,8 @@ func runRules(ctx context.Context, o *rulesOptions, st *streams) error {
 	// that match nobody, and an --athlete the database does not know.
 	if o.DB != "" && o.DB != ":memory:" {
 		if _, err := os.Stat(o.DB); err == nil {
-			quick := *o.globalOptions
-			quick.Wait = 0 // warnings only: never wait for a writer
-			if db, err := openExisting(ctx, &quick, st.errOut, true); err == nil {
+			// warnings only: never wait for a writer
+			if db, err := store.Open(ctx, o.DB, store.Options{ReadOnly: true}); err == nil {
 				warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 				if known, err := db.Athletes(ctx); err == nil && o.athleteSet && !slices.Contains(known, o.Athlete) {
 					fmt.Fprintf(st.errOut, "taper: warning: no athlete %q in %s (athletes: %s): these are the rules it would get\n",

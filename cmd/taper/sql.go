@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/store"
 )
 
 type sqlOptions struct {
@@ -17,6 +19,11 @@ func newSQLCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sql QUERY",
 		Short: "Run a read-only SQL query on the database (no duckdb CLI needed)",
+		Long: `sql runs one read-only statement (SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE,
+SHOW, SUMMARIZE or EXPLAIN) on the database and streams its rows. The statement
+sees this database only: it cannot read or write other files, load extensions
+or change settings. Values are printed in full (every digit of a float, DECIMAL
+with its scale, INTERVAL, UUID, LIST, STRUCT and MAP as DuckDB writes them).`,
 		Example: `  taper sql --db alice.duckdb "SELECT sport, count(*) FROM activities GROUP BY 1"
   taper sql --format csv "SELECT local_date, distance_m FROM activities WHERE sport = 'running'"`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -38,14 +45,14 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.globalOptions, st.errOut, true)
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	cols, rows, err := db.Query(ctx, o.Query)
-	if err != nil {
+	rw := newRowWriter(st.out, o.Format)
+	if err := db.Stream(ctx, o.Query, rw.header, rw.row); err != nil {
 		return err
 	}
-	return writeRows(st.out, o.Format, cols, rows)
+	return rw.close()
 }

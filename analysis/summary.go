@@ -1,0 +1,317 @@
+package analysis
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+)
+
+// SummaryVersion is the format of Summary: bump it whenever NewSummary keeps
+// something else (for example when the classifier starts reading another
+// channel of the samples), so stored summaries are rebuilt from the records.
+// Summaries are only valid with the AnalysisVersion they were made under
+// (see Summary.Current).
+const SummaryVersion = 1
+
+// Summary is what analysis needs of an activity beyond its header, laps and
+// workout: the classifier's input reduced to what it reads of the samples,
+// the heart-rate profile for zones and TRIMP, and the heart-rate maxima. A
+// new race pace, a new HRmax or new settings are applied to a Summary
+// without the activity's samples (AnalyzeSummary gives exactly what Analyze
+// gives on the samples); only a new AnalysisVersion or SummaryVersion needs
+// the records again.
+//
+// The reduced samples keep each sample's time, the speed the classifier
+// derives for the interval that ends there (the sample's own speed, else
+// from distance, else from positions) and the altitude; heart rate,
+// cadence, power, positions and distance are dropped. The totals computed
+// from the full samples (moving time above all) are kept as they are.
+type Summary struct {
+	Version, Analysis int // SummaryVersion and AnalysisVersion when made
+
+	basics      basics  // activityBasics over the full samples
+	sustainedHR float64 // Metrics.MaxHR's sustained value (NaN when none)
+	observedMax float64 // observedMax over the full samples (NaN when none)
+	profile     HRProfile
+
+	times []time.Time // the samples' times (zero where unknown)
+	speed []float64   // interval speed ending at each sample (NaN when unknown or after a pause)
+	alt   []float64   // altitude at each sample (NaN when unknown)
+
+	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
+}
+
+// NewSummary reduces a (with its samples) to its Summary.
+func NewSummary(a *Activity) *Summary {
+	b := activityBasics(a)
+	s := &Summary{Version: SummaryVersion, Analysis: AnalysisVersion, basics: b,
+		sustainedHR: sustainedHR(a.Samples, func(hr float64) bool { return Has(hr) && hr > 0 && hr < HRMaxHigh }),
+		observedMax: math.NaN(),
+		profile:     NewHRProfile(a, b.avgHR, b.moving),
+	}
+	if a.IsRun() {
+		s.observedMax = sustainedHRMax(a.Samples)
+	}
+	n := len(a.Samples)
+	s.times, s.speed, s.alt = make([]time.Time, n), make([]float64, n), make([]float64, n)
+	for i := range a.Samples {
+		q := &a.Samples[i]
+		s.times[i], s.alt[i], s.speed[i] = q.Time, q.Altitude, math.NaN()
+		if i == 0 {
+			continue
+		}
+		p := &a.Samples[i-1]
+		if dt := q.Time.Sub(p.Time).Seconds(); dt <= PauseGap {
+			s.speed[i] = intervalSpeed(*p, *q, dt)
+		}
+	}
+	return s
+}
+
+// Current reports whether s was made by this version of the analysis.
+func (s *Summary) Current() bool {
+	return s != nil && s.Version == SummaryVersion && s.Analysis == AnalysisVersion
+}
+
+// Samples returns the number of samples s was made from.
+func (s *Summary) Samples() int { return len(s.times) }
+
+// Activity returns header (an activity without its samples, with its laps
+// and workout) carrying s's reduced samples and totals: what the classifier
+// reads. header itself is not changed.
+func (s *Summary) Activity(header *Activity) *Activity {
+	r := *header
+	r.Metrics = nil
+	r.Samples = make([]Sample, len(s.times))
+	nan := math.NaN()
+	for i := range r.Samples {
+		r.Samples[i] = Sample{Time: s.times[i], Speed: s.speed[i], Altitude: s.alt[i],
+			Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
+	}
+	b := s.basics
+	r.summary = &b
+	return &r
+}
+
+// ObservedMax is the activity's plausible sustained maximum heart rate (see
+// ObservedHRMax) over its full samples, NaN when none (or not a run).
+func (s *Summary) ObservedMax() float64 { return s.observedMax }
+
+// Profile is the activity's heart-rate profile (see NewHRProfile).
+func (s *Summary) Profile() HRProfile { return s.profile }
+
+// AnalyzeSummary is Analyze on an activity's header (with laps and workout)
+// and its Summary instead of its samples; the result is the same.
+func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, racePace float64) *Metrics {
+	m := &Metrics{Version: AnalysisVersion}
+	b := sum.basics
+	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
+	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
+	if Has(sum.sustainedHR) {
+		m.MaxHR = sum.sustainedHR
+	}
+	m.Pace = math.NaN()
+	if isFootSport(header.Sport) && m.Distance > 0 && m.MovingTime > 0 {
+		m.Pace = m.MovingTime / (m.Distance / 1000)
+	}
+	ApplyHRMax(m, sum.profile, s, observedHRMax)
+	if header.IsRun() {
+		m.Class, m.ClassSource, m.Evidence = Classify(sum.Activity(header), racePace, s)
+	}
+	return m
+}
+
+// Summary encoding: a version byte, then a DEFLATE stream of uvarints and
+// float columns. Floats that are whole multiples of the column's step (as
+// the store keeps them: mm/s, dm) are written as varint deltas of those
+// steps, the others as their 8 bytes, so decoding gives back every bit.
+const summaryMagic = 0x53 // 'S'
+
+// MarshalBinary encodes s. The encoding is made once and kept: calling it
+// where the activity is decoded spares the work to whoever stores it.
+func (s *Summary) MarshalBinary() ([]byte, error) {
+	if s.encoded != nil {
+		return s.encoded, nil
+	}
+	var raw bytes.Buffer
+	e := &sumEncoder{w: &raw}
+	e.uint(uint64(s.Version))
+	e.uint(uint64(s.Analysis))
+	for _, v := range []float64{s.basics.moving, s.basics.distance, s.basics.ascent, s.basics.avgHR, s.basics.maxHR,
+		s.sustainedHR, s.observedMax, s.profile.avgHR, s.profile.moving} {
+		e.float(v)
+	}
+	e.uint(uint64(len(s.profile.hr)))
+	e.floats(s.profile.hr, 1)
+	e.floats(s.profile.sec, 1)
+	e.uint(uint64(len(s.times)))
+	var prev, prevDelta int64
+	for _, t := range s.times {
+		if t.IsZero() {
+			e.uint(0)
+			continue
+		}
+		ns := t.UnixNano()
+		d := ns - prev
+		e.uint(1 + zigzag(d-prevDelta))
+		prev, prevDelta = ns, d
+	}
+	e.floats(s.speed, 1000)
+	e.floats(s.alt, 10)
+	var out bytes.Buffer
+	out.WriteByte(summaryMagic)
+	fw, _ := flate.NewWriter(&out, flate.BestSpeed)
+	fw.Write(raw.Bytes())
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	s.encoded = out.Bytes()
+	return s.encoded, nil
+}
+
+// UnmarshalSummary decodes what MarshalBinary encoded.
+func UnmarshalSummary(data []byte) (*Summary, error) {
+	if len(data) == 0 || data[0] != summaryMagic {
+		return nil, errors.New("summary: not a taper activity summary")
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(data[1:])))
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	d := &sumDecoder{b: raw}
+	s := &Summary{Version: int(d.uint()), Analysis: int(d.uint())}
+	for _, p := range []*float64{&s.basics.moving, &s.basics.distance, &s.basics.ascent, &s.basics.avgHR, &s.basics.maxHR,
+		&s.sustainedHR, &s.observedMax, &s.profile.avgHR, &s.profile.moving} {
+		*p = d.float()
+	}
+	nhr := d.count()
+	s.profile.hr = d.floats(nhr, 1)
+	s.profile.sec = d.floats(nhr, 1)
+	n := d.count()
+	s.times = make([]time.Time, n)
+	var prev, prevDelta int64
+	for i := range s.times {
+		u := d.uint()
+		if u == 0 {
+			continue
+		}
+		delta := prevDelta + unzigzag(u-1)
+		prev, prevDelta = prev+delta, delta
+		s.times[i] = time.Unix(0, prev).UTC()
+	}
+	s.speed = d.floats(n, 1000)
+	s.alt = d.floats(n, 10)
+	if d.err != nil {
+		return nil, fmt.Errorf("summary: %w", d.err)
+	}
+	s.encoded = data
+	return s, nil
+}
+
+type sumEncoder struct {
+	w   *bytes.Buffer
+	tmp [binary.MaxVarintLen64]byte
+}
+
+func (e *sumEncoder) uint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
+
+func (e *sumEncoder) float(v float64) {
+	e.w.Write(binary.LittleEndian.AppendUint64(e.tmp[:0], math.Float64bits(v)))
+}
+
+// floats writes vs: each value is 0 for NaN, 1 followed by 8 bytes for a
+// value that is not a whole number of 1/scale, else 2 + the zigzag delta
+// (in 1/scale) from the previous whole value.
+func (e *sumEncoder) floats(vs []float64, scale float64) {
+	var prev int64
+	for _, v := range vs {
+		if !Has(v) {
+			e.uint(0)
+			continue
+		}
+		if k, ok := steps(v, scale); ok {
+			e.uint(2 + zigzag(k-prev))
+			prev = k
+			continue
+		}
+		e.uint(1)
+		e.float(v)
+	}
+}
+
+// steps returns v as a whole number of 1/scale when it is exactly one.
+func steps(v, scale float64) (int64, bool) {
+	f := math.Round(v * scale)
+	if math.Abs(f) > 1<<50 {
+		return 0, false
+	}
+	k := int64(f)
+	return k, float64(k)/scale == v
+}
+
+type sumDecoder struct {
+	b   []byte
+	err error
+}
+
+func (d *sumDecoder) uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// count reads a length, refusing one larger than the bytes left could hold.
+func (d *sumDecoder) count() int {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *sumDecoder) fail() {
+	if d.err == nil {
+		d.err = errors.New("truncated or corrupt data")
+	}
+	d.b = nil
+}
+
+func (d *sumDecoder) float() float64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return math.NaN()
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *sumDecoder) floats(n int, scale float64) []float64 {
+	out := make([]float64, n)
+	var prev int64
+	for i := range out {
+		switch u := d.uint(); {
+		case u == 0:
+			out[i] = math.NaN()
+		case u == 1:
+			out[i] = d.float()
+		default:
+			prev += unzigzag(u - 2)
+			out[i] = float64(prev) / scale
+		}
+	}
+	return out
+}
+
+func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }

@@ -1,0 +1,120 @@
+package taper
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+	"github.com/taper-run/taper/synth"
+)
+
+// BenchmarkRoster measures a coach's Monday: the roster audit (taper audit)
+// and one athlete's report (taper report) over TAPER_BENCH_ATHLETES
+// athletes (default 200) with a year each (44 weeks of training, a
+// marathon, 8 weeks of recovery; about 280 activities per athlete). The
+// database is built once under /tmp (taper-roster-N.duckdb) and kept: the
+// audit reads activities and metrics, never records, so each activity
+// keeps only its first records there (its metrics come from all of them).
+//
+//	go test . -run '^$' -bench Roster -benchtime 10x
+//	TAPER_BENCH_ATHLETES=40 go test . -run '^$' -bench Roster -benchtime 10x
+func BenchmarkRoster(b *testing.B) {
+	n := 200
+	if v, err := strconv.Atoi(os.Getenv("TAPER_BENCH_ATHLETES")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("taper-roster-%d.duckdb", n))
+	if _, err := os.Stat(path); err != nil {
+		buildRoster(b, path, n)
+	}
+	db, err := store.Open(ctx, path, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	now := func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
+	var auditT, reportT time.Duration
+	acts := 0
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := Audit(ctx, db, AuditOptions{Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		auditT += time.Since(t0)
+		if len(res.Reports) != n || res.Reports[0].Race == nil {
+			b.Fatalf("%d reports, first race %v", len(res.Reports), res.Reports[0].Race)
+		}
+		t0 = time.Now()
+		rep, err := Report(ctx, db, ReportOptions{Athlete: "athlete000", Settings: std, Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reportT += time.Since(t0)
+		acts = len(rep.Days)
+	}
+	_ = acts
+	b.ReportMetric(float64(auditT.Milliseconds())/float64(b.N), "audit-ms")
+	b.ReportMetric(float64(auditT.Microseconds())/1000/float64(b.N)/float64(n), "audit-ms/athlete")
+	b.ReportMetric(float64(reportT.Microseconds())/1000/float64(b.N), "report-ms")
+}
+
+// buildRoster writes n athletes' years into a new database at path.
+func buildRoster(b *testing.B, path string, n int) {
+	b.Helper()
+	ctx := context.Background()
+	tmp := path + ".building"
+	os.Remove(tmp)
+	db, err := store.Open(ctx, tmp, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	race := time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC) // a Sunday; 8 recovery weeks end before June
+	total := 0
+	for i := range n {
+		athlete := fmt.Sprintf("athlete%03d", i)
+		season := synth.Season{Athlete: athlete, RaceDate: race.AddDate(0, 0, -7*(i%4)), Seed: int64(i + 1), PreWeeks: 44, PostWeeks: 8,
+			WeeklyKm: 40 + float64(i%5)*10}
+		w, err := db.NewWriter(ctx, athlete)
+		if err != nil {
+			b.Fatal(err)
+		}
+		metrics := map[string]*analysis.Metrics{}
+		for k, p := range season.Plan() {
+			a := synth.Workout(p.Spec)
+			a.Athlete = athlete
+			a.ID = analysis.ActivityID(athlete, fmt.Sprintf("sha-%d-%d", i, k), 0)
+			store.Quantize(a)
+			metrics[a.ID] = analysis.Analyze(a, std, 188, 0)
+			a.Samples = a.Samples[:min(len(a.Samples), 60)]
+			if err := w.Add(store.FileResult{Path: fmt.Sprintf("%s/%d.fit", athlete, k), Size: 1, SHA256: fmt.Sprintf("sha-%d-%d", i, k),
+				Format: "fit", Activities: []*analysis.Activity{a}}); err != nil {
+				b.Fatal(err)
+			}
+			total++
+		}
+		if _, err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SaveMetrics(ctx, metrics); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	os.Rename(tmp+".wal", path+".wal")
+	b.Logf("built %s: %d athletes, %d activities", path, n, total)
+}

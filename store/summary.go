@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/taper-run/taper/analysis"
+)
+
+// Summaries returns the activities f selects (as Activities, with laps and
+// workout steps, without samples) and, by activity id, their stored
+// summaries that are current (analysis.Summary.Current). Activities missing
+// from the map need their records read (EachWithSamples) and their summary
+// saved again (SaveSummaries). No record is read.
+func (db *DB) Summaries(ctx context.Context, f Filter) ([]*analysis.Activity, map[string]*analysis.Summary, error) {
+	f.WithSamples, f.WithLaps = false, true
+	acts, err := db.Activities(ctx, f)
+	if err != nil || len(acts) == 0 {
+		return acts, map[string]*analysis.Summary{}, err
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, s.data FROM summaries s JOIN activities a ON a.key = s.key`+where+
+		andWhere(where)+`s.version = ? AND s.analysis_version = ?`, append(args, analysis.SummaryVersion, analysis.AnalysisVersion)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := make(map[string]*analysis.Summary, len(acts))
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+		}
+		s, err := analysis.UnmarshalSummary(data)
+		if err != nil {
+			// A damaged summary is rebuilt from the records.
+			db.logger.Warn("unreadable activity summary; it will be rebuilt", "activity", id, "err", err)
+			continue
+		}
+		if s.Current() {
+			out[id] = s
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+	}
+	return acts, out, nil
+}
+
+// SaveSummaries stores summaries by activity id, replacing earlier ones.
+func (db *DB) SaveSummaries(ctx context.Context, sums map[string]*analysis.Summary) error {
+	if db.readOnly {
+		return fmt.Errorf("save summaries in %s: the database was opened read-only", db.name())
+	}
+	if len(sums) == 0 {
+		return nil
+	}
+	if err := db.saveSummaries(ctx, sums); err != nil {
+		return fmt.Errorf("save summaries in %s: %w", db.name(), err)
+	}
+	return nil
+}
+
+func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summary) error {
+	return db.replaceRows(ctx, `CREATE TEMP TABLE IF NOT EXISTS summaries_in (id VARCHAR, version INTEGER, analysis_version INTEGER, data BLOB)`,
+		"summaries_in", func(app *duckdb.Appender) error {
+			for id, s := range sums {
+				data, err := s.MarshalBinary()
+				if err != nil {
+					return fmt.Errorf("activity %s: %w", id, err)
+				}
+				if err := app.AppendRow(id, int32(s.Version), int32(s.Analysis), data); err != nil {
+					return fmt.Errorf("activity %s: %w", id, err)
+				}
+			}
+			return nil
+		},
+		`DELETE FROM summaries WHERE key IN (SELECT a.key FROM activities a JOIN summaries_in i ON i.id = a.id)`,
+		`INSERT INTO summaries SELECT a.key, i.version, i.analysis_version, i.data FROM summaries_in i JOIN activities a ON a.id = i.id WHERE a.key IS NOT NULL`)
+}
+
+// RecordsRead is the number of records this DB has read back so far (by
+// Activities with samples and EachWithSamples): tests use it to check that
+// what should work from summaries does not read records.
+func (db *DB) RecordsRead() int64 { return db.recordsRead.Load() }
+
+// DropSummaries removes an athlete's summaries: the next reanalysis reads
+// the records and saves them again (tests, and taper after a damaged
+// summary).
+func (db *DB) DropSummaries(ctx context.Context, athlete string) error {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM summaries WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`, athlete); err != nil {
+		return fmt.Errorf("drop summaries in %s: %w", db.name(), err)
+	}
+	return nil
+}
