@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/ingest"
 	"github.com/taper-run/taper/synth"
 )
@@ -248,7 +247,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = analysis.RuleIDs()
+		expand = plantable()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]

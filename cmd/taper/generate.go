@@ -57,7 +57,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(analysis.RuleIDs(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(plantable(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -192,7 +192,7 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
+			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(plantable(), ", "))
 		}
 	}
 	return b, nil
@@ -285,4 +285,16 @@ func fileNamePart(name string) string {
 		return "athlete"
 	}
 	return s
+}
+
+// plantable are the rules generate can break: every rule but
+// ramp_cap_near, which needs a cap_tolerance setting.
+func plantable() []string {
+	var out []string
+	for _, id := range analysis.RuleIDs() {
+		if id != analysis.RuleRampCapNear {
+			out = append(out, id)
+		}
+	}
+	return out
 }
