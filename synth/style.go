@@ -106,8 +106,20 @@ func FileNamePart(name string) string {
 	return s
 }
 
-// BreachesFor returns the breaches of the named rules (analysis.RuleIDs),
-// or of every rule for "all".
+// PlantableRules are the rules a season can break (Breaches): every rule
+// but ramp_cap_near, which needs a cap_tolerance setting.
+func PlantableRules() []string {
+	var out []string
+	for _, id := range analysis.RuleIDs() {
+		if id != analysis.RuleRampCapNear {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// BreachesFor returns the breaches of the named rules (PlantableRules), or
+// of every one for "all".
 func BreachesFor(rules []string) (Breaches, error) {
 	var b Breaches
 	for _, n := range rules {
@@ -131,7 +143,7 @@ func BreachesFor(rules []string) (Breaches, error) {
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, fmt.Errorf("unknown rule %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
+			return b, fmt.Errorf("unknown rule %q: use %s or all", n, strings.Join(PlantableRules(), ", "))
 		}
 	}
 	return b, nil

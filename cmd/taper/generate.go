@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -54,7 +55,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(analysis.RuleIDs(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(synth.PlantableRules(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -99,7 +100,47 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		return err
 	}
 	fmt.Fprintf(st.out, "Wrote %d activities of athlete %s (race %s, %s) to %s\n", count, season.Athlete, o.Race, o.Style, path)
+	writePlanted(st.out, season)
 	return nil
+}
+
+// writePlanted says what the generator planted and where (rule, day,
+// week, date), so a report can be checked against it.
+func writePlanted(w io.Writer, s synth.Season) {
+	lines := planted(s)
+	if len(lines) == 0 {
+		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
+		return
+	}
+	fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+// planted lists the season's planted breaches: "rest_window  day 5,
+// week 1, 2026-10-09: a run on day 5".
+func planted(s synth.Season) []string {
+	race := s.RaceDate
+	at := func(rule string, day int, what string) string {
+		return fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, race.AddDate(0, 0, day).Format(time.DateOnly), what)
+	}
+	var out []string
+	for _, p := range s.Plan() {
+		rule, what, ok := strings.Cut(strings.TrimPrefix(p.Note, "breach "), ": ")
+		if !strings.HasPrefix(p.Note, "breach ") || !ok {
+			continue
+		}
+		out = append(out, at(rule, p.Day, what))
+	}
+	if s.Breaches.RampTooSteep {
+		out = append(out, at("ramp_cap", 21, "week 3 runs about 85% of the baseline (its cap is 50%); flagged on the week's last day"))
+	}
+	if s.Breaches.RampJump {
+		out = append(out, at("ramp_jump", 49, "week 7 runs 1.6x week 6; flagged on the week's last day"))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i][21:27] < out[j][21:27] })
+	return out
 }
 
 // season builds the synth season the flags describe.
