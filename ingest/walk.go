@@ -32,7 +32,7 @@ const (
 	// not held, so only compressed data beyond maxExpansion is limited.
 	// Only activity files and containers are held (see HeadOnly): 32 MB of
 	// FIT is about 280 hours of 1 Hz records, and decoding it holds about
-	// 160 MB (see Budget).
+	// 160 MB (see Budget; such an entry is decoded alone).
 	DefaultMaxEntryBytes = 32 << 20
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened

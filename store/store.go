@@ -17,7 +17,7 @@
 // in one statement through a table function (taper_samples, see bulk.go),
 // appends laps and workout steps through DuckDB's Appender, then the
 // batch's activity, summary and source_files rows, and commits, all in one
-// transaction on one connection: a batch (64 files or 500,000 records)
+// transaction on one connection: a batch (64 files or 250,000 records)
 // lands whole or not at all. A process killed at any moment leaves only
 // whole activities, each with its source_files row, and re-running the
 // import adds what is missing (the source_files row is what makes bytes

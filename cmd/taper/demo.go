@@ -44,7 +44,7 @@ Sunday whose eight recovery weeks are over today.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "keep the generated files in this folder (default: a temporary folder)")
-	f.StringVar(&o.Style, "style", "garmin", "export style: garmin, strava, files or gpx")
+	f.StringVar(&o.Style, "style", "garmin", "export style: garmin, strava, apple, files or gpx")
 	f.StringVar(&o.Format, "format", "text", "report format: text, markdown, html, json or csv")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed")
 	return cmd
