@@ -15,12 +15,7 @@ func TestImportByFormat(t *testing.T) {
 	db := filepath.Join(dir, "s.duckdb")
 	out := mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "sam", "--style", "strava",
 		"--race", "2026-10-04", "--no-history", "--timezone", "Europe/Berlin")
-	input := ""
-	for _, l := range strings.Split(out, "\n") {
-		if f := strings.Fields(l); strings.HasPrefix(l, "Wrote ") && len(f) > 0 {
-			input = f[len(f)-1] // "Wrote N activities of athlete A (...) to PATH"
-		}
-	}
+	input := generatedPath(t, out)
 	out = mustTaper(t, "import", "--db", db, "--athlete", "sam", "--timezone", "Europe/Berlin", "-q", input)
 	line := ""
 	for _, l := range strings.Split(out, "\n") {
