@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
-	"github.com/tkrajina/gpxgo/gpx"
 )
 
 // FormatAppleHealth is an Apple Health export (export.xml, root HealthData).
@@ -478,41 +477,28 @@ func (h *HealthExport) readRoutes(route func(string) ([]byte, error)) {
 				continue
 			}
 			h.Routes = append(h.Routes, p)
-			doc, err := gpx.ParseBytes(data)
+			outside := 0
+			g := &gpxReader{slab: gpxSlab(data), keep: func(p *gpxPoint) bool {
+				switch {
+				case p.noTime || p.noPosition || (p.s.Lat == 0 && p.s.Lon == 0):
+					return false
+				case p.s.Time.Before(w.start.Add(-10*time.Minute)) || p.s.Time.After(w.end.Add(10*time.Minute)):
+					outside++
+					return false
+				}
+				return true
+			}}
+			r, err := xmlReader(data)
+			if err == nil {
+				err = g.read(r)
+			}
 			if err != nil {
 				w.routeNote = fmt.Sprintf("route file %s is not valid GPX: %v", p, err)
 				continue
 			}
-			raw := scanTrkpts(data)
 			var pts []analysis.Sample
-			i := -1
-			outside := 0
-			for _, trk := range doc.Tracks {
-				for _, seg := range trk.Segments {
-					for k := range seg.Points {
-						i++
-						pt := &seg.Points[k]
-						t := pt.Timestamp
-						if i < len(raw) {
-							t = raw[i].time
-						}
-						if t.IsZero() || (pt.Latitude == 0 && pt.Longitude == 0) {
-							continue
-						}
-						if t.Before(w.start.Add(-10*time.Minute)) || t.After(w.end.Add(10*time.Minute)) {
-							outside++
-							continue
-						}
-						m := math.NaN()
-						s := analysis.Sample{Time: t.UTC(), Lat: pt.Latitude, Lon: pt.Longitude, Altitude: m,
-							HeartRate: m, Cadence: m, Speed: m, Distance: m, Power: m}
-						if pt.Elevation.NotNull() {
-							s.Altitude = nan(pt.Elevation.Value())
-						}
-						extValues(pt.Extensions.Nodes, &s)
-						pts = append(pts, s)
-					}
-				}
+			for _, trk := range g.tracks {
+				pts = append(pts, trk.samples...)
 			}
 			if outside > 0 {
 				w.routeNote = fmt.Sprintf("%d point(s) of route file %s lie outside the workout (%s): left out", outside, p, w.start.Format(time.DateOnly))

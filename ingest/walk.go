@@ -416,7 +416,7 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 	if !gz && isGPXName(name) && size > w.opts.MaxGPXBytes {
 		return failed(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
-			"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+			"split it (e.g. with gpsbabel) or export the activity as FIT")
 	}
 	var src io.Reader = br
 	limit := w.opts.MaxEntryBytes
@@ -474,11 +474,11 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			return w.headOnly(name, src, pre, known, raw, readErr)
 		}
 	}
-	if !gz && size > w.opts.MaxEntryBytes {
-		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
+	if isGPXName(name) {
+		limit = w.opts.MaxGPXBytes // a GPX is streamed: it costs little more than its bytes
 	}
-	if isGPXName(name) && w.opts.MaxGPXBytes < limit {
-		limit = w.opts.MaxGPXBytes
+	if !gz && size > limit {
+		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(limit))), "")
 	}
 	if pre != nil {
 		src = io.MultiReader(bytes.NewReader(pre), src)
@@ -490,7 +490,7 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 	if int64(len(data)) > limit {
 		if limit == w.opts.MaxGPXBytes && isGPXName(name) {
 			return failed(name, fmt.Errorf("gpx file decompresses to more than the %s byte limit", commas(int(limit))),
-				"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+				"split it (e.g. with gpsbabel) or export the activity as FIT")
 		}
 		return failed(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")

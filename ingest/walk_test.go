@@ -309,3 +309,29 @@ func TestWalkCRCMismatch(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkGPXOverEntryBound: the GPX decoder streams, so a GPX file has
+// its own bound (MaxGPXBytes), above the one of other entries held whole.
+func TestWalkGPXOverEntryBound(t *testing.T) {
+	dir := t.TempDir()
+	doc := longGPX(200) // about 46 KB
+	write(t, filepath.Join(dir, "ultra.gpx"), doc)
+	write(t, filepath.Join(dir, "ultra2.gpx.gz"), gz(t, doc))
+	for _, tt := range []struct {
+		maxGPX int64
+		err    string
+	}{{100_000, ""}, {30_000, "30,000 byte limit"}} {
+		got := walkAll(t, []string{dir}, WalkOptions{MaxEntryBytes: 20_000, MaxGPXBytes: tt.maxGPX})
+		if len(got) != 2 {
+			t.Fatalf("got %d entries %v, want 2", len(got), got)
+		}
+		for _, w := range got {
+			if (tt.err == "") != (w.Err == "") || !strings.Contains(w.Err, tt.err) {
+				t.Errorf("MaxGPXBytes %d: %s: error %q, want %q", tt.maxGPX, w.Path, w.Err, tt.err)
+			}
+			if w.Err == "" && w.Size != int64(len(doc)) {
+				t.Errorf("%s: read %d bytes, want the whole %d", w.Path, w.Size, len(doc))
+			}
+		}
+	}
+}
