@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -65,8 +66,12 @@ type Entry struct {
 	Size   int64  // bytes of the content (len(Data) unless HeadOnly); for a Skipped entry the size the archive header (or gzip trailer) gave
 	SHA256 string // hex sha256 of the whole content (decompressed: a .fit and its .fit.gz have the same hash); "" when Skipped
 	CRC32  uint32 // CRC-32 (IEEE) of the whole content; for a Skipped entry the CRC the archive header (or gzip trailer) gave
-	Data   []byte // the content; only its first HeadBytes when HeadOnly
-	Err    error  // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
+	// ModTime is the modification time of a file on disk (not of an
+	// archive member, whose ModTime is zero), as Walk found it before
+	// reading; WalkOptions.SkipFile is asked about it.
+	ModTime time.Time
+	Data    []byte // the content; only its first HeadBytes when HeadOnly
+	Err     error  // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
 	// Skipped: WalkOptions.Skip returned true for this entry, so it was
 	// neither decompressed nor hashed; Data is nil and SHA256 is "".
 	Skipped bool
@@ -112,6 +117,15 @@ type WalkOptions struct {
 	// their data are always read. Skip runs on Walk's goroutine, before
 	// any size limit applies.
 	Skip func(path string, size int64, crc32 uint32) bool
+	// SkipFile, when not nil, is asked about every file on disk that is
+	// not a zip archive (inputs and files found in input folders) with
+	// its size and modification time, before it is opened. If it returns
+	// true the file is neither read nor hashed, and fn gets Entry{Path,
+	// Size, ModTime, Skipped: true}: a re-import of a folder only lists
+	// it. A file written again since (another size or modification time)
+	// is asked about with its new values. Zip archives are always opened
+	// (their members are asked about through Skip).
+	SkipFile func(path string, size int64, mtime time.Time) bool
 	// Exclude, when not nil, is asked about every file on disk (inputs
 	// and files found in input folders, named as Entry.Path names them)
 	// before it is opened; a file it returns true for is neither read nor
@@ -353,6 +367,11 @@ func (w *walker) file(display, osPath string) error {
 	if w.opts.Exclude != nil && w.opts.Exclude(display) {
 		return nil
 	}
+	if w.opts.SkipFile != nil && !strings.EqualFold(filepath.Ext(display), ".zip") {
+		if fi, err := os.Stat(osPath); err == nil && fi.Mode().IsRegular() && w.opts.SkipFile(display, fi.Size(), fi.ModTime()) {
+			return w.emit(Entry{Path: display, Size: fi.Size(), ModTime: fi.ModTime(), Skipped: true})
+		}
+	}
 	f, err := os.Open(osPath)
 	if err != nil {
 		return w.fail(display, err, "check the file's permissions")
@@ -385,7 +404,9 @@ func (w *walker) file(display, osPath string) error {
 		w.cur = w.diskHealth(display, osPath)
 		defer func() { w.cur = nil }()
 	}
-	return w.stream(display, f, fi.Size(), fi.Size(), false)
+	e := w.read(display, f, fi.Size(), fi.Size(), false)
+	e.ModTime = fi.ModTime()
+	return w.emit(e)
 }
 
 // stream reads one (possibly gzipped) file from r and emits it; see read

@@ -58,7 +58,7 @@ func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool,
 
 // addKnown records committed hashes and members in the caches (when
 // loaded).
-func (db *DB) addKnown(athlete string, shas []string, members []memberKey) {
+func (db *DB) addKnown(athlete string, shas []string, members []memberKey, disk []diskKey) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	if k, ok := db.known[athlete]; ok {
@@ -68,6 +68,11 @@ func (db *DB) addKnown(athlete string, shas []string, members []memberKey) {
 	}
 	if m, ok := db.members[athlete]; ok {
 		for _, k := range members {
+			m[k] = struct{}{}
+		}
+	}
+	if m, ok := db.disk[athlete]; ok {
+		for _, k := range disk {
 			m[k] = struct{}{}
 		}
 	}
@@ -103,28 +108,67 @@ func (db *DB) KnownMember(ctx context.Context, athlete, path string, size int64,
 	return known, nil
 }
 
-// loadMembers reads the athlete's recorded (path, size, crc32) into the
-// cache. db.knownMu must be held.
+// diskKey is what the file system states about a file before it is opened.
+type diskKey struct {
+	path  string
+	size  int64
+	mtime int64 // Unix nanoseconds
+}
+
+// KnownFile reports whether a file of athlete read from disk was recorded
+// under exactly this path with this size and modification time, with a
+// status that makes it known (as KnownMember), so a re-import of a folder
+// can skip it without opening it (ingest.WalkOptions.SkipFile). A file
+// written again (its size or modification time differs) is not known, and
+// is read and hashed again. Rows written before mtime_ns was recorded
+// never match (reading the file once more fills it in). Loaded and cached
+// with KnownMember's cache; safe for concurrent use.
+func (db *DB) KnownFile(ctx context.Context, athlete, path string, size int64, mtime time.Time) (bool, error) {
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	disk, ok := db.disk[athlete]
+	if !ok {
+		if _, err := db.loadMembers(ctx, athlete); err != nil {
+			return false, err
+		}
+		disk = db.disk[athlete]
+	}
+	_, known := disk[diskKey{path, size, mtime.UnixNano()}]
+	return known, nil
+}
+
+// loadMembers reads the athlete's recorded (path, size, crc32) and (path,
+// size, mtime) into the caches. db.knownMu must be held.
 func (db *DB) loadMembers(ctx context.Context, athlete string) (map[memberKey]struct{}, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32 FROM source_files
-		WHERE athlete = ? AND size IS NOT NULL AND crc32 IS NOT NULL
+	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32, mtime_ns FROM source_files
+		WHERE athlete = ? AND size IS NOT NULL AND (crc32 IS NOT NULL OR mtime_ns IS NOT NULL)
 		AND status IN ('imported', 'duplicate_activity', 'skipped', 'duplicate_file')`, athlete)
 	if err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	defer rows.Close()
 	out := map[memberKey]struct{}{}
+	disk := map[diskKey]struct{}{}
 	for rows.Next() {
 		var k memberKey
-		if err := rows.Scan(&k.path, &k.size, &k.crc32); err != nil {
+		var crc sql.NullInt64
+		var mtime sql.NullInt64
+		if err := rows.Scan(&k.path, &k.size, &crc, &mtime); err != nil {
 			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 		}
-		out[k] = struct{}{}
+		if crc.Valid {
+			k.crc32 = uint32(crc.Int64)
+			out[k] = struct{}{}
+		}
+		if mtime.Valid {
+			disk[diskKey{k.path, k.size, mtime.Int64}] = struct{}{}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	db.members[athlete] = out
+	db.disk[athlete] = disk
 	return out, nil
 }
 

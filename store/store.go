@@ -119,6 +119,9 @@ type DB struct {
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
 	members map[string]map[memberKey]struct{}
+	// disk caches, per athlete, the (path, size, mtime) of recorded files
+	// read from disk (see KnownFile), loaded with members, under knownMu.
+	disk map[string]map[diskKey]struct{}
 
 	// keyMu guards lastKey, the largest activity key handed out (see
 	// nextKeys), read from the database on first use.
@@ -136,7 +139,7 @@ type DB struct {
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{},
-		members: map[string]map[memberKey]struct{}{}}
+		members: map[string]map[memberKey]struct{}{}, disk: map[string]map[diskKey]struct{}{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

@@ -565,4 +565,4 @@ func TestManyDemotions(t *testing.T) {
 }
 
 // migrationList is what schema_migrations holds once every migration ran.
-const migrationList = "[[0001_init.sql] [0002_source_crc32.sql] [0003_compact_records.sql] [0004_decisions.sql] [0005_summaries.sql]]"
+const migrationList = "[[0001_init.sql] [0002_source_crc32.sql] [0003_compact_records.sql] [0004_decisions.sql] [0005_summaries.sql] [0006_source_mtime.sql]]"
