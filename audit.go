@@ -38,8 +38,8 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 	if err != nil {
 		return nil, err
 	}
-	// The roster's activities (with their metrics) and race marks in two
-	// queries, rather than a few per athlete.
+	// The roster's activities (with their metrics), race marks and
+	// decisions in three queries, rather than a few per athlete.
 	all, err := db.Activities(ctx, store.Filter{})
 	if err != nil {
 		return nil, err
@@ -49,6 +49,10 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		byAthlete[act.Athlete] = append(byAthlete[act.Athlete], act)
 	}
 	marks, err := db.RaceMarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := db.ActiveDecisions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +78,7 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 					return nil, err
 				}
 			}
-			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), o.Outdated, acts, mark[0], mark[1])
+			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), o.Outdated, acts, mark[0], mark[1], decisions[a])
 		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
