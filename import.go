@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,6 +103,10 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
+	before, err := db.Athletes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res, err := importFiles(ctx, db, o, an)
 	if errors.Is(err, context.Canceled) {
 		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
@@ -109,13 +114,24 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
-	if res.Files == 0 {
-		if err := db.ForgetAthleteIfEmpty(ctx, o.Athlete); err != nil {
-			return nil, err
+	if res.Files == 0 || res.ByStatus["skipped"] == int(res.Files) {
+		// No activity file (a folder holding notes.txt): a new athlete is
+		// not created by it.
+		if !slices.Contains(before, o.Athlete) {
+			if _, err := db.DeleteAthlete(ctx, o.Athlete); err != nil {
+				return nil, err
+			}
 		}
-		return nil, &NoFilesError{Inputs: o.Inputs}
+		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), an); err != nil {
+	// Files without a zone were read in o.Zone: earlier ones that took the
+	// default or the setting follow it too (a re-import after setting a
+	// time zone).
+	s := o.Settings
+	if o.Zone != nil && o.Zone != time.UTC {
+		s.TimeZone = o.Zone.String()
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -145,6 +161,7 @@ type importJob struct {
 	sums   []*analysis.Summary // the decoded activities' summaries
 	status jobStatus           // decided before decoding; "" = decode
 	res    chan ingest.Result  // the decoder's result, when decoded
+	prior  store.Prior         // for known and duplicate files: what an earlier import recorded
 }
 
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
@@ -232,6 +249,8 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		defer close(work)
 		seen := map[string]bool{}
 		wo := ingest.WalkOptions{Exclude: exclude}
+		var priorsMu sync.Mutex
+		priors := map[string]store.Prior{} // of skipped members and files, by path
 		if o.Progress != nil {
 			wo.Progress = func(path string, n int64) {
 				progress(ImportProgress{Files: doneFiles.Load(), Bytes: doneBytes.Load() + n, Total: total.Load(), Reading: path, ReadingBytes: n})
@@ -241,14 +260,24 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			// Archive members whose path, size and CRC-32 were imported
 			// before are not even inflated: re-importing an export is cheap.
 			wo.Skip = func(path string, size int64, crc uint32) bool {
-				known, err := db.KnownMember(ctx, o.Athlete, path, size, crc)
+				p, known, err := db.KnownMemberFile(ctx, o.Athlete, path, size, crc)
+				if err == nil && known {
+					priorsMu.Lock()
+					priors[path] = p
+					priorsMu.Unlock()
+				}
 				return err == nil && known
 			}
 			// Files on disk whose path, size and modification time were
 			// recorded are not even opened: re-importing a folder only
 			// lists it. A file written since is read (and hashed) again.
 			wo.SkipFile = func(path string, size int64, mtime time.Time) bool {
-				known, err := db.KnownFile(ctx, o.Athlete, path, size, mtime)
+				p, known, err := db.KnownDiskFile(ctx, o.Athlete, path, size, mtime)
+				if err == nil && known {
+					priorsMu.Lock()
+					priors[path] = p
+					priorsMu.Unlock()
+				}
 				return err == nil && known
 			}
 		}
@@ -262,6 +291,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			switch {
 			case e.Skipped:
 				j.status = jobKnown
+				priorsMu.Lock()
+				j.prior = priors[e.Path]
+				delete(priors, e.Path)
+				priorsMu.Unlock()
 			case e.Err != nil:
 				j.status = jobUnread
 			case seen[e.SHA256]:
@@ -269,12 +302,12 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			default:
 				seen[e.SHA256] = true
 				if db != nil {
-					known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
+					p, known, err := db.KnownFile(ctx, o.Athlete, e.SHA256)
 					if err != nil {
 						return err
 					}
 					if known {
-						j.status = jobDuplicate
+						j.status, j.prior = jobDuplicate, p
 					}
 				}
 			}
@@ -403,6 +436,12 @@ func fileResult(j *importJob) store.FileResult {
 	}
 	e := j.entry
 	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32, ModTime: e.ModTime}
+	if (j.status == jobKnown || j.status == jobDuplicate) && j.prior.Status == "skipped" {
+		// skipped before (a monitoring file, a photo): skipped again
+		fr.Status, fr.Kind = "skipped", j.prior.Kind
+		fr.Reason = "not an activity: " + j.prior.Kind + " (seen before)"
+		return fr
+	}
 	switch j.status {
 	case jobKnown:
 		fr.Status = store.StatusDuplicateFile

@@ -131,11 +131,11 @@ func TestReimportRecordsNewMtime(t *testing.T) {
 	if err := os.Chtimes(file, touched, touched); err != nil {
 		t.Fatal(err)
 	}
-	if known, _ := db.KnownFile(ctx, "ann", file, fi.Size(), touched); known {
+	if _, known, _ := db.KnownDiskFile(ctx, "ann", file, fi.Size(), touched); known {
 		t.Fatal("a touched file is known before it is read again")
 	}
 	imp()
-	if known, _ := db.KnownFile(ctx, "ann", file, fi.Size(), touched); !known {
+	if _, known, _ := db.KnownDiskFile(ctx, "ann", file, fi.Size(), touched); !known {
 		t.Error("the touched file's new modification time was not recorded")
 	}
 	// A fresh handle reads it from the database, not the cache.
@@ -150,8 +150,8 @@ func TestReimportRecordsNewMtime(t *testing.T) {
 		size  int64
 		want  bool
 	}{{touched, fi.Size(), true}, {fi.ModTime(), fi.Size(), false}, {touched, fi.Size() + 1, false}} {
-		if known, err := db2.KnownFile(ctx, "ann", file, tt.size, tt.mtime); err != nil || known != tt.want {
-			t.Errorf("KnownFile(size %d, mtime %s) = %v, %v; want %v", tt.size, tt.mtime, known, err, tt.want)
+		if _, known, err := db2.KnownDiskFile(ctx, "ann", file, tt.size, tt.mtime); err != nil || known != tt.want {
+			t.Errorf("KnownDiskFile(size %d, mtime %s) = %v, %v; want %v", tt.size, tt.mtime, known, err, tt.want)
 		}
 	}
 }

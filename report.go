@@ -13,13 +13,22 @@ import (
 type ReportOptions struct {
 	Athlete  string
 	Settings analysis.Settings
-	AsOf     string           // local date YYYY-MM-DD; "" = today where the athlete is
+	AsOf     string           // local date YYYY-MM-DD, or a word (see ResolveDate); "" = today where the athlete is
 	Week     int              // only this recovery week (1..Settings.Weeks); 0 = all
 	Now      func() time.Time // nil: time.Now
 	// Outdated, when set, hears how many activities carry metrics of an
 	// older analysis version (the report uses them as they are; taper
 	// reanalyze redoes them).
 	Outdated func(athlete string, n int)
+	// SettingsChanged, when set, hears which settings the stored analysis
+	// depends on changed since it was made (taper reanalyze applies them).
+	SettingsChanged func(athlete, change string)
+}
+
+// reportHooks are the notes a report can make on the way.
+type reportHooks struct {
+	outdated        func(athlete string, n int)
+	settingsChanged func(athlete, change string)
 }
 
 // Report audits one athlete's recovery as of a date. An athlete without
@@ -28,7 +37,7 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 	if o.Week < 0 || o.Week > o.Settings.Weeks {
 		return nil, fmt.Errorf("bad week %d: the audit covers recovery weeks 1..%d", o.Week, o.Settings.Weeks)
 	}
-	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), o.Outdated)
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), reportHooks{o.Outdated, o.SettingsChanged})
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +48,10 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 }
 
 // athleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity, else UTC.
+// timezone, else in the zone of the athlete's latest activity (by its zone
+// rules when the zone's name is known, so a run recorded under daylight
+// saving time does not shift today by an hour in winter; else by its
+// offset), else UTC.
 func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
 	if s.TimeZone == "" && len(acts) > 0 {
 		latest := acts[0]
@@ -48,13 +60,18 @@ func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity)
 				latest = a
 			}
 		}
+		if latest.TimeZone != "" {
+			if loc, err := time.LoadLocation(latest.TimeZone); err == nil {
+				return now.In(loc).Format(time.DateOnly)
+			}
+		}
 		return now.In(latest.Zone()).Format(time.DateOnly)
 	}
 	return localToday(now, s)
 }
 
 // buildReport loads one athlete's activities and audits them as of asOf.
-func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int)) (*analysis.Report, error) {
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
 	if err != nil {
 		return nil, err
@@ -74,17 +91,22 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	return reportFrom(ctx, db, athlete, s, asOf, now, outdated, acts, markedID, markedDate, decisions)
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate, decisions)
 }
 
 // reportFrom audits an athlete's loaded activities (primaries, with their
 // metrics), race mark and decisions in force as of asOf.
-func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int),
+func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
 	acts []*analysis.Activity, markedID, markedDate string, decisions []store.Decision) (*analysis.Report, error) {
 	if asOf == "" {
 		asOf = athleteToday(now, s, acts)
+	} else {
+		var err error
+		if asOf, err = ResolveDate(asOf, athleteToday(now, s, acts)); err != nil {
+			return nil, err
+		}
 	}
-	race := analysis.FindRace(acts, asOf, markedID, markedDate)
+	race := analysis.FindRaceKind(acts, asOf, markedID, markedDate, s.RaceDistance)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
 	// The analyzer is only needed for activities without metrics.
 	an := func() *analyzer {
@@ -99,8 +121,17 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	if err != nil {
 		return nil, err
 	}
-	if old > 0 && outdated != nil {
-		outdated(athlete, old)
+	if old > 0 && h.outdated != nil {
+		h.outdated(athlete, old)
+	}
+	if h.settingsChanged != nil {
+		change, err := settingsChange(ctx, db, athlete, s)
+		if err != nil {
+			return nil, err
+		}
+		if change != "" {
+			h.settingsChanged(athlete, change)
+		}
 	}
 	// The coach's decisions: classes overridden before the audit counts
 	// the runs, findings waived as it judges them.

@@ -120,7 +120,7 @@ func ReadHealthExport(r io.Reader, reopen HealthOpen, route func(string) ([]byte
 		}
 	}
 	if err == nil {
-		err = h.scan(src, true, keep)
+		err = h.scan(src, true, keep, nil)
 	}
 	h.Bytes = cr.n
 	h.err = err
@@ -143,7 +143,7 @@ func ReadHealthExport(r io.Reader, reopen HealthOpen, route func(string) ([]byte
 		src, err := xmlReaderStream(rc)
 		if err == nil {
 			// The first pass reported any damage; this one stops there too.
-			_ = (&HealthExport{}).scan(src, false, h.assign)
+			_ = (&HealthExport{}).scan(src, false, h.assign, h.covered)
 		}
 		rc.Close()
 	}
@@ -171,28 +171,65 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// xmlReaderStream is xmlReader for a stream: it peeks at the start to
-// decide the encoding.
+// xmlReaderStream is xmlReader for a stream: its first bytes decide the
+// encoding.
 func xmlReaderStream(r io.Reader) (io.Reader, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, err
 	}
-	head = head[:n]
-	hr, err := xmlReader(head)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
-		return xmlReader(append(head, mustReadAll(r)...)) // UTF-16: rare and small in practice
-	}
-	return io.MultiReader(hr, r), nil
+	return xmlStream(head[:n], r)
 }
 
-func mustReadAll(r io.Reader) []byte {
-	b, _ := io.ReadAll(io.LimitReader(r, DefaultMaxTCXBytes))
-	return b
+// covered reports whether a record from start to end (unix ms) falls
+// inside a workout, with assign's slack.
+func (h *HealthExport) covered(start, end int64) bool {
+	ws := h.workouts
+	i := sort.Search(len(ws), func(i int) bool { return ws[i].start.UnixMilli() > end+60000 }) - 1
+	return i >= 0 && start <= ws[i].end.UnixMilli()+60000
+}
+
+// healthMillis parses an export date (see parseHealthDate) into unix ms
+// without allocating for the two layouts exports write.
+func healthMillis(b []byte) (int64, bool) {
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	var date, clock, zone []byte
+	switch {
+	case len(b) == 25 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' && b[16] == ':' && b[19] == ' ':
+		date, clock, zone = []byte{b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]}, []byte{b[11], b[12], b[14], b[15], b[17], b[18]}, b[20:]
+	case len(b) == 19 && (b[14] == '+' || b[14] == '-'):
+		date, clock, zone = b[:8], b[8:14], b[14:]
+	default:
+		t, _, ok := parseHealthDate(string(b))
+		return t.UnixMilli(), ok
+	}
+	y, ok1 := num(date[:4])
+	mo, ok2 := num(date[4:6])
+	d, ok3 := num(date[6:8])
+	hh, ok4 := num(clock[:2])
+	mm, ok5 := num(clock[2:4])
+	ss, ok6 := num(clock[4:6])
+	zh, ok7 := num(zone[1:3])
+	zm, ok8 := num(zone[3:5])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8) || (zone[0] != '+' && zone[0] != '-') {
+		return 0, false
+	}
+	off := zh*3600 + zm*60
+	if zone[0] == '-' {
+		off = -off
+	}
+	t := time.Date(y, time.Month(mo), d, hh, mm, ss, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+	return t.UnixMilli(), true
 }
 
 // assign keeps a record that falls inside a workout (with a minute of
@@ -298,8 +335,10 @@ func toBPM(v float64, unit string) float64 {
 
 // scan reads one pass of export.xml. workouts: collect the Workout
 // elements (first pass); rec, when not nil, is called for every
-// heart-rate and walking/running distance Record outside Correlations.
-func (h *HealthExport) scan(r io.Reader, workouts bool, rec func(healthRecord, string)) error {
+// heart-rate and walking/running distance Record outside Correlations
+// that want (when not nil) accepts by its start and end (unix ms): its
+// dates are read before anything else of it.
+func (h *HealthExport) scan(r io.Reader, workouts bool, rec func(healthRecord, string), want func(start, end int64) bool) error {
 	var (
 		depth   int
 		root    string
@@ -337,9 +376,9 @@ func (h *HealthExport) scan(r io.Reader, workouts bool, rec func(healthRecord, s
 		}
 		if level == 0 {
 			if root == "" {
-				root = name
-				if name != "HealthData" {
-					return fmt.Errorf("not an Apple Health export (root element %q)", name)
+				root = string(localName(ev.name)) // name itself stays on the stack
+				if root != "HealthData" {
+					return fmt.Errorf("not an Apple Health export (root element %q)", root)
 				}
 			}
 			return nil
@@ -358,10 +397,13 @@ func (h *HealthExport) scan(r io.Reader, workouts bool, rec func(healthRecord, s
 			if string(raw) == hkDistance {
 				typ = hkDistance
 			}
-			s, _, ok1 := parseHealthDate(ev.attr("startDate"))
-			e, _, ok2 := parseHealthDate(ev.attr("endDate"))
+			s, ok1 := healthMillis(attrRaw(ev.attrs, "startDate"))
+			e, ok2 := healthMillis(attrRaw(ev.attrs, "endDate"))
+			if !ok1 || !ok2 || (want != nil && !want(s, e)) {
+				return nil
+			}
 			v := parseFloat(ev.attr("value"))
-			if !ok1 || !ok2 || !analysis.Has(v) || v < 0 {
+			if !analysis.Has(v) || v < 0 {
 				return nil
 			}
 			unit := ev.attr("unit")
@@ -377,7 +419,7 @@ func (h *HealthExport) scan(r io.Reader, workouts bool, rec func(healthRecord, s
 			if src == "" {
 				src = ev.attr("source")
 			}
-			rec(healthRecord{start: s.UnixMilli(), end: e.UnixMilli(), value: v, source: intern(src)}, typ)
+			rec(healthRecord{start: s, end: e, value: v, source: intern(src)}, typ)
 		case name == "Workout" && level == 1 && workouts:
 			cur = h.workout(ev)
 			if cur != nil {
@@ -477,28 +519,9 @@ func (h *HealthExport) readRoutes(route func(string) ([]byte, error)) {
 				continue
 			}
 			h.Routes = append(h.Routes, p)
-			outside := 0
-			g := &gpxReader{slab: gpxSlab(data), keep: func(p *gpxPoint) bool {
-				switch {
-				case p.noTime || p.noPosition || (p.s.Lat == 0 && p.s.Lon == 0):
-					return false
-				case p.s.Time.Before(w.start.Add(-10*time.Minute)) || p.s.Time.After(w.end.Add(10*time.Minute)):
-					outside++
-					return false
-				}
-				return true
-			}}
-			r, err := xmlReader(data)
-			if err == nil {
-				err = g.read(r)
-			}
+			pts, outside, err := routePoints(data, w.start.Add(-10*time.Minute), w.end.Add(10*time.Minute))
 			if err != nil {
-				w.routeNote = fmt.Sprintf("route file %s is not valid GPX: %v", p, err)
-				continue
-			}
-			var pts []analysis.Sample
-			for _, trk := range g.tracks {
-				pts = append(pts, trk.samples...)
+				w.routeNote = fmt.Sprintf("route file %s is not valid GPX (%v): %d point(s) read before the damage", p, err, len(pts))
 			}
 			if outside > 0 {
 				w.routeNote = fmt.Sprintf("%d point(s) of route file %s lie outside the workout (%s): left out", outside, p, w.start.Format(time.DateOnly))
@@ -506,6 +529,59 @@ func (h *HealthExport) readRoutes(route func(string) ([]byte, error)) {
 			w.routeSamples = append(w.routeSamples, pts...)
 		}
 	}
+}
+
+// routePoints streams the track points of a workout route GPX (as the
+// Health export writes them: trkpt lat/lon, ele, time, and speed in the
+// extensions) that fall between from and to; outside counts the others.
+// Points without a time or a valid position are left out.
+func routePoints(data []byte, from, to time.Time) (pts []analysis.Sample, outside int, err error) {
+	r, err := xmlReader(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	m := math.NaN()
+	var cur *analysis.Sample
+	err = scanXML(r, func(ev *xmlEvent) error {
+		name := string(localName(ev.name))
+		if ev.end {
+			if name == "trkpt" && cur != nil {
+				ok := !cur.Time.IsZero() && math.Abs(cur.Lat) <= 90 && math.Abs(cur.Lon) <= 180 && !(cur.Lat == 0 && cur.Lon == 0)
+				switch {
+				case !ok:
+				case cur.Time.Before(from) || cur.Time.After(to):
+					outside++
+				default:
+					pts = append(pts, *cur)
+				}
+				cur = nil
+			}
+			return nil
+		}
+		if name == "trkpt" {
+			cur = &analysis.Sample{Lat: parseFloat(ev.attr("lat")), Lon: parseFloat(ev.attr("lon")), Altitude: m,
+				HeartRate: m, Cadence: m, Speed: m, Distance: m, Power: m}
+			if ev.self {
+				cur = nil
+			}
+			return nil
+		}
+		if cur == nil {
+			return nil
+		}
+		switch name {
+		case "ele":
+			cur.Altitude = parseFloat(string(ev.data))
+		case "time":
+			cur.Time = parseGPXTime(strings.TrimSpace(string(ev.data)))
+		case "speed":
+			if v := parseFloat(string(ev.data)); v >= 0 && v < 100 {
+				cur.Speed = v
+			}
+		}
+		return nil
+	})
+	return pts, outside, err
 }
 
 // decodeHealthBytes decodes an export.xml held in memory: both passes run

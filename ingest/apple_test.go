@@ -229,11 +229,21 @@ func TestAppleHealthMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := Walk(context.Background(), []string{dir}, WalkOptions{}, func(e Entry) error {
+	var progress []int64
+	opts := WalkOptions{Progress: func(path string, n int64) {
+		if !strings.HasSuffix(path, "export.xml") {
+			t.Errorf("progress for %s", path)
+		}
+		progress = append(progress, n)
+	}}
+	err := Walk(context.Background(), []string{dir}, opts, func(e Entry) error {
 		h = e.Health
 		return nil
 	})
 	runtime.ReadMemStats(&after)
+	if len(progress) < len(xml)>>23 || progress[len(progress)-1] > int64(len(xml)) {
+		t.Errorf("progress reported %v for a %d byte export", progress, len(xml))
+	}
 	if err != nil || h == nil {
 		t.Fatalf("walk: %v, health %v", err, h)
 	}
@@ -244,7 +254,7 @@ func TestAppleHealthMemory(t *testing.T) {
 	if h.records < 300000 || h.kept < inside || h.kept > inside*2 || !h.TwoPasses {
 		t.Errorf("read %d records, kept %d (two passes %v), want %d inside the workouts", h.records, h.kept, h.TwoPasses, inside)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(len(xml))/2 {
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(len(xml))/16 {
 		t.Errorf("walking a %d MB export allocated %d MB", len(xml)>>20, alloc>>20)
 	}
 	t.Logf("export.xml %d MB, %d records, %d kept, %d MB allocated", len(xml)>>20, h.records, h.kept, (after.TotalAlloc-before.TotalAlloc)>>20)
@@ -398,6 +408,21 @@ func TestConformanceAppleHealth(t *testing.T) {
 	}
 }
 
+func TestHealthMillis(t *testing.T) {
+	for _, s := range []string{"2019-07-19 10:36:11 -0700", "20151107171924+0100", "2016-11-14 06:25:44 -0800", "2021-05-01T09:00:00+02:00"} {
+		want, _, ok := parseHealthDate(s)
+		got, gok := healthMillis([]byte(s))
+		if !ok || !gok || got != want.UnixMilli() {
+			t.Errorf("%s: %d %v, want %d", s, got, gok, want.UnixMilli())
+		}
+	}
+	for _, s := range []string{"2019-07-19 10:36:1x -0700", "20151107171924*0100", ""} {
+		if _, ok := healthMillis([]byte(s)); ok {
+			t.Errorf("%q parsed", s)
+		}
+	}
+}
+
 // TestAppleHealthFormats: both date formats, units, attribute and
 // statistics styles, old source= attributes, zones without HKTimeZone,
 // a truncated export, an export.xml read alone (route file unavailable).
@@ -445,6 +470,12 @@ func TestAppleHealthFormats(t *testing.T) {
 		{"truncated export keeps the workouts before the cut", doc(old + "\n" + old + "\n <Workout workoutActivityType=\"HKWorkoutActivityTypeRunning\" startDate=\"2015")[:len(doc(old+"\n"+old))+40], DecodeOptions{}, func(t *testing.T, res Result) {
 			if res.Status != StatusImported || !res.Partial || len(res.Activities) != 2 || !strings.Contains(res.PartialReason, "kept the workouts before it") {
 				t.Errorf("%s partial %v %q, %d activities", res.Status, res.Partial, res.PartialReason, len(res.Activities))
+			}
+		}},
+		{"declared ISO-8859-1 (converted as a stream)", append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?>`+"\n<HealthData>"+strings.Repeat("<!-- padding -->", 100)),
+			[]byte(strings.Replace(old, `source="Watch"`, "source=\"Lea\xe9 Watch\"", 1)+"</HealthData>")...), DecodeOptions{}, func(t *testing.T, res Result) {
+			if len(res.Activities) != 1 || res.Activities[0].Device != "Leaé Watch" {
+				t.Errorf("%s %q, %d activities", res.Status, res.Reason(), len(res.Activities))
 			}
 		}},
 		{"no workouts", doc(hr), DecodeOptions{}, func(t *testing.T, res Result) {

@@ -269,6 +269,9 @@ func (p *tcxParser) end() {
 			l.cal = p.num()
 		case "Intensity":
 			l.intensity = strings.ToLower(strings.TrimSpace(string(p.text)))
+			if l.intensity == "resting" {
+				l.intensity = "rest" // the FIT spelling analysis uses
+			}
 		case "TriggerMethod":
 			l.trigger = tcxTrigger(strings.TrimSpace(string(p.text)))
 		}
@@ -501,22 +504,33 @@ func unescapeXML(b []byte) string {
 // (by its byte-order mark) or one declaring another encoding is converted;
 // a UTF-8 byte-order mark and blank lines before <?xml (some exporters
 // write them) are dropped.
-func xmlReader(data []byte) (io.Reader, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		return transform.NewReader(bytes.NewReader(data), unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), nil
+func xmlReader(data []byte) (io.Reader, error) { return xmlStream(data, nil) }
+
+// xmlStream is xmlReader for a document whose first bytes are head (the
+// declaration must be within them) and whose rest is read from rest (nil:
+// nothing more).
+func xmlStream(head []byte, rest io.Reader) (io.Reader, error) {
+	all := func(h []byte) io.Reader {
+		if rest == nil {
+			return bytes.NewReader(h)
+		}
+		return io.MultiReader(bytes.NewReader(h), rest)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	data = bytes.TrimLeft(data, " \t\r\n")
-	if enc := declaredEncoding(data); enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") &&
+	switch {
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return transform.NewReader(all(head), unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), nil
+	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
+	if enc := declaredEncoding(head); enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") &&
 		!strings.EqualFold(enc, "us-ascii") && !strings.EqualFold(enc, "ascii") {
-		r, err := charset.NewReaderLabel(enc, bytes.NewReader(data))
+		r, err := charset.NewReaderLabel(enc, all(head))
 		if err != nil {
 			return nil, fmt.Errorf("unsupported encoding %q", enc)
 		}
 		return r, nil
 	}
-	return bytes.NewReader(data), nil
+	return all(head), nil
 }
 
 // declaredEncoding returns the encoding named by an XML declaration at the

@@ -87,3 +87,21 @@ func BenchmarkDecodeTCX(b *testing.B) {
 	}
 	b.ReportMetric(3601*float64(b.N)/b.Elapsed().Seconds(), "points/s")
 }
+
+// BenchmarkAppleHealth reads an Apple Health export.xml of two workouts
+// and 100,000 heart-rate and 100,000 step records outside them, in two
+// passes over the bytes (as from a file or zip member that can be opened
+// again), and decodes the workouts.
+//
+//	go test ./ingest -run '^$' -bench AppleHealth -benchmem
+func BenchmarkAppleHealth(b *testing.B) {
+	xml := bigHealthXML(b, appleActs(b)[:2], 100000)
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	b.SetBytes(int64(len(xml)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := d.Decode("export.xml", xml); res.Status != StatusImported || len(res.Activities) != 2 {
+			b.Fatalf("%s %q", res.Status, res.Reason())
+		}
+	}
+}

@@ -85,6 +85,10 @@ func TestDecodeTCX(t *testing.T) {
 	if len(a.Laps) != 1 || a.Laps[0].Intensity != "active" || a.Laps[0].Trigger != "manual" || a.Laps[0].Distance != 1800 {
 		t.Errorf("laps %+v", a.Laps)
 	}
+	rest := decodeOne(t, d, "rest.tcx", bytes.Replace(run, []byte("<Intensity>Active<"), []byte("<Intensity>Resting<"), 1), DecodeOptions{})
+	if l := rest.Activities[0].Laps[0]; l.Intensity != "rest" {
+		t.Errorf("a Resting lap has intensity %q, want FIT's rest", l.Intensity)
+	}
 }
 
 func TestDecodeTCXVariants(t *testing.T) {

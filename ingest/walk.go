@@ -386,6 +386,14 @@ func (w *walker) file(display, osPath string) error {
 	if n == 4 && string(magic[:]) == "PK\x03\x04" || strings.EqualFold(filepath.Ext(display), ".zip") {
 		zr, err := zip.NewReader(f, fi.Size())
 		if err != nil {
+			if n == 4 && string(magic[:]) == "PK\x03\x04" {
+				// A truncated archive (head -c of an export) has no central
+				// directory: read the members complete before the cut by
+				// their local headers; the walk reports where it stopped.
+				if _, serr := f.Seek(0, io.SeekStart); serr == nil {
+					return w.streamZip(display, f, 0)
+				}
+			}
 			return w.fail(display, fmt.Errorf("unreadable zip archive: %w", err), "the archive is damaged or incomplete; download it again")
 		}
 		return w.zip(display, zr, f, 0)
@@ -740,17 +748,17 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		}
 		var hdr [30]byte
 		if _, err := io.ReadFull(br, hdr[:4]); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip ends without a central directory: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short: it ends without a central directory (%w); the members before the cut were read, any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		sig := binary.LittleEndian.Uint32(hdr[:4])
 		if sig == sigCentral || sig == sigEnd {
 			return nil // members done; the directory repeats what we read
 		}
 		if sig != sigLocal {
-			return w.fail(display, fmt.Errorf("nested zip: bad local header signature %#x", sig), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive: bad local header signature %#x", sig), "the archive is damaged; download it again")
 		}
 		if _, err := io.ReadFull(br, hdr[4:]); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		flags := binary.LittleEndian.Uint16(hdr[6:8])
 		method := binary.LittleEndian.Uint16(hdr[8:10])
@@ -761,7 +769,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		extraLen := int(binary.LittleEndian.Uint16(hdr[28:30]))
 		nameExtra := make([]byte, nameLen+extraLen)
 		if _, err := io.ReadFull(br, nameExtra); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		mname := string(nameExtra[:nameLen])
 		zip64 := false
@@ -787,11 +795,14 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		if method != zip.Store && method != zip.Deflate {
 			return w.fail(name, fmt.Errorf("zip compression method %d is not supported", method), "re-create the archive with standard (deflate) compression")
 		}
-		if method == zip.Store && descr && csize == 0 {
-			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
-		}
 		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
 		container := isZipName(mname) && depth < maxZipDepth
+		// A stored member with a data descriptor has no size: a zip inside
+		// can still be read by its own local headers, but nothing after it.
+		unbounded := method == zip.Store && descr && csize == 0
+		if unbounded && !container {
+			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
+		}
 		asked := false
 		if w.opts.Skip != nil && !descr && !skip && !container && w.streamedKnown(br, mname, method, csize) {
 			asked = true
@@ -801,7 +812,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			}
 			if done {
 				if _, err := br.Discard(int(csize)); err != nil {
-					return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+					return w.fail(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 				}
 				continue
 			}
@@ -811,8 +822,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		if method == zip.Deflate {
 			fr = flate.NewReader(br) // br is an io.ByteReader: flate reads no further than its stream
 			body = fr
-		} else {
+		} else if !unbounded {
 			body = io.LimitReader(br, int64(csize))
+		} else {
+			body = br
 		}
 		h := crc32.NewIEEE()
 		var err error
@@ -833,6 +846,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				}
 				return nil // reported by the inner walk; the rest cannot be delimited
 			}
+			if unbounded {
+				return w.fail(display, fmt.Errorf("the members after %s cannot be found without the archive's central directory (cut short?)", mname),
+					"extract the archive and import the folder, or download it again")
+			}
 			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
@@ -846,6 +863,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				// without sizes.
 				if fr != nil {
 					fr.Close()
+				}
+				if errors.Is(trap.err, io.ErrUnexpectedEOF) || errors.Is(trap.err, io.EOF) {
+					e = failed(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", trap.err),
+						"the archive is incomplete; download it again to import the rest")
 				}
 				return w.emit(e)
 			}
@@ -867,7 +888,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			// Optional signature, crc32, then 4- or 8-byte sizes.
 			var d [4]byte
 			if _, err := io.ReadFull(br, d[:]); err != nil {
-				return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+				return w.fail(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 			}
 			if binary.LittleEndian.Uint32(d[:]) == sigDescriptor {
 				if _, err := io.ReadFull(br, d[:]); err != nil {

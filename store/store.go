@@ -115,13 +115,13 @@ type DB struct {
 	// known caches, per athlete, the sha256 of stored files (see KnownSHA).
 	// No other process can write the file while this one has it open.
 	knownMu sync.Mutex
-	known   map[string]map[string]bool
+	known   map[string]map[string]Prior
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
-	members map[string]map[memberKey]struct{}
+	members map[string]map[memberKey]Prior
 	// disk caches, per athlete, the (path, size, mtime) of recorded files
-	// read from disk (see KnownFile), loaded with members, under knownMu.
-	disk map[string]map[diskKey]struct{}
+	// read from disk (see KnownDiskFile), loaded with members, under knownMu.
+	disk map[string]map[diskKey]Prior
 
 	// keyMu guards lastKey, the largest activity key handed out (see
 	// nextKeys), read from the database on first use.
@@ -138,8 +138,8 @@ type DB struct {
 // and workout steps without their activity). A database held by another
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{},
-		members: map[string]map[memberKey]struct{}{}, disk: map[string]map[diskKey]struct{}{}}
+	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]Prior{},
+		members: map[string]map[memberKey]Prior{}, disk: map[string]map[diskKey]Prior{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

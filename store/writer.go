@@ -36,7 +36,7 @@ type FileResult struct {
 	Size          int64     // bytes
 	SHA256        string    // hex sha256 of the file's bytes
 	CRC32         uint32    // CRC-32 (IEEE) of the file's bytes (ingest.Entry.CRC32), for KnownMember
-	ModTime       time.Time // modification time of a file read from disk (ingest.Entry.ModTime), for KnownFile; zero otherwise
+	ModTime       time.Time // modification time of a file read from disk (ingest.Entry.ModTime), for KnownDiskFile; zero otherwise
 	Format        string    // "fit", "gpx", or the skipped type
 	Status        string    // Status*; "" means imported when there are activities, else rejected
 	Kind          string    // for skipped files: what it was, e.g. "fit:monitoring"
@@ -660,25 +660,25 @@ func (w *Writer) flush() error {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	w.inTx = false
-	var shas []string
-	var members []memberKey
-	var disk []diskKey
+	shas := map[string]Prior{}
+	members := map[memberKey]Prior{}
+	disk := map[diskKey]Prior{}
 	for _, r := range w.files {
 		if knownStatus(r.status) {
-			shas = append(shas, r.f.SHA256)
+			keepPrior(shas, r.f.SHA256, Prior{Status: r.status, Kind: r.f.Kind})
 		}
 		if memberKnown(r.status) {
-			members = append(members, memberKey{r.f.Path, r.f.Size, r.f.CRC32})
+			members[memberKey{r.f.Path, r.f.Size, r.f.CRC32}] = Prior{Status: r.status, Kind: r.f.Kind}
 			if !r.f.ModTime.IsZero() {
-				disk = append(disk, diskKey{r.f.Path, r.f.Size, r.f.ModTime.UnixNano()})
+				disk[diskKey{r.f.Path, r.f.Size, r.f.ModTime.UnixNano()}] = Prior{Status: r.status, Kind: r.f.Kind}
 			}
 		}
 	}
 	for _, fl := range w.fills {
 		if memberKnown(fl.status) {
-			members = append(members, memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32})
+			members[memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32}] = Prior{Status: fl.status, Kind: fl.f.Kind}
 			if !fl.f.ModTime.IsZero() {
-				disk = append(disk, diskKey{fl.f.Path, fl.f.Size, fl.f.ModTime.UnixNano()})
+				disk[diskKey{fl.f.Path, fl.f.Size, fl.f.ModTime.UnixNano()}] = Prior{Status: fl.status, Kind: fl.f.Kind}
 			}
 		}
 	}

@@ -185,18 +185,12 @@ func errorText(err error) string {
 	return err.Error()
 }
 
+// hintOf is what the user can do about err: the Hint() method of the
+// first error in its chain that has one (ingest.FileError's included).
 func hintOf(err error) string {
-	var ht interface{ HintText() string }
-	if errors.As(err, &ht) && ht.HintText() != "" {
-		return ht.HintText()
-	}
 	var h interface{ Hint() string }
 	if errors.As(err, &h) && h.Hint() != "" {
 		return h.Hint()
-	}
-	var fe *ingest.FileError
-	if errors.As(err, &fe) {
-		return fe.Hint
 	}
 	return ""
 }

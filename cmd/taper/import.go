@@ -188,16 +188,16 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
 			o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.ByStatus[store.StatusImported], s.Activities)
+		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus[store.StatusImported], filesWord(s.ByStatus[store.StatusImported]), plural(s.Activities, "activity", "activities"))
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
 			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status[store.StatusImported], s.Activities-len(sum.Merged))
+		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
 	}
 	if line := byFormatLine(s.ByFormat); line != "" {
 		fmt.Fprintf(w, "      by format: %s\n", line)
 	}
-	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile])
+	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		for _, m := range firstN(mergeLines(sum.Merged), 10) {
@@ -296,4 +296,12 @@ func sortedOwners(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// filesWord is "file" for 1, else "files".
+func filesWord(n int) string {
+	if n == 1 {
+		return "file"
+	}
+	return "files"
 }
