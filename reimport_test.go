@@ -29,6 +29,9 @@ func TestReimportSkipsUnchangedFiles(t *testing.T) {
 	if err := synth.WriteDir(runs, acts, synth.ExportFIT); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("easy week\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	db, err := store.Open(ctx, filepath.Join(dir, "t.duckdb"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -37,15 +40,15 @@ func TestReimportSkipsUnchangedFiles(t *testing.T) {
 	std, _ := analysis.Preset(analysis.PresetStandard)
 	imp := func() *ImportResult {
 		t.Helper()
-		res, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{runs}, Jobs: 2, Settings: std,
+		res, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{runs, filepath.Join(dir, "notes.txt")}, Jobs: 2, Settings: std,
 			Now: func() time.Time { return start.AddDate(0, 1, 0) }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	if res := imp(); res.ByStatus[store.StatusImported] != 3 {
-		t.Fatalf("first import: %v, want 3 imported", res.ByStatus)
+	if res := imp(); res.ByStatus[store.StatusImported] != 3 || res.ByStatus[store.StatusSkipped] != 1 {
+		t.Fatalf("first import: %v, want 3 imported, 1 skipped", res.ByStatus)
 	}
 	var files []string
 	filepath.WalkDir(runs, func(p string, d os.DirEntry, err error) error {
@@ -73,8 +76,8 @@ func TestReimportSkipsUnchangedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if res := imp(); res.ByStatus[store.StatusDuplicateFile] != 3 || res.ByStatus[store.StatusRejected] != 0 {
-		t.Errorf("re-import of unchanged files: %v, want all 3 known without reading them", res.ByStatus)
+	if res := imp(); res.ByStatus[store.StatusDuplicateFile] != 3 || res.ByStatus[store.StatusRejected] != 0 || res.ByStatus[store.StatusSkipped] != 1 {
+		t.Errorf("re-import of unchanged files: %v, want the 3 runs known without reading them, the note skipped again", res.ByStatus)
 	}
 	// One file touched (same size), one grown: both are read again.
 	later := time.Now().Add(time.Minute)
@@ -85,7 +88,7 @@ func TestReimportSkipsUnchangedFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := imp()
-	if res.ByStatus[store.StatusRejected] != 2 || res.ByStatus[store.StatusDuplicateFile] != 1 {
+	if res.ByStatus[store.StatusRejected] != 2 || res.ByStatus[store.StatusDuplicateFile] != 1 || res.ByStatus[store.StatusSkipped] != 1 {
 		t.Errorf("re-import after changing two files: %v, want those 2 read (and rejected), 1 known", res.ByStatus)
 	}
 }
