@@ -279,8 +279,12 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 		return false
 	}}
 	if err := g.read(r); err != nil {
+		what := err.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) && len(g.offs) > 0 {
+			what = fmt.Sprintf("the file ends inside <%s>", g.names[g.offs[len(g.offs)-1]:])
+		}
 		return Result{Status: StatusRejected, Err: &FileError{
-			Path: name, Err: fmt.Errorf("malformed gpx: %s", lowerFirst(err.Error())),
+			Path: name, Err: fmt.Errorf("malformed gpx: XML syntax error: %s", what),
 			Advice: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}

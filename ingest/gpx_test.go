@@ -121,7 +121,7 @@ func TestDecodeGPXOutcomes(t *testing.T) {
 		status, kind string
 		reason       string
 	}{
-		{"malformed", `<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2">`, 0, StatusRejected, "", "x.gpx: malformed gpx"},
+		{"malformed", `<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2">`, 0, StatusRejected, "", "x.gpx: malformed gpx: XML syntax error: the file ends inside <trkpt>"},
 		{"route only", `<gpx version="1.1"><rte><rtept lat="1" lon="2"/></rte></gpx>`, 0, StatusSkipped, "gpx:route-only", ""},
 		{"waypoints only", `<gpx version="1.1"><wpt lat="1" lon="2"/></gpx>`, 0, StatusSkipped, "gpx:waypoints-only", ""},
 		{"no track", `<gpx version="1.1"><metadata><name>x</name></metadata></gpx>`, 0, StatusSkipped, "gpx:no-track", ""},
