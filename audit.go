@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
@@ -81,7 +82,7 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		if errors.As(err, &none) {
 			asOf := o.AsOf
 			if asOf == "" {
-				asOf = localToday(now(), s)
+				asOf = history.LocalToday(now(), s)
 			}
 			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: s,
 				Race: analysis.Race{Reason: "no activities imported for this athlete"}})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
@@ -38,21 +39,6 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 	return rep, nil
 }
 
-// athleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity, else UTC.
-func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
-	if s.TimeZone == "" && len(acts) > 0 {
-		latest := acts[0]
-		for _, a := range acts {
-			if a.Start.After(latest.Start) {
-				latest = a
-			}
-		}
-		return now.In(latest.Zone()).Format(time.DateOnly)
-	}
-	return localToday(now, s)
-}
-
 // buildReport loads one athlete's activities and audits them as of asOf.
 func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int)) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
@@ -77,26 +63,20 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 // metrics) and race mark as of asOf.
 func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int),
 	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
-	if asOf == "" {
-		asOf = athleteToday(now, s, acts)
-	}
-	race := analysis.FindRace(acts, asOf, markedID, markedDate)
-	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	an := buildAnalyzer(acts, s, now, markedID, markedDate)
-	an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
-	}
-	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
+	old := 0
+	rep, err := history.Report(history.ReportInput{Athlete: athlete, Activities: acts, Settings: s, AsOf: asOf, Now: now,
+		MarkedID: markedID, MarkedDate: markedDate, Fresh: func(an *analyzer) error {
+			var err error
+			old, err = freshMetrics(ctx, db, athlete, an, acts)
+			return err
+		}})
 	if err != nil {
 		return nil, err
 	}
 	if old > 0 && outdated != nil {
 		outdated(athlete, old)
 	}
-	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
-	}), nil
+	return rep, nil
 }
 
 // freshMetrics analyses in memory the activities without stored metrics
@@ -104,7 +84,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 // their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
@@ -116,9 +96,6 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 		if a.Metrics == nil {
 			stale = append(stale, a.ID)
 		}
-	}
-	if race.Activity != nil {
-		analysis.MarkRace(race.Activity.Metrics, race)
 	}
 	if len(stale) == 0 {
 		return old, nil
@@ -132,7 +109,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 		var noSum []string
 		for _, a := range headers {
 			if orig := byID[a.ID]; orig != nil && sums[a.ID] != nil {
-				orig.Metrics = an.analyzeSummary(a, sums[a.ID])
+				orig.Metrics = an.AnalyzeSummary(a, sums[a.ID])
 			} else {
 				noSum = append(noSum, a.ID)
 			}
@@ -146,7 +123,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 		}
 		for _, a := range full {
 			if orig := byID[a.ID]; orig != nil {
-				orig.Metrics = an.analyze(a)
+				orig.Metrics = an.Analyze(a)
 			}
 		}
 	}

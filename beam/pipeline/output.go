@@ -85,7 +85,7 @@ func activityRow(a *analysis.Activity) ActivityRow {
 	if m == nil {
 		m = &analysis.Metrics{TRIMP: analysis.Missing()}
 	}
-	dist, moving := analysedTotals(a)
+	dist, moving := analysis.AnalysedTotals(a)
 	row := ActivityRow{
 		ID: a.ID, Sport: a.Sport, SubSport: a.SubSport, Start: a.Start.UnixMicro(),
 		LocalDate: days(a.LocalDate()), LocalTime: a.LocalStart().Format("15:04:05"), UTCOffset: int32(a.UTCOffset),
@@ -116,96 +116,6 @@ func runPace(a *analysis.Activity, dist, moving float64) string {
 	}
 	t := int(math.Round(p))
 	return fmt.Sprintf("%d:%02d/km", t/60, t%60)
-}
-
-// reportFn audits one athlete from the final summaries and writes the
-// athlete's files: reports/<athlete>.json and the Parquet partitions. It
-// emits the report without its timeline, for the roster audit.
-type reportFn struct {
-	Settings SettingsTable
-	Output   string
-	AsOf     string // "" = each athlete's today
-	Now      int64
-}
-
-func (f *reportFn) ProcessElement(ctx context.Context, athlete string, _ func(*string) bool, recs func(*ActivityRecord) bool, emit func([]byte)) error {
-	s := f.Settings.For(athlete)
-	var all []*analysis.Activity
-	var r ActivityRecord
-	for recs(&r) {
-		all = append(all, r.activity())
-	}
-	sortActivities(all)
-	var acts []*analysis.Activity
-	for _, a := range all {
-		if a.DuplicateOf == "" {
-			acts = append(acts, a)
-		}
-	}
-	rep := auditAthlete(athlete, acts, s, f.AsOf, time.Unix(f.Now, 0))
-
-	fs, err := filesystem.New(ctx, f.Output)
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	var buf bytes.Buffer
-	if err := reports.JSON(&buf, rep); err != nil {
-		return err
-	}
-	if err := filesystem.Write(ctx, fs, join(f.Output, "reports/"+athlete+".json"), buf.Bytes()); err != nil {
-		return fmt.Errorf("write report of %s: %w", athlete, err)
-	}
-	if err := writeActivities(ctx, fs, f.Output, athlete, all); err != nil {
-		return err
-	}
-	if err := writeFindings(ctx, fs, f.Output, athlete, rep.Findings); err != nil {
-		return err
-	}
-	slim := *rep
-	slim.Days, slim.Weeks, slim.Findings, slim.Rules = nil, nil, nil, nil
-	b, err := json.Marshal(&slim)
-	if err != nil {
-		return err
-	}
-	emit(b)
-	return nil
-}
-
-// sortActivities orders activities as the store returns them.
-func sortActivities(acts []*analysis.Activity) {
-	sort.SliceStable(acts, func(i, j int) bool {
-		a, b := acts[i], acts[j]
-		if a.Start.IsZero() != b.Start.IsZero() {
-			return a.Start.IsZero()
-		}
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		return a.ID < b.ID
-	})
-}
-
-// auditAthlete judges one athlete's primaries as of asOf, as taper report
-// and taper audit do.
-// SWITCH TO CORE: taper.Report / the core's in-memory entry point.
-func auditAthlete(athlete string, acts []*analysis.Activity, s analysis.Settings, asOf string, now time.Time) *analysis.Report {
-	if len(acts) == 0 {
-		if asOf == "" {
-			asOf = athleteToday(now, s, nil)
-		}
-		return analysis.Audit(analysis.AuditInput{Athlete: athlete, AsOf: asOf, Settings: s,
-			Race: analysis.Race{Reason: "no activities imported for this athlete"}})
-	}
-	if asOf == "" {
-		asOf = athleteToday(now, s, acts)
-	}
-	race := analysis.FindRace(acts, asOf, "", "")
-	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	if race.Activity != nil {
-		analysis.MarkRace(race.Activity.Metrics, race)
-	}
-	return analysis.Audit(analysis.AuditInput{Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts})
 }
 
 // writeActivities writes the athlete's activities, one Parquet file per
