@@ -16,14 +16,23 @@ type ActivityFilter struct {
 }
 
 // ListActivities returns the athlete's activities with their stored
-// metrics, oldest first. An unknown athlete is an *UnknownAthleteError.
+// metrics (the coach's class where it overrides), oldest first. An unknown athlete is an *UnknownAthleteError.
 func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*analysis.Activity, error) {
 	if err := requireAthlete(ctx, db, f.Athlete); err != nil {
 		return nil, err
 	}
 	acts, err := db.Activities(ctx, store.Filter{Athlete: f.Athlete, Since: f.Since, Until: f.Until, IncludeDuplicates: !f.Primary})
-	if err != nil || f.Sport == "" {
-		return acts, err
+	if err != nil {
+		return nil, err
+	}
+	ds, err := db.Decisions(ctx, f.Athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	_, overrides := decisionInputs(ds)
+	analysis.ApplyOverrides(acts, overrides) // the class the coach gave
+	if f.Sport == "" {
+		return acts, nil
 	}
 	out := acts[:0]
 	for _, a := range acts {

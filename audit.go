@@ -3,6 +3,7 @@ package taper
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -45,10 +46,8 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		return nil, err
 	}
 	byAthlete := map[string][]*analysis.Activity{}
-	primaries := map[string]bool{}
 	for _, act := range all {
 		byAthlete[act.Athlete] = append(byAthlete[act.Athlete], act)
-		primaries[act.ID] = true
 	}
 	marks, err := db.RaceMarks(ctx)
 	if err != nil {
@@ -70,7 +69,7 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 			err = &NoActivitiesError{Athlete: a, DB: db.Path(), Known: athletes}
 		} else {
 			mark := marks[a]
-			if mark[0] != "" && !primaries[mark[0]] {
+			if mark[0] != "" && !slices.ContainsFunc(acts, func(x *analysis.Activity) bool { return x.ID == mark[0] }) {
 				// A marked recording merged into another since: its primary.
 				if mark[0], err = primaryID(ctx, db, a, mark[0]); err != nil {
 					return nil, err

@@ -171,6 +171,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
 						a.Metrics = an.AnalyzeSummary(a, sum)
+						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
 				}
@@ -389,10 +390,8 @@ func fileResult(j *importJob) store.FileResult {
 	fr.Partial = r.Partial
 	fr.PartialReason = r.PartialReason
 	fr.Activities = r.Activities
-	if r.Err != nil {
-		fr.Reason = errorText(r.Err)
-	} else if r.Status == store.StatusSkipped {
-		fr.Reason = "not an activity: " + r.Kind
+	if r.Err != nil || r.Status == store.StatusSkipped {
+		fr.Reason = r.Reason()
 	}
 	return fr
 }

@@ -18,6 +18,9 @@ type RaceOptions struct {
 	// Force marks a run far from marathon distance anyway.
 	Force    bool
 	Settings analysis.Settings
+	// Note and By are recorded with the decision (who: a token's name;
+	// "" = local).
+	Note, By string
 	Now      func() time.Time // nil: time.Now
 }
 
@@ -80,6 +83,11 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 		return RaceResult{}, err
 	}
 	if err := change(); err != nil {
+		return RaceResult{}, err
+	}
+	// The history of the coach's decisions (a clear has no target).
+	if _, err := db.AddDecision(ctx, store.Decision{Athlete: o.Athlete, Kind: store.DecisionRace, ActivityID: o.Activity,
+		Date: o.Date, Note: o.Note, By: o.By}); err != nil {
 		return RaceResult{}, err
 	}
 	an, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())

@@ -63,11 +63,17 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 // metrics) and race mark as of asOf.
 func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int),
 	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	waivers, overrides := decisionInputs(decisions)
 	old := 0
 	rep, err := history.Report(history.ReportInput{Athlete: athlete, Activities: acts, Settings: s, AsOf: asOf, Now: now,
-		MarkedID: markedID, MarkedDate: markedDate, Fresh: func(an *analyzer) error {
+		MarkedID: markedID, MarkedDate: markedDate, Overrides: overrides, Waivers: waivers,
+		Fresh: func(newAnalyzer func() *analyzer) error {
 			var err error
-			old, err = freshMetrics(ctx, db, athlete, an, acts)
+			old, err = freshMetrics(ctx, db, athlete, newAnalyzer, acts)
 			return err
 		}})
 	if err != nil {
@@ -84,7 +90,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 // their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyzer, acts []*analysis.Activity) (int, error) {
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
@@ -100,6 +106,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, an *analyze
 	if len(stale) == 0 {
 		return old, nil
 	}
+	an := newAnalyzer()
 	for i := 0; i < len(stale); i += 128 {
 		chunk := stale[i:min(i+128, len(stale))]
 		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: chunk})
@@ -142,10 +149,14 @@ func onlyWeek(r *analysis.Report, week int) *analysis.Report {
 		}
 	}
 	c.Findings = []analysis.Finding{}
-	c.Breaches, c.Warnings = 0, 0
+	c.Breaches, c.Warnings, c.Waived = 0, 0, 0
 	for _, f := range r.Findings {
 		if f.Week == week {
 			c.Findings = append(c.Findings, f)
+			if f.Waived != nil {
+				c.Waived++
+				continue
+			}
 			switch f.Severity {
 			case analysis.SeverityBreach:
 				c.Breaches++

@@ -152,6 +152,9 @@ type Metrics struct {
 	Class         string     // Class* for runs; "" for other sports
 	ClassSource   string     // evidence used: workout, laps, manual_laps, stream, pace, duration, default, marked
 	Evidence      string     // a sentence a coach can check
+	// Override is the coach's decision when the class is the coach's
+	// (ApplyOverrides); never stored with the metrics.
+	Override *ClassOverride
 }
 
 // IsRun reports whether the activity is running of any sub-sport (road,

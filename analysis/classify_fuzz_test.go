@@ -23,7 +23,7 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Add(seed)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := Analyze(fuzzActivity(data), Settings{ThresholdPace: 300}, 190, 0)
+		m, _ := AnalyzeProfile(fuzzActivity(data), Settings{ThresholdPace: 300}, 190, 0)
 		switch m.Class {
 		case ClassInterval, ClassTempo, ClassLong, ClassEasy:
 		default:

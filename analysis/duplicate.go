@@ -45,15 +45,10 @@ func compatibleSports(a, b *Activity) bool {
 	return a.SportInferred || b.SportInferred || a.Sport == SportGeneric || b.Sport == SportGeneric || a.Sport == "" || b.Sport == ""
 }
 
-// PreferPrimary returns which of two recordings of the same activity should
-// be kept as the primary: FIT before other formats, then the one with more
-// channels (heart rate, cadence, power), then the earlier import (a).
-func PreferPrimary(a, b *Activity) (primary, duplicate *Activity) {
-	return PreferPrimaryChannels(a, Channels(a), b, Channels(b))
-}
-
-// PreferPrimaryChannels is PreferPrimary for recordings whose samples are not
-// loaded: ca and cb are their channel counts (see Channels), as stored.
+// PreferPrimaryChannels returns which of two recordings of the same
+// activity should be kept as the primary: FIT before other formats, then
+// the one with more channels (heart rate, cadence, power; ca and cb, see
+// Channels, as stored), then the earlier import (a).
 func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, duplicate *Activity) {
 	fa, fb := a.Format == "fit", b.Format == "fit"
 	if fa != fb {

@@ -20,9 +20,11 @@ const (
 	HRMaxSustain = 5
 )
 
-// Analyze computes an activity's metrics and, for runs, its class with the
-// evidence (see Classify). The race is not assigned here: apply FindRace's
-// result with MarkRace (AnalyzeAll does both).
+// AnalyzeProfile computes an activity's metrics and, for runs, its class
+// with the evidence (see Classify), and returns the activity's heart-rate
+// profile, from which ApplyHRMax can later redo the zones and TRIMP for
+// another HRmax without the samples. The race is not assigned here: apply
+// FindRace's result with MarkRace.
 //
 // Metrics.MaxHR is the highest heart rate held for HRMaxSustain seconds
 // (so a strap spike is not a max), else the file's max.
@@ -38,15 +40,12 @@ const (
 // with HRr clamped to [0, 1], HRrest from s.HRRest (else DefaultHRRest) and
 // dt the time to the next sample (gaps longer than PauseGap excluded).
 // Without a heart-rate stream it is computed once from the average heart
-// rate over the moving time.
+// Analyze is AnalyzeProfile without the heart-rate profile.
 func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
 	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
 	return m
 }
-
-// AnalyzeProfile is Analyze that also returns the activity's heart-rate
-// profile, from which ApplyHRMax can later redo the zones and TRIMP for
-// another HRmax without the samples.
+// rate over the moving time.
 func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace float64) (*Metrics, HRProfile) {
 	m := &Metrics{Version: AnalysisVersion}
 	b := activityBasics(a)
@@ -67,30 +66,6 @@ func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace flo
 		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
 	}
 	return m, p
-}
-
-// AnalyzeAll analyzes every activity (setting its Metrics), finds the race
-// (see FindRace), marks it and returns it. asOf is the report's local date
-// (YYYY-MM-DD, "" = no limit); the observed HRmax is taken over the 12
-// months before it. Tempo uses the race's pace when a race is found.
-func AnalyzeAll(acts []*Activity, s Settings, asOf, markedID, markedDate string) Race {
-	ref := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-	if d, err := time.Parse(time.DateOnly, asOf); err == nil {
-		ref = d.AddDate(0, 0, 1) // the end of the as-of day
-	}
-	hrMax := ObservedHRMax(acts, ref)
-	race := FindRace(acts, asOf, markedID, markedDate)
-	pace := 0.0
-	if race.Activity != nil {
-		pace = runPace(race.Activity)
-	}
-	for _, a := range acts {
-		a.Metrics = Analyze(a, s, hrMax, pace)
-	}
-	if race.Activity != nil {
-		MarkRace(race.Activity.Metrics, race)
-	}
-	return race
 }
 
 // MarkRace sets m's class to race, with the race's source and evidence.
@@ -297,15 +272,6 @@ func AnalysedTotals(a *Activity) (dist, moving float64) {
 		moving = b.moving
 	}
 	return dist, moving
-}
-
-// runPace is the pace (s/km) of a run over its moving time; 0 if unknown.
-func runPace(a *Activity) float64 {
-	b := activityBasics(a)
-	if b.moving > 0 && Has(b.distance) && b.distance > 0 {
-		return b.moving / (b.distance / 1000)
-	}
-	return 0
 }
 
 // EffectiveHRMax is the HRmax zones and TRIMP use: the settings' when

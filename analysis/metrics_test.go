@@ -12,7 +12,7 @@ func TestAnalyzeMetrics(t *testing.T) {
 	for i := range a.Samples {
 		a.Samples[i].HeartRate = 150
 	}
-	m := Analyze(a, Settings{HRMax: 190}, 0, 0)
+	m, _ := AnalyzeProfile(a, Settings{HRMax: 190}, 0, 0)
 	if got := m.MovingTime; math.Abs(got-3600) > 2 {
 		t.Errorf("MovingTime = %v, want 3600 (the 2 min stop excluded)", got)
 	}
@@ -38,7 +38,7 @@ func TestAnalyzeMetrics(t *testing.T) {
 		t.Errorf("Class, Version = %q, %d", m.Class, m.Version)
 	}
 	// Resting HR from the settings, HRmax observed.
-	m = Analyze(a, Settings{HRRest: 60}, 180, 0)
+	m, _ = AnalyzeProfile(a, Settings{HRRest: 60}, 180, 0)
 	hrr = (150.0 - 60) / (180 - 60)
 	if want := 3719.0 / 60 * hrr * 0.64 * math.Exp(1.92*hrr); math.Abs(m.TRIMP-want) > 0.01 || m.HRMax != 180 {
 		t.Errorf("TRIMP, HRMax = %v, %v; want %v, 180", m.TRIMP, m.HRMax, want)
@@ -49,11 +49,11 @@ func TestAnalyzeMetrics(t *testing.T) {
 		spiky.Samples[i].HeartRate = 150
 	}
 	spiky.Samples[300].HeartRate = 205
-	if m := Analyze(spiky, Settings{}, 190, 0); m.MaxHR != 150 {
+	if m, _ := AnalyzeProfile(spiky, Settings{}, 190, 0); m.MaxHR != 150 {
 		t.Errorf("MaxHR with a spike = %v, want 150", m.MaxHR)
 	}
 	// No HRmax at all: no zones, no TRIMP.
-	m = Analyze(a, Settings{}, math.NaN(), 0)
+	m, _ = AnalyzeProfile(a, Settings{}, math.NaN(), 0)
 	if Has(m.TRIMP) || Has(m.HRMax) || m.ZoneSeconds != [5]float64{} {
 		t.Errorf("without HRmax: TRIMP %v, HRMax %v, zones %v; want NaN, NaN, zero", m.TRIMP, m.HRMax, m.ZoneSeconds)
 	}
@@ -62,7 +62,7 @@ func TestAnalyzeMetrics(t *testing.T) {
 func TestAnalyzeNonRun(t *testing.T) {
 	a := buildRun([]seg{{3600, 8.0, 0}}, 0, 1)
 	a.Sport = SportCycling
-	m := Analyze(a, Settings{}, 185, 0)
+	m, _ := AnalyzeProfile(a, Settings{}, 185, 0)
 	if m.Class != "" || Has(m.Pace) {
 		t.Errorf("ride: Class %q, Pace %v; want no class and no pace", m.Class, m.Pace)
 	}
@@ -103,13 +103,17 @@ func TestObservedHRMax(t *testing.T) {
 	}
 }
 
-func TestAnalyzeAllMarksRace(t *testing.T) {
+func TestFindAndMarkRace(t *testing.T) {
 	race := buildRun([]seg{{10800, 3.9, 0}}, 0, 1) // 42.1 km
 	race.ID = "race"
 	easy := buildRun([]seg{{2700, 3.0, 0}}, 0, 2)
 	easy.ID = "easy"
 	easy.Start = race.Start.AddDate(0, 0, 3)
-	r := AnalyzeAll([]*Activity{race, easy}, Settings{}, "2026-12-01", "", "")
+	for _, a := range []*Activity{race, easy} {
+		a.Metrics, _ = AnalyzeProfile(a, Settings{}, 190, 0)
+	}
+	r := FindRace([]*Activity{race, easy}, "2026-12-01", "", "")
+	MarkRace(race.Metrics, r)
 	if r.Activity != race || r.Source != RaceDistance {
 		t.Fatalf("race = %+v, want the 42 km run by distance", r)
 	}

@@ -52,6 +52,9 @@ type AuditInput struct {
 	Race       Race
 	Baseline   Baseline
 	Activities []*Activity // duplicates (DuplicateOf != "") are ignored
+	// Waivers are the coach's: a waived finding is listed with its waiver
+	// and counts toward nothing.
+	Waivers []Waiver
 }
 
 // Report is the recovery audit of one athlete. Its JSON form (reports.JSON)
@@ -71,7 +74,9 @@ type Report struct {
 	Skipped  []SkippedRule  `json:"skipped_rules"` // rules that could not be checked, and why
 	Breaches int            `json:"breaches"`
 	Warnings int            `json:"warnings"`
-	Current  ReportPosition `json:"current"`
+	// Waived counts the findings a coach waived (not in Breaches or Warnings).
+	Waived  int            `json:"waived,omitempty"`
+	Current ReportPosition `json:"current"`
 	// WeeksAudited is the number of recovery weeks audited (Settings.Weeks),
 	// also when Weeks is cut down to one week for display.
 	WeeksAudited int             `json:"weeks_audited"`
@@ -129,6 +134,9 @@ type Finding struct {
 	Limit      float64 `json:"limit"`
 	Unit       string  `json:"unit"` // of value and limit: m, s or sessions
 	Day        int     `json:"day"`  // days after the race
+	// Waived is the coach's waiver: the finding counts toward no status
+	// or total. Absent when it counts.
+	Waived *Waiver `json:"waived,omitempty"`
 }
 
 // SkippedRule names a rule that was not checked.
@@ -167,6 +175,8 @@ type DayActivity struct {
 	Evidence  string   `json:"evidence"`
 	Findings  []string `json:"findings"` // rule ids that fired on it
 	IsRun     bool     `json:"is_run"`
+	// ClassOverride is the coach's decision when the class is the coach's.
+	ClassOverride *ClassOverride `json:"class_override,omitempty"`
 }
 
 // RuleThreshold describes one rule as configured, for reports.
@@ -308,7 +318,19 @@ func (a *auditor) run() {
 		}
 		return fi.Rule < fj.Rule
 	})
-	for _, f := range r.Findings {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		for _, wv := range a.in.Waivers {
+			if wv.waives(*f) {
+				w := wv
+				f.Waived = &w
+			}
+		}
+		if f.Waived != nil {
+			r.Waived++
+			a.unmark(f.ActivityID, f.Rule)
+			continue
+		}
 		w := &weeks[f.Week-1]
 		if f.Severity == SeverityBreach {
 			r.Breaches++
@@ -475,6 +497,21 @@ func (a *auditor) add(d auditDay, rule, severity string, value, limit float64, u
 	a.marks[d.a] = append(a.marks[d.a], rule)
 }
 
+// unmark takes a waived finding's rule off its activity in the timeline.
+func (a *auditor) unmark(id, rule string) {
+	for act, rules := range a.marks {
+		if act.ID != id {
+			continue
+		}
+		for i, r := range rules {
+			if r == rule {
+				a.marks[act] = append(rules[:i:i], rules[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
 func (a *auditor) addWeek(w *Week, rule, severity string, value, limit float64, msg string) {
 	a.r.Findings = append(a.r.Findings, Finding{
 		Rule: rule, Severity: severity, Date: w.End, Week: w.Week,
@@ -503,7 +540,7 @@ func (a *auditor) days(acts []auditDay) {
 				ID: d.a.ID, Sport: d.a.Sport, SubSport: d.a.SubSport, Class: auditClass(d.a),
 				Start: d.a.LocalStart().Format("15:04"), DistanceM: auditRound(auditDistance(d.a)),
 				MovingS: auditRound(auditMoving(d.a)), Evidence: auditEvidence(d.a), Findings: marks,
-				IsRun: d.a.IsRun(),
+				IsRun: d.a.IsRun(), ClassOverride: auditOverride(d.a),
 			})
 		}
 		a.r.Days = append(a.r.Days, out)
@@ -602,6 +639,13 @@ func auditClass(a *Activity) string {
 		return ""
 	}
 	return a.Metrics.Class
+}
+
+func auditOverride(a *Activity) *ClassOverride {
+	if a.Metrics == nil || !a.IsRun() {
+		return nil
+	}
+	return a.Metrics.Override
 }
 
 func auditEvidence(a *Activity) string {

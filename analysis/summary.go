@@ -42,6 +42,8 @@ type Summary struct {
 	times []time.Time // the samples' times (zero where unknown)
 	speed []float64   // interval speed ending at each sample (NaN when unknown or after a pause)
 	alt   []float64   // altitude at each sample (NaN when unknown)
+
+	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
 }
 
 // NewSummary reduces a (with its samples) to its Summary.
@@ -130,8 +132,12 @@ func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, r
 // steps, the others as their 8 bytes, so decoding gives back every bit.
 const summaryMagic = 0x53 // 'S'
 
-// MarshalBinary encodes s.
+// MarshalBinary encodes s. The encoding is made once and kept: calling it
+// where the activity is decoded spares the work to whoever stores it.
 func (s *Summary) MarshalBinary() ([]byte, error) {
+	if s.encoded != nil {
+		return s.encoded, nil
+	}
 	var raw bytes.Buffer
 	e := &sumEncoder{w: &raw}
 	e.uint(uint64(s.Version))
@@ -164,7 +170,8 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	if err := fw.Close(); err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
+	s.encoded = out.Bytes()
+	return s.encoded, nil
 }
 
 // UnmarshalSummary decodes what MarshalBinary encoded.
@@ -202,6 +209,7 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	if d.err != nil {
 		return nil, fmt.Errorf("summary: %w", d.err)
 	}
+	s.encoded = data
 	return s, nil
 }
 

@@ -36,7 +36,6 @@ func (c auditDate) addDays(n int) auditDate { return auditDate(time.Time(c).AddD
 func (c auditDate) daysSince(o auditDate) int {
 	return int(math.Round(time.Time(c).Sub(time.Time(o)).Hours() / 24))
 }
-func (c auditDate) after(o auditDate) bool { return time.Time(c).After(time.Time(o)) }
 func auditLocalDate(a *Activity) auditDate {
 	t := a.LocalStart()
 	return auditDate(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))

@@ -201,9 +201,14 @@ type ReportInput struct {
 	AsOf                 string // local date; "" = today where the athlete is
 	Now                  time.Time
 	MarkedID, MarkedDate string // the race mark, if any
-	// Fresh, when set, is given the report's analyzer (its race is the
-	// report's) to analyse activities without metrics before the audit.
-	Fresh func(an *Analyzer) error
+	// The coach's decisions: classes overridden before the audit counts
+	// the runs, findings waived as it judges them.
+	Overrides []analysis.ClassOverride
+	Waivers   []analysis.Waiver
+	// Fresh, when set, is called before the audit to analyse activities
+	// without metrics; newAnalyzer builds the report's analyzer (its race
+	// is the report's) when it needs one.
+	Fresh func(newAnalyzer func() *Analyzer) error
 }
 
 // Report audits an athlete's history as of in.AsOf: the race, the baseline
@@ -219,16 +224,20 @@ func Report(in ReportInput) (*analysis.Report, error) {
 		analysis.MarkRace(race.Activity.Metrics, race)
 	}
 	if in.Fresh != nil {
-		an := New(acts, s, in.Now, in.MarkedID, in.MarkedDate)
-		an.RaceID, an.RaceSource = "", "" // the report's race is the race, whatever today's is
-		if race.Activity != nil {
-			an.RaceID, an.RaceSource = race.Activity.ID, race.Source
+		newAnalyzer := func() *Analyzer {
+			an := New(acts, s, in.Now, in.MarkedID, in.MarkedDate)
+			an.RaceID, an.RaceSource = "", "" // the report's race is the race, whatever today's is
+			if race.Activity != nil {
+				an.RaceID, an.RaceSource = race.Activity.ID, race.Source
+			}
+			return an
 		}
-		if err := in.Fresh(an); err != nil {
+		if err := in.Fresh(newAnalyzer); err != nil {
 			return nil, err
 		}
 	}
+	analysis.ApplyOverrides(acts, in.Overrides)
 	return analysis.Audit(analysis.AuditInput{
-		Athlete: in.Athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts,
+		Athlete: in.Athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts, Waivers: in.Waivers,
 	}), nil
 }

@@ -18,7 +18,7 @@ import (
 const (
 	// DefaultBudgetBytes is the default Budget of an import: entries and
 	// their decoded activities in flight.
-	DefaultBudgetBytes = 96 << 20
+	DefaultBudgetBytes = 64 << 20
 	// fitCostFactor: decoding a FIT file holds about this times its size
 	// (the file, the decoder's messages, 80-byte samples for records of
 	// about 25 bytes).

@@ -39,9 +39,9 @@ func ExampleDecoder_Decode() {
 	}
 	// Output:
 	// tcx skipped
-	// reason: tcx
+	// reason: not an activity: tcx
 	// empty rejected
-	// reason: export.zip!activities/2.fit.gz: empty file (0 bytes)
+	// reason: export.zip!activities/2.fit.gz: empty file (0 bytes) (the file was not written completely; export or copy it again from the watch or platform)
 	// hint: the file was not written completely; export or copy it again from the watch or platform
 	// gpx imported
 	// running 2026-10-04 09:00:00 111 m in 30 s, zone Europe/Vienna

@@ -21,35 +21,6 @@ import (
 	"github.com/taper-run/taper/analysis"
 )
 
-// FIT decodes a FIT file (chained and multisport files included) into one
-// activity per session. See Decoder.Decode for the rules; this wrapper
-// reports a non-activity file (settings, monitoring...) as an error.
-func FIT(r io.Reader) ([]*analysis.Activity, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read fit: %w", err)
-	}
-	res := NewDecoder(DecodeOptions{}).decodeFIT("", data)
-	switch res.Status {
-	case StatusRejected:
-		return nil, unwrapFileError(res.Err)
-	case StatusSkipped:
-		return nil, fmt.Errorf("not an activity file (%s)", res.Kind)
-	}
-	for i, a := range res.Activities {
-		a.Format, a.SessionIndex = FormatFIT, i
-	}
-	return res.Activities, nil
-}
-
-// unwrapFileError returns the cause of a *FileError made without a path.
-func unwrapFileError(err error) error {
-	if fe, ok := err.(*FileError); ok && fe.Path == "" {
-		return fe.Err
-	}
-	return err
-}
-
 // fitSegment is one FIT file inside a (possibly chained) file.
 type fitSegment struct {
 	off, hdr, size int // offset in the file, header size, data size from the header

@@ -20,6 +20,15 @@ import (
 
 var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
+// With returns a Decoder with other options that shares d's time-zone
+// finder, so it is loaded only once.
+func (d *Decoder) With(opts DecodeOptions) *Decoder {
+	if opts.Now.IsZero() {
+		opts.Now = d.opts.Now
+	}
+	return &Decoder{opts: opts, tz: d.tz}
+}
+
 // decodeOne decodes with a Decoder sharing d's time-zone finder (loading it
 // takes about 2 s, so each test loads it at most once).
 func decodeOne(t *testing.T, d *Decoder, name string, data []byte, opts DecodeOptions) Result {
@@ -271,18 +280,6 @@ func TestDecodeFlags(t *testing.T) {
 		if got := res.Activities[0].Flags; strings.Join(got, ",") != strings.Join(tt.want, ",") {
 			t.Errorf("start %s: flags %v, want %v (still imported)", tt.start, got, tt.want)
 		}
-	}
-}
-
-func TestFITWrapper(t *testing.T) {
-	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
-	acts, err := FIT(bytes.NewReader(genFIT(t, genRun{Start: start, Seconds: 30, Local: time.Hour})))
-	if err != nil || len(acts) != 1 || acts[0].Format != FormatFIT || len(acts[0].Samples) != 31 {
-		t.Fatalf("FIT() = %d activities, %v", len(acts), err)
-	}
-	if _, err := FIT(bytes.NewReader(genFIT(t, genRun{Start: start, Seconds: 3, FileType: typedef.FileSettings}))); err == nil ||
-		!strings.Contains(err.Error(), "fit:settings") {
-		t.Errorf("FIT(settings) error %v, want one naming fit:settings", err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -21,26 +20,6 @@ import (
 // hours at 1 Hz) costs about 160 MB, within an import's memory bound (see
 // Budget). Longer recordings import as FIT.
 const DefaultMaxGPXBytes = 8 << 20
-
-// GPX decodes a GPX document into one activity per track that has timed
-// points. See Decoder.Decode for the rules.
-func GPX(r io.Reader) ([]*analysis.Activity, error) {
-	data, err := io.ReadAll(io.LimitReader(r, DefaultMaxGPXBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read gpx: %w", err)
-	}
-	res := NewDecoder(DecodeOptions{}).decodeGPX("", data)
-	switch res.Status {
-	case StatusRejected:
-		return nil, unwrapFileError(res.Err)
-	case StatusSkipped:
-		return nil, fmt.Errorf("no activity in the gpx file (%s)", res.Kind)
-	}
-	for i, a := range res.Activities {
-		a.Format, a.SessionIndex = FormatGPX, i
-	}
-	return res.Activities, nil
-}
 
 // decodeGPX decodes a GPX document with gpxgo. Each track with timed points
 // is one activity (its segments are parts of it; the time between them is a

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -136,16 +135,6 @@ func TestDecodeGPXOutcomes(t *testing.T) {
 				t.Errorf("got %s %q (%s), want %s %q (%s)", res.Status, res.Kind, res.Reason(), tt.status, tt.kind, tt.reason)
 			}
 		})
-	}
-}
-
-func TestGPXWrapper(t *testing.T) {
-	acts, err := GPX(bytes.NewReader(gpxDoc("1.1", "<type>Run</type>", pts(10, 3, ""))))
-	if err != nil || len(acts) != 1 || acts[0].Sport != "running" || acts[0].Format != FormatGPX {
-		t.Fatalf("GPX() = %v, %v", acts, err)
-	}
-	if _, err := GPX(strings.NewReader(`<gpx version="1.1"/>`)); err == nil {
-		t.Error("GPX of an empty document: no error")
 	}
 }
 

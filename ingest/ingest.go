@@ -138,15 +138,6 @@ func NewDecoder(opts DecodeOptions) *Decoder {
 	return &Decoder{opts: opts, tz: new(zoneFinder)}
 }
 
-// With returns a Decoder with other options (another athlete's zone, say)
-// that shares d's time-zone finder, so it is loaded only once.
-func (d *Decoder) With(opts DecodeOptions) *Decoder {
-	if opts.Now.IsZero() {
-		opts.Now = d.opts.Now
-	}
-	return &Decoder{opts: opts, tz: d.tz}
-}
-
 // Result is the outcome of decoding one file.
 type Result struct {
 	Format        string               // Format*: decided by content
@@ -159,16 +150,19 @@ type Result struct {
 	Err           error                // for rejected files: a *FileError
 }
 
-// Reason is a one-line explanation of a skipped or rejected result, or the
-// partial reason of an imported one.
+// Reason is a one-line explanation of a rejected result (the error, and
+// what to do in parentheses) or a skipped one ("not an activity: KIND"),
+// as taper imports lists it; the partial reason of an imported file.
 func (r Result) Reason() string {
-	switch r.Status {
-	case StatusRejected:
-		if r.Err != nil {
-			return r.Err.Error()
+	switch {
+	case r.Err != nil:
+		var fe *FileError
+		if errors.As(r.Err, &fe) && fe.Hint() != "" {
+			return r.Err.Error() + " (" + fe.Hint() + ")"
 		}
-	case StatusSkipped:
-		return r.Kind
+		return r.Err.Error()
+	case r.Status == StatusSkipped:
+		return "not an activity: " + r.Kind
 	}
 	return r.PartialReason
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 
 	"github.com/taper-run/taper/analysis"
@@ -12,11 +11,12 @@ import (
 
 // csvFindingHeader is the header of CSV: one row per finding.
 func csvFindingHeader() []string {
-	return []string{"athlete", "rule", "severity", "date", "week", "activity", "value", "limit", "message", "unit"}
+	return []string{"athlete", "rule", "severity", "date", "week", "activity", "value", "limit", "message", "unit", "waived"}
 }
 
 // CSV writes one row per finding (athlete, rule, severity, date, week,
-// activity, value, limit, message, unit) under a header, for spreadsheets.
+// activity, value, limit, message, unit, waived: who waived it, when and
+// why, empty when it counts) under a header, for spreadsheets.
 func CSV(w io.Writer, r *analysis.Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvFindingHeader()); err != nil {
@@ -33,7 +33,7 @@ func CSV(w io.Writer, r *analysis.Report) error {
 func writeFindingRows(cw *csv.Writer, r *analysis.Report) {
 	for _, f := range r.Findings {
 		_ = cw.Write([]string{r.Athlete, f.Rule, f.Severity, f.Date, strconv.Itoa(f.Week), f.ActivityID,
-			num(f.Value), num(f.Limit), f.Message, f.Unit}) // the error sticks: checked by cw.Error
+			num(f.Value), num(f.Limit), f.Message, f.Unit, waivedText(f)}) // the error sticks: checked by cw.Error
 	}
 }
 
@@ -53,23 +53,6 @@ func AuditCSV(w io.Writer, reports []*analysis.Report) error {
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write csv audit: %w", err)
-	}
-	return nil
-}
-
-// AuditFindingsCSV writes every athlete's findings in one table, in the
-// columns of CSV, athletes in name order.
-func AuditFindingsCSV(w io.Writer, reports []*analysis.Report) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(csvFindingHeader())
-	byName := sortedReports(reports)
-	sort.SliceStable(byName, func(i, j int) bool { return byName[i].Athlete < byName[j].Athlete })
-	for _, r := range byName {
-		writeFindingRows(cw, r)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv findings: %w", err)
 	}
 	return nil
 }

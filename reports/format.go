@@ -32,19 +32,6 @@ func hoursMinutes(sec float64) string {
 	return fmt.Sprintf("%d:%02d h", m/60, m%60)
 }
 
-// findingValue formats a finding's value or limit in its unit.
-func findingValue(v float64, unit string) string {
-	switch unit {
-	case "m":
-		return fmt.Sprintf("%.1f km", v/1000)
-	case "s":
-		return analysis.FormatDuration(v)
-	case "sessions":
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%g %s", v, unit)
-}
-
 func phases(w analysis.Week) string { return strings.Join(w.Phases, "+") }
 
 func raceLine(r *analysis.Report) string {
@@ -74,13 +61,13 @@ func baselineLine(b analysis.ReportBaseline) string {
 	}
 }
 
-// summaryLine is the one-line verdict of a report.
-func summaryLine(r *analysis.Report) string {
-	if r.Race == nil {
-		return "nothing to audit without a race"
+// waivedText says who waived a finding, when and why; "" when it counts.
+func waivedText(f analysis.Finding) string {
+	w := f.Waived
+	if w == nil {
+		return ""
 	}
-	s := fmt.Sprintf("%s, %s, %s", r.Status, plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"))
-	return s + "; " + position(r)
+	return fmt.Sprintf("waived by %s on %s: %s", w.By, w.At.UTC().Format("2006-01-02"), w.Note)
 }
 
 // position says where the athlete stands at as_of.
@@ -103,9 +90,6 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-// weekTitle is "week 3" for display.
-func weekTitle(k int) string { return fmt.Sprintf("week %d", k) }
 
 // currentWeekText is the roster's "current recovery week" cell.
 func currentWeekText(r *analysis.Report) string {

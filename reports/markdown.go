@@ -52,8 +52,12 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 	}
 	fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
 	for _, f := range r.Findings {
-		fmt.Fprintf(b, "- %s **%s, week %d** `%s` (%s). %s\n", statusIcon(f.Severity), f.Date, f.Week,
-			f.Rule, f.Severity, mdEscape(upperFirst(f.Message)))
+		icon, sev := statusIcon(f.Severity), f.Severity
+		if w := waivedText(f); w != "" {
+			icon, sev = "[waived]", sev+", "+mdEscape(w)
+		}
+		fmt.Fprintf(b, "- %s **%s, week %d** `%s` (%s). %s\n", icon, f.Date, f.Week,
+			f.Rule, sev, mdEscape(upperFirst(f.Message)))
 	}
 }
 

@@ -69,8 +69,12 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		fmt.Fprintf(b, "error     %s\n", r.Reason)
 		return
 	}
-	fmt.Fprintf(b, "status    %s%s: %s, %s; %s\n", p.status(r.Status), scopeText(r), plural(r.Breaches, "breach", "breaches"),
-		plural(r.Warnings, "warning", "warnings"), position(r))
+	waived := ""
+	if r.Waived > 0 {
+		waived = fmt.Sprintf(" (%d waived)", r.Waived)
+	}
+	fmt.Fprintf(b, "status    %s%s: %s, %s%s; %s\n", p.status(r.Status), scopeText(r), plural(r.Breaches, "breach", "breaches"),
+		plural(r.Warnings, "warning", "warnings"), waived, position(r))
 
 	unit := r.Baseline.Unit
 	scale := barScale(r)
@@ -97,11 +101,17 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		if f.Severity == analysis.SeverityBreach {
 			sev = p.paint(ansiRed+ansiBold, fmt.Sprintf("%-7s", f.Severity))
 		}
+		if f.Waived != nil {
+			sev = p.paint(ansiDim, fmt.Sprintf("%-7s", "waived"))
+		}
 		fmt.Fprintf(b, "  %s  week %d  %s  %s", f.Date, f.Week, sev, f.Rule)
 		if f.ActivityID != "" {
 			fmt.Fprintf(b, "  %s", p.paint(ansiDim, "activity "+f.ActivityID))
 		}
 		fmt.Fprintf(b, "\n      %s\n", f.Message)
+		if w := waivedText(f); w != "" {
+			fmt.Fprintf(b, "      (%s %s)\n", f.Severity, w)
+		}
 	}
 }
 

@@ -29,22 +29,6 @@ func (db *DB) KnownSHA(ctx context.Context, athlete, sha256 string) (bool, error
 	return known[sha256], nil
 }
 
-// KnownSHAs returns (a copy of) every sha256 KnownSHA would report as known
-// for athlete.
-func (db *DB) KnownSHAs(ctx context.Context, athlete string) (map[string]bool, error) {
-	db.knownMu.Lock()
-	defer db.knownMu.Unlock()
-	known, err := db.knownLocked(ctx, athlete)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]bool, len(known))
-	for k := range known {
-		out[k] = true
-	}
-	return out, nil
-}
-
 // knownLocked returns the athlete's cached known hashes, loading them on
 // first use. db.knownMu must be held.
 func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool, error) {
@@ -218,16 +202,21 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 	}
 	defer rows.Close()
 	var out []*analysis.Activity
-	byID := map[string]*analysis.Activity{}
-	samples := map[string]int{}
+	var byID map[string]*analysis.Activity
+	var samples map[string]int
+	if f.WithSamples || f.WithLaps {
+		byID, samples = map[string]*analysis.Activity{}, map[string]int{}
+	}
 	for rows.Next() {
 		a, n, err := scanActivity(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
 		}
 		out = append(out, a)
-		byID[a.ID] = a
-		samples[a.ID] = n
+		if byID != nil {
+			byID[a.ID] = a
+			samples[a.ID] = n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
@@ -439,10 +428,7 @@ func (db *DB) Athletes(ctx context.Context) ([]string, error) {
 }
 
 // SaveMetrics stores analysis results by activity id, replacing earlier
-// ones, in one transaction. The rows go through an Appender into a
-// temporary table and replace the stored ones with two set statements:
-// row-by-row INSERT OR REPLACE is slow and, under the buffer pool limit, ran
-// out of memory after about a thousand rows.
+// ones, in one transaction (see replaceRows).
 func (db *DB) SaveMetrics(ctx context.Context, metrics map[string]*analysis.Metrics) error {
 	if db.readOnly {
 		return fmt.Errorf("save analyses in %s: the database was opened read-only", db.name())
@@ -457,33 +443,49 @@ func (db *DB) SaveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 }
 
 func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metrics) error {
+	now := db.now().UTC()
+	return db.replaceRows(ctx, `CREATE TEMP TABLE IF NOT EXISTS analyses_in AS SELECT * FROM analyses LIMIT 0`, "analyses_in",
+		func(app *duckdb.Appender) error {
+			for id, m := range metrics {
+				if m == nil {
+					continue
+				}
+				z := m.ZoneSeconds
+				if err := app.AppendRow(id, int32(m.Version), nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
+					nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
+					nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
+					nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
+					return fmt.Errorf("activity %s: %w", id, err)
+				}
+			}
+			return nil
+		},
+		`DELETE FROM analyses WHERE activity_id IN (SELECT activity_id FROM analyses_in)`,
+		`INSERT INTO analyses SELECT * FROM analyses_in`)
+}
+
+// replaceRows fills the temporary table temp (created by create when
+// missing, emptied first) through an Appender, then runs the statements
+// that move its rows into place, in one transaction: row-by-row INSERT OR
+// REPLACE is slow and, under the buffer pool limit, ran out of memory after
+// about a thousand rows.
+func (db *DB) replaceRows(ctx context.Context, create, temp string, fill func(*duckdb.Appender) error, stmts ...string) error {
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS analyses_in AS SELECT * FROM analyses LIMIT 0;
-		DELETE FROM analyses_in`); err != nil {
+	if _, err := conn.ExecContext(ctx, create+`; DELETE FROM `+temp); err != nil {
 		return err
 	}
-	now := db.now().UTC()
 	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "analyses_in")
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", temp)
 		if err != nil {
 			return err
 		}
-		for id, m := range metrics {
-			if m == nil {
-				continue
-			}
-			z := m.ZoneSeconds
-			if err := app.AppendRow(id, int32(m.Version), nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
-				nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
-				nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
-				nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
-				app.Close()
-				return fmt.Errorf("activity %s: %w", id, err)
-			}
+		if err := fill(app); err != nil {
+			app.Close()
+			return err
 		}
 		return app.Close()
 	})
@@ -493,11 +495,7 @@ func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return err
 	}
-	for _, q := range []string{
-		`DELETE FROM analyses WHERE activity_id IN (SELECT activity_id FROM analyses_in)`,
-		`INSERT INTO analyses SELECT * FROM analyses_in`,
-		`COMMIT`,
-	} {
+	for _, q := range append(stmts, `COMMIT`) {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			// The transaction may be aborted already; ROLLBACK only tidies up.
 			conn.ExecContext(context.Background(), `ROLLBACK`)

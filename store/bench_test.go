@@ -12,7 +12,8 @@ import (
 
 // BenchmarkWriter measures the import write path: one op is one file with a
 // one-hour 1 Hz activity (3600 records, 2 laps) through Writer.Add into a
-// database file, batches committed as in a real import.
+// database file, batches committed as in a real import. As in an import,
+// the activity comes quantized with its summary made (by the decoders).
 //
 //	go test ./store -run '^$' -bench Writer -benchmem
 func BenchmarkWriter(b *testing.B) {
@@ -25,6 +26,9 @@ func BenchmarkWriter(b *testing.B) {
 	// A few template activities, re-used with new ids and start days.
 	base := time.Date(2020, 1, 1, 7, 0, 0, 0, time.UTC)
 	tmpl := synthRun(base, 3600, "fit", true)
+	Quantize(tmpl)
+	sum := analysis.NewSummary(tmpl)
+	sum.MarshalBinary()
 	w, err := db.NewWriter(ctx, "bench")
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +40,9 @@ func BenchmarkWriter(b *testing.B) {
 		a := *tmpl
 		a.ID = ""
 		a.Start = base.AddDate(0, 0, i)
-		if err := w.Add(file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), &a)); err != nil {
+		f := file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), &a)
+		f.Summaries = []*analysis.Summary{sum}
+		if err := w.Add(f); err != nil {
 			b.Fatal(err)
 		}
 	}

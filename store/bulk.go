@@ -11,6 +11,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store/steps"
 )
 
 // The bulk write path. A Writer collects records in columns (sampleColumns)
@@ -20,12 +21,12 @@ import (
 // through cgo per row, as DuckDB's Appender needs).
 
 // sampleColumns are records in the samples table's column order; missing
-// values are noSteps (integers), noTime (t) or NaN (floats).
+// values are noSteps (integers), noTime (t, distance) or NaN (floats).
 type sampleColumns struct {
-	key                        []int32
-	t                          []int64
-	lat, lon, alt, speed, dist []int32
-	hr, cad, pow               []float32
+	key                  []int32
+	t, dist              []int64
+	lat, lon, alt, speed []int32
+	hr, cad, pow         []float32
 }
 
 // noTime marks a record without a time.
@@ -40,13 +41,18 @@ func (c *sampleColumns) reset() {
 }
 
 // add appends an activity's samples, in the steps the table keeps (see
-// Quantize), times as milliseconds after t0.
-func (c *sampleColumns) add(key int32, t0 time.Time, ss []analysis.Sample) {
+// Quantize): times as milliseconds after t0 plus b.t, distances in cm plus
+// b.distance.
+func (c *sampleColumns) add(key int32, t0 time.Time, b bases, ss []analysis.Sample) {
 	for i := range ss {
 		s := &ss[i]
 		t := int64(noTime)
 		if !s.Time.IsZero() {
-			t = int64(s.Time.Sub(t0) / time.Millisecond)
+			t = int64(s.Time.Sub(t0)/time.Millisecond) + b.t
+		}
+		d := int64(noTime)
+		if k, ok := distanceCm(s.Distance); ok {
+			d = k + b.distance
 		}
 		c.key = append(c.key, key)
 		c.t = append(c.t, t)
@@ -54,12 +60,52 @@ func (c *sampleColumns) add(key int32, t0 time.Time, ss []analysis.Sample) {
 		c.lon = append(c.lon, toSteps(s.Lon, latLonSteps))
 		c.alt = append(c.alt, toSteps(s.Altitude, altitudeSteps))
 		c.speed = append(c.speed, toSteps(s.Speed, speedSteps))
-		c.dist = append(c.dist, toSteps(s.Distance, distanceSteps))
+		c.dist = append(c.dist, d)
 		c.hr = append(c.hr, toFloat32(s.HeartRate))
 		c.cad = append(c.cad, toFloat32(s.Cadence))
 		c.pow = append(c.pow, toFloat32(s.Power))
 	}
 }
+
+// bases are what an activity's stored t and distance are offset by
+// (activities.t_base, activities.distance_base).
+type bases struct{ t, distance int64 }
+
+// nextBases returns bases for an activity whose records follow the
+// columns' last ones, so that its first time and distance continue them
+// (the next second, the same distance): bit-packing then sees no jump at
+// the activity's start.
+func (c *sampleColumns) nextBases(last *bases, ss []analysis.Sample) bases {
+	b := bases{t: last.t + 1000}
+	for i := range ss {
+		if k, ok := distanceCm(ss[i].Distance); ok {
+			b.distance = last.distance - k
+			break
+		}
+	}
+	return b
+}
+
+// track remembers the last stored t and distance of the rows just added
+// (see nextBases).
+func (c *sampleColumns) track(last *bases, from int) {
+	for i := c.len() - 1; i >= from; i-- {
+		if c.t[i] != noTime {
+			last.t = c.t[i]
+			break
+		}
+	}
+	for i := c.len() - 1; i >= from; i-- {
+		if c.dist[i] != noTime {
+			last.distance = c.dist[i]
+			break
+		}
+	}
+}
+
+// distanceCm is a distance in whole cm, within a range where the
+// base-shifted value stays exact.
+func distanceCm(v float64) (int64, bool) { return steps.DistanceCm(v) }
 
 // sampleBatches holds the columns being inserted, by the id passed to
 // taper_samples; bulkID numbers them.
@@ -85,7 +131,7 @@ func registerBulk(conn *sql.Conn) error {
 	}
 	cols := []duckdb.ColumnInfo{{Name: "key", T: integer}, {Name: "t", T: bigint}, {Name: "lat", T: integer}, {Name: "lon", T: integer},
 		{Name: "altitude", T: integer}, {Name: "heart_rate", T: float}, {Name: "cadence", T: float}, {Name: "speed", T: integer},
-		{Name: "distance", T: integer}, {Name: "power", T: float}}
+		{Name: "distance", T: bigint}, {Name: "power", T: float}}
 	return duckdb.RegisterTableUDF(conn, "taper_samples", duckdb.ChunkTableFunction{
 		Config: duckdb.TableFunctionConfig{Arguments: []duckdb.TypeInfo{bigint}},
 		BindArguments: func(_ map[string]any, args ...any) (duckdb.ChunkTableSource, error) {
@@ -135,7 +181,7 @@ func (s *sampleSource) FillChunk(ch duckdb.DataChunk) error {
 	for _, col := range []struct {
 		idx int
 		v   []int32
-	}{{0, c.key}, {2, c.lat}, {3, c.lon}, {4, c.alt}, {7, c.speed}, {8, c.dist}} {
+	}{{0, c.key}, {2, c.lat}, {3, c.lon}, {4, c.alt}, {7, c.speed}} {
 		for i, v := range col.v[from:to] {
 			var err error
 			if v == noSteps {
@@ -148,15 +194,20 @@ func (s *sampleSource) FillChunk(ch duckdb.DataChunk) error {
 			}
 		}
 	}
-	for i, v := range c.t[from:to] {
-		var err error
-		if v == noTime {
-			err = ch.SetValue(1, i, nil)
-		} else {
-			err = duckdb.SetChunkValue(ch, 1, i, v)
-		}
-		if err != nil {
-			return err
+	for _, col := range []struct {
+		idx int
+		v   []int64
+	}{{1, c.t}, {8, c.dist}} {
+		for i, v := range col.v[from:to] {
+			var err error
+			if v == noTime {
+				err = ch.SetValue(col.idx, i, nil)
+			} else {
+				err = duckdb.SetChunkValue(ch, col.idx, i, v)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	for _, col := range []struct {

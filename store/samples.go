@@ -32,10 +32,12 @@ func fromSteps(k int32, n float64) float64     { return steps.From(k, n) }
 func toFloat32(v float64) float32              { return steps.ToFloat32(v) }
 func fromFloat32(f float32) float64            { return float64(f) }
 
-// recMeta is what reading an activity's records needs: its id and time base.
+// recMeta is what reading an activity's records needs: its id, time base
+// and the offsets of its stored t and distance.
 type recMeta struct {
 	id string
 	t0 time.Time
+	b  bases
 }
 
 // eachRecord calls fn with every record of the activities matching where,
@@ -44,7 +46,7 @@ type recMeta struct {
 // grouped and a read of few activities touches only their row groups.
 func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(id string, s analysis.Sample) error) error {
 	metas := map[int32]recMeta{}
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.key, a.id, a.t0 FROM activities a`+where+andWhere(where)+`a.key IS NOT NULL`, args...)
+	rows, err := db.sql.QueryContext(ctx, `SELECT a.key, a.id, a.t0, a.t_base, a.distance_base FROM activities a`+where+andWhere(where)+`a.key IS NOT NULL`, args...)
 	if err != nil {
 		return fmt.Errorf("load records from %s: %w", db.name(), err)
 	}
@@ -53,7 +55,7 @@ func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(
 		var k int32
 		var m recMeta
 		var t0 *time.Time
-		if err := rows.Scan(&k, &m.id, &t0); err != nil {
+		if err := rows.Scan(&k, &m.id, &t0, &m.b.t, &m.b.distance); err != nil {
 			rows.Close()
 			return fmt.Errorf("load records from %s: %w", db.name(), err)
 		}
@@ -93,9 +95,12 @@ func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(
 		m := metas[k]
 		s := analysis.Sample{Lat: anySteps(v[2], latLonSteps), Lon: anySteps(v[3], latLonSteps), Altitude: anySteps(v[4], altitudeSteps),
 			HeartRate: anyFloat32(v[5]), Cadence: anyFloat32(v[6]), Speed: anySteps(v[7], speedSteps),
-			Distance: anySteps(v[8], distanceSteps), Power: anyFloat32(v[9])}
+			Distance: math.NaN(), Power: anyFloat32(v[9])}
 		if ms, ok := v[1].(int64); ok {
-			s.Time = m.t0.Add(time.Duration(ms) * time.Millisecond)
+			s.Time = m.t0.Add(time.Duration(ms-m.b.t) * time.Millisecond)
+		}
+		if cm, ok := v[8].(int64); ok {
+			s.Distance = float64(cm-m.b.distance) / distanceSteps
 		}
 		if err := fn(m.id, s); err != nil {
 			return err

@@ -321,9 +321,10 @@ func TestDuplicates(t *testing.T) {
 		if len(src) != 2 || src[1].Status != StatusDuplicateFile || src[1].Path != "copy/a.fit" {
 			t.Errorf("sources = %+v", src)
 		}
-		known, err := db.KnownSHAs(ctx, "alice")
-		if err != nil || len(known) != 1 || !known["sha-a"] {
-			t.Errorf("KnownSHAs = %v, %v", known, err)
+		for sha, want := range map[string]bool{"sha-a": true, "sha-b": false} {
+			if known, err := db.KnownSHA(ctx, "alice", sha); err != nil || known != want {
+				t.Errorf("KnownSHA(%s) = %v, %v; want %v", sha, known, err, want)
+			}
 		}
 	})
 }
@@ -564,4 +565,4 @@ func TestManyDemotions(t *testing.T) {
 }
 
 // migrationList is what schema_migrations holds once every migration ran.
-const migrationList = "[[0001_init.sql] [0002_source_crc32.sql] [0003_compact_records.sql] [0005_summaries.sql]]"
+const migrationList = "[[0001_init.sql] [0002_source_crc32.sql] [0003_compact_records.sql] [0004_decisions.sql] [0005_summaries.sql]]"

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -68,50 +67,21 @@ func (db *DB) SaveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 }
 
 func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summary) error {
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS summaries_in (id VARCHAR, version INTEGER, analysis_version INTEGER, data BLOB);
-		DELETE FROM summaries_in`); err != nil {
-		return err
-	}
-	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "summaries_in")
-		if err != nil {
-			return err
-		}
-		for id, s := range sums {
-			data, err := s.MarshalBinary()
-			if err != nil {
-				app.Close()
-				return fmt.Errorf("activity %s: %w", id, err)
+	return db.replaceRows(ctx, `CREATE TEMP TABLE IF NOT EXISTS summaries_in (id VARCHAR, version INTEGER, analysis_version INTEGER, data BLOB)`,
+		"summaries_in", func(app *duckdb.Appender) error {
+			for id, s := range sums {
+				data, err := s.MarshalBinary()
+				if err != nil {
+					return fmt.Errorf("activity %s: %w", id, err)
+				}
+				if err := app.AppendRow(id, int32(s.Version), int32(s.Analysis), data); err != nil {
+					return fmt.Errorf("activity %s: %w", id, err)
+				}
 			}
-			if err := app.AppendRow(id, int32(s.Version), int32(s.Analysis), data); err != nil {
-				app.Close()
-				return fmt.Errorf("activity %s: %w", id, err)
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-		return err
-	}
-	for _, q := range []string{
+			return nil
+		},
 		`DELETE FROM summaries WHERE key IN (SELECT a.key FROM activities a JOIN summaries_in i ON i.id = a.id)`,
-		`INSERT INTO summaries SELECT a.key, i.version, i.analysis_version, i.data FROM summaries_in i JOIN activities a ON a.id = i.id WHERE a.key IS NOT NULL`,
-		`COMMIT`,
-	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			conn.ExecContext(context.Background(), `ROLLBACK`)
-			return err
-		}
-	}
-	return nil
+		`INSERT INTO summaries SELECT a.key, i.version, i.analysis_version, i.data FROM summaries_in i JOIN activities a ON a.id = i.id WHERE a.key IS NOT NULL`)
 }
 
 // RecordsRead is the number of records this DB has read back so far (by

@@ -156,7 +156,12 @@ func TestUpgradeKeepsFindings(t *testing.T) {
 
 	audit := func(acts []*analysis.Activity) string {
 		s, _ := analysis.Preset(analysis.PresetStandard)
-		r := analysis.AnalyzeAll(acts, s, "", "", "")
+		r := analysis.FindRace(acts, "", "", "")
+		hrMax := analysis.ObservedHRMax(acts, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		for _, a := range acts {
+			a.Metrics = analysis.Analyze(a, s, hrMax, 0)
+		}
+		analysis.MarkRace(r.Activity.Metrics, r)
 		rep := analysis.Audit(analysis.AuditInput{Athlete: "ann", Settings: s, Race: r,
 			Baseline: analysis.ComputeBaseline(acts, r.Activity, s), Activities: acts})
 		js, _ := json.Marshal(struct {

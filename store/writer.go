@@ -27,7 +27,7 @@ const (
 // stays flat whatever the size of the export.
 const (
 	batchFiles   = 64
-	batchRecords = 500_000
+	batchRecords = 250_000
 )
 
 // FileResult is what ingest made of one input file, for Writer.Add.
@@ -102,6 +102,7 @@ type Writer struct {
 	bulkReady      bool          // taper_samples is registered on conn
 	cols           sampleColumns // the batch's records, inserted at flush
 	sums           []summaryRow  // the batch's summaries
+	last           bases         // the last stored t and distance (see sampleColumns.nextBases)
 	lap, step      *duckdb.Appender
 	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
 	actMeta        map[string]actMeta
@@ -120,6 +121,7 @@ type actMeta struct {
 	sha               string
 	key               int32     // activities.key
 	t0                time.Time // activities.t0: the records' time base
+	bases             bases     // activities.t_base, distance_base
 }
 
 type primary struct {
@@ -262,10 +264,6 @@ func (w *Writer) findPrimary(a *analysis.Activity) *primary {
 	}
 	return nil
 }
-
-// Known reports whether the content with this sha256 is already stored for
-// the writer's athlete, including files added to this Writer.
-func (w *Writer) Known(sha256 string) bool { return w.known[sha256] }
 
 // Add stores one file's result. Activities get their ID (when empty),
 // Athlete and DuplicateOf set, and their samples quantized in place (see
@@ -411,7 +409,10 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 		return err
 	}
 	t0 := samplesT0(a.Samples)
-	w.cols.add(key, t0, a.Samples)
+	b := w.cols.nextBases(&w.last, a.Samples)
+	from := w.cols.len()
+	w.cols.add(key, t0, b, a.Samples)
+	w.cols.track(&w.last, from)
 	if sum == nil {
 		Quantize(a)
 		sum = analysis.NewSummary(a)
@@ -437,7 +438,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 		}
 	}
 	w.acts = append(w.acts, light)
-	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256, key: key, t0: t0}
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256, key: key, t0: t0, bases: b}
 	w.pendingRecords += len(a.Samples)
 	w.summary.Activities++
 	w.summary.Records += len(a.Samples)
@@ -712,7 +713,7 @@ func activityRow(a *analysis.Activity, m actMeta) []driver.Value {
 		nullString(a.Device), nullString(a.TotalsFrom), nullString(a.Source), nullString(m.sha),
 		int32(a.SessionIndex), nullString(a.Format), a.Partial, nullString(a.PartialReason),
 		nullString(strings.Join(a.Flags, ",")), int32(m.channels), int32(m.samples), nullString(a.DuplicateOf),
-		m.key, nullTime(m.t0),
+		m.key, nullTime(m.t0), m.bases.t, m.bases.distance,
 	}
 }
 

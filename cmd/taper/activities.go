@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -43,18 +43,9 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 	return cmd
 }
 
-// activityColumns are the fields of `taper activities` (a public contract
-// for --format json and csv: add, never rename).
-// distance_m, moving_time_s and pace are the analysis' values, the ones the
-// rules count (moving time auto-pause aware, from the samples); the device's
-// own session timer is device_moving_time_s.
-func activityColumns() []string {
-	return []string{
-		"id", "athlete", "sport", "sub_sport", "start", "local_date", "local_time", "utc_offset_s", "time_zone", "tz_source",
-		"distance_m", "moving_time_s", "elapsed_time_s", "device_moving_time_s", "pace", "ascent_m", "avg_hr", "max_hr",
-		"device", "source", "duplicate_of", "partial", "flags", "class", "class_source", "evidence", "trimp",
-	}
-}
+// activityColumns are the fields of `taper activities` --format json and
+// csv (reports.ActivityColumns: a public contract).
+func activityColumns() []string { return reports.ActivityColumns() }
 
 // activityTableColumns are the columns of the terminal table.
 func activityTableColumns() []string {
@@ -73,7 +64,7 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			return usagef("bad date %q: use YYYY-MM-DD", d)
 		}
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -94,6 +85,9 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 }
 
 func activityRow(a *analysis.Activity, table bool) []any {
+	if !table {
+		return reports.ActivityRow(a)
+	}
 	m := a.Metrics
 	if m == nil {
 		m = &analysis.Metrics{TRIMP: analysis.Missing()}
@@ -107,48 +101,8 @@ func activityRow(a *analysis.Activity, table bool) []any {
 		sport += "/" + a.SubSport
 	}
 	dist, moving := analysis.AnalysedTotals(a)
-	flags := strings.Join(a.Flags, ",")
-	if table {
-		return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
-			formatDuration(moving), runPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, flags, dup}
-	}
-	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
-		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
-		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), runPace(a, dist, moving), orNull(a.Ascent),
-		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, flags,
-		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP)}
-}
-
-func runPace(a *analysis.Activity, dist, moving float64) string {
-	if a.Sport != analysis.SportRunning && a.Sport != analysis.SportWalking && a.Sport != analysis.SportHiking {
-		return ""
-	}
-	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) {
-		return "-"
-	}
-	return formatPace(moving / (dist / 1000))
-}
-
-// openExisting opens a database that must already exist.
-func openExisting(ctx context.Context, path string, opts store.Options) (*store.DB, error) {
-	if path != "" && path != ":memory:" {
-		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
-		}
-	}
-	db, err := store.Open(ctx, path, opts)
-	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
-		// Written by an older taper: upgrade it once, then read.
-		rw, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.Close(); err != nil {
-			return nil, err
-		}
-		return store.Open(ctx, path, opts)
-	}
-	return db, err
+	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
+		formatDuration(moving), reports.RunPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, strings.Join(a.Flags, ","), dup}
 }
 
 // oneDecimal is a table cell with one decimal, nil when missing.

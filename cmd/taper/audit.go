@@ -42,13 +42,13 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	if err := checkReportFlags(o.AsOf, o.Format, o.FailOn); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Outdated: outdatedNote(st.errOut, db.Path()),
+	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Now: o.now, Outdated: outdatedNote(st.errOut, db.Path()),
 		Settings: func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err

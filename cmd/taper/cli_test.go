@@ -18,6 +18,7 @@ func testdata(name string) string { return filepath.Join("..", "..", "testdata",
 // the JSON fields of `taper activities`, idempotent re-imports and the
 // listing of rejected files.
 func TestImportContract(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.duckdb")
 	bad := filepath.Join(dir, "broken.fit")
@@ -82,6 +83,7 @@ func TestImportContract(t *testing.T) {
 }
 
 func TestExitStatuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cases := []struct {
 		name string
@@ -110,6 +112,7 @@ func TestExitStatuses(t *testing.T) {
 
 // TestFailOn: report and audit exit 3 when --fail-on is met, 0 otherwise.
 func TestFailOn(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.duckdb")
 	mustTaper(t, "generate", "--dir", filepath.Join(dir, "eve"), "--athlete", "eve", "--breach", "long_run_early", "--seed", "3", "--race", "2026-10-04")
@@ -135,13 +138,15 @@ func TestFailOn(t *testing.T) {
 // TestDemo runs the README's first command and checks that its report
 // shows the race, the baseline and a finding of every rule.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and imports a season; run without -short")
 	}
 	dir := t.TempDir()
-	out := mustTaper(t, "demo", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
-	race, _ := demoDates(time.Now())
-	for _, want := range append([]string{"race      " + race, "baseline  ", "findings"}, analysis.RuleIDs()...) {
+	// On a fixed clock: the race is the last Sunday whose eight recovery
+	// weeks are over on 2026-12-07 (a Monday), whatever today is.
+	out := mustTaper(t, "demo", "--now", "2026-12-07", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
+	for _, want := range append([]string{"race      2026-10-11", "as of 2026-12-06", "baseline  ", "findings"}, analysis.RuleIDs()...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
@@ -152,6 +157,7 @@ func TestDemo(t *testing.T) {
 // recording still counts when the watch's FIT, imported later, becomes the
 // primary and the marked recording its duplicate.
 func TestRaceMarkSurvivesDuplicate(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and imports a season; run without -short")
 	}
@@ -190,6 +196,7 @@ func TestRaceMarkSurvivesDuplicate(t *testing.T) {
 // the decoders before the race and the HRmax were known, then brought up to
 // date) equals a full reanalysis from the stored records.
 func TestImportAnalysisMatchesReanalyze(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and imports a season; run without -short")
 	}
@@ -223,6 +230,7 @@ func TestImportAnalysisMatchesReanalyze(t *testing.T) {
 // TestConfigSectionForUnknownAthlete: a settings section whose name matches
 // no athlete (a typo) is reported, not silently ignored.
 func TestConfigSectionForUnknownAthlete(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "w.duckdb")
 	mustTaper(t, "import", "--db", db, "--athlete", "alice", "-q", testdata("easy_autolaps.fit"))
@@ -236,6 +244,7 @@ func TestConfigSectionForUnknownAthlete(t *testing.T) {
 }
 
 func TestDemoDates(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ now, race, asOf string }{
 		{"2026-11-26", "2026-09-27", "2026-11-22"},
 		{"2026-11-29", "2026-10-04", "2026-11-29"}, // week 8 ends today
@@ -253,6 +262,7 @@ func TestDemoDates(t *testing.T) {
 // is judged against the race it leads up to (else the one before it), so
 // importing season after season stores exactly what a full reanalysis gives.
 func TestTwoSeasonsAnalysisStable(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and imports two seasons; run without -short")
 	}
@@ -284,6 +294,7 @@ func TestTwoSeasonsAnalysisStable(t *testing.T) {
 // TestWrongAthleteImport: files already imported for another athlete are
 // pointed out, and taper forget undoes the import.
 func TestWrongAthleteImport(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "w.duckdb")
 	files := []string{testdata("easy_autolaps.fit"), testdata("tempo_intensity.fit")}
 	mustTaper(t, append([]string{"import", "--db", db, "--athlete", "ann", "-q"}, files...)...)

@@ -70,7 +70,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 		}
 		o.DB = filepath.Join(tmpDB, "demo.duckdb")
 	}
-	demoRace, demoAsOf := demoDates(time.Now())
+	demoRace, demoAsOf := demoDates(o.now())
 	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
 		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {

@@ -98,6 +98,7 @@ type scenario struct {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end scenarios take a minute; run without -short")
 	}
@@ -120,6 +121,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
 			runScenario(t, sc, int64(100+i))
 		})
 	}

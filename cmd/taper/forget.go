@@ -35,7 +35,7 @@ func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: !o.Yes})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: !o.Yes}, st.errOut)
 	if err != nil {
 		return err
 	}

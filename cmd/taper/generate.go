@@ -97,7 +97,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 // season builds the synth season the flags describe.
 func (o *generateOptions) season() (synth.Season, error) {
 	if o.Race == "" {
-		o.Race, _ = demoDates(time.Now())
+		o.Race, _ = demoDates(o.now())
 	}
 	zone, err := time.LoadLocation(o.Zone)
 	if err != nil {

@@ -83,7 +83,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	start := time.Now()
 	prog := newProgress(st.errOut, o.Progress, o.Quiet)
 	opts := taper.ImportOptions{Athlete: o.Athlete, Inputs: o.Inputs, Jobs: o.Jobs, Zone: zone, Settings: settings,
-		DryRun: o.DryRun, AfterFile: crashHook()}
+		DryRun: o.DryRun, AfterFile: crashHook(), Now: o.now}
 	if prog.on {
 		opts.Progress = prog.update
 	}
@@ -109,7 +109,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 		return usagef("--db %s is a folder: give the database file, e.g. --db %s", o.DB, filepath.Join(o.DB, "taper.duckdb"))
 	}
 	created := os.IsNotExist(statErr)
-	db, err := store.Open(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()})
+	db, err := openDB(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()}, st.errOut)
 	if err != nil {
 		return err
 	}

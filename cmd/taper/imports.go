@@ -48,7 +48,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	if o.Rejected {
 		status = append(status, store.StatusRejected)
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}

@@ -58,12 +58,12 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{})
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	ro := taper.RaceOptions{Athlete: o.Athlete, Activity: o.Activity, Date: o.Date, Force: o.Force, Settings: settings}
+	ro := taper.RaceOptions{Athlete: o.Athlete, Activity: o.Activity, Date: o.Date, Force: o.Force, Settings: settings, Now: o.now}
 	var race taper.RaceResult
 	if o.Clear {
 		race, err = taper.ClearRace(ctx, db, ro)

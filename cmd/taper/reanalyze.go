@@ -21,7 +21,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &reanalyzeOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "reanalyze",
-		Short: "Recompute metrics and classes from the stored records (after an upgrade or a settings change)",
+		Short: "Recompute metrics and classes from the stored summaries, or records when outdated (after an upgrade or a settings change)",
 		Example: `  taper reanalyze --db alice.duckdb --athlete alice
   taper reanalyze --db team.duckdb --all-athletes`,
 		Args: wrapArgs(cobra.NoArgs),
@@ -34,7 +34,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
-	db, err := openExisting(ctx, o.DB, store.Options{})
+	db, err := openExisting(ctx, o.DB, store.Options{}, st.errOut)
 	if err != nil {
 		return err
 	}
@@ -51,11 +51,11 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			return err
 		}
 		start := time.Now()
-		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings})
+		done, err := taper.Reanalyze(ctx, db, taper.ReanalyzeOptions{Athlete: a, Settings: settings, Now: o.now})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities from their stored records (analysis version %d), %d changed class, in %s\n",
+		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities (analysis version %d), %d changed class, in %s\n",
 			a, done.Activities, analysis.AnalysisVersion, done.Changed, time.Since(start).Round(time.Millisecond))
 	}
 	return nil

@@ -89,13 +89,13 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if o.Week > settings.Weeks {
 		return usagef("bad --week %d: the audit covers recovery weeks 1..%d", o.Week, settings.Weeks)
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
-	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week,
+	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week, Now: o.now,
 		Outdated: outdatedNote(st.errOut, db.Path())})
 	if err != nil {
 		return err

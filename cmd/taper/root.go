@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -34,6 +35,30 @@ type globalOptions struct {
 
 	CPUProfile  string // hidden --cpuprofile
 	stopProfile func()
+
+	// NowFlag is the hidden --now: the date (YYYY-MM-DD, noon UTC) or
+	// instant (RFC 3339) taper takes as now, for reproducible output.
+	NowFlag string
+	// now is the clock every use case gets; time.Now unless --now.
+	now func() time.Time
+}
+
+// setClock sets g.now from --now.
+func (g *globalOptions) setClock() error {
+	g.now = time.Now
+	if g.NowFlag == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, g.NowFlag)
+	if err != nil {
+		d, derr := time.Parse(time.DateOnly, g.NowFlag)
+		if derr != nil {
+			return usagef("bad --now %q: use YYYY-MM-DD or an RFC 3339 time", g.NowFlag)
+		}
+		t = d.Add(12 * time.Hour)
+	}
+	g.now = func() time.Time { return t }
+	return nil
 }
 
 // exitCodeError ends a command with a given exit status after it has
@@ -132,7 +157,12 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "no progress output")
 	pf.StringVar(&g.CPUProfile, "cpuprofile", "", "write a CPU profile to this file (for benchmarks)")
 	_ = pf.MarkHidden("cpuprofile")
+	pf.StringVar(&g.NowFlag, "now", "", "take this date or time as now (for reproducible output)")
+	_ = pf.MarkHidden("now")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if err := g.setClock(); err != nil {
+			return err
+		}
 		if g.CPUProfile == "" {
 			return nil
 		}
@@ -162,6 +192,9 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		newAuditCmd(g, st),
 		newRulesCmd(g, st),
 		newForgetCmd(g, st),
+		newServeCmd(g, st),
+		newWaiveCmd(g, st),
+		newOverrideCmd(g, st),
 	)
 	return root
 }

@@ -45,7 +45,7 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true})
+	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true}, st.errOut)
 	if err != nil {
 		return err
 	}

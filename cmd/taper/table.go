@@ -2,13 +2,12 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -76,27 +75,7 @@ func (rw *rowWriter) row(vals []any) error {
 	rw.n++
 	switch rw.format {
 	case "json":
-		var b strings.Builder
-		if rw.n > 1 {
-			b.WriteString(",")
-		}
-		b.WriteString("\n  {")
-		for j, c := range rw.cols {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			k, _ := json.Marshal(c)
-			v, err := json.Marshal(jsonValue(vals[j]))
-			if err != nil {
-				return fmt.Errorf("column %s: %w", c, err)
-			}
-			b.Write(k)
-			b.WriteString(": ")
-			b.Write(v)
-		}
-		b.WriteString("}")
-		_, err := io.WriteString(rw.w, b.String())
-		return err
+		return reports.WriteJSONRow(rw.w, rw.cols, vals, rw.n == 1, jsonValue)
 	case "csv":
 		rec := make([]string, len(rw.cols))
 		for j := range rw.cols {

@@ -5,15 +5,20 @@
 -- columns in fixed steps, which DuckDB's bit-packing compresses well;
 -- rows are written in key order, so a read of one activity is pruned to
 -- its row groups by their min/max key (zone maps).
---   t         ms after activities.t0
+--   t         ms after activities.t0, plus activities.t_base
 --   lat, lon  1e-7 degrees (about 1 cm)
 --   altitude  dm
 --   speed     mm/s
---   distance  cm
+--   distance  cm, plus activities.distance_base
 --   heart_rate, cadence, power: FLOAT (bpm, rpm, W as recorded)
+-- The writer chooses t_base and distance_base so that t and distance run on
+-- from the previous activity's last row: the column stays smooth across
+-- activities, and bit-packing's delta groups stay narrow.
 -- records is now a view with the old columns (for taper sql and scripts).
 ALTER TABLE activities ADD COLUMN key INTEGER;
 ALTER TABLE activities ADD COLUMN t0 TIMESTAMP;
+ALTER TABLE activities ADD COLUMN t_base BIGINT DEFAULT 0;
+ALTER TABLE activities ADD COLUMN distance_base BIGINT DEFAULT 0;
 
 UPDATE activities SET key = k.key
 FROM (SELECT id, row_number() OVER (ORDER BY start_utc NULLS FIRST, id)::INTEGER AS key FROM activities) AS k
@@ -32,7 +37,7 @@ CREATE TABLE samples (
     heart_rate FLOAT,
     cadence    FLOAT,
     speed      INTEGER,
-    distance   INTEGER,
+    distance   BIGINT,
     power      FLOAT
 );
 
@@ -45,7 +50,7 @@ SELECT a.key,
        r.heart_rate::FLOAT,
        r.cadence::FLOAT,
        TRY_CAST(round(r.speed * 1000) AS INTEGER),
-       TRY_CAST(round(r.distance * 100) AS INTEGER),
+       TRY_CAST(round(r.distance * 100) AS BIGINT),
        r.power::FLOAT
 FROM records r JOIN activities a ON a.id = r.activity_id
 ORDER BY a.key, r.rowid;
@@ -54,13 +59,13 @@ DROP TABLE records;
 
 CREATE VIEW records AS
 SELECT a.id AS activity_id,
-       a.t0 + to_milliseconds(s.t) AS t,
+       a.t0 + to_milliseconds(s.t - a.t_base) AS t,
        s.lat / 1e7 AS lat,
        s.lon / 1e7 AS lon,
        s.altitude / 10 AS altitude,
        s.heart_rate::DOUBLE AS heart_rate,
        s.cadence::DOUBLE AS cadence,
        s.speed / 1000 AS speed,
-       s.distance / 100 AS distance,
+       (s.distance - a.distance_base) / 100 AS distance,
        s.power::DOUBLE AS power
 FROM samples s LEFT JOIN activities a ON a.key = s.key;

@@ -40,7 +40,11 @@ func Quantize(a *analysis.Activity) {
 		s.Lon = From(To(s.Lon, LatLon), LatLon)
 		s.Altitude = From(To(s.Altitude, Altitude), Altitude)
 		s.Speed = From(To(s.Speed, Speed), Speed)
-		s.Distance = From(To(s.Distance, Distance), Distance)
+		if k, ok := DistanceCm(s.Distance); ok {
+			s.Distance = float64(k) / Distance
+		} else {
+			s.Distance = math.NaN()
+		}
 		s.HeartRate = float64(ToFloat32(s.HeartRate))
 		s.Cadence = float64(ToFloat32(s.Cadence))
 		s.Power = float64(ToFloat32(s.Power))
@@ -66,6 +70,17 @@ func To(v, steps float64) int32 {
 		return None
 	}
 	return int32(f)
+}
+
+// DistanceCm is a cumulative distance in whole centimetres (a BIGINT
+// column, stored as an offset from the activity's first); false when
+// missing or beyond 2^50 cm.
+func DistanceCm(v float64) (int64, bool) {
+	f := math.Round(v * Distance)
+	if !(math.Abs(f) < 1<<50) {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // From is the value k steps stand for, NaN for None.

@@ -1,0 +1,215 @@
+package taper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+)
+
+// The coach's decisions (taper waive, taper override, taper serve): each is
+// stored with who made it, when and why, can be undone (the history stays),
+// and is applied by every report and audit.
+
+// WaiveOptions name the finding to waive and why.
+type WaiveOptions struct {
+	Athlete    string
+	Rule       string // the finding's rule id, e.g. rest_window
+	Date       string // the finding's date, YYYY-MM-DD
+	ActivityID string // the finding's activity; "" for weekly rules
+	Note       string // why: required
+	By         string // who: a token's name; "" = local
+	Settings   analysis.Settings
+	AsOf       string // the report the finding is in; "" = today where the athlete is
+	Now        func() time.Time
+}
+
+// NoFindingError: the athlete's report has no such finding to waive.
+type NoFindingError struct {
+	Athlete, Rule, Date, ActivityID string
+}
+
+func (e *NoFindingError) Error() string {
+	s := fmt.Sprintf("athlete %s has no %s finding on %s", e.Athlete, e.Rule, e.Date)
+	if e.ActivityID != "" {
+		s += " for activity " + e.ActivityID
+	}
+	return s
+}
+
+// Hint says where the findings are listed.
+func (e *NoFindingError) Hint() string {
+	return "taper report --athlete " + e.Athlete + " --format json lists the findings with their rule, date and activity_id"
+}
+
+// NoteRequiredError: a decision without a note.
+type NoteRequiredError struct{ What string }
+
+func (e *NoteRequiredError) Error() string { return e.What + " needs a note saying why" }
+
+// Hint gives an example.
+func (e *NoteRequiredError) Hint() string { return `e.g. --note "shakeout agreed with me"` }
+
+// Waive records the coach's waiver of one finding of the athlete's report:
+// the finding stays listed, marked waived, and counts toward nothing.
+func Waive(ctx context.Context, db *store.DB, o WaiveOptions) (store.Decision, error) {
+	if strings.TrimSpace(o.Note) == "" {
+		return store.Decision{}, &NoteRequiredError{What: "a waiver"}
+	}
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), nil)
+	if err != nil {
+		return store.Decision{}, err
+	}
+	found := false
+	for _, f := range rep.Findings {
+		found = found || f.Rule == o.Rule && f.Date == o.Date && f.ActivityID == o.ActivityID
+	}
+	if !found {
+		return store.Decision{}, &NoFindingError{Athlete: o.Athlete, Rule: o.Rule, Date: o.Date, ActivityID: o.ActivityID}
+	}
+	return db.AddDecision(ctx, store.Decision{Athlete: o.Athlete, Kind: store.DecisionWaiver, Rule: o.Rule, Date: o.Date,
+		ActivityID: o.ActivityID, Note: o.Note, By: o.By})
+}
+
+// OverrideOptions name the run whose class the coach sets, and why.
+type OverrideOptions struct {
+	Athlete    string
+	ActivityID string // a duplicate stands for its primary
+	Class      string // easy, long, tempo or interval
+	Note       string
+	By         string
+}
+
+// OverrideClasses are the classes a coach may give a run (the race is
+// marked with taper race).
+func OverrideClasses() []string {
+	return []string{analysis.ClassEasy, analysis.ClassLong, analysis.ClassTempo, analysis.ClassInterval}
+}
+
+// BadClassError: an override to a class runs cannot have.
+type BadClassError struct{ Class string }
+
+func (e *BadClassError) Error() string { return fmt.Sprintf("unknown class %q", e.Class) }
+
+// Hint lists the classes.
+func (e *BadClassError) Hint() string {
+	return "use one of " + strings.Join(OverrideClasses(), ", ") + " (mark the race with taper race)"
+}
+
+// NotARunError: only runs have a class.
+type NotARunError struct{ ID, Sport string }
+
+func (e *NotARunError) Error() string {
+	return fmt.Sprintf("activity %s is %s, not a run: only runs have a class", e.ID, e.Sport)
+}
+
+// Override records the coach's class for one of the athlete's runs: every
+// report and audit then counts the run as that class.
+func Override(ctx context.Context, db *store.DB, o OverrideOptions) (store.Decision, error) {
+	if !slices.Contains(OverrideClasses(), o.Class) {
+		return store.Decision{}, &BadClassError{Class: o.Class}
+	}
+	if strings.TrimSpace(o.Note) == "" {
+		return store.Decision{}, &NoteRequiredError{What: "a class override"}
+	}
+	a, err := Activity(ctx, db, o.Athlete, o.ActivityID, false)
+	if err != nil {
+		return store.Decision{}, err
+	}
+	if !a.IsRun() {
+		return store.Decision{}, &NotARunError{ID: a.ID, Sport: a.Sport}
+	}
+	return db.AddDecision(ctx, store.Decision{Athlete: o.Athlete, Kind: store.DecisionClassOverride, ActivityID: a.ID,
+		Class: o.Class, Note: o.Note, By: o.By})
+}
+
+// NoDecisionError: no decision of that id is in force for the athlete.
+type NoDecisionError struct {
+	Athlete string
+	ID      int64
+}
+
+func (e *NoDecisionError) Error() string {
+	return fmt.Sprintf("athlete %s has no decision %d in force", e.Athlete, e.ID)
+}
+
+// Hint says where the ids are listed.
+func (e *NoDecisionError) Hint() string {
+	return "taper waive --athlete " + e.Athlete + " --list shows the decisions with their ids"
+}
+
+// Undo undoes one of the athlete's decisions (of kind, or any kind when
+// kind is ""), recording who undid it; the decision stays in the history.
+func Undo(ctx context.Context, db *store.DB, athlete string, id int64, kind, by string) (store.Decision, error) {
+	if err := requireAthlete(ctx, db, athlete); err != nil {
+		return store.Decision{}, err
+	}
+	ds, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return store.Decision{}, err
+	}
+	i := slices.IndexFunc(ds, func(d store.Decision) bool { return d.ID == id && (kind == "" || d.Kind == kind) })
+	if i < 0 {
+		return store.Decision{}, &NoDecisionError{Athlete: athlete, ID: id}
+	}
+	d, err := db.UndoDecision(ctx, athlete, id, by)
+	if errors.Is(err, store.ErrNoDecision) {
+		return store.Decision{}, &NoDecisionError{Athlete: athlete, ID: id}
+	}
+	return d, err
+}
+
+// Decisions lists the athlete's decisions, oldest first, with those undone.
+func Decisions(ctx context.Context, db *store.DB, athlete string) ([]store.Decision, error) {
+	if err := requireAthlete(ctx, db, athlete); err != nil {
+		return nil, err
+	}
+	return db.Decisions(ctx, athlete, true)
+}
+
+// Activity returns one of the athlete's activities (a duplicate's id
+// stands for itself), with its samples and laps when full is set. An unknown
+// athlete is an *UnknownAthleteError, an unknown id a *NoActivityError.
+func Activity(ctx context.Context, db *store.DB, athlete, id string, full bool) (*analysis.Activity, error) {
+	if err := requireAthlete(ctx, db, athlete); err != nil {
+		return nil, err
+	}
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: []string{id}, IncludeDuplicates: true, WithSamples: full, WithLaps: full})
+	if err != nil {
+		return nil, err
+	}
+	if len(acts) == 0 {
+		return nil, &NoActivityError{Athlete: athlete, ID: id, DB: db.Path()}
+	}
+	a := acts[0]
+	ds, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	_, overrides := decisionInputs(ds)
+	analysis.ApplyOverrides(acts, overrides)
+	return a, nil
+}
+
+// decisionInputs turns the decisions in force into the audit's inputs.
+func decisionInputs(ds []store.Decision) ([]analysis.Waiver, []analysis.ClassOverride) {
+	var ws []analysis.Waiver
+	var os []analysis.ClassOverride
+	for _, d := range ds {
+		if !d.Active() {
+			continue
+		}
+		switch d.Kind {
+		case store.DecisionWaiver:
+			ws = append(ws, analysis.Waiver{ID: d.ID, At: d.At, By: d.By, Note: d.Note, Rule: d.Rule, Date: d.Date, ActivityID: d.ActivityID})
+		case store.DecisionClassOverride:
+			os = append(os, analysis.ClassOverride{ID: d.ID, Class: d.Class, At: d.At, By: d.By, Note: d.Note, ActivityID: d.ActivityID})
+		}
+	}
+	return ws, os
+}
