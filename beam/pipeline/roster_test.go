@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,6 +209,67 @@ func TestPipelineMatchesCLI(t *testing.T) {
 
 	checkRejected(t, bin, db, out)
 	checkParquet(t, bin, db, out, athletes)
+	lake := filepath.Join(t.TempDir(), "lake")
+	taper(t, bin, "export", "--db", db, "--format", "parquet", "--output", lake, "--as-of", asOf)
+	checkSameParquet(t, out, lake)
+}
+
+// checkSameParquet: taper export's Parquet and the pipeline's have the
+// same columns, types and rows.
+func checkSameParquet(t *testing.T, pipelineOut, lake string) {
+	t.Helper()
+	duck, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
+	for _, glob := range []string{"activities/*/*/*.parquet", "findings/*/*.parquet"} {
+		src := func(dir string) string {
+			return fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.Join(dir, glob))
+		}
+		schema := func(dir string) map[string]string {
+			rows, err := duck.Query("DESCRIBE SELECT * FROM " + src(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			out := map[string]string{}
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				out[fmt.Sprint(vals[0])] = fmt.Sprint(vals[1])
+			}
+			return out
+		}
+		got, want := schema(pipelineOut), schema(lake)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: the pipeline's columns %v, taper export's %v", glob, got, want)
+			continue
+		}
+		var names []string
+		for c := range want {
+			names = append(names, `"`+c+`"`)
+		}
+		sort.Strings(names)
+		cols := strings.Join(names, ", ")
+		for _, pair := range [][2]string{{pipelineOut, lake}, {lake, pipelineOut}} {
+			var n int
+			q := fmt.Sprintf("SELECT count(*) FROM (SELECT %s FROM %s EXCEPT ALL SELECT %s FROM %s)", cols, src(pair[0]), cols, src(pair[1]))
+			if err := duck.QueryRow(q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s: %d rows of %s are not in %s", glob, n, pair[0], pair[1])
+			}
+		}
+	}
 }
 
 func checkRejected(t *testing.T, bin, db, out string) {
