@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/config"
 	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/ingest"
 	"github.com/taper-run/taper/store/steps"
@@ -18,6 +19,27 @@ import (
 type SettingsTable struct {
 	Default   analysis.Settings
 	ByAthlete map[string]analysis.Settings
+}
+
+// LoadSettings resolves, on the driver, the settings of the default and of
+// each athlete the settings file has a section for, as taper does
+// (config.Load); path "" gives the standard preset.
+func LoadSettings(path string) (SettingsTable, error) {
+	def, err := config.Load(path, "")
+	if err != nil {
+		return SettingsTable{}, err
+	}
+	t := SettingsTable{Default: def, ByAthlete: map[string]analysis.Settings{}}
+	names, err := config.Athletes(path)
+	if err != nil {
+		return t, fmt.Errorf("settings file %s: %w", path, err)
+	}
+	for _, n := range names {
+		if t.ByAthlete[n], err = config.Load(path, n); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
 }
 
 // For returns athlete's settings.

@@ -119,20 +119,19 @@ func taper(t *testing.T, bin string, args ...string) []byte {
 	return out.Bytes()
 }
 
-func runPipeline(t *testing.T, root, out string) {
+func runPipeline(t *testing.T, root, out, cfg string) {
 	t.Helper()
 	ctx := context.Background()
 	athletes, err := pipeline.ListAthletes(ctx, root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := analysis.Preset(analysis.PresetStandard)
+	settings, err := pipeline.LoadSettings(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	pipeline.Build(s, pipeline.Options{Athletes: athletes, Output: out, AsOf: asOf,
-		Settings: pipeline.SettingsTable{Default: def}, Now: time.Now().Unix()})
+	pipeline.Build(s, pipeline.Options{Athletes: athletes, Output: out, AsOf: asOf, Settings: settings, Now: time.Now().Unix()})
 	if _, err := prism.Execute(ctx, p); err != nil {
 		t.Fatalf("pipeline on prism: %v", err)
 	}
@@ -148,16 +147,21 @@ func TestPipelineMatchesCLI(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "roster")
 	writeRoster(t, root)
 	bin := buildTaper(t)
+	// Settings as the CLI reads them: a default section, one athlete's own.
+	cfg := filepath.Join(t.TempDir(), "taper.toml")
+	if err := os.WriteFile(cfg, []byte("[default]\nramp_jump = 1.4\n\n[athlete.bob]\npreset = \"conservative\"\ntimezone = \"Europe/London\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "out")
-	runPipeline(t, root, out)
+	runPipeline(t, root, out, cfg)
 
 	db := filepath.Join(t.TempDir(), "team.duckdb")
 	athletes := []string{"alice", "bob", "cara", "dan"}
 	for _, a := range athletes {
-		taper(t, bin, "import", "--db", db, "--athlete", a, "--progress", "never", filepath.Join(root, a))
+		taper(t, bin, "import", "--db", db, "--config", cfg, "--athlete", a, "--progress", "never", filepath.Join(root, a))
 	}
 
-	wantAudit := taper(t, bin, "audit", "--db", db, "--as-of", asOf, "--format", "json")
+	wantAudit := taper(t, bin, "audit", "--db", db, "--config", cfg, "--as-of", asOf, "--format", "json")
 	gotAudit, err := os.ReadFile(filepath.Join(out, "audit.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +189,7 @@ func TestPipelineMatchesCLI(t *testing.T) {
 
 	rules := map[string]bool{}
 	for _, a := range athletes {
-		want := taper(t, bin, "report", "--db", db, "--athlete", a, "--as-of", asOf, "--format", "json")
+		want := taper(t, bin, "report", "--db", db, "--config", cfg, "--athlete", a, "--as-of", asOf, "--format", "json")
 		got, err := os.ReadFile(filepath.Join(out, "reports", a+".json"))
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +214,7 @@ func TestPipelineMatchesCLI(t *testing.T) {
 	checkRejected(t, bin, db, out)
 	checkParquet(t, bin, db, out, athletes)
 	lake := filepath.Join(t.TempDir(), "lake")
-	taper(t, bin, "export", "--db", db, "--format", "parquet", "--output", lake, "--as-of", asOf)
+	taper(t, bin, "export", "--db", db, "--config", cfg, "--format", "parquet", "--output", lake, "--as-of", asOf)
 	checkSameParquet(t, out, lake)
 }
 
