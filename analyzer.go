@@ -78,7 +78,38 @@ const summaryChunk = 64
 // from the summaries; activities without a current summary (an older
 // taper's, or another analysis version's) are analysed from their records
 // and get their summary saved.
+//
+// First, activities whose zone came from the default or the athlete's
+// setting follow the setting (followZone); last, every duplicate takes its
+// primary's class, class source and evidence (a phone's GPX copy of the
+// marathon is the race too), duplicates without metrics of this version
+// (an import interrupted before it saved them) being analysed for their own
+// totals and zones, and the settings the analysis used are recorded.
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
+	moved, err := followZone(ctx, db, athlete, s)
+	if err != nil {
+		return ReanalyzeResult{}, err
+	}
+	done, err := reanalyzePrimaries(ctx, db, athlete, s, now, prev, all)
+	if err != nil {
+		return done, err
+	}
+	done.Rezoned = moved
+	an, _, err := newAnalyzer(ctx, db, athlete, s, now)
+	if err != nil {
+		return done, err
+	}
+	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
+	done.Activities += n
+	done.Changed += changed
+	if err != nil {
+		return done, err
+	}
+	return done, recordAnalysisSettings(ctx, db, athlete, s)
+}
+
+// reanalyzePrimaries is reanalyzeWith's work on the primary recordings.
+func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
 	var done ReanalyzeResult
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
@@ -192,3 +223,69 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	}
 	return done, db.SaveSummaries(ctx, sums)
 }
+
+// syncDuplicates gives every duplicate of the athlete its primary's class
+// and evidence, analysing first those without current metrics (all: every
+// duplicate). It returns how many it analysed, and of all it updated how
+// many changed class.
+func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analyzer, all bool) (analysed, changed int, err error) {
+	every, err := db.Activities(ctx, store.Filter{Athlete: athlete, IncludeDuplicates: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	byID := make(map[string]*analysis.Activity, len(every))
+	var dups []*analysis.Activity
+	for _, a := range every {
+		byID[a.ID] = a
+		if a.DuplicateOf != "" {
+			dups = append(dups, a)
+		}
+	}
+	if len(dups) == 0 {
+		return 0, 0, nil
+	}
+	var redo []string
+	oldClass := map[string]string{}
+	for _, d := range dups {
+		if d.Metrics != nil {
+			oldClass[d.ID] = d.Metrics.Class
+		}
+		if all || d.Metrics == nil || d.Metrics.Version != analysis.AnalysisVersion {
+			redo = append(redo, d.ID)
+		}
+	}
+	for i := 0; i < len(redo); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+128, len(redo))],
+			WithSamples: true, WithLaps: true, IncludeDuplicates: true})
+		if err != nil {
+			return analysed, changed, err
+		}
+		for _, a := range full {
+			if d := byID[a.ID]; d != nil {
+				d.Metrics = an.Analyze(a)
+				analysed++
+			}
+		}
+	}
+	ms := map[string]*analysis.Metrics{}
+	for _, d := range dups {
+		p := byID[d.DuplicateOf]
+		if d.Metrics == nil || p == nil || p.Metrics == nil {
+			continue
+		}
+		m := d.Metrics
+		if history.FollowPrimary(d, p) {
+			ms[d.ID] = m
+		}
+		if m.Class != oldClass[d.ID] {
+			changed++
+		}
+	}
+	for _, id := range redo {
+		if d := byID[id]; d != nil && d.Metrics != nil {
+			ms[id] = d.Metrics
+		}
+	}
+	return analysed, changed, db.SaveMetrics(ctx, ms)
+}
+

@@ -19,6 +19,8 @@ type AuditOptions struct {
 	Now      func() time.Time // nil: time.Now
 	// Outdated: as ReportOptions.Outdated.
 	Outdated func(athlete string, n int)
+	// SettingsChanged: as ReportOptions.SettingsChanged.
+	SettingsChanged func(athlete, change string)
 }
 
 // AuditResult is the roster audit: one report per athlete.
@@ -75,13 +77,15 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 					return nil, err
 				}
 			}
-			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), o.Outdated, acts, mark[0], mark[1])
+			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1])
 		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
-			asOf := o.AsOf
-			if asOf == "" {
+			asOf, err := ResolveDate(o.AsOf, history.LocalToday(now(), s))
+			if o.AsOf == "" {
 				asOf = history.LocalToday(now(), s)
+			} else if err != nil {
+				return nil, err
 			}
 			rep = analysis.Audit(analysis.AuditInput{Athlete: a, AsOf: asOf, Settings: s,
 				Race: analysis.Race{Reason: "no activities imported for this athlete"}})

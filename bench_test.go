@@ -94,7 +94,7 @@ func buildRoster(b *testing.B, path string, n int) {
 			a.Athlete = athlete
 			a.ID = analysis.ActivityID(athlete, fmt.Sprintf("sha-%d-%d", i, k), 0)
 			store.Quantize(a)
-			metrics[a.ID] = analysis.Analyze(a, std, 188, 0)
+			metrics[a.ID], _ = analysis.AnalyzeProfile(a, std, 188, 0)
 			a.Samples = a.Samples[:min(len(a.Samples), 60)]
 			if err := w.Add(store.FileResult{Path: fmt.Sprintf("%s/%d.fit", athlete, k), Size: 1, SHA256: fmt.Sprintf("sha-%d-%d", i, k),
 				Format: "fit", Activities: []*analysis.Activity{a}}); err != nil {

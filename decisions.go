@@ -61,7 +61,7 @@ func Waive(ctx context.Context, db *store.DB, o WaiveOptions) (store.Decision, e
 	if strings.TrimSpace(o.Note) == "" {
 		return store.Decision{}, &NoteRequiredError{What: "a waiver"}
 	}
-	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), nil)
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), reportHooks{})
 	if err != nil {
 		return store.Decision{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/taper-run/taper/store"
@@ -73,21 +74,36 @@ func (e *NoActivitiesError) Error() string {
 
 // Hint says how to import the athlete's files.
 func (e *NoActivitiesError) Hint() string {
-	return fmt.Sprintf("athletes in this database: %v; import with: taper import --athlete %s FILE...", e.Known, e.Athlete)
+	return fmt.Sprintf("athletes in this database: %s; import with: taper import --athlete %s FILE...", strings.Join(e.Known, ", "), e.Athlete)
 }
 
 // NoFilesError: the inputs of an import hold no file at all.
 type NoFilesError struct {
-	Inputs []string
+	Inputs  []string
+	Skipped map[string]int // files found that are no activity, by kind
 }
 
 func (e *NoFilesError) Error() string {
+	if len(e.Skipped) > 0 {
+		n := 0
+		var kinds []string
+		for k, c := range e.Skipped {
+			n += c
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, c))
+		}
+		sort.Strings(kinds)
+		word := "files"
+		if n == 1 {
+			word = "file"
+		}
+		return fmt.Sprintf("no activity file found in %s: %d %s skipped (%s); nothing imported", strings.Join(e.Inputs, ", "), n, word, strings.Join(kinds, ", "))
+	}
 	return "no files found in " + strings.Join(e.Inputs, ", ")
 }
 
 // Hint says what an import reads.
 func (e *NoFilesError) Hint() string {
-	return "give FIT or GPX files, folders holding them, or a Garmin/Strava export zip"
+	return "give FIT, GPX or TCX files, folders holding them, or a Garmin, Strava or Apple Health export zip"
 }
 
 // InterruptedError: the context was cancelled during an import. Analysing

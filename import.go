@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,11 @@ type ImportProgress struct {
 	Files, Bytes int64
 	Total        int64 // files in the inputs once counted; 0 = not known (yet)
 	Done         bool
+	// Reading is a big file being read as a stream (an Apple Health
+	// export.xml, several GB after years) and ReadingBytes how much of it
+	// is read; Bytes counts them too.
+	Reading      string
+	ReadingBytes int64
 }
 
 // ImportResult is what an import did.
@@ -58,7 +64,11 @@ type ImportResult struct {
 	Partial       []string       // "path: reason" of files read in part
 	Rejected      []string       // why each rejected file was refused
 	Activities    int            // activities decoded
-	Flagged       []string       // activities with a suspicious date
+	// ByFormat counts the activities decoded by the format they came from:
+	// fit, gpx, tcx, apple-health, csv (Strava's manual entries), json
+	// (Garmin's summaries).
+	ByFormat map[string]int
+	Flagged  []string // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
 	// imported for that other athlete before (a wrong --athlete?).
 	OthersFiles map[string]int
@@ -93,6 +103,10 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
+	before, err := db.Athletes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res, err := importFiles(ctx, db, o, an)
 	if errors.Is(err, context.Canceled) {
 		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
@@ -100,13 +114,24 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
-	if res.Files == 0 {
-		if err := db.ForgetAthleteIfEmpty(ctx, o.Athlete); err != nil {
-			return nil, err
+	if res.Files == 0 || res.ByStatus["skipped"] == int(res.Files) {
+		// No activity file (a folder holding notes.txt): a new athlete is
+		// not created by it.
+		if !slices.Contains(before, o.Athlete) {
+			if _, err := db.DeleteAthlete(ctx, o.Athlete); err != nil {
+				return nil, err
+			}
 		}
-		return nil, &NoFilesError{Inputs: o.Inputs}
+		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), an); err != nil {
+	// Files without a zone were read in o.Zone: earlier ones that took the
+	// default or the setting follow it too (a re-import after setting a
+	// time zone).
+	s := o.Settings
+	if o.Zone != nil && o.Zone != time.UTC {
+		s.TimeZone = o.Zone.String()
+	}
+	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -136,6 +161,7 @@ type importJob struct {
 	sums   []*analysis.Summary // the decoded activities' summaries
 	status jobStatus           // decided before decoding; "" = decode
 	res    chan ingest.Result  // the decoder's result, when decoded
+	prior  store.Prior         // for known and duplicate files: what an earlier import recorded
 }
 
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
@@ -158,7 +184,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				r := dec.Decode(j.entry.Path, j.entry.Data)
+				r := dec.DecodeEntry(j.entry)
 				// The writer needs only the metadata; it reads the entry
 				// after receiving on j.res (which orders this write first).
 				j.entry.Data = nil
@@ -207,17 +233,38 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		}()
 	}
 	budget := ingest.NewBudget(o.BudgetBytes)
+	// Progress is reported from the writer loop after each file and, while
+	// one big file is read as a stream, from the walker: never at once.
+	var progMu sync.Mutex
+	var doneFiles, doneBytes atomic.Int64
+	progress := func(p ImportProgress) {
+		progMu.Lock()
+		defer progMu.Unlock()
+		o.Progress(p)
+	}
 	walkErr := make(chan error, 1)
 	go func() {
 		defer close(queue)
 		defer close(work)
 		seen := map[string]bool{}
 		wo := ingest.WalkOptions{Exclude: exclude}
+		var priorsMu sync.Mutex
+		priors := map[string]store.Prior{} // of skipped members, by path
+		if o.Progress != nil {
+			wo.Progress = func(path string, n int64) {
+				progress(ImportProgress{Files: doneFiles.Load(), Bytes: doneBytes.Load() + n, Total: total.Load(), Reading: path, ReadingBytes: n})
+			}
+		}
 		if db != nil {
 			// Archive members whose path, size and CRC-32 were imported
 			// before are not even inflated: re-importing an export is cheap.
 			wo.Skip = func(path string, size int64, crc uint32) bool {
-				known, err := db.KnownMember(ctx, o.Athlete, path, size, crc)
+				p, known, err := db.KnownMemberFile(ctx, o.Athlete, path, size, crc)
+				if err == nil && known {
+					priorsMu.Lock()
+					priors[path] = p
+					priorsMu.Unlock()
+				}
 				return err == nil && known
 			}
 		}
@@ -231,6 +278,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			switch {
 			case e.Skipped:
 				j.status = jobKnown
+				priorsMu.Lock()
+				j.prior = priors[e.Path]
+				delete(priors, e.Path)
+				priorsMu.Unlock()
 			case e.Err != nil:
 				j.status = jobUnread
 			case seen[e.SHA256]:
@@ -238,12 +289,12 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			default:
 				seen[e.SHA256] = true
 				if db != nil {
-					known, err := db.KnownSHA(ctx, o.Athlete, e.SHA256)
+					p, known, err := db.KnownFile(ctx, o.Athlete, e.SHA256)
 					if err != nil {
 						return err
 					}
 					if known {
-						j.status = jobDuplicate
+						j.status, j.prior = jobDuplicate, p
 					}
 				}
 			}
@@ -264,7 +315,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		})
 	}()
 
-	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}}
+	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}}
 	fail := func(err error) (*ImportResult, error) {
 		cancel()
 		drain(queue)
@@ -287,8 +338,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	// keep records one finished job: in the result, and in the store.
 	keep := func(j *importJob, fr store.FileResult) error {
 		res.add(fr)
+		doneFiles.Store(res.Files)
+		doneBytes.Store(res.Bytes)
 		if o.Progress != nil {
-			o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
+			progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
 		}
 		if w == nil || j.status == jobKnown {
 			return nil // nothing new to record
@@ -331,7 +384,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	}
 	wg.Wait()
 	if o.Progress != nil {
-		o.Progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
+		progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load(), Done: true})
 	}
 	var closeErr error
 	if w != nil {
@@ -370,6 +423,12 @@ func fileResult(j *importJob) store.FileResult {
 	}
 	e := j.entry
 	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
+	if (j.status == jobKnown || j.status == jobDuplicate) && j.prior.Status == "skipped" {
+		// skipped before (a monitoring file, a photo): skipped again
+		fr.Status, fr.Kind = "skipped", j.prior.Kind
+		fr.Reason = "not an activity: " + j.prior.Kind + " (seen before)"
+		return fr
+	}
 	switch j.status {
 	case jobKnown:
 		fr.Status = store.StatusDuplicateFile
@@ -407,6 +466,9 @@ func (s *ImportResult) add(fr store.FileResult) {
 		s.Rejected = append(s.Rejected, fr.Reason)
 	case store.StatusImported:
 		s.Activities += len(fr.Activities)
+		for _, a := range fr.Activities {
+			s.ByFormat[a.Format]++
+		}
 	}
 	if fr.Partial {
 		s.Partial = append(s.Partial, fr.Path+": "+fr.PartialReason)

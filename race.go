@@ -117,8 +117,11 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
 			hint: "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids"}
 	}
-	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && !analysis.MarkableDistance(dist) {
-		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a marathon: nothing marked", athlete, r.Activity.LocalDate(), analysis.FormatKm(dist)),
+	// The recovery rules are for a marathon, scaled to a half marathon or
+	// an ultra: a 5 km run marked by mistake would move the whole audit
+	// (and the baseline) to the wrong day.
+	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && !analysis.MarkableDistance(dist) && (!analysis.Has(dist) || analysis.RaceKindOf(dist) == "") {
+		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a half marathon, a marathon or an ultra: nothing marked", athlete, r.Activity.LocalDate(), analysis.FormatKm(dist)),
 			hint: "check the date or id; taper race --force marks it anyway"}
 	}
 	return nil

@@ -20,6 +20,7 @@ type ReanalyzeOptions struct {
 type ReanalyzeResult struct {
 	Activities int // analysed again (from their summaries; from their records when stored by an older taper)
 	Changed    int // of which the class changed
+	Rezoned    int // activities moved to the athlete's (new) time zone: their files carry none
 }
 
 // Reanalyze recomputes the metrics and class of every activity of an

@@ -14,13 +14,22 @@ import (
 type ReportOptions struct {
 	Athlete  string
 	Settings analysis.Settings
-	AsOf     string           // local date YYYY-MM-DD; "" = today where the athlete is
+	AsOf     string           // local date YYYY-MM-DD, or a word (see ResolveDate); "" = today where the athlete is
 	Week     int              // only this recovery week (1..Settings.Weeks); 0 = all
 	Now      func() time.Time // nil: time.Now
 	// Outdated, when set, hears how many activities carry metrics of an
 	// older analysis version (the report uses them as they are; taper
 	// reanalyze redoes them).
 	Outdated func(athlete string, n int)
+	// SettingsChanged, when set, hears which settings the stored analysis
+	// depends on changed since it was made (taper reanalyze applies them).
+	SettingsChanged func(athlete, change string)
+}
+
+// reportHooks are the notes a report can make on the way.
+type reportHooks struct {
+	outdated        func(athlete string, n int)
+	settingsChanged func(athlete, change string)
 }
 
 // Report audits one athlete's recovery as of a date. An athlete without
@@ -29,7 +38,7 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 	if o.Week < 0 || o.Week > o.Settings.Weeks {
 		return nil, fmt.Errorf("bad week %d: the audit covers recovery weeks 1..%d", o.Week, o.Settings.Weeks)
 	}
-	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), o.Outdated)
+	rep, err := buildReport(ctx, db, o.Athlete, o.Settings, o.AsOf, clock(o.Now)(), reportHooks{o.Outdated, o.SettingsChanged})
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +49,7 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 }
 
 // buildReport loads one athlete's activities and audits them as of asOf.
-func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int)) (*analysis.Report, error) {
+func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
 	if err != nil {
 		return nil, err
@@ -56,13 +65,19 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	return reportFrom(ctx, db, athlete, s, asOf, now, outdated, acts, markedID, markedDate)
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate)
 }
 
 // reportFrom audits an athlete's loaded activities (primaries, with their
 // metrics) and race mark as of asOf.
-func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, outdated func(string, int),
+func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
 	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
+	if asOf != "" {
+		var err error
+		if asOf, err = ResolveDate(asOf, history.AthleteToday(now, s, acts)); err != nil {
+			return nil, err
+		}
+	}
 	decisions, err := db.Decisions(ctx, athlete, false)
 	if err != nil {
 		return nil, err
@@ -79,8 +94,17 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	if err != nil {
 		return nil, err
 	}
-	if old > 0 && outdated != nil {
-		outdated(athlete, old)
+	if old > 0 && h.outdated != nil {
+		h.outdated(athlete, old)
+	}
+	if h.settingsChanged != nil {
+		change, err := settingsChange(ctx, db, athlete, s)
+		if err != nil {
+			return nil, err
+		}
+		if change != "" {
+			h.settingsChanged(athlete, change)
+		}
 	}
 	return rep, nil
 }

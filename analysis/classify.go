@@ -22,6 +22,12 @@ const (
 	// BoutSpread: the work bouts of one session are within 5% of each other
 	// in speed (fastest <= slowest x 1.05).
 	BoutSpread = 0.05
+	// RepSpread: consecutive work bouts that all stand out from every
+	// recovery between them (see RecoverySpeedFactor) may differ more, up
+	// to 20% (fastest <= slowest x 1.20): reps are compared by their
+	// average, and runners pace them unevenly (a 1-2-3-2-1 pyramid runs
+	// its 1-minute reps faster).
+	RepSpread = 0.20
 	// MinBoutSeconds and MinBoutMetres: a work bout or work lap lasts at
 	// least 30 s or covers at least 200 m (strides do neither).
 	MinBoutSeconds, MinBoutMetres = 30, 200
@@ -92,8 +98,10 @@ const (
 //     next by a slower lap;
 //  3. the speed stream resampled to 1 Hz and smoothed (5 s running median,
 //     9 s moving average): >= 3 bouts of >= 30 s or 200 m at >= 1.15 x the
-//     median moving speed, within 5% of each other, separated by recoveries
-//     at <= 0.85 x the work speed. Downhill bouts (> 1.5% drop), slow
+//     median moving speed, within 5% of each other (or consecutive, within
+//     20% of each other by their averages, and every recovery between
+//     them <= 0.85 x the slowest), separated by recoveries at <= 0.85 x the
+//     work speed. Downhill bouts (> 1.5% drop), slow
 //     stretches on a climb (> 3% rise), walk breaks (the median is of the
 //     running seconds when they are at least half) and surges more than
 //     10 min apart do not make intervals. When the work is most of the run
@@ -116,6 +124,14 @@ const (
 // stream, consecutive laps, else the whole run's average pace, are used.
 // Then long (>= 90 min moving), else easy.
 func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
+	class, source, evidence = classify(a, racePace, s)
+	if len(a.Samples) == 0 && len(a.Laps) == 0 {
+		evidence += "; no samples or laps (a summary only): judged on its totals"
+	}
+	return class, source, evidence
+}
+
+func classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
 	b := activityBasics(a)
 	st := newStream(a.Samples)
 

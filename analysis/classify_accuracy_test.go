@@ -15,8 +15,10 @@ import (
 // running kind of synth, hard negatives included, in every lap style, with
 // and without pauses, for three athletes; plus interval sessions from 4 x
 // 200 m to 12 x 2000 m, interval sessions recovering by walking or standing,
-// and hard negatives, run/walk among them, from 20 min to 2:30) and requires
-// at least 98% to match synth.ExpectedClass. It logs the confusion matrix:
+// and hard negatives, run/walk among them, from 20 min to 2:30; and
+// unevenly paced reps: progressive, fading, starting up a slope, 1-2-3-2-1
+// pyramids) and requires at least 98% to match synth.ExpectedClass, and 95%
+// of each class. It logs the confusion matrix:
 //
 //	go test -v -run ClassifyAccuracy ./analysis
 func TestClassifyAccuracy(t *testing.T) {
@@ -68,6 +70,15 @@ func TestClassifyAccuracy(t *testing.T) {
 					}
 				}
 			}
+			// Unevenly paced repetitions (issue 12): progressive, fading
+			// and hilly 5 x 4 min, and 1-2-3-2-1 pyramids, by time.
+			for _, shape := range []synth.RepShape{synth.EvenReps, synth.ProgressiveReps, synth.FadingReps, synth.HillyReps} {
+				for _, mins := range [][]float64{{4, 4, 4, 4, 4}, {1, 2, 3, 2, 1}, {3, 3, 3, 3, 3, 3}} {
+					ath := athletes[seed%3]
+					specs = append(specs, synth.Spec{Kind: synth.Intervals, Start: start, Seed: seed*13 + int64(shape), Laps: style,
+						RepMinutes: mins, RepShape: shape, Pauses: seed%2 == 0, EasyPace: ath[0], RacePace: ath[1]})
+				}
+			}
 			for _, k := range []synth.Kind{synth.Strides, synth.Hills, synth.TrafficStops, synth.Progression, synth.RunWalk} {
 				for _, d := range []time.Duration{20 * time.Minute, 89 * time.Minute, 150 * time.Minute} {
 					specs = append(specs, synth.Spec{Kind: k, Start: start, Seed: seed, Laps: style, Duration: d,
@@ -100,8 +111,8 @@ func TestClassifyAccuracy(t *testing.T) {
 			correct++
 			pk[0]++
 		} else {
-			wrong = append(wrong, fmt.Sprintf("%s/%s seed %d reps %d x %.0f m, recovery %d, %v, pauses %v: want %s, got %s: %s",
-				spec.Kind, spec.Laps, spec.Seed, spec.Reps, spec.RepDistance, spec.Recovery, spec.Duration, spec.Pauses, want, got, ev))
+			wrong = append(wrong, fmt.Sprintf("%s/%s seed %d reps %d x %.0f m %v %v, recovery %d, %v, pauses %v: want %s, got %s: %s",
+				spec.Kind, spec.Laps, spec.Seed, spec.Reps, spec.RepDistance, spec.RepMinutes, spec.RepShape, spec.Recovery, spec.Duration, spec.Pauses, want, got, ev))
 		}
 		perKind[spec.Kind] = pk
 	}
@@ -129,6 +140,15 @@ func TestClassifyAccuracy(t *testing.T) {
 	}
 	if !testing.Short() && total < 300 {
 		t.Errorf("only %d labelled runs, want >= 300", total)
+	}
+	for _, want := range classes {
+		n, ok := 0, confusion[[2]string{want, want}]
+		for _, got := range classes {
+			n += confusion[[2]string{want, got}]
+		}
+		if n > 0 && float64(ok) < 0.95*float64(n) {
+			t.Errorf("class %s: %d/%d right, want >= 95%%", want, ok, n)
+		}
 	}
 	if acc := float64(correct) / float64(total); acc < 0.98 {
 		t.Errorf("accuracy %.1f%% (%d/%d), want >= 98%%", 100*acc, correct, total)

@@ -12,13 +12,21 @@ const (
 )
 
 // SameActivity reports whether a and b are the same activity recorded by
-// two sources (watch FIT plus phone GPX, Garmin plus Strava).
+// two sources (watch FIT plus phone GPX, Garmin plus Strava); a platform's
+// summary (see SummaryOnly) and a recording are when they start within
+// DupStartWindow with compatible sports.
 func SameActivity(a, b *Activity) bool {
 	if a.Athlete != b.Athlete || !compatibleSports(a, b) {
 		return false
 	}
 	if math.Abs(a.Start.Sub(b.Start).Seconds()) > DupStartWindow {
 		return false
+	}
+	if SummaryOnly(a) != SummaryOnly(b) {
+		// A platform's summary of a recording starts when it does, but its
+		// moving time is the platform's own (Garmin's movingDuration is not
+		// the watch's timer): the start and the sport decide.
+		return true
 	}
 	return within(a.MovingTime, b.MovingTime, DupMovingTolPct) &&
 		within(a.Distance, b.Distance, DupDistTolPct)
@@ -46,10 +54,17 @@ func compatibleSports(a, b *Activity) bool {
 }
 
 // PreferPrimaryChannels returns which of two recordings of the same
-// activity should be kept as the primary: FIT before other formats, then
-// the one with more channels (heart rate, cadence, power; ca and cb, see
-// Channels, as stored), then the earlier import (a).
+// activity should be kept as the primary: a recording before a platform's
+// summary of it (see SummaryOnly), FIT before other formats, then the one
+// with more channels (heart rate, cadence, power; ca and cb, see Channels,
+// as stored), then the earlier import (a).
 func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, duplicate *Activity) {
+	if sa, sb := SummaryOnly(a), SummaryOnly(b); sa != sb {
+		if sb {
+			return a, b
+		}
+		return b, a
+	}
 	fa, fb := a.Format == "fit", b.Format == "fit"
 	if fa != fb {
 		if fa {
@@ -62,6 +77,11 @@ func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, d
 	}
 	return a, b
 }
+
+// SummaryOnly reports whether a comes from a platform's listing of
+// activities (Strava's activities.csv, Garmin's summarizedActivities.json:
+// Format "csv" or "json") rather than from a recording: it has no samples.
+func SummaryOnly(a *Activity) bool { return a.Format == "csv" || a.Format == "json" }
 
 // Channels counts the sensor channels (heart rate, cadence, power) present
 // in the samples.

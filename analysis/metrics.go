@@ -45,6 +45,7 @@ func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *
 	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
 	return m
 }
+
 // rate over the moving time.
 func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace float64) (*Metrics, HRProfile) {
 	m := &Metrics{Version: AnalysisVersion}

@@ -37,7 +37,20 @@ const (
 	KeyHRRest              = "hr_rest"
 	KeyThresholdPace       = "threshold_pace"
 	KeyTimeZone            = "timezone"
+	KeyLightSports         = "light_sports"
+	KeyHardHRPercent       = "hard_hr_percent"
+	KeyHardHRMinutes       = "hard_hr_minutes"
+	KeyCapTolerance        = "cap_tolerance"
+	KeyRaceDistance        = "race_distance"
 )
+
+// DefaultLightSports are the sports and sub-sports (FIT profile names)
+// counted as light activity, which the article encourages in the rest
+// window: they are hard cross-training only when heart rate says so.
+func DefaultLightSports() []string {
+	return []string{SportWalking, SportHiking, "yoga", "pilates", "stretching", "flexibility_training",
+		"mobility", "breathing", "casual_walking", "speed_walking", "meditation"}
+}
 
 // PresetNames returns the names Preset accepts.
 func PresetNames() []string { return []string{PresetStandard, PresetConservative} }
@@ -62,6 +75,10 @@ func Preset(name string) (Settings, error) {
 		HardCrossMinutes:    60,
 		Weeks:               8,
 		Volume:              VolumeDistance,
+		LightSports:         DefaultLightSports(),
+		HardHRPercent:       80,
+		HardHRMinutes:       20,
+		RaceDistance:        RaceMarathon,
 	}
 	switch name {
 	case PresetStandard:
@@ -110,6 +127,9 @@ func (s Settings) Validate() error {
 			}
 		}
 	}
+	if !validHardPercent(s.HardHRPercent) {
+		return bad(KeyHardHRPercent, "%v is not a zone boundary: use 50, 60, 70, 80 or 90 (%% of HRmax)", s.HardHRPercent)
+	}
 	if s.HRRest > 0 && s.HRMax > 0 && s.HRRest >= s.HRMax {
 		return bad(KeyHRRest, "%v bpm is not below hr_max %v bpm", s.HRRest, s.HRMax)
 	}
@@ -123,6 +143,8 @@ func (s Settings) choice(key string) string {
 		return s.Preset
 	case KeyVolume:
 		return s.Volume
+	case KeyRaceDistance:
+		return s.RaceDistance
 	}
 	return ""
 }
@@ -154,6 +176,12 @@ func (s Settings) number(key string) float64 {
 		return s.HRRest
 	case KeyThresholdPace:
 		return s.ThresholdPace
+	case KeyHardHRPercent:
+		return s.HardHRPercent
+	case KeyHardHRMinutes:
+		return s.HardHRMinutes
+	case KeyCapTolerance:
+		return s.CapTolerance
 	}
 	return math.NaN()
 }
@@ -165,4 +193,14 @@ func (s Settings) VolumeUnit() string {
 		return "s"
 	}
 	return "m"
+}
+
+// validHardPercent reports whether p is a heart-rate zone boundary, so the
+// time above it can be read from the stored zones.
+func validHardPercent(p float64) bool {
+	switch p {
+	case 50, 60, 70, 80, 90:
+		return true
+	}
+	return false
 }

@@ -39,6 +39,23 @@ func MarkableDistance(dist float64) bool {
 // Duplicates (DuplicateOf set) are ignored. When nothing qualifies,
 // Race.Activity is nil and Race.Reason says why.
 func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
+	return FindRaceKind(acts, asOf, markedID, markedDate, RaceMarathon)
+}
+
+// FindRaceKind is FindRace for a race distance (the race_distance setting:
+// RaceMarathon, RaceHalfMarathon, RaceUltra or RaceAny): without a marked
+// race, the most recent run of that distance; with a marked date, the run
+// of that date nearest the distance (the longest for an ultra or any).
+func FindRaceKind(acts []*Activity, asOf string, markedID, markedDate, kind string) Race {
+	target := func(a *Activity) float64 {
+		switch kind {
+		case RaceHalfMarathon:
+			return math.Abs(raceDistance(a) - HalfMarathonMetres)
+		case RaceUltra, RaceAny:
+			return -raceDistance(a)
+		}
+		return math.Abs(raceDistance(a) - MarathonMetres)
+	}
 	if markedID != "" {
 		byID := make(map[string]*Activity, len(acts))
 		for _, a := range acts {
@@ -58,7 +75,7 @@ func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
 			if a.DuplicateOf != "" || !a.IsRun() || a.LocalDate() != markedDate {
 				continue
 			}
-			if best == nil || math.Abs(raceDistance(a)-MarathonMetres) < math.Abs(raceDistance(best)-MarathonMetres) {
+			if best == nil || target(a) < target(best) {
 				best = a
 			}
 		}
@@ -72,7 +89,7 @@ func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
 		if a.DuplicateOf != "" || !a.IsRun() || (asOf != "" && a.LocalDate() > asOf) {
 			continue
 		}
-		if !IsMarathonDistance(raceDistance(a)) {
+		if !raceWindow(kind, raceDistance(a)) {
 			continue
 		}
 		if best == nil || a.Start.After(best.Start) {
@@ -84,8 +101,8 @@ func FindRace(acts []*Activity, asOf string, markedID, markedDate string) Race {
 		if asOf != "" {
 			when = " on or before " + asOf
 		}
-		return Race{Reason: fmt.Sprintf("no run between %.1f and %.1f km%s; mark the race with taper race --date YYYY-MM-DD",
-			RaceDistLow/1000, RaceDistHigh/1000, when)}
+		return Race{Reason: fmt.Sprintf("no %s%s; mark the race with taper race --date YYYY-MM-DD",
+			raceWindowText(kind), when)}
 	}
 	return Race{Activity: best, Source: RaceDistance}
 }

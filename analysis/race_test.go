@@ -111,3 +111,54 @@ func TestComputeBaseline(t *testing.T) {
 		})
 	}
 }
+
+// TestRaceDistance: a half marathon or an ultra gets a preset scaled to its
+// distance, and the report says so; race_distance finds them by distance.
+func TestRaceDistance(t *testing.T) {
+	s, _ := Preset(PresetStandard)
+	half, how := ScaleToRace(s, 21100)
+	if half.RestDays != 5 || half.ReturnDays != 4 || len(half.Ramp) != 3 || half.Ramp[1] != 0.5 || half.Weeks != 4 {
+		t.Errorf("half: rest %d return %d ramp %v weeks %d", half.RestDays, half.ReturnDays, half.Ramp, half.Weeks)
+	}
+	if !strings.Contains(how, "half marathon of 21.1 km") || !strings.Contains(how, "one easy day per 3 km") {
+		t.Errorf("how: %q", how)
+	}
+	ultra, _ := ScaleToRace(s, 84000)
+	if ultra.RestDays != 20 || ultra.Weeks != 16 || ultra.Validate() != nil {
+		t.Errorf("ultra: rest %d weeks %d ramp %v (%v)", ultra.RestDays, ultra.Weeks, ultra.Ramp, ultra.Validate())
+	}
+	if m, how := ScaleToRace(s, 42500); how != "" || m.RestDays != 10 {
+		t.Errorf("marathon scaled: %q", how)
+	}
+	// a rest_days from taper.toml is kept as given
+	s.RestDays, s.Source[KeyRestDays] = 7, "taper.toml [default]"
+	if h, _ := ScaleToRace(s, 21100); h.RestDays != 7 {
+		t.Errorf("rest_days from the config scaled to %d", h.RestDays)
+	}
+
+	// the report of a half marathon: rest 5 days, so a run on day 6 is fine
+	st, _ := Preset(PresetStandard)
+	race := &Activity{ID: "half", Sport: SportRunning, Start: time.Date(2026, 10, 4, 8, 0, 0, 0, time.UTC),
+		Distance: 21100, MovingTime: 5400, Metrics: &Metrics{Distance: 21100, MovingTime: 5400}}
+	run := &Activity{ID: "r", Sport: SportRunning, Start: time.Date(2026, 10, 10, 8, 0, 0, 0, time.UTC),
+		Distance: 5000, MovingTime: 1800, Metrics: &Metrics{Distance: 5000, MovingTime: 1800, Class: ClassEasy}}
+	r := Audit(AuditInput{Athlete: "a", AsOf: "2026-12-01", Settings: st, Race: Race{Activity: race, Source: RaceMarked},
+		Baseline: Baseline{Source: BaselineNone}, Activities: []*Activity{race, run}})
+	if len(r.Findings) != 0 || r.Race.Kind != RaceHalfMarathon || r.Race.Scaling == "" || len(r.Weeks) != 4 {
+		t.Errorf("half report: findings %v kind %q scaling %q weeks %d", r.Findings, r.Race.Kind, r.Race.Scaling, len(r.Weeks))
+	}
+
+	// found by distance when race_distance asks for it
+	acts := []*Activity{race, run}
+	if got := FindRaceKind(acts, "", "", "", RaceHalfMarathon); got.Activity != race {
+		t.Errorf("half not found: %s", got.Reason)
+	}
+	if got := FindRace(acts, "", "", ""); got.Activity != nil || !strings.Contains(got.Reason, "40.9") {
+		t.Errorf("marathon search found %v (%s)", got.Activity, got.Reason)
+	}
+	bad := st
+	bad.RaceDistance = "10k"
+	if bad.Validate() == nil {
+		t.Error("race_distance 10k accepted")
+	}
+}

@@ -14,6 +14,7 @@ const (
 	RuleSpeedWorkEarly    = "speed_work_early"
 	RuleLongRunEarly      = "long_run_early"
 	RuleRampCap           = "ramp_cap"
+	RuleRampCapNear       = "ramp_cap_near"
 	RuleRampJump          = "ramp_jump"
 	RuleIntervalLimit     = "interval_limit"
 )
@@ -21,7 +22,7 @@ const (
 // RuleIDs returns every rule id, in the order the rules are documented.
 func RuleIDs() []string {
 	return []string{RuleRestWindow, RuleHardCrossTraining, RuleSpeedWorkEarly,
-		RuleLongRunEarly, RuleRampCap, RuleRampJump, RuleIntervalLimit}
+		RuleLongRunEarly, RuleRampCap, RuleRampCapNear, RuleRampJump, RuleIntervalLimit}
 }
 
 // Severities of findings, and the status of weeks and reports.
@@ -86,6 +87,9 @@ type Report struct {
 	// was cut to one week (taper report --week): Status, Breaches and
 	// Warnings are then that week's.
 	Scope string `json:"scope,omitempty"`
+	// Next is what comes next: this week's allowance, next week's limit,
+	// when intervals and long runs are allowed again; nil without a race.
+	Next *Next `json:"next"`
 }
 
 // ReportRace is the race the recovery is counted from.
@@ -95,6 +99,10 @@ type ReportRace struct {
 	DistanceM   float64 `json:"distance_m"`
 	MovingTimeS float64 `json:"moving_time_s"`
 	Source      string  `json:"source"` // marked | distance
+	Kind        string  `json:"kind"`   // marathon | half_marathon | ultra | "" (another distance)
+	// Scaling says how the rules were scaled to a race other than the
+	// marathon (see ScaleToRace); "" for a marathon.
+	Scaling string `json:"scaling,omitempty"`
 }
 
 // ReportBaseline is the pre-race weekly volume the ramp is measured against.
@@ -233,6 +241,14 @@ func Audit(in AuditInput) *Report {
 		DistanceM:   auditRound(auditDistance(race)),
 		MovingTimeS: auditRound(auditMoving(race)),
 		Source:      in.Race.Source,
+		Kind:        RaceKindOf(auditDistance(race)),
+	}
+	if scaled, how := ScaleToRace(s, auditDistance(race)); how != "" {
+		s = scaled
+		r.Race.Scaling = how
+		r.Rules = DescribeRules(s)
+		r.WeeksAudited = s.Weeks
+		in.Settings = s
 	}
 	lastDay := auditWeekLast(s.Weeks)
 	asOfDay := lastDay
@@ -367,6 +383,7 @@ func (a *auditor) run() {
 		r.Status = StatusOK
 	}
 	a.days(acts)
+	a.next(acts)
 }
 
 // activityRules checks the rules judged one activity at a time.
@@ -381,10 +398,10 @@ func (a *auditor) activityRules(acts []auditDay) {
 			a.add(d, RuleRestWindow, SeverityBreach, auditRound(a.volume(act)), 0, a.unit,
 				fmt.Sprintf("run of %s on day %d; days 1-%d are for rest: no running",
 					auditRunSize(act), d.day, s.RestDays))
-		case d.day <= s.RestDays && moving > s.HardCrossMinutes*60:
-			a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(moving), s.HardCrossMinutes*60, "s",
-				fmt.Sprintf("%s for %s moving time on day %d; cross-training in the rest window (days 1-%d) should stay under %s",
-					auditSport(act), FormatDuration(moving), d.day, s.RestDays, auditMinutes(s.HardCrossMinutes)))
+		case d.day <= s.RestDays && !act.IsRun():
+			if v, limit, msg := s.hardCross(act, d.day); msg != "" {
+				a.add(d, RuleHardCrossTraining, SeverityWarning, auditRound(v), limit, "s", msg)
+			}
 		}
 		if d.day < returnFirst || d.day > returnLast || !act.IsRun() {
 			continue
@@ -400,6 +417,74 @@ func (a *auditor) activityRules(acts []auditDay) {
 					auditRunSize(act), d.day, returnFirst, returnLast, auditMinutes(s.ReturnMaxMinutes)))
 		}
 	}
+}
+
+// hardCross judges a non-running activity on day (in the rest window): a
+// light activity (LightSports) counts only when heart rate says it was hard
+// (more than HardHRMinutes at HardHRPercent of HRmax or above); any other
+// counts when hard too, or when longer than HardCrossMinutes. It returns the
+// value and limit (s) of the test that fired and the evidence, which names
+// that test; msg is "" when the activity is fine.
+func (s Settings) hardCross(act *Activity, day int) (value, limit float64, msg string) {
+	moving := auditMoving(act)
+	light := s.isLight(act)
+	window := fmt.Sprintf("days 1-%d", s.RestDays)
+	if hard, hrMax := hardSeconds(act, s.HardHRPercent); hard > s.HardHRMinutes*60 {
+		kind := "cross-training"
+		if light {
+			kind = "light activity"
+		}
+		return hard, s.HardHRMinutes * 60, fmt.Sprintf(
+			"%s on day %d: %s at or above %s of HRmax (%.0f bpm) in %s moving; heart-rate test: %s in the rest window (%s) is fine unless hard, over %s at %s of HRmax or more",
+			auditSport(act), day, FormatDuration(hard), auditPercent(s.HardHRPercent/100), s.HardHRPercent/100*hrMax,
+			FormatDuration(moving), kind, window, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100))
+	}
+	if !light && moving > s.HardCrossMinutes*60 {
+		return moving, s.HardCrossMinutes * 60, fmt.Sprintf(
+			"%s for %s moving time on day %d; duration test: cross-training in the rest window (%s) should stay under %s (light activity such as walking counts only when heart rate says hard)",
+			auditSport(act), FormatDuration(moving), day, window, auditMinutes(s.HardCrossMinutes))
+	}
+	return 0, 0, ""
+}
+
+// isLight reports whether act's sport or sub-sport is one of LightSports.
+func (s Settings) isLight(act *Activity) bool {
+	for _, l := range s.LightSports {
+		if strings.EqualFold(l, act.Sport) || (act.SubSport != "" && strings.EqualFold(l, act.SubSport)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hardSeconds returns the seconds act spent at or above pct % of HRmax (read
+// from the heart-rate zones; without a heart-rate stream, the whole moving
+// time when the average heart rate is that high) and the HRmax used; 0 when
+// the activity has no heart rate or no HRmax is known.
+func hardSeconds(act *Activity, pct float64) (float64, float64) {
+	m := act.Metrics
+	if m == nil || !Has(m.HRMax) || m.HRMax <= 0 || !validHardPercent(pct) {
+		return 0, 0
+	}
+	zoned := 0.0
+	for _, z := range m.ZoneSeconds {
+		zoned += z
+	}
+	if zoned > 0 {
+		sum := 0.0
+		for _, z := range m.ZoneSeconds[int(pct-50)/10:] {
+			sum += z
+		}
+		return sum, m.HRMax
+	}
+	avg := m.AvgHR
+	if !Has(avg) || avg <= 0 {
+		avg = act.AvgHR
+	}
+	if Has(avg) && avg >= pct/100*m.HRMax {
+		return auditMoving(act), m.HRMax
+	}
+	return 0, m.HRMax
 }
 
 // weeklyRules builds the week rows and checks ramp_cap and ramp_jump.
@@ -440,21 +525,33 @@ func (a *auditor) weeklyRules(acts []auditDay) []Week {
 	for i := range weeks {
 		w := &weeks[i]
 		w.Volume = auditRound(raw[i])
+		// weeks before the first ramp week have no cap: rest_window
+		// judges their runs one by one
+		capped := base != nil && w.Week >= first && w.Week <= lastRamp
+		if capped {
+			c := auditRound(s.Ramp[i] * *base)
+			w.Cap = &c
+		}
 		if base == nil || w.DaysElapsed == 0 {
-			if base != nil && w.Week <= len(s.Ramp) {
-				c := auditRound(s.Ramp[i] * *base)
-				w.Cap = &c
-			}
 			continue
 		}
 		if w.Week <= len(s.Ramp) {
+			if !capped {
+				continue
+			}
 			c := s.Ramp[i] * *base
 			rc := auditRound(c)
-			w.Cap = &rc
-			if w.Week >= first && w.Week <= lastRamp && auditExceeds(raw[i], c) {
+			near := c * (1 + s.CapTolerance)
+			switch {
+			case auditExceeds(raw[i], near):
 				a.addWeek(w, RuleRampCap, SeverityBreach, auditRound(raw[i]), rc,
 					fmt.Sprintf("week %d volume %s is above its cap %s (%s of the baseline %s a week)",
-						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base)))
+						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base))+a.tolerance())
+			case auditExceeds(raw[i], c):
+				a.addWeek(w, RuleRampCapNear, SeverityWarning, auditRound(raw[i]), rc,
+					fmt.Sprintf("week %d volume %s is above its cap %s (%s of the baseline %s a week) by %s, within the tolerance of %s (cap_tolerance %s): a warning, not a breach",
+						w.Week, a.fmtVolume(raw[i]), a.fmtVolume(c), auditPercent(s.Ramp[i]), a.fmtVolume(*base),
+						a.fmtVolume(raw[i]-c), a.fmtVolume(near-c), auditTrim(s.CapTolerance)))
 			}
 			continue
 		}
@@ -468,6 +565,14 @@ func (a *auditor) weeklyRules(acts []auditDay) []Week {
 		}
 	}
 	return weeks
+}
+
+// tolerance tells, after a ramp_cap breach, the tolerance that was allowed.
+func (a *auditor) tolerance() string {
+	if a.s.CapTolerance <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", and more than cap_tolerance %s above it", auditPercent(a.s.CapTolerance))
 }
 
 // intervalRule checks interval_limit: interval sessions after the rest and
@@ -577,23 +682,72 @@ func reportBaseline(s Settings, b Baseline) ReportBaseline {
 	return out
 }
 
-// DescribeRules explains each rule with the numbers of s, in RuleIDs order.
+// DescribeRules explains each rule with the numbers of s, in RuleIDs
+// order, in plain words: what is checked, on which days or weeks, and when
+// a rule is not checked under these settings.
 func DescribeRules(s Settings) []RuleThreshold {
-	ramp := make([]string, len(s.Ramp))
-	for i, f := range s.Ramp {
-		ramp[i] = auditPercent(f)
-	}
 	rf, rl := s.RestDays+1, s.RestDays+s.ReturnDays
 	first, last := s.rampWeeks()
-	return []RuleThreshold{
-		{RuleRestWindow, SeverityBreach, fmt.Sprintf("no run on days 1-%d after the race", s.RestDays)},
-		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("no other activity over %s of moving time on days 1-%d", auditMinutes(s.HardCrossMinutes), s.RestDays)},
-		{RuleSpeedWorkEarly, SeverityBreach, fmt.Sprintf("no interval or tempo run on return days %d-%d", rf, rl)},
-		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on return days %d-%d", auditMinutes(s.ReturnMaxMinutes), rf, rl)},
-		{RuleRampCap, SeverityBreach, fmt.Sprintf("weeks %d-%d: volume at most %s of baseline (weeks 1-%d)", first, last, strings.Join(ramp, ", "), len(s.Ramp))},
+	rest := fmt.Sprintf("days 1-%d after the race", s.RestDays)
+	if s.RestDays == 1 {
+		rest = "day 1 after the race"
+	}
+	ret := fmt.Sprintf("return days %d-%d", rf, rl)
+	if rf == rl {
+		ret = fmt.Sprintf("return day %d", rf)
+	}
+	out := []RuleThreshold{
+		{RuleRestWindow, SeverityBreach, "no run on " + rest},
+		{RuleHardCrossTraining, SeverityWarning, fmt.Sprintf("%s: no hard cross-training: no activity over %s at %s of HRmax or more, and no activity other than light ones (%s) over %s of moving time",
+			rest, auditMinutes(s.HardHRMinutes), auditPercent(s.HardHRPercent/100), strings.Join(s.LightSports, ", "), auditMinutes(s.HardCrossMinutes))},
+		{RuleSpeedWorkEarly, SeverityBreach, "no interval or tempo run on " + ret},
+		{RuleLongRunEarly, SeverityWarning, fmt.Sprintf("no run over %s of moving time on %s", auditMinutes(s.ReturnMaxMinutes), ret)},
+		{RuleRampCap, SeverityBreach, rampText(s, first, last)},
+		{RuleRampCapNear, SeverityWarning, fmt.Sprintf("a week above its cap by at most %s (cap_tolerance)", auditPercent(s.CapTolerance))},
 		{RuleRampJump, SeverityWarning, fmt.Sprintf("weeks %d-%d: volume at most %.2fx the previous week's, when that was at least %s of baseline", len(s.Ramp)+1, s.Weeks, s.RampJump, auditPercent(s.RampJumpMinPrev))},
 		{RuleIntervalLimit, SeverityBreach, fmt.Sprintf("at most %d interval session(s) a recovery week after day %d", s.MaxIntervalSessions, rl)},
 	}
+	if s.RestDays == 0 {
+		out[0].Text = "not checked: rest_days = 0 (no rest window)"
+		out[1].Text = "not checked: rest_days = 0 (no rest window)"
+	}
+	if s.ReturnDays == 0 {
+		out[2].Text = "not checked: return_days = 0 (no return phase)"
+		out[3].Text = "not checked: return_days = 0 (no return phase)"
+	}
+	if s.CapTolerance <= 0 {
+		out[5].Text = "not checked: cap_tolerance = 0 (any volume above the cap is a ramp_cap breach)"
+	}
+	if len(s.Ramp)+1 > s.Weeks {
+		out[6].Text = fmt.Sprintf("not checked: every audited week (1-%d) has a cap", s.Weeks)
+	} else if len(s.Ramp)+1 == s.Weeks {
+		out[6].Text = strings.Replace(out[6].Text, fmt.Sprintf("weeks %d-%d", s.Weeks, s.Weeks), fmt.Sprintf("week %d", s.Weeks), 1)
+	}
+	return out
+}
+
+// rampText says ramp_cap in plain words: "week 2 at most 25% of baseline,
+// week 3 50%, ...", and why the weeks before have no cap.
+func rampText(s Settings, first, last int) string {
+	if first > last {
+		return fmt.Sprintf("not checked: no ramp week after the rest window (ramp has %d weeks)", len(s.Ramp))
+	}
+	var parts []string
+	for k := first; k <= last; k++ {
+		parts = append(parts, fmt.Sprintf("week %d %s", k, auditPercent(s.Ramp[k-1])))
+	}
+	out := "weekly volume at most: " + strings.Join(parts, ", ") + " of baseline"
+	if first > 1 {
+		wk := "week 1 has"
+		if first > 2 {
+			wk = fmt.Sprintf("weeks 1-%d have", first-1)
+		}
+		out += fmt.Sprintf(" (%s no cap: its runs are rest_window breaches)", wk)
+	}
+	if s.CapTolerance > 0 {
+		out += fmt.Sprintf("; up to %s above a cap is a ramp_cap_near warning", auditPercent(s.CapTolerance))
+	}
+	return out
 }
 
 // auditExceeds reports whether v is above limit, ignoring float rounding noise

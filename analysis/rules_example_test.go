@@ -28,11 +28,15 @@ func ExampleAudit() {
 		fmt.Println(f.Date, f.Rule, f.Severity+":", f.Message)
 	}
 	for _, w := range r.Weeks[:3] {
-		fmt.Println("week", w.Week, w.Start, w.Status, w.Volume, *w.Cap)
+		limit := "no cap"
+		if w.Cap != nil {
+			limit = fmt.Sprint("cap ", *w.Cap)
+		}
+		fmt.Println("week", w.Week, w.Start, w.Status, w.Volume, limit)
 	}
 	// Output:
 	// 2026-10-07 rest_window breach: run of 8.0 km in 45:00 on day 3; days 1-10 are for rest: no running
-	// week 1 2026-10-05 breach 8012.4 0
-	// week 2 2026-10-12 ok 0 13000
-	// week 3 2026-10-19 pending 0 26000
+	// week 1 2026-10-05 breach 8012.4 no cap
+	// week 2 2026-10-12 ok 0 cap 13000
+	// week 3 2026-10-19 pending 0 cap 26000
 }

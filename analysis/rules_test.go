@@ -26,6 +26,9 @@ type spec struct {
 	min    float64 // moving time
 	class  string  // run class; "" = easy
 	dup    bool    // a duplicate of another recording
+	sub    string  // sub-sport
+	zones  [5]float64
+	avgHR  float64 // 0 = none
 }
 
 func (sp spec) activity(i int) *Activity {
@@ -47,7 +50,11 @@ func (sp spec) activity(i int) *Activity {
 		ID: fmt.Sprintf("a%02d-d%d", i, sp.day), Athlete: "alice", Sport: sport,
 		Start: local.Add(-time.Duration(offset) * time.Second), UTCOffset: offset,
 		Distance: sp.km * 1000, MovingTime: sp.min * 60, ElapsedTime: sp.min * 60,
-		Metrics: &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60},
+		Metrics:  &Metrics{Distance: sp.km * 1000, MovingTime: sp.min * 60, ZoneSeconds: sp.zones, AvgHR: Missing(), HRMax: Missing()},
+		SubSport: sp.sub, AvgHR: Missing(),
+	}
+	if sp.avgHR != 0 {
+		a.Metrics.AvgHR, a.AvgHR, a.Metrics.HRMax = sp.avgHR, sp.avgHR, 190
 	}
 	if sport == SportRunning {
 		a.Metrics.Class = sp.class
@@ -437,5 +444,176 @@ func TestAuditAsOfBeforeAndOnRaceDay(t *testing.T) {
 	r := auditOf(t, PresetStandard, nil, history(40000), "2026-10-05", spec{day: 1, at: "06:00", km: 5, min: 30})
 	if got := brief(r); len(got) != 1 || r.Current.Week != 1 || r.Current.Phase != PhaseRest || r.Weeks[0].DaysElapsed != 1 {
 		t.Errorf("as of day 1: findings %v current %+v", got, r.Current)
+	}
+}
+
+// TestAuditHardCrossTraining: light activity (a walk) in the rest window
+// counts only when heart rate says it was hard; other sports count when hard
+// or long; each threshold is a setting; the evidence names the test.
+func TestAuditHardCrossTraining(t *testing.T) {
+	// zones: seconds at 50-60, 60-70, 70-80, 80-90, 90+ % of HRmax 190
+	act := func(sport, sub string, day int, min float64, zones [5]float64, avgHR float64) spec {
+		return spec{sport: sport, day: day, min: min, km: 5, sub: sub, zones: zones, avgHR: avgHR}
+	}
+	easyWalk := act(SportWalking, "", 3, 75, [5]float64{4000, 500, 0, 0, 0}, 100)
+	hardWalk := act(SportWalking, "", 3, 75, [5]float64{1000, 1000, 1000, 1300, 200}, 150)
+	hardHike := act(SportHiking, "", 4, 40, [5]float64{0, 0, 0, 0, 0}, 160) // no stream: average 160 >= 152
+	yoga := act(SportTraining, "yoga", 5, 90, [5]float64{}, Missing())
+	longRide := act(SportCycling, "", 6, 61, [5]float64{3660, 0, 0, 0, 0}, 110)
+	hardRide := act(SportCycling, "", 7, 45, [5]float64{0, 0, 1000, 1500, 0}, 150)
+	cases := []struct {
+		name    string
+		mod     func(*Settings)
+		acts    []spec
+		want    []string
+		message string
+	}{
+		{name: "easy 75-minute walk is light activity", acts: []spec{easyWalk}, want: []string{}},
+		{name: "yoga for 90 min is light activity", acts: []spec{yoga}, want: []string{}},
+		{name: "hard walk: heart-rate test", acts: []spec{hardWalk},
+			want: []string{"2026-10-07 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "hike averaging 84% HRmax without a stream", acts: []spec{hardHike},
+			want: []string{"2026-10-08 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "61-minute easy ride: duration test", acts: []spec{longRide},
+			want: []string{"2026-10-10 hard_cross_training warning"}, message: "duration test"},
+		{name: "45-minute hard ride: heart-rate test", acts: []spec{hardRide},
+			want: []string{"2026-10-11 hard_cross_training warning"}, message: "heart-rate test"},
+		{name: "hard_hr_minutes 30: the hard walk (25 min) passes", mod: func(s *Settings) { s.HardHRMinutes = 30 },
+			acts: []spec{hardWalk}, want: []string{}},
+		{name: "hard_hr_percent 90: the hard ride (0 s at 90%) passes", mod: func(s *Settings) { s.HardHRPercent = 90 },
+			acts: []spec{hardRide}, want: []string{}},
+		{name: "hard_hr_percent 70: the easy walk (0 s at 70%) still passes, the long ride too short in zone", mod: func(s *Settings) { s.HardHRPercent = 70 },
+			acts: []spec{easyWalk}, want: []string{}},
+		{name: "light_sports without walking: the long walk is timed", mod: func(s *Settings) { s.LightSports = []string{"yoga"} },
+			acts: []spec{easyWalk}, want: []string{"2026-10-07 hard_cross_training warning"}, message: "duration test"},
+		{name: "hard_cross_minutes 90: the 61-minute ride passes", mod: func(s *Settings) { s.HardCrossMinutes = 90 },
+			acts: []spec{longRide}, want: []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := auditOf(t, PresetStandard, c.mod, Baseline{Source: BaselineNone}, "2026-12-31", c.acts...)
+			if got := brief(r); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("findings %q, want %q (%+v)", got, c.want, r.Findings)
+			}
+			if c.message != "" && !strings.Contains(r.Findings[0].Message, c.message) {
+				t.Errorf("evidence %q does not say %q", r.Findings[0].Message, c.message)
+			}
+		})
+	}
+}
+
+// TestAuditCapTolerance: with cap_tolerance, volume just above the cap is a
+// ramp_cap_near warning; beyond the tolerance, a ramp_cap breach; at the
+// default 0, any excess is a breach.
+func TestAuditCapTolerance(t *testing.T) {
+	tol := func(s *Settings) { s.CapTolerance = 0.03 }
+	near := []spec{{day: 11, km: 6.5, min: 40}, {day: 13, km: 6.8, min: 40}} // 13.3 km, cap 13 km: +2.3%
+	far := []spec{{day: 11, km: 6.5, min: 40}, {day: 13, km: 7.0, min: 40}}  // 13.5 km: +3.8%
+	for _, c := range []struct {
+		name string
+		mod  func(*Settings)
+		acts []spec
+		want []string
+	}{
+		{"default 0: a breach", nil, near, []string{"2026-10-18 ramp_cap breach"}},
+		{"3%: within is near", tol, near, []string{"2026-10-18 ramp_cap_near warning"}},
+		{"3%: beyond is a breach", tol, far, []string{"2026-10-18 ramp_cap breach"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := auditOf(t, PresetStandard, c.mod, history(52000), "2026-12-31", c.acts...)
+			if got := brief(r); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("findings %q, want %q", got, c.want)
+			}
+			if r.Findings[0].Rule == RuleRampCapNear && !strings.Contains(r.Findings[0].Message, "cap_tolerance 0.03") {
+				t.Errorf("message %q does not name the tolerance", r.Findings[0].Message)
+			}
+		})
+	}
+	s, _ := Preset(PresetStandard)
+	s.CapTolerance = 0.6
+	if s.Validate() == nil {
+		t.Error("cap_tolerance 0.6 accepted")
+	}
+}
+
+// TestAuditWeekOneHasNoCap: ramp_cap is not checked in week 1, so week 1
+// shows no cap (was "cap 0.0 km" with an "above the cap" bar).
+func TestAuditWeekOneHasNoCap(t *testing.T) {
+	r := auditOf(t, PresetStandard, nil, history(40000), "2026-12-31", spec{day: 2, km: 10, min: 50})
+	if r.Weeks[0].Cap != nil {
+		t.Errorf("week 1 cap %v, want none", *r.Weeks[0].Cap)
+	}
+	if r.Weeks[1].Cap == nil || *r.Weeks[1].Cap != 10000 {
+		t.Errorf("week 2 cap %v, want 10000", r.Weeks[1].Cap)
+	}
+	c := auditOf(t, PresetConservative, nil, history(40000), "2026-12-31")
+	if c.Weeks[1].Cap != nil || c.Weeks[2].Cap == nil {
+		t.Errorf("conservative: week 2 cap %v (want none), week 3 cap %v", c.Weeks[1].Cap, c.Weeks[2].Cap)
+	}
+}
+
+// TestDescribeRulesPlainWords: the rules say what is checked in plain
+// words: no "0%" cap for week 1, no "days 11-10" when return_days = 0.
+func TestDescribeRulesPlainWords(t *testing.T) {
+	text := func(s Settings) map[string]string {
+		out := map[string]string{}
+		for _, r := range DescribeRules(s) {
+			out[r.Rule] = r.Text
+		}
+		return out
+	}
+	s, _ := Preset(PresetStandard)
+	got := text(s)
+	if want := "weekly volume at most: week 2 25%, week 3 50%, week 4 75%, week 5 100% of baseline (week 1 has no cap: its runs are rest_window breaches)"; got[RuleRampCap] != want {
+		t.Errorf("ramp_cap:\n got %q\nwant %q", got[RuleRampCap], want)
+	}
+	s.ReturnDays = 0
+	got = text(s)
+	for _, id := range []string{RuleSpeedWorkEarly, RuleLongRunEarly} {
+		if !strings.HasPrefix(got[id], "not checked: return_days = 0") {
+			t.Errorf("%s with return_days 0: %q", id, got[id])
+		}
+	}
+	for id, txt := range got {
+		if strings.Contains(txt, "days 11-10") || strings.Contains(txt, " 0%,") {
+			t.Errorf("%s: %q", id, txt)
+		}
+	}
+}
+
+// TestAuditNext: the report says what comes next.
+func TestAuditNext(t *testing.T) {
+	// as of day 15 (Mon 2026-10-19, week 3, return phase): week 3 cap 26 km,
+	// 8 km run so far; week 4 cap 39 km; intervals and long runs from day 18.
+	r := auditOf(t, PresetStandard, nil, history(52000), "2026-10-19",
+		spec{day: 15, km: 8, min: 44})
+	n := r.Next
+	if n == nil {
+		t.Fatal("no next")
+	}
+	got := fmt.Sprintf("%s w%d limit %v %s allowance %v next w%d %v %s run %s iv %s long %s",
+		n.From, n.Week, *n.WeekLimit, n.WeekLimitRule, *n.WeekAllowance, n.NextWeek, *n.NextWeekLimit, n.NextWeekLimitRule,
+		n.RunningFrom, n.IntervalsFrom, n.LongRunsFrom)
+	want := "2026-10-20 w3 limit 26000 ramp_cap allowance 18000 next w4 39000 ramp_cap run 2026-10-20 iv 2026-10-22 long 2026-10-22"
+	if got != want {
+		t.Errorf("next:\n got %s\nwant %s", got, want)
+	}
+	text := strings.Join(n.Steps, "\n")
+	for _, w := range []string{"18.0 km more running", "cap 39.0 km", "intervals allowed again from 2026-10-22", "long runs (over 45 min) are fine from 2026-10-22"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("steps do not say %q:\n%s", w, text)
+		}
+	}
+	// an interval session used up week 4's one: the next is from week 5
+	r = auditOf(t, PresetStandard, nil, history(52000), "2026-10-27",
+		spec{day: 23, km: 10, min: 50, class: ClassInterval})
+	if r.Next.IntervalsFrom != "2026-11-02" {
+		t.Errorf("intervals from %s, want 2026-11-02 (week 5)", r.Next.IntervalsFrom)
+	}
+	// after the ramp: next week's limit is ramp_jump over this week
+	r = auditOf(t, PresetStandard, nil, history(40000), "2026-11-09",
+		spec{day: 29, km: 30, min: 150}, spec{day: 36, km: 20, min: 100})
+	if r.Next.WeekLimitRule != RuleRampJump || *r.Next.WeekLimit != 39000 || *r.Next.NextWeekLimit != 26000 {
+		t.Errorf("week 6: %+v", r.Next)
 	}
 }

@@ -12,7 +12,12 @@ type Settings struct {
 	RampJump            float64   // after the ramp: max ratio of a week's volume to the previous week's
 	RampJumpMinPrev     float64   // ramp_jump is checked only when the previous week had this fraction of baseline
 	MaxIntervalSessions int       // interval sessions allowed per recovery week outside the return phase
-	HardCrossMinutes    float64   // a non-running activity in the rest window longer than this is a warning
+	HardCrossMinutes    float64   // a non-running, non-light activity in the rest window longer than this is a warning
+	LightSports         []string  // sports and sub-sports that are light activity: they count only when heart rate says hard
+	HardHRPercent       float64   // hard effort: at or above this % of HRmax (a zone boundary: 50, 60, 70, 80 or 90) ...
+	HardHRMinutes       float64   // ... for more than this many minutes
+	CapTolerance        float64   // volume up to cap x (1 + this) is a ramp_cap_near warning, not a breach
+	RaceDistance        string    // the race found by distance: marathon, half_marathon, ultra or any (RaceDistanceNames)
 	Weeks               int       // recovery weeks audited
 	Volume              string    // "distance" (m) or "time" (s)
 	BaselineKm          float64   // from config when > 0: overrides (or stands in for) the history baseline

@@ -17,6 +17,7 @@ const (
 	KindFractions                    // a list of numbers in Min..Max, one per recovery week
 	KindPace                         // a pace in s/km in Min..Max (taper.toml also takes "m:ss")
 	KindZone                         // an IANA time zone name, or "" for UTC
+	KindNames                        // a list of names (sports)
 )
 
 // SettingSpec is one setting key: what it holds, its range and its help.
@@ -53,6 +54,11 @@ func SettingSpecs() []SettingSpec {
 		{Key: KeyHRRest, Kind: KindNumber, Min: 25, Max: 120, Zero: fmt.Sprintf("default %d bpm", DefaultHRRest), Unit: "bpm", Help: "resting heart rate for TRIMP"},
 		{Key: KeyThresholdPace, Kind: KindPace, Min: 120, Max: 900, Zero: "none", Unit: "s per km", Help: "tempo reference when there is no race pace (\"4:15\" or 255)"},
 		{Key: KeyTimeZone, Kind: KindZone, Help: "IANA zone of files that carry none, and of the athlete's today"},
+		{Key: KeyLightSports, Kind: KindNames, Help: "light activities (sports or sub-sports, e.g. walking, yoga): in the rest window they count only when heart rate says hard"},
+		{Key: KeyHardHRPercent, Kind: KindInt, Min: 50, Max: 90, Unit: "% of HRmax (50, 60, 70, 80 or 90: a zone boundary)", Help: "hard effort: time at or above this share of HRmax ..."},
+		{Key: KeyHardHRMinutes, Kind: KindNumber, Min: 0, Max: 1440, Unit: "minutes", Help: "... for longer than this makes any activity in the rest window hard cross-training"},
+		{Key: KeyCapTolerance, Kind: KindNumber, Min: 0, Max: 0.5, Unit: "(a fraction of the cap: 0.03 absorbs 3% of GPS noise)", Help: "volume above a cap by at most this much is a ramp_cap_near warning, not a breach"},
+		{Key: KeyRaceDistance, Kind: KindChoice, Choices: RaceDistanceNames(), Help: "the race found by distance when none is marked; the rules scale to a race other than the marathon"},
 	}
 }
 
@@ -85,6 +91,8 @@ func (p SettingSpec) Range() string {
 		return quoteOr(p.Choices)
 	case KindZone:
 		return `an IANA time zone such as "Europe/Paris", or ""`
+	case KindNames:
+		return `a list of names such as ["walking", "yoga"]`
 	}
 	r := num(p.Min) + ".." + num(p.Max)
 	if p.Unit != "" {

@@ -276,7 +276,9 @@ func (st *stream) climb(b bout) bool {
 // not downhill; neighbours not separated by a recovery (mean speed <=
 // RecoverySpeedFactor x the slower one, and not a climb) are one bout (a
 // progression run is one long bout); then the largest group of bouts within BoutSpread of each
-// other in speed must hold MinWorkBouts.
+// other in speed, or of consecutive bouts within RepSpread of each other
+// whose every recovery is slower than RecoverySpeedFactor x the slowest of
+// them (see contrastBouts), must hold MinWorkBouts.
 //
 // When the work is most of the run (12 x 1 mile), the median is a work
 // speed and nothing runs 15% faster; the search is then repeated with the
@@ -393,6 +395,9 @@ func (st *stream) workBouts(ref float64) []bout {
 		if g := similarBouts(bouts[from:to]); len(g) > len(group) {
 			group = g
 		}
+		if g := st.contrastBouts(bouts[from:to]); len(g) > len(group) {
+			group = g
+		}
 		from = to
 	}
 	return group
@@ -420,6 +425,34 @@ func (st *stream) describe(group []bout) string {
 		ev += ", recoveries standing"
 	}
 	return ev
+}
+
+// contrastBouts returns the longest run of consecutive bouts (in time
+// order) that stand out from the recoveries between them as a set: the
+// slowest bout's average speed is at least the fastest recovery's over
+// RecoverySpeedFactor, and the fastest bout's at most RepSpread above the
+// slowest's. Reps are compared by their average, so a progressive or fading
+// rep, a rep that starts up a slope, or a pyramid whose short reps are
+// faster is one session, when the recoveries around every rep are clear.
+func (st *stream) contrastBouts(bouts []bout) []bout {
+	var best []bout
+	for i := range bouts {
+		lo, hi, rec := bouts[i].speed, bouts[i].speed, 0.0
+		j := i + 1
+		for ; j < len(bouts); j++ {
+			b := bouts[j]
+			r := st.bout(bouts[j-1].end, b.start).speed
+			nlo, nhi, nrec := math.Min(lo, b.speed), math.Max(hi, b.speed), math.Max(rec, r)
+			if nhi > nlo*(1+RepSpread) || nrec > RecoverySpeedFactor*nlo {
+				break
+			}
+			lo, hi, rec = nlo, nhi, nrec
+		}
+		if j-i > len(best) {
+			best = bouts[i:j]
+		}
+	}
+	return slices.Clone(best)
 }
 
 // similarBouts returns the largest group of bouts within BoutSpread of

@@ -44,6 +44,33 @@ type Summary struct {
 	alt   []float64   // altitude at each sample (NaN when unknown)
 
 	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
+	// n and cols: a decoded Summary's sample count and encoded columns,
+	// until decodeColumns makes times, speed and alt.
+	n    int
+	cols []byte
+}
+
+// decodeColumns makes times, speed and alt from cols (checked by
+// UnmarshalSummary).
+func (s *Summary) decodeColumns() {
+	if s.cols == nil {
+		return
+	}
+	d := &sumDecoder{b: s.cols}
+	s.times = make([]time.Time, s.n)
+	var prev, prevDelta int64
+	for i := range s.times {
+		u := d.uint()
+		if u == 0 {
+			continue
+		}
+		delta := prevDelta + unzigzag(u-1)
+		prev, prevDelta = prev+delta, delta
+		s.times[i] = time.Unix(0, prev).UTC()
+	}
+	s.speed = d.floats(s.n, 1000)
+	s.alt = d.floats(s.n, 10)
+	s.cols = nil
 }
 
 // NewSummary reduces a (with its samples) to its Summary.
@@ -79,12 +106,18 @@ func (s *Summary) Current() bool {
 }
 
 // Samples returns the number of samples s was made from.
-func (s *Summary) Samples() int { return len(s.times) }
+func (s *Summary) Samples() int {
+	if s.cols != nil {
+		return s.n
+	}
+	return len(s.times)
+}
 
 // Activity returns header (an activity without its samples, with its laps
 // and workout) carrying s's reduced samples and totals: what the classifier
 // reads. header itself is not changed.
 func (s *Summary) Activity(header *Activity) *Activity {
+	s.decodeColumns()
 	r := *header
 	r.Metrics = nil
 	r.Samples = make([]Sample, len(s.times))
@@ -192,20 +225,13 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	nhr := d.count()
 	s.profile.hr = d.floats(nhr, 1)
 	s.profile.sec = d.floats(nhr, 1)
+	// The per-sample columns are checked now and decoded when first needed
+	// (Activity): zones and TRIMP need only the profile.
 	n := d.count()
-	s.times = make([]time.Time, n)
-	var prev, prevDelta int64
-	for i := range s.times {
-		u := d.uint()
-		if u == 0 {
-			continue
-		}
-		delta := prevDelta + unzigzag(u-1)
-		prev, prevDelta = prev+delta, delta
-		s.times[i] = time.Unix(0, prev).UTC()
-	}
-	s.speed = d.floats(n, 1000)
-	s.alt = d.floats(n, 10)
+	s.n, s.cols = n, d.b
+	d.skipUints(n)
+	d.skipFloats(n)
+	d.skipFloats(n)
 	if d.err != nil {
 		return nil, fmt.Errorf("summary: %w", d.err)
 	}
@@ -284,6 +310,26 @@ func (d *sumDecoder) fail() {
 		d.err = errors.New("truncated or corrupt data")
 	}
 	d.b = nil
+}
+
+// skipUints checks and skips n uvarints (the times column).
+func (d *sumDecoder) skipUints(n int) {
+	for range n {
+		d.uint()
+	}
+}
+
+// skipFloats checks and skips a column written by sumEncoder.floats.
+func (d *sumDecoder) skipFloats(n int) {
+	for range n {
+		if d.uint() == 1 {
+			if len(d.b) < 8 {
+				d.fail()
+				return
+			}
+			d.b = d.b[8:]
+		}
+	}
 }
 
 func (d *sumDecoder) float() float64 {

@@ -128,7 +128,8 @@ func TestSummaryClassifiesAsRecords(t *testing.T) {
 				t.Fatalf("%s (%s, pace %v): from records %s/%s %q, from summary %s/%s %q", a.ID, a.Sport, c.racePace, class, src, ev, sclass, ssrc, sev)
 			}
 			classes[class]++
-			want := fmt.Sprintf("%+v", *analysis.Analyze(a, c.s, c.observed, c.racePace))
+			full, _ := analysis.AnalyzeProfile(a, c.s, c.observed, c.racePace)
+			want := fmt.Sprintf("%+v", *full)
 			got := fmt.Sprintf("%+v", *analysis.AnalyzeSummary(&header, sum, c.s, c.observed, c.racePace))
 			if got != want {
 				t.Fatalf("%s (pace %v, hrmax %v): from records\n%s\nfrom summary\n%s", a.ID, c.racePace, c.observed, want, got)

@@ -12,7 +12,7 @@ const (
 	PhaseRest   = "rest"   // days 1..RestDays: no running
 	PhaseReturn = "return" // days RestDays+1 .. RestDays+ReturnDays: short easy runs
 	PhaseRamp   = "ramp"   // later days of the ramp weeks (2..len(Ramp)): volume capped
-	PhaseOpen   = "open"   // after the ramp: volume may grow by RampJump a week
+	PhaseOpen   = "open"   // after the ramp: volume may grow by RampJump a week (shown as "build-up", see PhaseLabel)
 	PhaseAfter  = "after"  // after the audited weeks
 )
 
@@ -49,6 +49,15 @@ func auditWeekLast(week int) int  { return 7 * week }
 // already flags one by one (conservative: rest_days 14, so from week 3);
 // up to the last week with a cap.
 func (s Settings) rampWeeks() (int, int) { return max(2, s.RestDays/7+1), len(s.Ramp) }
+
+// PhaseLabel returns the words reports show for a phase: "open" reads like
+// "not done yet", so it is shown as "build-up" (the JSON value stays).
+func PhaseLabel(p string) string {
+	if p == PhaseOpen {
+		return "build-up"
+	}
+	return p
+}
 
 // PhaseOfDay returns the recovery phase of day (day 0 = race day) under s.
 func (s Settings) PhaseOfDay(day int) string {

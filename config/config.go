@@ -135,6 +135,12 @@ func parseSettings(path string, data []byte, athlete string) (analysis.Settings,
 				if s := closest(k, known); s != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", s)
 				}
+				if _, table := sec.values[k].(map[string]any); table && strings.HasPrefix(sec.name, sectionAthlete+".") {
+					// [athlete.j.smith] is athlete j's table smith
+					name := strings.TrimPrefix(sec.name, sectionAthlete+".") + "." + k
+					return analysis.Settings{}, cerr(sec.name+"."+k, "a table inside athlete %s's section: for an athlete named %s, quote the name: [athlete.%q]",
+						strings.TrimPrefix(sec.name, sectionAthlete+"."), name, name)
+				}
 				return analysis.Settings{}, cerr(sec.name+"."+k, "%s; known keys: %s", msg, strings.Join(known, ", "))
 			}
 			var scratch analysis.Settings
@@ -232,6 +238,21 @@ func applySetting(s *analysis.Settings, key string, v any) error {
 		s.ThresholdPace, err = tomlPace(v, p)
 	case analysis.KeyTimeZone:
 		s.TimeZone, err = tomlZone(v)
+	case analysis.KeyLightSports:
+		s.LightSports, err = tomlNames(v)
+	case analysis.KeyHardHRPercent:
+		var n int
+		n, err = tomlInt(v, p)
+		if err == nil && n%10 != 0 {
+			err = fmt.Errorf("%d is not a zone boundary: use 50, 60, 70, 80 or 90", n)
+		}
+		s.HardHRPercent = float64(n)
+	case analysis.KeyHardHRMinutes:
+		s.HardHRMinutes, err = tomlFloat(v, p)
+	case analysis.KeyCapTolerance:
+		s.CapTolerance, err = tomlFloat(v, p)
+	case analysis.KeyRaceDistance:
+		s.RaceDistance, err = tomlString(v, p)
 	default:
 		err = errors.New("unknown key")
 	}
@@ -301,6 +322,23 @@ func tomlPace(v any, p analysis.SettingSpec) (float64, error) {
 		v = int64(mins*60 + secs)
 	}
 	return tomlFloat(v, p)
+}
+
+// tomlNames accepts a list of names (sports), lower-cased.
+func tomlNames(v any) ([]string, error) {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a list of names such as [\"walking\", \"yoga\"]", tomlShow(v))
+	}
+	out := make([]string, 0, len(arr))
+	for _, x := range arr {
+		name, ok := x.(string)
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("%s is not a sport name such as \"walking\"", tomlShow(x))
+		}
+		out = append(out, strings.ToLower(strings.TrimSpace(name)))
+	}
+	return out, nil
 }
 
 func tomlZone(v any) (string, error) {
@@ -520,6 +558,20 @@ func settingValue(s analysis.Settings, key string) string {
 		return fmt.Sprintf("%q", fmt.Sprintf("%d:%02d", t/60, t%60))
 	case analysis.KeyTimeZone:
 		return strconv.Quote(s.TimeZone)
+	case analysis.KeyLightSports:
+		parts := make([]string, len(s.LightSports))
+		for i, n := range s.LightSports {
+			parts[i] = strconv.Quote(n)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case analysis.KeyHardHRPercent:
+		return num(s.HardHRPercent)
+	case analysis.KeyHardHRMinutes:
+		return num(s.HardHRMinutes)
+	case analysis.KeyCapTolerance:
+		return num(s.CapTolerance)
+	case analysis.KeyRaceDistance:
+		return strconv.Quote(s.RaceDistance)
 	}
 	return "?"
 }

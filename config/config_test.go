@@ -123,6 +123,10 @@ func TestLoadErrors(t *testing.T) {
 		{"quoted athlete", "[athlete.\"j.doe\"]\nhr_max = 400\n", 2, `athlete."j.doe".hr_max`, "out of range"},
 		{"settings that contradict", "[default]\nhr_max = 180\n[athlete.alice]\nhr_rest = 110\nhr_max = 105\n", 4, "athlete.alice.hr_rest", "not below hr_max"},
 		{"syntax", "[default]\nrest_days = = 3\n", 2, "", "not valid TOML"},
+		{"hard_hr_percent off a zone boundary", "[default]\nhard_hr_percent = 85\n", 2, "default.hard_hr_percent", "not a zone boundary"},
+		{"cap_tolerance too big", "[default]\ncap_tolerance = 0.8\n", 2, "default.cap_tolerance", "out of range"},
+		{"race_distance", "[default]\nrace_distance = \"10k\"\n", 2, "default.race_distance", `"10k" is not valid`},
+		{"light_sports", "[default]\nlight_sports = \"walking\"\n", 2, "default.light_sports", "not a list of names"},
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -142,6 +146,23 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestLoadIssue12Keys: the thresholds of issue 12 are settings.
+func TestLoadIssue12Keys(t *testing.T) {
+	p := writeConfig(t, "[athlete.alice]\nlight_sports = [\"Walking\", \"yoga\"]\nhard_hr_percent = 70\nhard_hr_minutes = 30\ncap_tolerance = 0.03\nrace_distance = \"half_marathon\"\n")
+	s, err := Load(p, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.LightSports, []string{"walking", "yoga"}) || s.HardHRPercent != 70 || s.HardHRMinutes != 30 ||
+		s.CapTolerance != 0.03 || s.RaceDistance != analysis.RaceHalfMarathon {
+		t.Errorf("settings %+v", s)
+	}
+	d, _ := Load(p, "bob")
+	if d.HardHRPercent != 80 || d.HardHRMinutes != 20 || d.CapTolerance != 0 || d.RaceDistance != analysis.RaceMarathon || len(d.LightSports) == 0 {
+		t.Errorf("defaults %+v", d)
+	}
+}
+
 func TestWriteRules(t *testing.T) {
 	p := writeConfig(t, coachConfig)
 	s, err := Load(p, "alice")
@@ -157,7 +178,7 @@ func TestWriteRules(t *testing.T) {
 		"recovery rules for alice (preset standard)",
 		"rest_window           breach    no run on days 1-12 after the race",
 		"ramp_cap",
-		"weeks 2-6: volume at most 0%, 20%, 40%, 60%, 80%, 100% of baseline",
+		"weekly volume at most: week 2 20%, week 3 40%, week 4 60%, week 5 80%, week 6 100% of baseline (week 1 has no cap",
 		`threshold_pace          "4:15"`,
 		"return_max_minutes      40                            " + p + " [athlete.alice]",
 		"rest_days               12                            " + p + " [default]",

@@ -40,7 +40,7 @@ type raceRef struct {
 func New(acts []*analysis.Activity, s analysis.Settings, now time.Time, markedID, markedDate string) *Analyzer {
 	an := &Analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
 		races: findRaces(acts, markedID, markedDate)}
-	race := analysis.FindRace(acts, AthleteToday(now, s, acts), markedID, markedDate)
+	race := analysis.FindRaceKind(acts, AthleteToday(now, s, acts), markedID, markedDate, s.RaceDistance)
 	if race.Activity != nil {
 		an.RaceID, an.RaceSource = race.Activity.ID, race.Source
 	}
@@ -179,7 +179,10 @@ func LocalToday(now time.Time, s analysis.Settings) string {
 }
 
 // AthleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity, else UTC.
+// timezone, else in the zone of the athlete's latest activity (by its zone
+// rules when the zone's name is known, so a run recorded under daylight
+// saving time does not shift today by an hour in winter; else by its
+// offset), else UTC.
 func AthleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
 	if s.TimeZone == "" && len(acts) > 0 {
 		latest := acts[0]
@@ -188,9 +191,29 @@ func AthleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity)
 				latest = a
 			}
 		}
+		if latest.TimeZone != "" {
+			if loc, err := time.LoadLocation(latest.TimeZone); err == nil {
+				return now.In(loc).Format(time.DateOnly)
+			}
+		}
 		return now.In(latest.Zone()).Format(time.DateOnly)
 	}
 	return LocalToday(now, s)
+}
+
+// FollowPrimary gives duplicate d its primary p's class, class source and
+// evidence (a phone's GPX copy of the marathon is the race too); it
+// reports whether d's metrics changed. Either without metrics: nothing.
+func FollowPrimary(d, p *analysis.Activity) bool {
+	if d.Metrics == nil || p == nil || p.Metrics == nil {
+		return false
+	}
+	m, pm := d.Metrics, p.Metrics
+	if m.Class == pm.Class && m.ClassSource == pm.ClassSource && m.Evidence == pm.Evidence {
+		return false
+	}
+	m.Class, m.ClassSource, m.Evidence = pm.Class, pm.ClassSource, pm.Evidence
+	return true
 }
 
 // ReportInput is one athlete's loaded history to audit.
@@ -218,7 +241,7 @@ func Report(in ReportInput) (*analysis.Report, error) {
 	if asOf == "" {
 		asOf = AthleteToday(in.Now, s, acts)
 	}
-	race := analysis.FindRace(acts, asOf, in.MarkedID, in.MarkedDate)
+	race := analysis.FindRaceKind(acts, asOf, in.MarkedID, in.MarkedDate, s.RaceDistance)
 	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
 	if race.Activity != nil {
 		analysis.MarkRace(race.Activity.Metrics, race)

@@ -26,6 +26,12 @@ const (
 	// gpxCostFactor: gpxgo parses the whole document at about 19 times the
 	// file size (see DefaultMaxGPXBytes).
 	gpxCostFactor = 20
+	// tcxCostFactor: the TCX decoder streams the document; it holds the
+	// file and its samples (about a fifth of the file's size).
+	tcxCostFactor = 2
+	// sampleCost is the memory of one decoded sample (analysis.Sample and
+	// slice overhead), for entries decoded while walking (Apple Health).
+	sampleCost = 100
 )
 
 // EntryCost is the memory (bytes) an entry may take from when it is read
@@ -33,8 +39,12 @@ const (
 func EntryCost(e Entry) int64 {
 	n := int64(len(e.Data))
 	switch {
+	case e.Health != nil:
+		return n + e.Health.samples()*sampleCost
 	case e.Skipped || e.Err != nil || e.HeadOnly:
 		return n
+	case Sniff(e.Path, e.Data[:min(len(e.Data), 512)]) == FormatTCX:
+		return n * tcxCostFactor
 	case isGPXName(e.Path) || (len(e.Data) > 0 && e.Data[0] == '<'):
 		return n * gpxCostFactor
 	case strings.HasSuffix(strings.ToLower(e.Path), ".fit") || isFIT(e.Data):

@@ -292,7 +292,7 @@ var corpusStatus = map[string]struct{ status, kind, reason string }{
 	"goldencheetah__MetadataOnly.gpx":                {StatusSkipped, "gpx:no-track", ""},
 	"gpsbabel__basecamp.gpx":                         {StatusSkipped, "gpx:no-timestamps", ""},
 	"gpsbabel__empty.gpx":                            {StatusSkipped, "gpx:no-track", ""},
-	"gpsbabel__trackfilter_discard_err.gpx":          {StatusRejected, "", "not a FIT or GPX file"},
+	"gpsbabel__trackfilter_discard_err.gpx":          {StatusRejected, "", "not a FIT, GPX or TCX file"},
 	"gpxgo__Mojstrovka.gpx":                          {StatusSkipped, "gpx:no-timestamps", ""},
 	"gpxgo__gpx-without-root-attributes.gpx":         {StatusSkipped, "gpx:no-timestamps", ""},
 	"gpxgo__gpx-without-xml-declaration.gpx":         {StatusSkipped, "gpx:no-timestamps", ""},
@@ -370,7 +370,7 @@ func TestCorpusStatus(t *testing.T) {
 // checkActivity asserts what every imported activity must satisfy.
 func checkActivity(t *testing.T, name string, a *analysis.Activity) {
 	t.Helper()
-	if a.Source != name || (a.Format != FormatFIT && a.Format != FormatGPX) {
+	if a.Source != name || (a.Format != FormatFIT && a.Format != FormatGPX && a.Format != FormatTCX && a.Format != FormatAppleHealth) {
 		t.Errorf("%s: Source %q Format %q", name, a.Source, a.Format)
 	}
 	if a.Start.IsZero() || a.Start.Location() != time.UTC {

@@ -39,7 +39,7 @@ func ExampleDecoder_Decode() {
 	}
 	// Output:
 	// tcx skipped
-	// reason: not an activity: tcx
+	// reason: not an activity: tcx:no-activity
 	// empty rejected
 	// reason: export.zip!activities/2.fit.gz: empty file (0 bytes) (the file was not written completely; export or copy it again from the watch or platform)
 	// hint: the file was not written completely; export or copy it again from the watch or platform

@@ -54,6 +54,8 @@ type fitCollector struct {
 	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
 	rec mesgdef.Record // reused for every record message
+
+	fixedBaseTypes int // base types read without their endian flag (see fitFixBaseTypes)
 }
 
 // OnMesg implements decoder.MesgListener. mesg is only valid during the call.
@@ -307,6 +309,9 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 		return Result{Status: StatusSkipped, Kind: "fit:" + fitTypeName(col.fileTypes[0]), Warnings: warnings}
 	}
 	acts := d.fitActivities(col)
+	if col.fixedBaseTypes > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d field definition(s) give a multi-byte base type without its endian flag; read as the FIT SDK reads them", col.fixedBaseTypes))
+	}
 	if col.noTime > 0 {
 		warnings = append(warnings, fmt.Sprintf("dropped %d record(s) without a valid timestamp", col.noTime))
 	}
@@ -380,8 +385,11 @@ func bytePos(err error, def int) int {
 // decodeSegment decodes one FIT segment with muktihari/fit, passing every
 // message to col. It returns the error
 // that stopped decoding (nil when the segment decoded to its end). CRCs
-// are not checked here (see checkCRC).
+// are not checked here (see checkCRC). Base types written without their
+// endian flag are repaired first (fitFixBaseTypes).
 func decodeSegment(seg []byte, col *fitCollector) error {
+	seg, fixed := fitFixBaseTypes(seg)
+	col.fixedBaseTypes += fixed
 	dec := decoder.New(bytes.NewReader(seg), decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col))
 	_, err := dec.Decode()
 	return err

@@ -230,7 +230,7 @@ func TestDecodeFITBroken(t *testing.T) {
 			"x.fit: truncated after 40 of " + commas(len(good)) + " bytes; 0 records readable", 0, true},
 		{"header says no data", headerOnly, StatusRejected, "", false, "holds no data", 0, true},
 		{"0 bytes", nil, StatusRejected, "", false, "empty file (0 bytes)", 0, true},
-		{"not fit", []byte("hello, this is not a FIT file at all"), StatusRejected, "", false, "not a FIT or GPX file", 0, true},
+		{"not fit", []byte("hello, this is not a FIT file at all"), StatusRejected, "", false, "not a FIT, GPX or TCX file", 0, true},
 		{"settings file", settings, StatusSkipped, "fit:settings", false, "", 0, false},
 	}
 	for _, tt := range tests {

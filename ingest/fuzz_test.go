@@ -77,3 +77,32 @@ func FuzzGPX(f *testing.F) {
 		checkFuzzResult(t, d.decodeGPX("fuzz.gpx", data))
 	})
 }
+
+// FuzzTCX feeds arbitrary documents to the TCX decoder (without Decode's
+// panic recovery), seeded with generated documents.
+func FuzzTCX(f *testing.F) {
+	f.Add(tcxRun(tcxT0, 5, 3, 150, `<ns3:TPX><ns3:Speed>3</ns3:Speed><ns3:RunCadence>88</ns3:RunCadence></ns3:TPX>`))
+	f.Add(tcxDoc(`<Activities><MultiSportSession><FirstSport><Activity Sport="Other"><Lap StartTime='2026-01-01T00:00:00Z'/></Activity></FirstSport></MultiSportSession></Activities>`))
+	f.Add(tcxDoc(`<Courses><Course><Track><Trackpoint><Time>x</Time></Trackpoint></Track></Course></Courses>`))
+	f.Add([]byte("\xef\xbb\xbf  <TrainingCenterDatabase><Activities><Activity Sport=\"Biking\"><Lap><Track><Trackpoint><Time>2026-01-01T00:00:00+01:00</Time><HeartRateBpm><Value>255</Value></HeartRateBpm></Trackpoint>"))
+	d := NewDecoder(DecodeOptions{Now: testNow, Zone: time.UTC})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkFuzzResult(t, d.decodeTCX("fuzz.tcx", data))
+	})
+}
+
+// FuzzAppleHealth feeds arbitrary documents to the Apple Health reader
+// (without Decode's panic recovery), seeded with small exports.
+func FuzzAppleHealth(f *testing.F) {
+	f.Add([]byte(`<HealthData><Record type="HKQuantityTypeIdentifierHeartRate" unit="count/min" startDate="2021-05-01 09:10:00 +0200" endDate="2021-05-01 09:10:00 +0200" value="150"/>` +
+		`<Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" durationUnit="min" startDate="2021-05-01 09:00:00 +0200" endDate="2021-05-01 09:31:00 +0200">` +
+		`<WorkoutRoute><Location date="2021-05-01 09:00:01 +0200" latitude="48.1" longitude="11.5"/></WorkoutRoute></Workout></HealthData>`))
+	f.Add([]byte(`<HealthData><Workout workoutActivityType="HKWorkoutActivityTypeWalking" totalDistance="2" totalDistanceUnit="km" startDate="20151105180000+0100" endDate="20151105183100+0100"/></HealthData>`))
+	d := NewDecoder(DecodeOptions{Now: testNow, Zone: time.UTC})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if Sniff("export.xml", data) != FormatAppleHealth {
+			return
+		}
+		checkFuzzResult(t, d.decodeHealthBytes("export.xml", data))
+	})
+}

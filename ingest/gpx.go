@@ -326,8 +326,8 @@ func gpxSport(t string) (string, string) {
 }
 
 func lowerFirst(s string) string {
-	if s == "" {
-		return s
+	if s == "" || (len(s) > 1 && strings.ToUpper(s[1:2]) == s[1:2] && strings.ToLower(s[1:2]) != s[1:2]) {
+		return s // an acronym: "XML syntax error" stays
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }

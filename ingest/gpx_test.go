@@ -125,7 +125,7 @@ func TestDecodeGPXOutcomes(t *testing.T) {
 		{"no track", `<gpx version="1.1"><metadata><name>x</name></metadata></gpx>`, 0, StatusSkipped, "gpx:no-track", ""},
 		{"no times", `<gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.1" lon="2"/></trkseg></trk></gpx>`, 0, StatusSkipped, "gpx:no-timestamps", ""},
 		{"too big", string(gpxDoc("1.1", "", pts(50, 3, ""))), 1000, StatusRejected, "", "over the 1,000 byte limit"},
-		{"tcx", `<?xml version="1.0"?><TrainingCenterDatabase xmlns="x"></TrainingCenterDatabase>`, 0, StatusSkipped, "tcx", ""},
+		{"tcx", `<?xml version="1.0"?><TrainingCenterDatabase xmlns="x"></TrainingCenterDatabase>`, 0, StatusSkipped, "tcx:no-activity", ""},
 		{"kml", `<kml xmlns="http://www.opengis.net/kml/2.2"/>`, 0, StatusSkipped, "kml", ""},
 	}
 	for _, tt := range tests {

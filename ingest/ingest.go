@@ -62,6 +62,8 @@ type DecodeOptions struct {
 	// MaxGPXBytes is the largest GPX file decoded (0: DefaultMaxGPXBytes);
 	// larger ones are rejected.
 	MaxGPXBytes int64
+	// MaxTCXBytes is the largest TCX file decoded (0: DefaultMaxTCXBytes).
+	MaxTCXBytes int64
 }
 
 // Decoder decodes watch files. It is safe for concurrent use by several
@@ -185,6 +187,20 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		res = d.decodeFIT(name, data)
 	case FormatGPX:
 		res = d.decodeGPX(name, data)
+	case FormatTCX:
+		res = d.decodeTCX(name, data)
+	case FormatAppleHealth:
+		res = d.decodeHealthBytes(name, data)
+	case FormatCSV:
+		res = Result{Status: StatusSkipped, Kind: format}
+		if isStravaCSV(data) {
+			res = d.decodeStravaCSV(name, data)
+		}
+	case FormatJSON:
+		res = Result{Status: StatusSkipped, Kind: format}
+		if isGarminSummaryName(name) || bytes.Contains(data[:min(len(data), 256)], []byte(`"summarizedActivitiesExport"`)) {
+			res = d.decodeGarminSummary(name, data)
+		}
 	case FormatEmpty:
 		res = Result{Status: StatusRejected, Err: &FileError{
 			Path: name, Err: errors.New("empty file (0 bytes)"),
@@ -196,7 +212,7 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	case FormatUnknown, FormatText, FormatXML:
 		if looksLikeActivityName(name) {
 			res = Result{Status: StatusRejected, Err: &FileError{
-				Path: name, Err: fmt.Errorf("not a FIT or GPX file: content starts with %q", preview(data)),
+				Path: name, Err: fmt.Errorf("not a FIT, GPX or TCX file: content starts with %q", preview(data)),
 				Advice: "the file is damaged or in another format; export it again",
 			}}
 		} else {
@@ -205,6 +221,12 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 	default:
 		res = Result{Status: StatusSkipped, Kind: format}
 	}
+	return d.finish(name, format, res)
+}
+
+// finish sets what every decoded result carries: its format, and each
+// activity's source, format, index in the file and quality flags.
+func (d *Decoder) finish(name, format string, res Result) Result {
 	res.Format = format
 	for i, a := range res.Activities {
 		a.Source = name
@@ -213,6 +235,28 @@ func (d *Decoder) Decode(name string, data []byte) (res Result) {
 		d.flag(a)
 	}
 	return res
+}
+
+// DecodeEntry decodes an Entry from Walk: an Apple Health export read
+// while walking (Entry.Health), a route file that belongs to an export
+// read in the same walk (Entry.PartOf: skipped, it is part of that
+// export's workouts), or any other file by its content (Decode).
+func (d *Decoder) DecodeEntry(e Entry) (res Result) {
+	switch {
+	case e.Health != nil:
+		defer func() {
+			if p := recover(); p != nil {
+				res = Result{Format: FormatAppleHealth, Status: StatusRejected, Err: &FileError{
+					Path: e.Path, Err: fmt.Errorf("decoder failure: %v", p),
+					Advice: "the file is malformed in a way taper does not handle; please report it",
+				}}
+			}
+		}()
+		return d.finish(e.Path, FormatAppleHealth, d.DecodeHealth(e.Path, e.Health))
+	case e.PartOf != "":
+		return Result{Format: Sniff(e.Path, e.Data), Status: StatusSkipped, Kind: "apple-health:route"}
+	}
+	return d.Decode(e.Path, e.Data)
 }
 
 // flag adds data quality flags to a.
@@ -234,11 +278,11 @@ func appendOnce(s []string, v string) []string {
 	return append(s, v)
 }
 
-// looksLikeActivityName reports whether name ends like a FIT or GPX file,
+// looksLikeActivityName reports whether name ends like a FIT, GPX or TCX file,
 // so unreadable content is an error rather than an unknown file to skip.
 func looksLikeActivityName(name string) bool {
 	ext := strings.ToLower(path.Ext(strings.TrimSuffix(strings.ToLower(name), ".gz")))
-	return ext == ".fit" || ext == ".gpx"
+	return ext == ".fit" || ext == ".gpx" || ext == ".tcx"
 }
 
 // preview returns the first bytes of data for an error message.
@@ -288,6 +332,8 @@ func Sniff(name string, data []byte) string {
 				return FormatTCX
 			case "kml":
 				return FormatKML
+			case "healthdata":
+				return FormatAppleHealth
 			}
 		}
 		return FormatXML

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/klauspost/compress/flate"
@@ -31,7 +32,7 @@ const (
 	// not held, so only compressed data beyond maxExpansion is limited.
 	// Only activity files and containers are held (see HeadOnly): 32 MB of
 	// FIT is about 280 hours of 1 Hz records, and decoding it holds about
-	// 160 MB (see Budget).
+	// 160 MB (see Budget; such an entry is decoded alone).
 	DefaultMaxEntryBytes = 32 << 20
 	// DefaultNestedBufferBytes: a compressed zip inside a zip whose
 	// uncompressed size is at most this is read into memory and opened
@@ -79,6 +80,15 @@ type Entry struct {
 	// Such an entry is never "too large": only an activity must fit in
 	// memory.
 	HeadOnly bool
+	// Health: the entry is an Apple Health export.xml, read while walking
+	// (in two passes when the file or zip member can be opened again, see
+	// ReadHealthExport); it is also HeadOnly. Decoder.DecodeEntry turns
+	// it into activities.
+	Health *HealthExport
+	// PartOf: the entry is a route file (workout-routes/*.gpx) that the
+	// Apple Health export named here references and that was read with
+	// it: not an activity of its own (Decoder.DecodeEntry skips it).
+	PartOf string
 }
 
 // WalkOptions bound what Walk reads.
@@ -111,6 +121,10 @@ type WalkOptions struct {
 	// members. ExcludeFiles builds one from a list of paths (taper's own
 	// database and its .wal, which may sit in the folder being imported).
 	Exclude func(path string) bool
+	// Progress, when not nil, is called now and then while a big file is
+	// read as a stream (an Apple Health export.xml), with the bytes read
+	// so far, so a long single file can show progress.
+	Progress func(path string, read int64)
 }
 
 // ExcludeFiles returns a WalkOptions.Exclude that matches the given files
@@ -200,12 +214,17 @@ type walker struct {
 	// to before it is taken for a zip bomb: WalkOptions.MaxEntryBytes when
 	// set, else defaultStreamBytes.
 	streamLimit int64
+	cur         *healthCtx        // how to reopen the file being read, if it is an Apple Health export
+	partOf      map[string]string // route files read with an Apple Health export: path -> the export's path
 }
 
 // emit sends one entry to fn, after checking ctx.
 func (w *walker) emit(e Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
+	}
+	if p, ok := w.partOf[e.Path]; ok {
+		e.PartOf = p
 	}
 	switch {
 	case e.Err != nil:
@@ -348,6 +367,14 @@ func (w *walker) file(display, osPath string) error {
 	if n == 4 && string(magic[:]) == "PK\x03\x04" || strings.EqualFold(filepath.Ext(display), ".zip") {
 		zr, err := zip.NewReader(f, fi.Size())
 		if err != nil {
+			if n == 4 && string(magic[:]) == "PK\x03\x04" {
+				// A truncated archive (head -c of an export) has no central
+				// directory: read the members complete before the cut by
+				// their local headers; the walk reports where it stopped.
+				if _, serr := f.Seek(0, io.SeekStart); serr == nil {
+					return w.streamZip(display, f, 0)
+				}
+			}
 			return w.fail(display, fmt.Errorf("unreadable zip archive: %w", err), "the archive is damaged or incomplete; download it again")
 		}
 		return w.zip(display, zr, f, 0)
@@ -361,6 +388,10 @@ func (w *walker) file(display, osPath string) error {
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return w.fail(display, err, "")
+	}
+	if isXMLName(display) {
+		w.cur = w.diskHealth(display, osPath)
+		defer func() { w.cur = nil }()
 	}
 	return w.stream(display, f, fi.Size(), fi.Size(), false)
 }
@@ -422,6 +453,18 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			what = "bad gzip data"
 		}
 		return failed(name, fmt.Errorf("%s: %w", what, err), "the file is damaged or incomplete; download or export it again")
+	}
+	if isXMLName(name) {
+		head := make([]byte, HeadBytes)
+		n, err := readHead(src, head)
+		if err != nil {
+			return readErr(err)
+		}
+		head = head[:n]
+		if isHealthHead(name, head) {
+			return w.health(name, src, head, readErr)
+		}
+		src = io.MultiReader(bytes.NewReader(head), src)
 	}
 	known := !gz && size >= 0 // the content's size is known up front
 	var pre []byte            // bytes already taken from src
@@ -538,8 +581,11 @@ func (w *walker) threshold() int64 { return min(HeadOnlyThreshold, w.opts.MaxEnt
 // within head), gzip or zip. Everything else (media, JSON, CSV, TCX,
 // unknown binary) Decode classifies from its first 4 KiB alone.
 func keepWhole(name string, head []byte) bool {
+	if isStravaCSVName(name) || isGarminSummaryName(name) {
+		return true // listings of activities without files
+	}
 	switch Sniff(name, head) {
-	case FormatFIT, FormatGPX, FormatZip, FormatGzip:
+	case FormatFIT, FormatGPX, FormatTCX, FormatZip, FormatGzip:
 		return true
 	case FormatXML:
 		b := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
@@ -560,7 +606,11 @@ func isZipName(name string) bool { return strings.HasSuffix(strings.ToLower(name
 // archive's bytes (to read stored nested zips in place).
 func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) error {
 	zr.RegisterDecompressor(zip.Deflate, inflater)
-	for _, f := range zr.File {
+	// An Apple Health export.xml is read before the route files it
+	// references, so those are known as part of it.
+	files := append([]*zip.File(nil), zr.File...)
+	sort.SliceStable(files, func(i, j int) bool { return isHealthExportName(files[i].Name) && !isHealthExportName(files[j].Name) })
+	for _, f := range files {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
@@ -600,7 +650,11 @@ func (w *walker) zip(display string, zr *zip.Reader, ra io.ReaderAt, depth int) 
 			}
 			continue
 		}
+		if isXMLName(f.Name) {
+			w.cur = w.zipHealth(display, zr, f)
+		}
 		err = w.stream(name, rc, int64(f.UncompressedSize64), int64(f.CompressedSize64), !asked)
+		w.cur = nil
 		rc.Close()
 		if err != nil {
 			return err
@@ -673,17 +727,17 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		}
 		var hdr [30]byte
 		if _, err := io.ReadFull(br, hdr[:4]); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip ends without a central directory: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short: it ends without a central directory (%w); the members before the cut were read, any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		sig := binary.LittleEndian.Uint32(hdr[:4])
 		if sig == sigCentral || sig == sigEnd {
 			return nil // members done; the directory repeats what we read
 		}
 		if sig != sigLocal {
-			return w.fail(display, fmt.Errorf("nested zip: bad local header signature %#x", sig), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive: bad local header signature %#x", sig), "the archive is damaged; download it again")
 		}
 		if _, err := io.ReadFull(br, hdr[4:]); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		flags := binary.LittleEndian.Uint16(hdr[6:8])
 		method := binary.LittleEndian.Uint16(hdr[8:10])
@@ -694,7 +748,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		extraLen := int(binary.LittleEndian.Uint16(hdr[28:30]))
 		nameExtra := make([]byte, nameLen+extraLen)
 		if _, err := io.ReadFull(br, nameExtra); err != nil {
-			return w.fail(display, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+			return w.fail(display, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 		}
 		mname := string(nameExtra[:nameLen])
 		zip64 := false
@@ -720,11 +774,14 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		if method != zip.Store && method != zip.Deflate {
 			return w.fail(name, fmt.Errorf("zip compression method %d is not supported", method), "re-create the archive with standard (deflate) compression")
 		}
-		if method == zip.Store && descr && csize == 0 {
-			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
-		}
 		skip := strings.HasSuffix(mname, "/") || skipName(mname) || inMacOSX(mname)
 		container := isZipName(mname) && depth < maxZipDepth
+		// A stored member with a data descriptor has no size: a zip inside
+		// can still be read by its own local headers, but nothing after it.
+		unbounded := method == zip.Store && descr && csize == 0
+		if unbounded && !container {
+			return w.fail(name, errors.New("stored zip member with a data descriptor cannot be streamed"), "extract the archive and import the folder")
+		}
 		asked := false
 		if w.opts.Skip != nil && !descr && !skip && !container && w.streamedKnown(br, mname, method, csize) {
 			asked = true
@@ -734,7 +791,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			}
 			if done {
 				if _, err := br.Discard(int(csize)); err != nil {
-					return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+					return w.fail(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 				}
 				continue
 			}
@@ -744,8 +801,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 		if method == zip.Deflate {
 			fr = flate.NewReader(br) // br is an io.ByteReader: flate reads no further than its stream
 			body = fr
-		} else {
+		} else if !unbounded {
 			body = io.LimitReader(br, int64(csize))
+		} else {
+			body = br
 		}
 		h := crc32.NewIEEE()
 		var err error
@@ -766,6 +825,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				}
 				return nil // reported by the inner walk; the rest cannot be delimited
 			}
+			if unbounded {
+				return w.fail(display, fmt.Errorf("the members after %s cannot be found without the archive's central directory (cut short?)", mname),
+					"extract the archive and import the folder, or download it again")
+			}
 			_, err = io.Copy(h, body)
 		default:
 			trap := &errTrap{r: io.TeeReader(body, h)}
@@ -779,6 +842,10 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 				// without sizes.
 				if fr != nil {
 					fr.Close()
+				}
+				if errors.Is(trap.err, io.ErrUnexpectedEOF) || errors.Is(trap.err, io.EOF) {
+					e = failed(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", trap.err),
+						"the archive is incomplete; download it again to import the rest")
 				}
 				return w.emit(e)
 			}
@@ -800,7 +867,7 @@ func (w *walker) streamZip(display string, r io.Reader, depth int) error {
 			// Optional signature, crc32, then 4- or 8-byte sizes.
 			var d [4]byte
 			if _, err := io.ReadFull(br, d[:]); err != nil {
-				return w.fail(name, fmt.Errorf("nested zip truncated: %w", err), "the archive is damaged; download it again")
+				return w.fail(name, fmt.Errorf("zip archive cut short in this member (%w); the members before it were read, this one and any after it are lost", err), "the archive is incomplete; download it again to import the rest")
 			}
 			if binary.LittleEndian.Uint32(d[:]) == sigDescriptor {
 				if _, err := io.ReadFull(br, d[:]); err != nil {

@@ -30,7 +30,7 @@ func bigVideo(n int) []byte {
 	return b
 }
 
-// bigCSV is a Strava-style activities.csv of at least n bytes.
+// bigCSV is a Strava-style sleep_data.csv of at least n bytes.
 func bigCSV(n int) []byte {
 	var b bytes.Buffer
 	b.WriteString("Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance\n")
@@ -75,8 +75,8 @@ func TestWalkHeadOnly(t *testing.T) {
 	if len(fit) <= HeadOnlyThreshold || len(gpxData) <= HeadOnlyThreshold {
 		t.Fatalf("test files too small: fit %d, gpx %d bytes", len(fit), len(gpxData))
 	}
-	content := map[string][]byte{"clip.mp4": video, "activities.csv": csv, "run.gpx": gpxData, "long.fit": fit,
-		"small.bin": small, "broken.fit": junkFIT, "activities.csv.gz": csv, "clip.mp4.gz": video}
+	content := map[string][]byte{"clip.mp4": video, "sleep_data.csv": csv, "run.gpx": gpxData, "long.fit": fit,
+		"small.bin": small, "broken.fit": junkFIT, "sleep_data.csv.gz": csv, "clip.mp4.gz": video}
 	type want struct {
 		headOnly bool
 		status   string
@@ -84,17 +84,17 @@ func TestWalkHeadOnly(t *testing.T) {
 	}
 	wants := map[string]want{
 		"clip.mp4":       {true, StatusSkipped, FormatVideo},
-		"activities.csv": {true, StatusSkipped, FormatCSV},
+		"sleep_data.csv": {true, StatusSkipped, FormatCSV},
 		"run.gpx":        {false, StatusImported, ""},
 		"long.fit":       {false, StatusImported, ""},
 		"small.bin":      {false, StatusSkipped, FormatUnknown},
 		"broken.fit":     {true, StatusRejected, ""}, // named like an activity: rejected, as the whole file would be
 	}
-	wants["activities.csv.gz"] = wants["activities.csv"]
+	wants["sleep_data.csv.gz"] = wants["sleep_data.csv"]
 	wants["clip.mp4.gz"] = wants["clip.mp4"]
 	var members, deflated []member
 	var raws []rawMember
-	for _, name := range []string{"clip.mp4", "activities.csv", "run.gpx", "long.fit", "small.bin", "broken.fit"} {
+	for _, name := range []string{"clip.mp4", "sleep_data.csv", "run.gpx", "long.fit", "small.bin", "broken.fit"} {
 		members = append(members, member{name: "deflated/" + name, data: content[name]}, member{name: "stored/" + name, data: content[name], stored: true})
 		deflated = append(deflated, member{name: "deflated/" + name, data: content[name]})
 		raws = append(raws, rawMember{name: "raw/" + name, data: content[name]}, rawMember{name: "rawstored/" + name, data: content[name], stored: true})
@@ -109,10 +109,10 @@ func TestWalkHeadOnly(t *testing.T) {
 	rawInner := mkrawzip(t, raws...)
 
 	dir := t.TempDir()
-	for _, name := range []string{"clip.mp4", "activities.csv", "run.gpx", "long.fit", "small.bin", "broken.fit"} {
+	for _, name := range []string{"clip.mp4", "sleep_data.csv", "run.gpx", "long.fit", "small.bin", "broken.fit"} {
 		write(t, filepath.Join(dir, "folder", name), content[name])
 	}
-	write(t, filepath.Join(dir, "folder", "activities.csv.gz"), gz(t, csv))
+	write(t, filepath.Join(dir, "folder", "sleep_data.csv.gz"), gz(t, csv))
 	write(t, filepath.Join(dir, "export.zip"), mkzip(t, members...))
 	// Nested (deflated) zips: buffered by default, streamed with
 	// NestedBufferBytes -1; the raw one has sizes in its local headers.
@@ -167,7 +167,7 @@ func TestWalkHeadOnly(t *testing.T) {
 			}
 			// Each file: in the folder, export.zip (deflated and stored),
 			// outer.zip!inner.zip (deflated), outer.zip!raw.zip (both).
-			wantSeen := map[string]int{"activities.csv.gz": 1, "clip.mp4.gz": 2}
+			wantSeen := map[string]int{"sleep_data.csv.gz": 1, "clip.mp4.gz": 2}
 			for name := range wants {
 				if wantSeen[name] == 0 {
 					wantSeen[name] = 6

@@ -246,12 +246,29 @@ func TestWalkDamagedZip(t *testing.T) {
 	write(t, filepath.Join(dir, "outer.zip"), mkzip(t, member{name: "inner.zip", data: inner[:len(inner)/2]}))
 	for _, opts := range []WalkOptions{{}, {NestedBufferBytes: -1}} {
 		got := walkAll(t, []string{dir}, opts)
-		if len(got) != 2 || !strings.Contains(got[0].Err, "cut.zip: unreadable zip archive") {
-			t.Fatalf("got %+v, want the cut zip reported first", got)
+		if len(got) != 2 || got[0].Path != filepath.Join(dir, "cut.zip")+"!1.fit" || got[0].Err != "" {
+			t.Fatalf("got %+v, want the cut zip's member (complete before the cut, in the central directory)", got)
 		}
 		if last := got[1]; !strings.Contains(last.Path, "outer.zip!inner.zip") || !strings.Contains(last.Err, "outer.zip!inner.zip") {
 			t.Errorf("damaged nested zip: entry %+v, want an error naming outer.zip!inner.zip", last)
 		}
+	}
+}
+
+// TestWalkTruncatedZip: an export cut short (head -c) keeps every member
+// complete before the cut, and says which member the cut fell in.
+func TestWalkTruncatedZip(t *testing.T) {
+	dir := t.TempDir()
+	noise := make([]byte, 4000)
+	_, _ = rand.NewChaCha8([32]byte{2}).Read(noise)
+	z := mkzip(t, member{name: "a.fit", data: noise[:1000]}, member{name: "b.fit", data: noise[1000:2000]}, member{name: "c.fit", data: noise})
+	write(t, filepath.Join(dir, "trunc.zip"), z[:2700]) // in c.fit's data
+	got := walkAll(t, []string{dir}, WalkOptions{})
+	if len(got) != 3 || got[0].Err != "" || got[1].Err != "" || !strings.HasSuffix(got[1].Path, "trunc.zip!b.fit") {
+		t.Fatalf("got %+v, want a.fit and b.fit, then the cut", got)
+	}
+	if !strings.Contains(got[2].Path, "trunc.zip!c.fit") || !strings.Contains(got[2].Err, "cut short") {
+		t.Errorf("the cut: %+v, want c.fit named as lost", got[2])
 	}
 }
 

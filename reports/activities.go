@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,9 +45,24 @@ func ActivityRow(a *analysis.Activity) []any {
 	dist, moving := analysis.AnalysedTotals(a)
 	return []any{a.ID, a.Athlete, a.Sport, a.SubSport, a.Start.UTC().Format(time.RFC3339), a.LocalDate(),
 		a.LocalStart().Format("15:04:05"), a.UTCOffset, a.TimeZone, a.TimeSource,
-		orNull(dist), orNull(moving), orNull(a.ElapsedTime), orNull(a.MovingTime), RunPace(a, dist, moving), orNull(a.Ascent),
-		orNull(a.AvgHR), orNull(a.MaxHR), a.Device, a.Source, dup, a.Partial, strings.Join(a.Flags, ","),
-		m.Class, m.ClassSource, m.Evidence, orNull(m.TRIMP), override}
+		roundTo(dist, 0.01), roundTo(moving, 0.001), roundTo(a.ElapsedTime, 0.001), roundTo(a.MovingTime, 0.001), RunPace(a, dist, moving),
+		roundTo(a.Ascent, 0.1), roundTo(a.AvgHR, 0.1), roundTo(a.MaxHR, 0.1), a.Device, a.Source, dup, a.Partial, strings.Join(a.Flags, ","),
+		m.Class, m.ClassSource, m.Evidence, roundTo(m.TRIMP, 0.1), override}
+}
+
+// roundTo is orNull of v rounded to step, the resolution the measurement
+// has (FIT stores distance in cm, time in ms, altitude in 0.2 m): sums of
+// floats otherwise print as 151.39999999999998.
+func roundTo(v, step float64) any {
+	if !analysis.Has(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	d := 0
+	for s := step; s < 1 && d < 6; s *= 10 {
+		d++
+	}
+	out, _ := strconv.ParseFloat(strconv.FormatFloat(math.Round(v/step)*step, 'f', d, 64), 64)
+	return out
 }
 
 // ActivitiesJSON writes activities as taper activities --format json does.

@@ -32,7 +32,44 @@ func hoursMinutes(sec float64) string {
 	return fmt.Sprintf("%d:%02d h", m/60, m%60)
 }
 
-func phases(w analysis.Week) string { return strings.Join(w.Phases, "+") }
+func phases(w analysis.Week) string {
+	out := make([]string, len(w.Phases))
+	for i, p := range w.Phases {
+		out[i] = analysis.PhaseLabel(p)
+	}
+	return strings.Join(out, "+")
+}
+
+// weekRun is one run of a week, as the week listings show it.
+type weekRun struct {
+	Date string
+	analysis.DayActivity
+}
+
+// weekRuns returns the runs of recovery week k up to as_of, in time order.
+func weekRuns(r *analysis.Report, k int) []weekRun {
+	var out []weekRun
+	for _, d := range r.Days {
+		if d.Week != k || d.Future {
+			continue
+		}
+		for _, a := range d.Activities {
+			if a.IsRun {
+				out = append(out, weekRun{d.Date, a})
+			}
+		}
+	}
+	return out
+}
+
+// runLine is "2026-10-15 07:00  easy      6.50 km  40:00".
+func runLine(w weekRun) string {
+	class := w.Class
+	if class == "" {
+		class = "run"
+	}
+	return fmt.Sprintf("%s %s  %-8s  %6.2f km  %7s", w.Date, w.Start, class, w.DistanceM/1000, analysis.FormatDuration(w.MovingS))
+}
 
 func raceLine(r *analysis.Report) string {
 	if r.Race == nil {
@@ -45,8 +82,29 @@ func raceLine(r *analysis.Report) string {
 	case "distance":
 		how = ", found by distance"
 	}
-	return fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
+	line := fmt.Sprintf("%s, %.2f km in %s (activity %s%s)", r.Race.Date, r.Race.DistanceM/1000,
 		analysis.FormatDuration(r.Race.MovingTimeS), r.Race.ActivityID, how)
+	if r.Race.Scaling != "" {
+		line += "; " + r.Race.Scaling
+	}
+	return line
+}
+
+// recoveryTitle is "Marathon recovery", or the race's distance when it was
+// another.
+func recoveryTitle(r *analysis.Report) string {
+	if r.Race == nil {
+		return "Marathon recovery"
+	}
+	switch r.Race.Kind {
+	case analysis.RaceMarathon:
+		return "Marathon recovery"
+	case analysis.RaceHalfMarathon:
+		return "Half marathon recovery"
+	case analysis.RaceUltra:
+		return "Ultra recovery"
+	}
+	return "Race recovery"
 }
 
 func baselineLine(b analysis.ReportBaseline) string {
@@ -81,7 +139,7 @@ func position(r *analysis.Report) string {
 	case c.Phase == analysis.PhaseAfter:
 		return fmt.Sprintf("day %d: the %d audited weeks are over", c.Day, r.WeeksAudited)
 	}
-	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, c.Phase)
+	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, analysis.PhaseLabel(c.Phase))
 }
 
 func plural(n int, one, many string) string {
@@ -203,7 +261,15 @@ func sortedReports(reports []*analysis.Report) []*analysis.Report {
 // asOf is the reports' common as-of date; when athletes' "today" differ
 // (time zones on either side of midnight) it gives the range.
 func asOf(reports []*analysis.Report) string {
-	lo, hi := "", ""
+	lo, hi := asOfRange(reports)
+	if lo != hi {
+		return lo + ".." + hi + " (each athlete's today)"
+	}
+	return lo
+}
+
+// asOfRange returns the earliest and latest report dates.
+func asOfRange(reports []*analysis.Report) (lo, hi string) {
 	for _, r := range reports {
 		if r == nil || r.AsOf == "" {
 			continue
@@ -215,10 +281,7 @@ func asOf(reports []*analysis.Report) string {
 			hi = r.AsOf
 		}
 	}
-	if lo != hi {
-		return lo + ".." + hi + " (each athlete's today)"
-	}
-	return lo
+	return lo, hi
 }
 
 // skipGroup is the rules skipped for one reason.

@@ -17,14 +17,20 @@ import (
 //go:embed templates/report.html.tmpl templates/style.css
 var templateFS embed.FS
 
-// Chart sizes, in points.
+// Chart sizes, in points. The main charts are drawn twice, wide for
+// screens from 640 px and narrow for phones (the stylesheet shows one), so
+// that their text stays readable from 360 px up; the small multiples are
+// drawn narrow enough for a phone.
 const (
 	chartWidth       = 720
 	volumeHeight     = 230
 	timelineHeight   = 210
-	smallWidth       = 460
-	smallVolHeight   = 150
-	smallTimelHeight = 130
+	narrowWidth      = 330
+	narrowVolHeight  = 220
+	narrowTimlHeight = 210
+	smallWidth       = 330
+	smallVolHeight   = 170
+	smallTimelHeight = 160
 )
 
 func loadTemplates() (*template.Template, template.CSS, error) {
@@ -41,17 +47,17 @@ func loadTemplates() (*template.Template, template.CSS, error) {
 
 // legendData is what the legend template needs.
 type legendData struct {
-	Classes, Phases, Statuses []paletteEntry
+	Classes, Phases, Volumes, Severities []paletteEntry
 }
 
 func legend() legendData {
-	return legendData{Classes: classPalette(), Phases: phasePalette(), Statuses: statusPalette()}
+	return legendData{Classes: classPalette(), Phases: phasePalette(), Volumes: volumePalette(), Severities: severityPalette()}
 }
 
 type weekView struct {
 	W                           analysis.Week
 	Phases, Volume, Cap, Status string
-	Over                        bool
+	Over, Near                  bool // volume above the cap, or within cap_tolerance above it
 }
 
 type skipView struct{ Rules, Reason string }
@@ -61,7 +67,9 @@ type reportView struct {
 	R                                        *analysis.Report
 	CSS                                      template.CSS
 	Status, Position, Race, Baseline, Counts string
+	Title                                    string
 	Volume, Timeline                         template.HTML
+	VolumeNarrow, TimelineNarrow             template.HTML
 	Weeks                                    []weekView
 	Skipped                                  []skipView
 }
@@ -76,7 +84,7 @@ func HTML(w io.Writer, r *analysis.Report) error {
 	if err != nil {
 		return err
 	}
-	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r),
+	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r), Title: recoveryTitle(r),
 		Race: raceLine(r), Baseline: baselineLine(r.Baseline),
 		Counts: plural(r.Breaches, "breach", "breaches") + ", " + plural(r.Warnings, "warning", "warnings") + scopeText(r)}
 	if r.Race != nil && r.Reason == "" {
@@ -86,11 +94,17 @@ func HTML(w io.Writer, r *analysis.Report) error {
 		if v.Timeline, err = timelineChart(r, chartWidth, timelineHeight, false); err != nil {
 			return err
 		}
+		if v.VolumeNarrow, err = volumeChart(r, narrowWidth, narrowVolHeight, true); err != nil {
+			return err
+		}
+		if v.TimelineNarrow, err = timelineChart(r, narrowWidth, narrowTimlHeight, true); err != nil {
+			return err
+		}
 	}
 	unit := r.Baseline.Unit
 	for _, wk := range r.Weeks {
 		v.Weeks = append(v.Weeks, weekView{W: wk, Phases: phases(wk), Volume: volume(wk.Volume, unit),
-			Cap: capText(wk.Cap, unit), Status: weekStatus(wk), Over: wk.Cap != nil && wk.Volume > *wk.Cap})
+			Cap: capText(wk.Cap, unit), Status: weekStatus(wk), Over: volumeState(r, wk) == volAbove, Near: volumeState(r, wk) == volNear})
 	}
 	for _, g := range skippedGroups(r.Skipped) {
 		v.Skipped = append(v.Skipped, skipView{Rules: strings.Join(g.rules, ", "), Reason: upperFirst(g.reason)})
@@ -103,6 +117,7 @@ func statusWord(s string) string { return strings.ReplaceAll(s, "_", " ") }
 type rowView struct {
 	Row    AuditRow
 	Anchor string
+	Phase  string // the row's phase in words (see analysis.PhaseLabel)
 }
 
 type cardView struct {
@@ -131,7 +146,7 @@ func AuditHTML(w io.Writer, reports []*analysis.Report) error {
 	v := auditView{legendData: legend(), CSS: css, AsOf: asOf(reports), Count: plural(len(rows), "athlete", "athletes")}
 	for i, r := range sortedReports(reports) {
 		anchor := fmt.Sprintf("%d", i+1)
-		v.Rows = append(v.Rows, rowView{Row: rows[i], Anchor: anchor})
+		v.Rows = append(v.Rows, rowView{Row: rows[i], Anchor: anchor, Phase: analysis.PhaseLabel(rows[i].Phase)})
 		c := cardView{R: r, Anchor: anchor, Status: statusWord(r.Status)}
 		switch {
 		case r.Race == nil:

@@ -22,7 +22,12 @@ func JSON(w io.Writer, r *analysis.Report) error {
 
 // auditJSON is the roster's JSON shape.
 type auditJSON struct {
-	AsOf     string     `json:"as_of"`
+	// AsOf is the report date when every athlete's is the same, else null
+	// (each athlete's today is then its row's as_of; AsOfFrom and AsOfTo
+	// give the range).
+	AsOf     *string    `json:"as_of"`
+	AsOfFrom string     `json:"as_of_from,omitempty"`
+	AsOfTo   string     `json:"as_of_to,omitempty"`
 	Athletes []AuditRow `json:"athletes"`
 }
 
@@ -31,7 +36,12 @@ type auditJSON struct {
 func AuditJSON(w io.Writer, reports []*analysis.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(auditJSON{AsOf: asOf(reports), Athletes: AuditRows(reports)}); err != nil {
+	v := auditJSON{Athletes: AuditRows(reports)}
+	v.AsOfFrom, v.AsOfTo = asOfRange(reports)
+	if v.AsOfFrom == v.AsOfTo && v.AsOfFrom != "" {
+		v.AsOf = &v.AsOfFrom
+	}
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write json audit: %w", err)
 	}
 	return nil

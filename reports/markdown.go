@@ -21,7 +21,7 @@ func Markdown(w io.Writer, r *analysis.Report) error {
 }
 
 func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
-	fmt.Fprintf(b, "%s Marathon recovery: %s, as of %s\n\n", h, mdEscape(r.Athlete), r.AsOf)
+	fmt.Fprintf(b, "%s %s: %s, as of %s\n\n", h, recoveryTitle(r), mdEscape(r.Athlete), r.AsOf)
 	fmt.Fprintf(b, "- **Race:** %s\n", mdEscape(raceLine(r)))
 	fmt.Fprintf(b, "- **Baseline:** %s\n", mdEscape(baselineLine(r.Baseline)))
 	if r.Race == nil {
@@ -46,11 +46,29 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 	for _, g := range skippedGroups(r.Skipped) {
 		fmt.Fprintf(b, "\n**Not checked:** `%s`. %s.\n", strings.Join(g.rules, "`, `"), mdEscape(upperFirst(g.reason)))
 	}
+	fmt.Fprintf(b, "\n%s# Runs by week\n", h)
+	for _, wk := range r.Weeks {
+		if wk.DaysElapsed == 0 {
+			continue
+		}
+		runs := weekRuns(r, wk.Week)
+		fmt.Fprintf(b, "\n**Week %d** (%s – %s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		if len(runs) > 0 {
+			b.WriteString("\n")
+		}
+		for _, run := range runs {
+			class := run.Class
+			if class == "" {
+				class = "run"
+			}
+			fmt.Fprintf(b, "- %s %s: %s, %.2f km in %s\n", run.Date, run.Start, class, run.DistanceM/1000, analysis.FormatDuration(run.MovingS))
+		}
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(b, "\nNo breaches or warnings up to %s. Well done.\n", r.AsOf)
-		return
+	} else {
+		fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
 	}
-	fmt.Fprintf(b, "\n%s# What to look at\n\n", h)
 	for _, f := range r.Findings {
 		icon, sev := statusIcon(f.Severity), f.Severity
 		if w := waivedText(f); w != "" {
@@ -58,6 +76,12 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 		}
 		fmt.Fprintf(b, "- %s **%s, week %d** `%s` (%s). %s\n", icon, f.Date, f.Week,
 			f.Rule, sev, mdEscape(upperFirst(f.Message)))
+	}
+	if r.Next != nil {
+		fmt.Fprintf(b, "\n%s# What comes next\n\n", h)
+		for _, s := range r.Next.Steps {
+			fmt.Fprintf(b, "- %s\n", mdEscape(upperFirst(s)))
+		}
 	}
 }
 
@@ -105,7 +129,7 @@ func AuditMarkdown(w io.Writer, reports []*analysis.Report) error {
 			status += ": " + mdEscape(row.Reason)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %d | %s | %s |\n", mdEscape(row.Athlete), race, row.Week,
-			dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+			dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), status)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write markdown audit: %w", err)

@@ -116,6 +116,7 @@ func aliceActs() []act {
 		{day: 16, at: "07:01", km: 6.1, min: 33, dup: true},
 		{day: 18, at: "07:00", km: 8, min: 42},
 		{day: 20, at: "23:30", km: 5, min: 27},
+		{day: 21, at: "07:00", km: 1.4, min: 9}, // week 3: 20.4 km, 2% above its 20 km cap
 		{day: 22, at: "18:30", km: 10, min: 50, class: analysis.ClassInterval, evidence: intervals},
 		{day: 24, at: "18:30", km: 9, min: 46, class: analysis.ClassInterval, evidence: "intervals (laps): 5 work laps of 1000 m at 3:50-3:56/km with 2:00 rest laps"},
 		{day: 27, at: "09:00", km: 11, min: 62},
@@ -139,6 +140,7 @@ func fixture(t testing.TB) *analysis.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.CapTolerance = 0.03
 	acts := build("alice", 7200, aliceActs())
 	return analysis.Audit(analysis.AuditInput{
 		Athlete: "alice", AsOf: "2026-11-18", Settings: s,
@@ -420,6 +422,39 @@ func BenchmarkHTML(b *testing.B) {
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
 }
 
+// TestEveryFormatSaysWhatComesNext: text, Markdown, HTML and JSON end with
+// what comes next, and text and Markdown list each week's runs.
+func TestEveryFormatSaysWhatComesNext(t *testing.T) {
+	r := fixture(t)
+	txt := render(t, func(b *bytes.Buffer) error { return Text(b, r, false) })
+	md := render(t, func(b *bytes.Buffer) error { return Markdown(b, r) })
+	html := render(t, func(b *bytes.Buffer) error { return HTML(b, r) })
+	js := render(t, func(b *bytes.Buffer) error { return JSON(b, r) })
+	step := "intervals allowed again from 2026-11-23"
+	for name, out := range map[string][]byte{"text": txt, "markdown": md, "html": html} {
+		if !bytes.Contains(out, []byte(step)) && !bytes.Contains(out, []byte(upperFirst(step))) {
+			t.Errorf("%s does not say %q", name, step)
+		}
+	}
+	var j struct {
+		Next struct {
+			IntervalsFrom string   `json:"intervals_from"`
+			WeekAllowance *float64 `json:"week_allowance"`
+			Steps         []string `json:"steps"`
+		} `json:"next"`
+	}
+	if err := json.Unmarshal(js, &j); err != nil || j.Next.IntervalsFrom != "2026-11-23" || j.Next.WeekAllowance == nil || len(j.Next.Steps) == 0 {
+		t.Errorf("json next: %+v (%v)", j.Next, err)
+	}
+	for name, out := range map[string][]byte{"text": txt, "markdown": md} {
+		for _, run := range []string{"2026-11-15 08:00", "2026-10-24 23:30"} {
+			if !bytes.Contains(out, []byte(run)) {
+				t.Errorf("%s does not list the run of %s under its week", name, run)
+			}
+		}
+	}
+}
+
 // TestWaivedInEveryFormat: a waived finding is listed as waived, with who,
 // when and the note, in every format.
 func TestWaivedInEveryFormat(t *testing.T) {
@@ -456,6 +491,50 @@ func TestWaivedInEveryFormat(t *testing.T) {
 			if !strings.Contains(b.String(), "(1 waived)") && f.name == "text" {
 				t.Errorf("%s summary does not count the waived finding", f.name)
 			}
+		}
+	}
+}
+
+// TestAuditJSONAsOf: the roster's top-level as_of is a date, or null when
+// the athletes' todays differ (was a range string); rows keep their own.
+func TestAuditJSONAsOf(t *testing.T) {
+	decode := func(reports []*analysis.Report) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal(render(t, func(b *bytes.Buffer) error { return AuditJSON(b, reports) }), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := decode(roster(t))
+	if v, ok := m["as_of"]; !ok || v != nil {
+		t.Errorf("as_of %v, want null for differing dates", v)
+	}
+	if m["as_of_from"] != "2026-10-20" || m["as_of_to"] != "2026-12-05" {
+		t.Errorf("range %v..%v", m["as_of_from"], m["as_of_to"])
+	}
+	if row := m["athletes"].([]any)[0].(map[string]any); row["as_of"] == nil {
+		t.Error("row as_of missing")
+	}
+	if m = decode([]*analysis.Report{fixture(t)}); m["as_of"] != "2026-11-18" {
+		t.Errorf("as_of %v, want 2026-11-18", m["as_of"])
+	}
+}
+
+// TestHalfMarathonReportSaysSo: a half marathon's report says the rules
+// were scaled to it, in every format.
+func TestHalfMarathonReportSaysSo(t *testing.T) {
+	s, _ := analysis.Preset(analysis.PresetStandard)
+	acts := build("hana", 7200, []act{{day: 0, at: "09:00", km: 21.1, min: 100, class: analysis.ClassRace}, {day: 6, at: "07:00", km: 5, min: 30}})
+	r := analysis.Audit(analysis.AuditInput{Athlete: "hana", AsOf: "2026-10-20", Settings: s,
+		Race: analysis.Race{Activity: acts[0], Source: "marked"}, Baseline: analysis.Baseline{Source: "none"}, Activities: acts})
+	for name, out := range map[string][]byte{
+		"text":     render(t, func(b *bytes.Buffer) error { return Text(b, r, false) }),
+		"markdown": render(t, func(b *bytes.Buffer) error { return Markdown(b, r) }),
+		"html":     render(t, func(b *bytes.Buffer) error { return HTML(b, r) }),
+		"json":     render(t, func(b *bytes.Buffer) error { return JSON(b, r) }),
+	} {
+		if !bytes.Contains(out, []byte("half marathon of 21.1 km: the standard preset is scaled x0.50")) {
+			t.Errorf("%s does not say the rules were scaled to the half marathon", name)
 		}
 	}
 }

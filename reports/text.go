@@ -91,11 +91,22 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 	for _, g := range skippedGroups(r.Skipped) {
 		fmt.Fprintf(b, "\nnot checked: %s: %s\n", strings.Join(g.rules, ", "), g.reason)
 	}
+	fmt.Fprintf(b, "\nruns by week\n")
+	for _, wk := range r.Weeks {
+		runs := weekRuns(r, wk.Week)
+		if wk.DaysElapsed == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "  week %d (%s..%s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		for _, run := range runs {
+			fmt.Fprintf(b, "    %s\n", runLine(run))
+		}
+	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(b, "\nno findings up to %s\n", r.AsOf)
-		return
+	} else {
+		fmt.Fprintf(b, "\nfindings\n")
 	}
-	fmt.Fprintf(b, "\nfindings\n")
 	for _, f := range r.Findings {
 		sev := p.paint(ansiYellow, fmt.Sprintf("%-7s", f.Severity))
 		if f.Severity == analysis.SeverityBreach {
@@ -111,6 +122,12 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		fmt.Fprintf(b, "\n      %s\n", f.Message)
 		if w := waivedText(f); w != "" {
 			fmt.Fprintf(b, "      (%s %s)\n", f.Severity, w)
+		}
+	}
+	if r.Next != nil {
+		fmt.Fprintf(b, "\nwhat comes next (from %s)\n", r.Next.From)
+		for _, s := range r.Next.Steps {
+			fmt.Fprintf(b, "  - %s\n", s)
 		}
 	}
 }
@@ -207,7 +224,7 @@ func AuditText(w io.Writer, reports []*analysis.Report, color bool) error {
 			status += "  " + p.paint(ansiDim, row.Reason)
 		}
 		fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8d  %8d  %-13s  %s\n",
-			row.Athlete, race, row.Week, dash(row.Phase), row.Breaches, row.Warnings, dash(row.LastActivity), status)
+			row.Athlete, race, row.Week, dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), status)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write text audit: %w", err)

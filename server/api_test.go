@@ -90,7 +90,7 @@ func TestAPIErrors(t *testing.T) {
 		{"DELETE", "/api/athletes/ann/waivers/999", "", 404, "no decision 999"},
 		{"DELETE", "/api/athletes/zoe/overrides/1", "", 404, `no athlete "zoe"`},
 		{"POST", "/api/athletes/ann/race", `{}`, 400, "exactly one"},
-		{"POST", "/api/athletes/ann/race", `{"date": "2026-10-09"}`, 400, "not a marathon"},
+		{"POST", "/api/athletes/ann/race", `{"date": "2026-10-09"}`, 400, "not a half marathon, a marathon or an ultra"},
 		{"POST", "/api/athletes/ann/race", `{"date": "2026-07-01"}`, 400, "no run of athlete ann matches"},
 		{"POST", "/api/athletes/ann/imports", `{"not": "multipart"}`, 400, "not a file upload"},
 		{"POST", "/api/athletes/%20ann/imports", ``, 400, "bad athlete name"},

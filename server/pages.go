@@ -76,9 +76,9 @@ type page struct {
 }
 
 func (s *Server) page(r *http.Request, name, title string) page {
-	_, cookie := r.Cookie(cookieName)
+	_, noCookie := r.Cookie(cookieName)
 	return page{Title: title, Page: name, Who: who(r.Context()), ReadOnly: s.opts.ReadOnly,
-		LoggedIn: len(s.opts.Tokens) > 0 && cookie == nil}
+		LoggedIn: len(s.opts.Tokens) > 0 && noCookie == nil} // logged in with the cookie: a Log out button
 }
 
 // render writes a page; a template error is logged (the status line is

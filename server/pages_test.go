@@ -50,6 +50,11 @@ func TestPagesEscape(t *testing.T) {
 	if !strings.Contains(roster, `href="/athletes/%3Cimg%20src=x%20onerror=alert%281%29%3E"`) {
 		t.Errorf("the roster's link is not path-escaped")
 	}
+	// One training run and no marathon: the page says there is no race.
+	code, page := get(t, s, "/athletes/%3Cimg%20src=x%20onerror=alert%281%29%3E")
+	if code != http.StatusOK || strings.Contains(page, name) || !strings.Contains(page, "no race") {
+		t.Errorf("athlete page without a race: %d\n%.2000s", code, page)
+	}
 }
 
 // TestShutdownDuringImport: stopping the server cancels an import still

@@ -3,9 +3,11 @@ package server
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -158,5 +160,68 @@ func TestServeRefusesOpenListen(t *testing.T) {
 		if !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), c.say) || (c.say == "without a token" && !strings.Contains(string(out), "hint: ")) {
 			t.Errorf("taper serve %s: %v\n%s", strings.Join(c.args, " "), err, out)
 		}
+	}
+}
+
+// TestCommandsWaitForTheFile: a command that finds the database held by
+// another process (taper serve answering, a cron import) says so and waits,
+// then runs; taper override and taper waive --list work from the terminal.
+func TestCommandsWaitForTheFile(t *testing.T) {
+	bin := taperBinary(t)
+	db := teamDB(t)
+	hold := exec.Command(os.Args[0], "-test.run=^$")
+	hold.Env = append(os.Environ(), childEnv+"="+db)
+	out, err := hold.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hold.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { hold.Process.Kill(); hold.Wait() }()
+	if sc := bufio.NewScanner(out); !sc.Scan() || sc.Text() != "ready" {
+		t.Fatalf("the holding process did not start: %q", sc.Text())
+	}
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		hold.Process.Kill()
+	}()
+	cmd := exec.Command(bin, "audit", "--db", db, "--as-of", asOf)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("taper audit while the file was held: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "is in use by another taper process") || !strings.Contains(stderr.String(), "waiting up to") {
+		t.Errorf("taper audit did not say it waited: %q", stderr.String())
+	}
+	if !strings.Contains(string(stdout), "ann") {
+		t.Errorf("taper audit after the wait: %q", stdout)
+	}
+
+	// taper override and its undo, from the terminal.
+	s, _ := New(Options{DB: db, Now: fixedNow})
+	limit := finding(t, s, "ann", "interval_limit")
+	said := cli(t, 0, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID, "--class", "easy", "--note", "easy fartlek")
+	if !strings.Contains(said, "is easy from now on") {
+		t.Errorf("taper override said %q", said)
+	}
+	if _, page := get(t, s, "/athletes/ann/activities/"+limit.ActivityID); !strings.Contains(page, "Class set to <b>easy</b> by local") {
+		t.Error("the activity page does not show the CLI's override")
+	}
+	var id int
+	if _, err := fmt.Sscanf(said[strings.Index(said, "(decision "):], "(decision %d", &id); err != nil {
+		t.Fatalf("no decision id in %q", said)
+	}
+	if undo := cli(t, 0, "override", "--db", db, "--athlete", "ann", "--undo", fmt.Sprint(id)); !strings.Contains(undo, fmt.Sprintf("Undid decision %d", id)) {
+		t.Errorf("taper override --undo said %q", undo)
+	}
+	finding(t, s, "ann", "interval_limit") // taper's class again
+	cli(t, 2, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID)
+	cli(t, 1, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID, "--class", "race", "--note", "n")
+	list := cli(t, 0, "waive", "--db", db, "--athlete", "ann", "--list")
+	if !strings.Contains(list, "class_override") || !strings.Contains(list, limit.ActivityID+" -> easy") || !strings.Contains(list, "undone by local") {
+		t.Errorf("taper waive --list:\n%s", list)
 	}
 }

@@ -20,34 +20,71 @@ import (
 // later calls are map lookups, kept current by Writers' commits. Safe for
 // concurrent use.
 func (db *DB) KnownSHA(ctx context.Context, athlete, sha256 string) (bool, error) {
+	_, known, err := db.KnownFile(ctx, athlete, sha256)
+	return known, err
+}
+
+// Prior is what an earlier import recorded for a file: its status
+// (imported, duplicate_activity, skipped; for archive members also
+// duplicate_file) and, for a skipped file, its kind.
+type Prior struct {
+	Status, Kind string
+}
+
+// KnownFile is KnownSHA with the status the file got then: a file skipped
+// before (a monitoring file, a photo) is skipped again, not "already
+// imported".
+func (db *DB) KnownFile(ctx context.Context, athlete, sha256 string) (Prior, bool, error) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	known, err := db.knownLocked(ctx, athlete)
 	if err != nil {
-		return false, err
+		return Prior{}, false, err
 	}
-	return known[sha256], nil
+	p, ok := known[sha256]
+	return p, ok, nil
+}
+
+// priorRank orders statuses when one file was recorded several times: the
+// strongest wins.
+func priorRank(status string) int {
+	switch status {
+	case StatusImported:
+		return 3
+	case StatusDuplicateActivity:
+		return 2
+	case StatusSkipped:
+		return 1
+	}
+	return 0
+}
+
+func keepPrior(m map[string]Prior, sha string, p Prior) {
+	if old, ok := m[sha]; !ok || priorRank(p.Status) > priorRank(old.Status) {
+		m[sha] = p
+	}
 }
 
 // knownLocked returns the athlete's cached known hashes, loading them on
 // first use. db.knownMu must be held.
-func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool, error) {
+func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]Prior, error) {
 	if k, ok := db.known[athlete]; ok {
 		return k, nil
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT sha256 FROM source_files
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT sha256, status, coalesce(kind, '') FROM source_files
 		WHERE athlete = ? AND status IN ('imported', 'duplicate_activity', 'skipped')`, athlete)
 	if err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[string]Prior{}
 	for rows.Next() {
 		var s string
-		if err := rows.Scan(&s); err != nil {
+		var p Prior
+		if err := rows.Scan(&s, &p.Status, &p.Kind); err != nil {
 			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 		}
-		out[s] = true
+		keepPrior(out, s, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
@@ -58,17 +95,17 @@ func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]bool,
 
 // addKnown records committed hashes and members in the caches (when
 // loaded).
-func (db *DB) addKnown(athlete string, shas []string, members []memberKey) {
+func (db *DB) addKnown(athlete string, shas map[string]Prior, members map[memberKey]Prior) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	if k, ok := db.known[athlete]; ok {
-		for _, s := range shas {
-			k[s] = true
+		for s, p := range shas {
+			keepPrior(k, s, p)
 		}
 	}
 	if m, ok := db.members[athlete]; ok {
-		for _, k := range members {
-			m[k] = struct{}{}
+		for k, p := range members {
+			m[k] = p
 		}
 	}
 }
@@ -90,36 +127,43 @@ type memberKey struct {
 // map lookups (about 50 ns), kept current by Writers' commits. Safe for
 // concurrent use.
 func (db *DB) KnownMember(ctx context.Context, athlete, path string, size int64, crc32 uint32) (bool, error) {
+	_, known, err := db.KnownMemberFile(ctx, athlete, path, size, crc32)
+	return known, err
+}
+
+// KnownMemberFile is KnownMember with the status the member got then.
+func (db *DB) KnownMemberFile(ctx context.Context, athlete, path string, size int64, crc32 uint32) (Prior, bool, error) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	members, ok := db.members[athlete]
 	if !ok {
 		var err error
 		if members, err = db.loadMembers(ctx, athlete); err != nil {
-			return false, err
+			return Prior{}, false, err
 		}
 	}
-	_, known := members[memberKey{path, size, crc32}]
-	return known, nil
+	p, known := members[memberKey{path, size, crc32}]
+	return p, known, nil
 }
 
 // loadMembers reads the athlete's recorded (path, size, crc32) into the
 // cache. db.knownMu must be held.
-func (db *DB) loadMembers(ctx context.Context, athlete string) (map[memberKey]struct{}, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32 FROM source_files
+func (db *DB) loadMembers(ctx context.Context, athlete string) (map[memberKey]Prior, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32, status, coalesce(kind, '') FROM source_files
 		WHERE athlete = ? AND size IS NOT NULL AND crc32 IS NOT NULL
 		AND status IN ('imported', 'duplicate_activity', 'skipped', 'duplicate_file')`, athlete)
 	if err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	defer rows.Close()
-	out := map[memberKey]struct{}{}
+	out := map[memberKey]Prior{}
 	for rows.Next() {
 		var k memberKey
-		if err := rows.Scan(&k.path, &k.size, &k.crc32); err != nil {
+		var p Prior
+		if err := rows.Scan(&k.path, &k.size, &k.crc32, &p.Status, &p.Kind); err != nil {
 			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 		}
-		out[k] = struct{}{}
+		out[k] = p
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)

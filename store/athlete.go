@@ -52,6 +52,7 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 		`DELETE FROM activities WHERE athlete = ?`,
 		`DELETE FROM source_files WHERE athlete = ?`,
 		`DELETE FROM race_marks WHERE athlete = ?`,
+		`DELETE FROM analysis_settings WHERE athlete = ?`,
 		`DELETE FROM decisions WHERE athlete = ?`,
 		`DELETE FROM athletes WHERE name = ?`,
 	} {

@@ -17,7 +17,7 @@
 // in one statement through a table function (taper_samples, see bulk.go),
 // appends laps and workout steps through DuckDB's Appender, then the
 // batch's activity, summary and source_files rows, and commits, all in one
-// transaction on one connection: a batch (64 files or 500,000 records)
+// transaction on one connection: a batch (64 files or 250,000 records)
 // lands whole or not at all. A process killed at any moment leaves only
 // whole activities, each with its source_files row, and re-running the
 // import adds what is missing (the source_files row is what makes bytes
@@ -115,10 +115,10 @@ type DB struct {
 	// known caches, per athlete, the sha256 of stored files (see KnownSHA).
 	// No other process can write the file while this one has it open.
 	knownMu sync.Mutex
-	known   map[string]map[string]bool
+	known   map[string]map[string]Prior
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
-	members map[string]map[memberKey]struct{}
+	members map[string]map[memberKey]Prior
 
 	// keyMu guards lastKey, the largest activity key handed out (see
 	// nextKeys), read from the database on first use.
@@ -135,8 +135,8 @@ type DB struct {
 // and workout steps without their activity). A database held by another
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]bool{},
-		members: map[string]map[memberKey]struct{}{}}
+	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]Prior{},
+		members: map[string]map[memberKey]Prior{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

@@ -45,7 +45,8 @@ func TestSummariesMatchRecords(t *testing.T) {
 			t.Fatalf("order differs: %s, %s", acts[i].ID, a.ID)
 		}
 		for _, pace := range []float64{0, 250, 280} {
-			want := fmt.Sprintf("%+v", *analysis.Analyze(a, std, 188, pace))
+			full, _ := analysis.AnalyzeProfile(a, std, 188, pace)
+			want := fmt.Sprintf("%+v", *full)
 			got := fmt.Sprintf("%+v", *analysis.AnalyzeSummary(acts[i], sums[a.ID], std, 188, pace))
 			if got != want {
 				t.Errorf("%s at %v s/km: from records\n%s\nfrom summary\n%s", a.Sport, pace, want, got)

@@ -636,19 +636,19 @@ func (w *Writer) flush() error {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	w.inTx = false
-	var shas []string
-	var members []memberKey
+	shas := map[string]Prior{}
+	members := map[memberKey]Prior{}
 	for _, r := range w.files {
 		if knownStatus(r.status) {
-			shas = append(shas, r.f.SHA256)
+			keepPrior(shas, r.f.SHA256, Prior{Status: r.status, Kind: r.f.Kind})
 		}
 		if memberKnown(r.status) {
-			members = append(members, memberKey{r.f.Path, r.f.Size, r.f.CRC32})
+			members[memberKey{r.f.Path, r.f.Size, r.f.CRC32}] = Prior{Status: r.status, Kind: r.f.Kind}
 		}
 	}
 	for _, fl := range w.fills {
 		if memberKnown(fl.status) {
-			members = append(members, memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32})
+			members[memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32}] = Prior{Status: fl.status, Kind: fl.f.Kind}
 		}
 	}
 	w.db.addKnown(w.athlete, shas, members)

@@ -216,7 +216,7 @@ func WriteGarminExport(w io.Writer, acts []*analysis.Activity, monitoringFiles i
 		}
 		s := summary{ActivityID: id, Name: activityTitle(a, GarminGPX), ActivityType: a.Sport, SportType: strings.ToUpper(a.Sport),
 			StartTimeGmt: a.Start.UnixMilli(), StartTimeLoc: a.Start.Add(time.Duration(a.UTCOffset) * time.Second).UnixMilli(),
-			Duration: a.ElapsedTime * 1000, MovingDur: a.MovingTime, Distance: math.Round(a.Distance * 100)}
+			Duration: a.ElapsedTime * 1000, MovingDur: a.MovingTime * 1000, Distance: math.Round(a.Distance * 100)}
 		if analysis.Has(a.AvgHR) {
 			s.AvgHr = a.AvgHR
 		}
@@ -322,24 +322,71 @@ func stravaActivityType(sport string) string {
 	return "Workout"
 }
 
+// Strava export formats of an activity (analysis.Activity.Format as the
+// generator sets it before WriteStravaExport): a file in that format, or
+// no file at all.
+const (
+	StravaTCX    = "tcx"    // uploaded as TCX (Polar, Suunto, older Garmin tools)
+	StravaManual = "manual" // typed in by hand: a row of activities.csv, no file
+)
+
+// StravaMix sets the formats of a Strava export on acts (the watch
+// recordings, Format "" or "fit"): every third run is uploaded as TCX, and
+// strength sessions are entered by hand. It returns acts.
+func StravaMix(acts []*analysis.Activity) []*analysis.Activity {
+	runs := 0
+	for _, a := range acts {
+		switch {
+		case a.Format != "" && a.Format != "fit":
+		case a.Sport == analysis.SportTraining:
+			a.Format = StravaManual
+		case a.IsRun():
+			if runs%3 == 1 {
+				a.Format = StravaTCX
+			}
+			runs++
+		}
+	}
+	return acts
+}
+
 // WriteStravaExport writes a Strava bulk export: activities.csv, and under
-// activities/ each activity as <id>.fit.gz (watch files), <id>.gpx (phone
-// copies) or, for every sixth run with positions, <id>.gpx.gz; plus one older
-// activity uploaded as <id>.tcx.gz (a format taper skips) and a photo in
-// media/. It streams: memory does not grow with the number of activities.
+// activities/ each activity in the format it was uploaded in: as
+// <id>.fit.gz (watch files), <id>.gpx (phone copies, Format "gpx"), for
+// every sixth FIT run with positions <id>.gpx.gz, <id>.tcx.gz or <id>.tcx
+// (alternately) for Format StravaTCX; activities with Format StravaManual
+// have a row in activities.csv and no file. Plus one older activity
+// uploaded as <id>.tcx.gz and a photo in media/. It streams: memory does
+// not grow with the number of activities.
 func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 	mod := zipTime(acts)
 	zw := zip.NewWriter(w)
 	var rows [][]string
-	fitCount := 0
+	fitCount, tcxCount := 0, 0 // watch runs so far (FIT, gzipped GPX or TCX); TCX files so far
 	for i, a := range acts {
+		if a.Format == StravaTCX && a.IsRun() {
+			fitCount++
+		}
 		id := int64(16000000000) + int64(i)*1013 + a.Start.Unix()%1000
 		var name string
 		var fn func(io.Writer) error
 		switch {
+		case a.Format == StravaManual:
+			rows = append(rows, stravaRow(id, a, ""))
+			continue
 		case a.Format == "gpx":
 			name = fmt.Sprintf("activities/%d.gpx", id)
 			fn = func(w io.Writer) error { return WriteGPX(w, a, StravaGPX) }
+		case a.Format == StravaTCX && tcxCount%2 == 1:
+			tcxCount++
+			name = fmt.Sprintf("activities/%d.tcx", id)
+			fn = func(w io.Writer) error { return writeTCX(w, a) }
+		case a.Format == StravaTCX:
+			tcxCount++
+			name = fmt.Sprintf("activities/%d.tcx.gz", id)
+			fn = func(w io.Writer) error {
+				return writeGzip(w, a.Start, fmt.Sprintf("%d.tcx", id), func(w io.Writer) error { return writeTCX(w, a) })
+			}
 		case a.IsRun() && hasPositions(a) && fitCount%6 == 5:
 			fitCount++
 			name = fmt.Sprintf("activities/%d.gpx.gz", id)
@@ -377,7 +424,8 @@ func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"Activity ID", "Activity Date", "Activity Name", "Activity Type", "Activity Description",
 			"Elapsed Time", "Distance", "Max Heart Rate", "Relative Effort", "Commute", "Activity Private Note",
-			"Activity Gear", "Filename", "Athlete Weight", "Bike Weight", "Elapsed Time", "Moving Time", "Distance"})
+			"Activity Gear", "Filename", "Athlete Weight", "Bike Weight", "Elapsed Time", "Moving Time", "Distance",
+			"Average Heart Rate", "Calories"})
 		cw.WriteAll(rows)
 		return cw.Error()
 	}); err != nil {
@@ -407,47 +455,109 @@ func stravaRow(id int64, a *analysis.Activity, file string) []string {
 	}
 	return []string{strconv.FormatInt(id, 10), a.Start.UTC().Format("Jan 2, 2006, 3:04:05 PM"), activityTitle(a, StravaGPX),
 		stravaActivityType(a.Sport), "", f(a.ElapsedTime, 0), f(a.Distance/1000, 2), f(a.MaxHR, 1), "", "false", "", "",
-		file, "", "", f(a.ElapsedTime, 1), f(a.MovingTime, 1), f(a.Distance, 1)}
+		file, "", "", f(a.ElapsedTime, 1), f(a.MovingTime, 1), f(a.Distance, 1), f(a.AvgHR, 1), f(a.Calories, 0)}
 }
 
-// writeTCX writes a as a minimal Garmin Training Center file (one lap).
+// writeTCX writes a as Garmin Connect writes a Training Center file: one
+// Lap per lap of a (intensity, trigger, totals, heart rate), trackpoints
+// with position, altitude, distance, heart rate and the ns3:TPX speed and
+// run cadence.
 func writeTCX(w io.Writer, a *analysis.Activity) error {
 	bw := bufio.NewWriter(w)
 	sport := "Other"
-	if a.IsRun() {
+	switch {
+	case a.IsRun():
 		sport = "Running"
+	case a.Sport == analysis.SportCycling:
+		sport = "Biking"
 	}
 	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8"?>
-<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
- <Activities>
-  <Activity Sport="%s">
-   <Id>%s</Id>
-   <Lap StartTime="%s">
-    <TotalTimeSeconds>%.0f</TotalTimeSeconds>
-    <DistanceMeters>%.1f</DistanceMeters>
-    <Calories>%.0f</Calories>
-    <Intensity>Active</Intensity>
-    <TriggerMethod>Manual</TriggerMethod>
-    <Track>
-`, sport, a.Start.Format(time.RFC3339), a.Start.Format(time.RFC3339), a.MovingTime, a.Distance, a.Calories)
-	for _, s := range a.Samples {
-		fmt.Fprintf(bw, "     <Trackpoint><Time>%s</Time>", s.Time.UTC().Format(time.RFC3339))
-		if analysis.Has(s.Lat) {
-			fmt.Fprintf(bw, "<Position><LatitudeDegrees>%.7f</LatitudeDegrees><LongitudeDegrees>%.7f</LongitudeDegrees></Position>", s.Lat, s.Lon)
-		}
-		if analysis.Has(s.Altitude) {
-			fmt.Fprintf(bw, "<AltitudeMeters>%.1f</AltitudeMeters>", s.Altitude)
-		}
-		if analysis.Has(s.Distance) {
-			fmt.Fprintf(bw, "<DistanceMeters>%.2f</DistanceMeters>", s.Distance)
-		}
-		if analysis.Has(s.HeartRate) {
-			fmt.Fprintf(bw, "<HeartRateBpm><Value>%.0f</Value></HeartRateBpm>", s.HeartRate)
-		}
-		bw.WriteString("</Trackpoint>\n")
+<TrainingCenterDatabase xsi:schemaLocation="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2 http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd" xmlns:ns5="http://www.garmin.com/xmlschemas/ActivityGoals/v1" xmlns:ns3="http://www.garmin.com/xmlschemas/ActivityExtension/v2" xmlns:ns2="http://www.garmin.com/xmlschemas/UserProfile/v2" xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Activities>
+    <Activity Sport="%s">
+      <Id>%s</Id>
+`, sport, a.Start.UTC().Format("2006-01-02T15:04:05.000Z"))
+	laps := a.Laps
+	if len(laps) == 0 {
+		laps = []analysis.Lap{{Start: a.Start, MovingTime: a.MovingTime, ElapsedTime: a.ElapsedTime, Distance: a.Distance,
+			AvgHR: a.AvgHR, MaxHR: a.MaxHR, Intensity: "active", Trigger: "manual"}}
 	}
-	bw.WriteString("    </Track>\n   </Lap>\n  </Activity>\n </Activities>\n</TrainingCenterDatabase>\n")
+	si := 0
+	for li, l := range laps {
+		var end time.Time
+		if li+1 < len(laps) {
+			end = laps[li+1].Start
+		}
+		intensity := "Active"
+		if l.Intensity == "rest" || l.Intensity == "recovery" {
+			intensity = "Resting"
+		}
+		trigger := "Manual"
+		switch l.Trigger {
+		case "distance":
+			trigger = "Distance"
+		case "time":
+			trigger = "Time"
+		case "position_lap", "position_start":
+			trigger = "Location"
+		}
+		fmt.Fprintf(bw, "      <Lap StartTime=\"%s\">\n        <TotalTimeSeconds>%.1f</TotalTimeSeconds>\n        <DistanceMeters>%.1f</DistanceMeters>\n",
+			l.Start.UTC().Format("2006-01-02T15:04:05.000Z"), zeroIfNaN(l.MovingTime), zeroIfNaN(l.Distance))
+		if analysis.Has(l.AvgHR) {
+			fmt.Fprintf(bw, "        <AverageHeartRateBpm><Value>%.0f</Value></AverageHeartRateBpm>\n", l.AvgHR)
+		}
+		if analysis.Has(l.MaxHR) {
+			fmt.Fprintf(bw, "        <MaximumHeartRateBpm><Value>%.0f</Value></MaximumHeartRateBpm>\n", l.MaxHR)
+		}
+		fmt.Fprintf(bw, "        <Intensity>%s</Intensity>\n        <TriggerMethod>%s</TriggerMethod>\n        <Track>\n", intensity, trigger)
+		for ; si < len(a.Samples) && (end.IsZero() || a.Samples[si].Time.Before(end)); si++ {
+			s := a.Samples[si]
+			fmt.Fprintf(bw, "          <Trackpoint>\n            <Time>%s</Time>\n", s.Time.UTC().Format("2006-01-02T15:04:05.000Z"))
+			if analysis.Has(s.Lat) {
+				fmt.Fprintf(bw, "            <Position>\n              <LatitudeDegrees>%.7f</LatitudeDegrees>\n              <LongitudeDegrees>%.7f</LongitudeDegrees>\n            </Position>\n", s.Lat, s.Lon)
+			}
+			if analysis.Has(s.Altitude) {
+				fmt.Fprintf(bw, "            <AltitudeMeters>%.1f</AltitudeMeters>\n", s.Altitude)
+			}
+			if analysis.Has(s.Distance) {
+				fmt.Fprintf(bw, "            <DistanceMeters>%.2f</DistanceMeters>\n", s.Distance)
+			}
+			if analysis.Has(s.HeartRate) {
+				fmt.Fprintf(bw, "            <HeartRateBpm>\n              <Value>%.0f</Value>\n            </HeartRateBpm>\n", s.HeartRate)
+			}
+			if analysis.Has(s.Speed) || analysis.Has(s.Cadence) {
+				bw.WriteString("            <Extensions>\n              <ns3:TPX>\n")
+				if analysis.Has(s.Speed) {
+					fmt.Fprintf(bw, "                <ns3:Speed>%.3f</ns3:Speed>\n", s.Speed)
+				}
+				if analysis.Has(s.Cadence) {
+					fmt.Fprintf(bw, "                <ns3:RunCadence>%.0f</ns3:RunCadence>\n", s.Cadence)
+				}
+				bw.WriteString("              </ns3:TPX>\n            </Extensions>\n")
+			}
+			bw.WriteString("          </Trackpoint>\n")
+		}
+		bw.WriteString("        </Track>\n      </Lap>\n")
+	}
+	fmt.Fprintf(bw, `      <Creator xsi:type="Device_t">
+        <Name>%s</Name>
+      </Creator>
+    </Activity>
+  </Activities>
+  <Author xsi:type="Application_t">
+    <Name>Garmin Connect API</Name>
+  </Author>
+</TrainingCenterDatabase>
+`, tcxCreator(a))
 	return bw.Flush()
+}
+
+// tcxCreator is the device name a TCX file gives for a.
+func tcxCreator(a *analysis.Activity) string {
+	if a.Device != "" {
+		return a.Device
+	}
+	return "Forerunner 255"
 }
 
 // writePhoto writes a small JPEG (a sunset gradient) as an activity photo.

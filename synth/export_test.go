@@ -140,7 +140,13 @@ func TestWriteGarminExport(t *testing.T) {
 }
 
 func TestWriteStravaExport(t *testing.T) {
-	acts := smallSeason(true).Activities()
+	acts := StravaMix(smallSeason(true).Activities())
+	manual := 0
+	for _, a := range acts {
+		if a.Format == StravaManual {
+			manual++
+		}
+	}
 	var buf bytes.Buffer
 	if err := WriteStravaExport(&buf, acts); err != nil {
 		t.Fatal(err)
@@ -156,6 +162,10 @@ func TestWriteStravaExport(t *testing.T) {
 	kinds := map[string]int{}
 	for _, row := range rows[1:] {
 		name := row[12]
+		if name == "" {
+			kinds["manual"]++
+			continue
+		}
 		b, ok := files[name]
 		if !ok {
 			t.Fatalf("activities.csv names %s, not in the zip", name)
@@ -184,9 +194,17 @@ func TestWriteStravaExport(t *testing.T) {
 				t.Errorf("%s is not TCX", name)
 			}
 			kinds["tcx.gz"]++
+		case strings.HasSuffix(name, ".tcx"):
+			if !bytes.Contains(b, []byte("<ns3:RunCadence>")) || !bytes.Contains(b, []byte("<Intensity>")) {
+				t.Errorf("%s is not a Garmin-style TCX with laps and run cadence", name)
+			}
+			kinds["tcx"]++
 		}
 	}
-	for _, k := range []string{"fit.gz", "gpx.gz", "gpx", "tcx.gz"} {
+	if kinds["manual"] != manual || manual == 0 {
+		t.Errorf("%d rows without a file, want the %d manual entries", kinds["manual"], manual)
+	}
+	for _, k := range []string{"fit.gz", "gpx.gz", "gpx", "tcx.gz", "tcx"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s activity file (%v)", k, kinds)
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -384,12 +385,36 @@ func contains(xs []int, x int) bool {
 
 // Activities generates every planned activity (and with DoubleRecord the
 // phone's GPX copy of every run, Format "gpx"), in start order.
-func (s Season) Activities() []*analysis.Activity {
+func (s Season) Activities() []*analysis.Activity { return s.activities(nil) }
+
+// StravaActivities is Activities as a Strava athlete's export holds them
+// (see WriteStravaExport): the breaches that a run's totals show (a run
+// during the rest window, a long run too early) and the gym sessions are
+// entered by hand (Format StravaManual: no file), the other breaches are
+// uploaded as TCX (Format StravaTCX), and StravaMix places the rest.
+func (s Season) StravaActivities() []*analysis.Activity {
+	return StravaMix(s.activities(func(p Planned) string {
+		switch {
+		case strings.HasPrefix(p.Note, "breach rest_window"), strings.HasPrefix(p.Note, "breach long_run_early"), p.Note == "gym":
+			return StravaManual
+		case strings.HasPrefix(p.Note, "breach"):
+			return StravaTCX
+		}
+		return ""
+	}))
+}
+
+// activities generates the plan's activities; format, when not nil, gives
+// each watch recording's Format.
+func (s Season) activities(format func(Planned) string) []*analysis.Activity {
 	s = s.withDefaults()
 	var out []*analysis.Activity
 	for _, p := range s.Plan() {
 		a := Workout(p.Spec)
 		a.Athlete = s.Athlete
+		if format != nil {
+			a.Format = format(p)
+		}
 		out = append(out, a)
 		if s.DoubleRecord && p.Spec.Kind.IsRun() {
 			out = append(out, PhoneCopy(a, p.Spec.Seed))

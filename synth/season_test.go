@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -156,7 +157,7 @@ func TestSeasonBreaches(t *testing.T) {
 func TestSeasonPlanShape(t *testing.T) {
 	s := Season{Seed: 42, Athlete: "alice"}
 	plan := s.Plan()
-	if !slices.EqualFunc(plan, s.Plan(), func(a, b Planned) bool { return a.Spec == b.Spec && a.Note == b.Note }) {
+	if !slices.EqualFunc(plan, s.Plan(), func(a, b Planned) bool { return reflect.DeepEqual(a.Spec, b.Spec) && a.Note == b.Note }) {
 		t.Fatal("two plans with the same seed differ")
 	}
 	races, halves, runs := 0, 0, 0

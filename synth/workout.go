@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -106,6 +107,29 @@ type Spec struct {
 	HRRest      float64  // bpm; 0 = 48
 	Pauses      bool     // auto-pause gaps at stops and one watch stop/start
 	Recovery    Recovery // intervals: how the repetitions recover (zero = jogging)
+	// RepMinutes, when set, makes the intervals timed repetitions of these
+	// minutes (e.g. 4, 4, 4, 4, 4 or a 1-2-3-2-1 pyramid, the shorter ones
+	// faster) with jog recoveries of half the repetition (at least 1 min);
+	// Reps and RepDistance are then ignored.
+	RepMinutes []float64
+	// RepShape is how the pace moves within each repetition (zero = even).
+	RepShape RepShape
+}
+
+// RepShape is how an interval repetition is paced.
+type RepShape int
+
+// Repetition shapes.
+const (
+	EvenReps        RepShape = iota // the same pace throughout (small noise)
+	ProgressiveReps                 // speeding up through each repetition by about 15%
+	FadingReps                      // slowing down through each repetition by about 15%
+	HillyReps                       // each repetition starting up a slope: its first third 12% slower, the rest 4% faster
+)
+
+// String returns the shape's name.
+func (r RepShape) String() string {
+	return [...]string{"even", "progressive", "fading", "hilly"}[r]
 }
 
 // segment is one piece of a planned session.
@@ -296,6 +320,35 @@ func resolve(s Spec) plan {
 				recSeg = segment{dur: math.Round(between(rng, 90, 150)), pace0: 3600 / between(rng, 4.6, 5.6), intensity: "rest", step: 2, lap: true}
 			}
 			p.steps[2].DurationType, p.steps[2].Duration = "time", recSeg.dur
+		}
+		if len(s.RepMinutes) > 0 {
+			p.steps = nil
+			add(segment{dur: minutes(15), pace0: easy, intensity: "warmup", step: 0, lap: true})
+			longest := slices.Max(s.RepMinutes)
+			for i, m := range s.RepMinutes {
+				// shorter repetitions are run faster: 6.5% a minute shorter than the longest
+				pace := wp * (1 - 0.065*(longest-m)) * between(rng, 0.99, 1.01)
+				sg := segment{dur: minutes(m), pace0: pace, intensity: "active", step: -1, lap: true}
+				switch s.RepShape {
+				case ProgressiveReps:
+					sg.pace0, sg.pace1 = pace*1.08, pace*0.93
+				case FadingReps:
+					sg.pace0, sg.pace1 = pace*0.93, pace*1.08
+				case HillyReps:
+					// the first third up a slope at 12% slower pace, the
+					// rest 4% faster (in speed only: the route stays)
+					up := sg
+					up.dur, up.pace0 = math.Round(sg.dur/3), pace*1.12
+					add(up)
+					sg.dur, sg.pace0, sg.lap = sg.dur-up.dur, pace*0.96, false
+				}
+				add(sg)
+				if i < len(s.RepMinutes)-1 {
+					add(segment{dur: math.Max(60, minutes(m)/2), pace0: rec, intensity: "rest", step: -1, lap: true})
+				}
+			}
+			add(segment{dur: minutes(10), pace0: easy * 1.03, intensity: "cooldown", step: -1, lap: true})
+			break
 		}
 		add(segment{dur: minutes(15), pace0: easy, intensity: "warmup", step: 0, lap: true})
 		for i := 0; i < reps; i++ {
@@ -507,7 +560,8 @@ func (m *simulator) effort(v float64) float64 {
 	case analysis.SportWalking:
 		return 0.30 + 0.08*v
 	case analysis.SportCycling:
-		return 0.40 + 0.035*v
+		// an endurance ride: 24-31 km/h at about 65-70% of HRmax
+		return 0.30 + 0.035*v
 	case analysis.SportSwimming:
 		return 0.55 + 0.1*v
 	}
@@ -533,7 +587,12 @@ func (m *simulator) run(a *analysis.Activity) {
 			m.lapStarts = append(m.lapStarts, lapMark{index: len(a.Samples), seg: si})
 		}
 		if sg.watchPause {
-			// no records while the watch is stopped
+			// the watch records the moment it stops (else the last second
+			// before the stop is lost to the pause), then nothing while
+			// it is stopped
+			if n := len(a.Samples); n > 0 && si > 0 && m.t.After(a.Samples[n-1].Time) {
+				a.Samples = append(a.Samples, m.sample(m.plan.segs[si-1], strengthOn))
+			}
 			m.t = m.t.Add(time.Duration(sg.dur) * time.Second)
 			m.elapsed += sg.dur
 			m.v = 0

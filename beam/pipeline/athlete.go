@@ -53,7 +53,8 @@ func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*
 	}
 	markDuplicates(all, records)
 
-	// The primaries as the store lists them, with the import's metrics.
+	// The primaries as the store lists them, with the import's metrics;
+	// byID finds an activity's record (its summary).
 	byID := map[string]int{}
 	for i, a := range all {
 		byID[a.ID] = i
@@ -69,6 +70,15 @@ func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*
 		return analysis.UnmarshalSummary(records[byID[a.ID]].Summary)
 	}); err != nil {
 		return fmt.Errorf("athlete %s: %w", athlete, err)
+	}
+	primary := make(map[string]*analysis.Activity, len(acts))
+	for _, a := range acts {
+		primary[a.ID] = a
+	}
+	for _, a := range all { // a duplicate takes its primary's class, as the CLI's reanalysis does
+		if a.DuplicateOf != "" {
+			history.FollowPrimary(a, primary[a.DuplicateOf])
+		}
 	}
 
 	var rep *analysis.Report

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,9 +49,10 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 // csv (reports.ActivityColumns: a public contract).
 func activityColumns() []string { return reports.ActivityColumns() }
 
-// activityTableColumns are the columns of the terminal table.
+// activityTableColumns are the columns of the terminal table: they fit 80
+// columns (the evidence is in --format json and csv).
 func activityTableColumns() []string {
-	return []string{"id", "local_date", "local_time", "sport", "distance", "moving", "pace", "avg_hr", "class", "evidence", "flags", "duplicate_of"}
+	return []string{"id", "date", "time", "sport", "km", "moving", "class", "note"}
 }
 
 func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error {
@@ -61,17 +64,25 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 			continue
 		}
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return usagef("bad date %q: use YYYY-MM-DD", d)
+			return usagef("bad date %q: %s", d, taper.DateProblem(d))
 		}
+	}
+	if o.Since != "" && o.Until != "" && o.Since > o.Until {
+		return usagef("--since %s is after --until %s: nothing could match; swap them", o.Since, o.Until)
 	}
 	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true}, st.errOut)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport})
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary})
 	if err != nil {
 		return err
+	}
+	if o.Sport != "" {
+		if acts, err = bySport(ctx, db, o, acts); err != nil {
+			return err
+		}
 	}
 	var rows [][]any
 	for _, a := range acts {
@@ -81,7 +92,69 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 	if o.Format == "table" {
 		cols = activityTableColumns()
 	}
-	return writeRows(st.out, o.Format, cols, rows)
+	if err := writeRows(st.out, o.Format, cols, rows); err != nil {
+		return err
+	}
+	if o.Format == "table" && len(rows) > 0 {
+		_, err = fmt.Fprintln(st.out, "note: damaged = only part of the file could be read; dup = another recording\n"+
+			"of an activity listed too. Evidence and every field: --format json or csv")
+	}
+	return err
+}
+
+// knownSports are the sports --sport accepts besides those stored.
+func knownSports() []string {
+	return []string{analysis.SportRunning, analysis.SportCycling, analysis.SportWalking, analysis.SportHiking,
+		analysis.SportSwimming, analysis.SportTraining, analysis.SportGeneric}
+}
+
+// bySport keeps the activities of o.Sport, matched case-insensitively; a
+// sport neither known nor stored for the athlete is a usage error that
+// lists the known ones (--sport run is not running).
+func bySport(ctx context.Context, db *store.DB, o *activitiesOptions, acts []*analysis.Activity) ([]*analysis.Activity, error) {
+	want := strings.ToLower(strings.TrimSpace(o.Sport))
+	known := knownSports()
+	all, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if !slices.Contains(known, a.Sport) {
+			known = append(known, a.Sport)
+		}
+	}
+	if !slices.Contains(known, want) {
+		return nil, usagef("unknown --sport %q: use one of %s", o.Sport, strings.Join(known, ", "))
+	}
+	var out []*analysis.Activity
+	for _, a := range acts {
+		if a.Sport == want {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// tableSport is a sport's short name for the 80-column table.
+func tableSport(sport string) string {
+	switch sport {
+	case analysis.SportRunning:
+		return "run"
+	case analysis.SportCycling:
+		return "ride"
+	case analysis.SportWalking:
+		return "walk"
+	case analysis.SportSwimming:
+		return "swim"
+	case analysis.SportHiking:
+		return "hike"
+	case analysis.SportTraining:
+		return "gym"
+	}
+	if len(sport) > 7 {
+		return sport[:7]
+	}
+	return sport
 }
 
 func activityRow(a *analysis.Activity, table bool) []any {
@@ -92,17 +165,27 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	if m == nil {
 		m = &analysis.Metrics{TRIMP: analysis.Missing()}
 	}
-	var dup any
-	if a.DuplicateOf != "" {
-		dup = a.DuplicateOf
-	}
-	sport := a.Sport
-	if a.SubSport != "" {
-		sport += "/" + a.SubSport
-	}
 	dist, moving := analysis.AnalysedTotals(a)
-	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), sport, formatKm(dist),
-		formatDuration(moving), reports.RunPace(a, dist, moving), oneDecimal(a.AvgHR), m.Class, m.Evidence, strings.Join(a.Flags, ","), dup}
+	km := "-"
+	if analysis.Has(dist) {
+		km = fmt.Sprintf("%.2f", dist/1000)
+	}
+	var note []string
+	if a.Partial {
+		note = append(note, "damaged")
+	}
+	if a.DuplicateOf != "" {
+		note = append(note, "dup")
+	}
+	if len(a.Flags) > 0 {
+		note = append(note, "flagged")
+	}
+	class := m.Class
+	if class == "" {
+		class = "-"
+	}
+	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), tableSport(a.Sport), km,
+		formatDuration(moving), class, strings.Join(note, ",")}
 }
 
 // oneDecimal is a table cell with one decimal, nil when missing.

@@ -31,6 +31,9 @@ func newAuditCmd(g *globalOptions, st *streams) *cobra.Command {
   taper audit --db team.duckdb --format csv --fail-on breach     (cron: exit 3 when an athlete still in recovery has a breach)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := formatFromOutput(cmd, &o.Format, o.Output); err != nil {
+				return err
+			}
 			return runAudit(cmd.Context(), o, st)
 		},
 	}
@@ -49,7 +52,8 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	res, err := taper.Audit(ctx, db, taper.AuditOptions{AsOf: o.AsOf, Now: o.now, Outdated: outdatedNote(st.errOut, db.Path()),
-		Settings: func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
+		SettingsChanged: settingsNote(st.errOut, db.Path()),
+		Settings:        func(athlete string) (analysis.Settings, error) { return loadSettingsFor(o.globalOptions, athlete) }})
 	if err != nil {
 		return err
 	}

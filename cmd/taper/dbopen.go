@@ -10,16 +10,26 @@ import (
 	"github.com/taper-run/taper/store"
 )
 
-// lockWait is how long a command waits for another process (taper serve
-// answering a request, a cron import) to free the database.
-const lockWait = 30 * time.Second
+// defaultLockWait is --wait's default: how long a command waits for
+// another process (a cron import, taper serve answering a request) to free
+// the database. An import of a large export takes minutes.
+const defaultLockWait = 5 * time.Minute
+
+// lockWait is --wait, set for the command being run.
+var lockWait = defaultLockWait
 
 // openDB opens the database, waiting up to lockWait while another process
-// holds it, and saying so on errOut.
+// holds it, and saying so on errOut (with the holder's pid).
 func openDB(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
-	return store.OpenWait(ctx, path, opts, lockWait, func(le *store.LockError) {
-		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it\n", le, lockWait)
+	wait := lockWait
+	db, err := store.OpenWait(ctx, path, opts, wait, func(le *store.LockError) {
+		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
 	})
+	var le *store.LockError
+	if errors.As(err, &le) && wait > 0 {
+		return nil, fmt.Errorf("%w; waited %s (--wait)", err, wait)
+	}
+	return db, err
 }
 
 // openExisting opens a database that must already exist.

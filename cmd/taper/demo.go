@@ -44,7 +44,7 @@ Sunday whose eight recovery weeks are over today.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "keep the generated files in this folder (default: a temporary folder)")
-	f.StringVar(&o.Style, "style", "garmin", "export style: garmin, strava, files or gpx")
+	f.StringVar(&o.Style, "style", "garmin", "export style: garmin, strava, apple, files or gpx")
 	f.StringVar(&o.Format, "format", "text", "report format: text, markdown, html, json or csv")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed")
 	return cmd
@@ -92,7 +92,9 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 		say = st.errOut
 	}
 	impStreams := &streams{in: st.in, out: say, errOut: st.errOut}
-	fmt.Fprintf(say, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n\n", n, demoRace, o.Style, path)
+	fmt.Fprintf(say, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n", n, demoRace, o.Style, path)
+	writePlanted(say, season)
+	fmt.Fprintln(say)
 	fmt.Fprintf(say, "== 2. taper import --db %s --athlete %s %s\n\n", o.DB, o.Athlete, path)
 	imp := &importOptions{globalOptions: o.globalOptions, Jobs: 2, Progress: "auto", Inputs: []string{path}}
 	if err := runImport(ctx, imp, impStreams); err != nil {

@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/ingest"
+	"github.com/taper-run/taper/synth"
 )
 
 // taper runs the CLI's own entry point and returns its exit status, stdout
@@ -95,6 +97,26 @@ type scenario struct {
 	zone     string
 	race     string
 	noBase   bool
+
+	// noImportZone imports without --timezone: the files alone give the
+	// local dates.
+	noImportZone bool
+
+	// issue 12's cases:
+	extra    []extraFile // files added to the generated ones
+	config   string      // taper.toml beside the database
+	lateZone bool        // import without --timezone; then set it in taper.toml and reanalyze
+	want     []string    // findings besides the planted breaches: "rule severity day"
+	check    func(t *testing.T, db string)
+}
+
+// extraFile is an activity added to a scenario: a generated one (written
+// as FIT) or a file's bytes.
+type extraFile struct {
+	name string
+	spec *synth.Spec // day offsets are set by the scenario
+	day  int         // days after the race (for spec)
+	data func(race time.Time) []byte
 }
 
 func TestEndToEnd(t *testing.T) {
@@ -113,11 +135,41 @@ func TestEndToEnd(t *testing.T) {
 		{name: "interval_limit", breaches: []string{"interval_limit"}},
 		{name: "every_rule_garmin_export", breaches: []string{"all"}, args: []string{"--style", "garmin", "--monitoring", "50"}},
 		{name: "strava_export", breaches: []string{"rest_window"}, args: []string{"--style", "strava"}},
+		// Breaches in TCX files (intervals, the hard ride) and in manual
+		// entries without a file (the rest-window run, the early long run).
+		{name: "strava_tcx_and_manual_entries", args: []string{"--style", "strava"},
+			breaches: []string{"rest_window", "long_run_early", "speed_work_early", "interval_limit", "hard_cross_training"}},
+		// An Apple Watch athlete in Berlin running late in the evening, whose
+		// phone exported in Tokyo: every date in export.xml carries +09:00,
+		// the workouts' own zone (HKTimeZone) puts them on their Berlin days.
+		{name: "apple_watch_export_offset", args: []string{"--style", "apple", "--export-timezone", "Asia/Tokyo", "--evening"},
+			breaches: []string{"rest_window", "long_run_early", "interval_limit", "ramp_cap"}, noImportZone: true},
 		{name: "gpx_files", breaches: []string{"interval_limit"}, args: []string{"--style", "gpx"}},
 		{name: "no_pre_race_history", args: []string{"--no-history"}, noBase: true},
 		{name: "far_zone_evening_runs", zone: "Pacific/Auckland", args: []string{"--evening"}, breaches: []string{"rest_window", "long_run_early"}},
 		{name: "west_zone_evening_runs", zone: "America/Los_Angeles", args: []string{"--evening"}, breaches: []string{"interval_limit"}},
 		{name: "watch_and_phone", args: []string{"--double"}, breaches: []string{"rest_window", "ramp_cap"}},
+		// issue 12: a 75 min easy walk on day 3 is light activity, not hard cross-training
+		{name: "easy_walk_in_rest", extra: []extraFile{{name: "walk.fit", day: 3,
+			spec: &synth.Spec{Kind: synth.Walk, Duration: 75 * time.Minute, Laps: synth.AutoLaps}}}},
+		// unevenly paced reps (a 1-2-3-2-1 pyramid, each rep starting up a
+		// slope) in the return phase are intervals: speed_work_early
+		{name: "uneven_intervals", args: []string{"--no-history"}, noBase: true, extra: []extraFile{{name: "pyramid.fit", day: 16,
+			spec: &synth.Spec{Kind: synth.Intervals, RepMinutes: []float64{1, 2, 3, 2, 1}, RepShape: synth.HillyReps, Laps: synth.NoLaps}}},
+			want: []string{"speed_work_early breach 16"}},
+		// a zoneless evening run on day 10 (03:30 UTC on day 11) imported
+		// before the athlete's time zone was set: after reanalyze it is a
+		// rest_window breach on day 10
+		{name: "late_time_zone", zone: "America/Los_Angeles", lateZone: true,
+			extra: []extraFile{{name: "treadmill.gpx", data: func(race time.Time) []byte {
+				return virtualRunGPX(race.AddDate(0, 0, 11).Add(3*time.Hour + 30*time.Minute))
+			}}}, want: []string{"rest_window breach 10"}},
+		// phone copies take their watch recording's class and evidence
+		{name: "duplicate_copy", args: []string{"--double", "--style", "gpx"}, breaches: []string{"interval_limit"}, check: duplicatesAgree},
+		// week 2 a little above its cap with cap_tolerance 0.05: a warning
+		{name: "near_cap_week", config: "[default]\nbaseline_km = 50\ncap_tolerance = 0.05\n",
+			extra: []extraFile{{name: "topup.fit", day: 13, spec: &synth.Spec{Kind: synth.Easy}}},
+			want:  []string{"ramp_cap_near warning 14"}},
 	}
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -145,12 +197,31 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	}
 	gen = append(gen, sc.args...)
 	out := mustTaper(t, gen...)
-	// the path to import is the last word of generate's line
-	fields := strings.Fields(strings.TrimSpace(out))
+	// the path to import is the last word of generate's "Wrote" line
+	wrote, _, _ := strings.Cut(out[strings.Index(out, "Wrote "):], "\n")
+	fields := strings.Fields(wrote)
 	input := fields[len(fields)-1]
-	mustTaper(t, "import", "--db", db, "--athlete", "ath", "--timezone", zone, "-q", input)
-
 	raceDay, _ := time.Parse(time.DateOnly, race)
+	loc, _ := time.LoadLocation(zone)
+	extraRuns := writeExtras(t, sc, filepath.Join(dir, "files"), raceDay, loc, seed)
+	if sc.config != "" {
+		if err := os.WriteFile(filepath.Join(dir, "taper.toml"), []byte(sc.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sc.lateZone {
+		mustTaper(t, "import", "--db", db, "--athlete", "ath", "-q", input)
+		if err := os.WriteFile(filepath.Join(dir, "taper.toml"), []byte(fmt.Sprintf("[athlete.ath]\ntimezone = %q\n", zone)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mustTaper(t, "reanalyze", "--db", db, "--athlete", "ath")
+	} else {
+		imp := []string{"import", "--db", db, "--athlete", "ath", "-q", input}
+		if !sc.noImportZone {
+			imp = append(imp, "--timezone", zone)
+		}
+		mustTaper(t, imp...)
+	}
 	asOf := raceDay.AddDate(0, 0, 56).Format(time.DateOnly)
 	js := mustTaper(t, "report", "--db", db, "--athlete", "ath", "--as-of", asOf, "--format", "json")
 	var rep jsonReport
@@ -167,7 +238,8 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 		if rep.Baseline.Source != "none" || rep.Baseline.Volume != nil {
 			t.Errorf("baseline = %+v, want none", rep.Baseline)
 		}
-	} else if rep.Baseline.Source != "history" || rep.Baseline.Volume == nil {
+	} else if fromConfig := strings.Contains(sc.config, "baseline_km"); rep.Baseline.Volume == nil ||
+		(rep.Baseline.Source != "history" && !(fromConfig && rep.Baseline.Source == "config")) {
 		t.Errorf("baseline = %+v, want from history", rep.Baseline)
 	}
 
@@ -175,7 +247,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = analysis.RuleIDs()
+		expand = plantable()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]
@@ -183,6 +255,12 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 			continue
 		}
 		want[fmt.Sprintf("%s %s %s", b, bf.severity, raceDay.AddDate(0, 0, bf.day).Format(time.DateOnly))] = true
+	}
+	for _, w := range sc.want {
+		var rule, sev string
+		var day int
+		fmt.Sscan(w, &rule, &sev, &day)
+		want[fmt.Sprintf("%s %s %s", rule, sev, raceDay.AddDate(0, 0, day).Format(time.DateOnly))] = true
 	}
 	got := map[string]bool{}
 	for _, f := range rep.Findings {
@@ -196,13 +274,23 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	// ground truth (local dates in the athlete's zone; phone copies do not
 	// count).
 	truth := groundTruth(t, sc, seed, zone, raceDay)
+	for w, x := range extraRuns {
+		tw := truth[w]
+		tw.runs += x.runs
+		tw.volume += x.volume
+		truth[w] = tw
+	}
+	if sc.check != nil {
+		sc.check(t, db)
+	}
 	if len(rep.Weeks) != 8 {
 		t.Fatalf("%d weeks in the report, want 8", len(rep.Weeks))
 	}
 	// GPX carries no session totals: its distance is summed from noisy
-	// points, so it may differ from the generator's a little more.
+	// points, so it may differ from the generator's a little more (Strava
+	// exports hold some gzipped GPX runs too).
 	tol := 0.005
-	if strings.Contains(strings.Join(sc.args, " "), "gpx") {
+	if a := strings.Join(sc.args, " "); strings.Contains(a, "gpx") || strings.Contains(a, "strava") {
 		tol = 0.02
 	}
 	for _, w := range rep.Weeks {
@@ -281,4 +369,98 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// writeExtras writes a scenario's extra files into dir and returns the
+// runs they add by recovery week.
+func writeExtras(t *testing.T, sc scenario, dir string, race time.Time, loc *time.Location, seed int64) map[int]weekTruth {
+	t.Helper()
+	out := map[int]weekTruth{}
+	for i, x := range sc.extra {
+		var data []byte
+		if x.spec != nil {
+			sp := *x.spec
+			sp.Seed, sp.Zone = seed*31+int64(i), loc
+			local := time.Date(race.Year(), race.Month(), race.Day()+x.day, 7, 10, 0, 0, loc)
+			sp.Start = local.UTC()
+			if sc.name == "near_cap_week" {
+				sp.Duration = topUp(t, sc, sp, race, seed)
+			}
+			a := synth.Workout(sp)
+			var b bytes.Buffer
+			if err := synth.WriteFIT(&b, a); err != nil {
+				t.Fatal(err)
+			}
+			data = b.Bytes()
+			if a.IsRun() {
+				w := (x.day-1)/7 + 1
+				tw := out[w]
+				tw.runs++
+				tw.volume += a.Distance
+				out[w] = tw
+			}
+		} else {
+			data = x.data(race)
+			// its distance as the import reads it, on its local day
+			r := ingest.NewDecoder(ingest.DecodeOptions{Zone: loc}).Decode(x.name, data)
+			if len(r.Activities) != 1 {
+				t.Fatalf("%s: %d activities (%v)", x.name, len(r.Activities), r.Err)
+			}
+			a := r.Activities[0]
+			local, _ := time.Parse(time.DateOnly, a.Start.In(loc).Format(time.DateOnly))
+			w := (int(local.Sub(race).Hours()/24)-1)/7 + 1
+			tw := out[w]
+			tw.runs++
+			tw.volume += a.Distance
+			out[w] = tw
+		}
+		if err := os.WriteFile(filepath.Join(dir, x.name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// topUp is the moving time of an easy run that brings week 2 to 2% above
+// its 12.5 km cap (baseline_km 50 x 25%).
+func topUp(t *testing.T, sc scenario, sp synth.Spec, race time.Time, seed int64) time.Duration {
+	t.Helper()
+	truth := groundTruth(t, sc, seed, sp.Zone.String(), race)
+	need := 12500*1.02 - truth[2].volume
+	if need < 500 {
+		t.Fatalf("week 2 already holds %.0f m", truth[2].volume)
+	}
+	for d := 2 * time.Minute; d < 45*time.Minute; d += 5 * time.Second {
+		sp.Duration = d
+		if synth.Workout(sp).Distance >= need {
+			return d
+		}
+	}
+	t.Fatalf("no easy run under 45 min covers %.0f m", need)
+	return 0
+}
+
+// virtualRunGPX is an 8-minute treadmill run's GPX (a virtual run: no zone
+// from its positions) starting at start (UTC).
+func virtualRunGPX(start time.Time) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0"?><gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><type>VirtualRun</type><trkseg>`)
+	for i := 0; i <= 480; i += 5 {
+		fmt.Fprintf(&b, `<trkpt lat="%.6f" lon="-118.40"><time>%s</time></trkpt>`, 34.0+float64(i)*0.000024, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339))
+	}
+	b.WriteString(`</trkseg></trk></gpx>`)
+	return b.Bytes()
+}
+
+// duplicatesAgree checks that every duplicate carries its primary's class
+// and evidence.
+func duplicatesAgree(t *testing.T, db string) {
+	t.Helper()
+	out := mustTaper(t, "sql", "--db", db, "--format", "csv", `SELECT count(*) AS n, count(*) FILTER (WHERE d.class IS DISTINCT FROM p.class OR d.evidence IS DISTINCT FROM p.evidence) AS differ
+		FROM activities a JOIN analyses d ON d.activity_id = a.id JOIN analyses p ON p.activity_id = a.duplicate_of WHERE a.duplicate_of IS NOT NULL`)
+	var n, differ int
+	fmt.Sscanf(strings.TrimPrefix(out, "n,differ\n"), "%d,%d", &n, &differ)
+	if n < 50 || differ != 0 {
+		t.Errorf("duplicates: %d, of which %d differ from their primary in class or evidence", n, differ)
+	}
 }

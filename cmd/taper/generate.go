@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -29,6 +31,7 @@ type generateOptions struct {
 	Double     bool
 	Monitoring int
 	Force      bool
+	ExportZone string // apple style: the phone's zone when it exported
 	// Benchmark corpus: N athletes x M weeks.
 	Athletes int
 	Weeks    int
@@ -38,7 +41,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin/Strava export), or a benchmark corpus",
+		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin, Strava or Apple Health export), or a benchmark corpus",
 		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
   taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
   taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,
@@ -49,11 +52,12 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Dir, "dir", "", "output folder (created)")
-	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip) or strava (bulk export zip)")
+	f.StringVar(&o.Style, "style", "files", "files (plain .fit), gpx (plain .gpx), garmin (account export zip), strava (bulk export zip: FIT, GPX, TCX and manual entries) or apple (Apple Health export.zip)")
+	f.StringVar(&o.ExportZone, "export-timezone", "America/New_York", "apple style: the phone's zone when it made the export (the export's dates carry its offset; each workout keeps its own zone)")
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(analysis.RuleIDs(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(plantable(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -86,12 +90,56 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, count, err := writeSeason(o.Dir, season, o.Style, o.Monitoring)
+	exportZone, err := time.LoadLocation(o.ExportZone)
+	if err != nil {
+		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
+	}
+	path, count, err := writeSeasonIn(o.Dir, season, o.Style, o.Monitoring, exportZone)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(st.out, "Wrote %d activities of athlete %s (race %s, %s) to %s\n", count, season.Athlete, o.Race, o.Style, path)
+	writePlanted(st.out, season)
 	return nil
+}
+
+// writePlanted says what the generator planted and where (rule, day,
+// week, date), so a report can be checked against it.
+func writePlanted(w io.Writer, s synth.Season) {
+	lines := planted(s)
+	if len(lines) == 0 {
+		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
+		return
+	}
+	fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+// planted lists the season's planted breaches: "rest_window  day 5,
+// week 1, 2026-10-09: a run on day 5".
+func planted(s synth.Season) []string {
+	race := s.RaceDate
+	at := func(rule string, day int, what string) string {
+		return fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, race.AddDate(0, 0, day).Format(time.DateOnly), what)
+	}
+	var out []string
+	for _, p := range s.Plan() {
+		rule, what, ok := strings.Cut(strings.TrimPrefix(p.Note, "breach "), ": ")
+		if !strings.HasPrefix(p.Note, "breach ") || !ok {
+			continue
+		}
+		out = append(out, at(rule, p.Day, what))
+	}
+	if s.Breaches.RampTooSteep {
+		out = append(out, at("ramp_cap", 21, "week 3 runs about 85% of the baseline (its cap is 50%); flagged on the week's last day"))
+	}
+	if s.Breaches.RampJump {
+		out = append(out, at("ramp_jump", 49, "week 7 runs 1.6x week 6; flagged on the week's last day"))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i][21:27] < out[j][21:27] })
+	return out
 }
 
 // season builds the synth season the flags describe.
@@ -144,7 +192,7 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 			b.TwoIntervalsInWeek = true
 		case "":
 		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(analysis.RuleIDs(), ", "))
+			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(plantable(), ", "))
 		}
 	}
 	return b, nil
@@ -153,10 +201,21 @@ func parseBreaches(names []string) (synth.Breaches, error) {
 // writeSeason writes a season in an export style into dir and returns the
 // path to import and the number of activities.
 func writeSeason(dir string, s synth.Season, style string, monitoring int) (string, int, error) {
+	return writeSeasonIn(dir, s, style, monitoring, nil)
+}
+
+// writeSeasonIn is writeSeason with the zone an Apple Health export was
+// made in (nil: America/New_York).
+func writeSeasonIn(dir string, s synth.Season, style string, monitoring int, exportZone *time.Location) (string, int, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, err
 	}
-	acts := s.Activities()
+	var acts []*analysis.Activity
+	if style == "strava" {
+		acts = s.StravaActivities()
+	} else {
+		acts = s.Activities()
+	}
 	var path string
 	var err error
 	switch style {
@@ -175,8 +234,23 @@ func writeSeason(dir string, s synth.Season, style string, monitoring int) (stri
 			}
 			return synth.WriteStravaExport(f, acts)
 		})
+	case "apple":
+		path = filepath.Join(dir, s.Athlete+"_apple_health_export.zip")
+		watch := acts[:0:0] // the watch records each workout once: no phone copies
+		for _, a := range acts {
+			if a.Device != "phone" {
+				watch = append(watch, a)
+			}
+		}
+		acts = watch
+		if exportZone == nil {
+			exportZone, _ = time.LoadLocation("America/New_York")
+		}
+		err = writeZip(path, func(f *os.File) error {
+			return synth.WriteAppleExport(f, acts, synth.AppleOptions{ExportZone: exportZone})
+		})
 	default:
-		return "", 0, usagef("unknown --style %q: use files, gpx, garmin or strava", style)
+		return "", 0, usagef("unknown --style %q: use files, gpx, garmin, strava or apple", style)
 	}
 	if err != nil {
 		return "", 0, fmt.Errorf("writing %s: %w", path, err)
@@ -211,4 +285,16 @@ func fileNamePart(name string) string {
 		return "athlete"
 	}
 	return s
+}
+
+// plantable are the rules generate can break: every rule but
+// ramp_cap_near, which needs a cap_tolerance setting.
+func plantable() []string {
+	var out []string
+	for _, id := range analysis.RuleIDs() {
+		if id != analysis.RuleRampCapNear {
+			out = append(out, id)
+		}
+	}
+	return out
 }

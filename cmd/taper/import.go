@@ -33,7 +33,7 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &importOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE|DIR|ZIP...",
-		Short: "Import FIT/GPX files, folders, .gz and Garmin/Strava export zips",
+		Short: "Import FIT/GPX/TCX files, folders, .gz and Garmin, Strava or Apple Health exports",
 		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip ~/watch/*.fit
   taper import --athlete bob strava_export.zip`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -146,6 +146,36 @@ func crashHook() func(int64) {
 	}
 }
 
+// formatNames word the activity formats of the import summary.
+var formatNames = map[string]string{
+	"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "apple-health": "Apple Health",
+	"csv": "Strava entries without a file", "json": "Garmin summaries without a file",
+}
+
+// byFormatLine is "FIT 80, TCX 12, Strava entries without a file 3": the
+// activities decoded by format, most first.
+func byFormatLine(by map[string]int) string {
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if by[keys[a]] != by[keys[b]] {
+			return by[keys[a]] > by[keys[b]]
+		}
+		return keys[a] < keys[b]
+	})
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		name := formatNames[k]
+		if name == "" {
+			name = k
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", name, by[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, took time.Duration) {
 	sum := s.Summary
 	// The store's statuses are final (a file whose every activity turned
@@ -158,13 +188,16 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
 			o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d files, %d activities\n", s.ByStatus[store.StatusImported], s.Activities)
+		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus[store.StatusImported], filesWord(s.ByStatus[store.StatusImported]), plural(s.Activities, "activity", "activities"))
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
 			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d files with %d new activities\n", status[store.StatusImported], s.Activities-len(sum.Merged))
+		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
 	}
-	fmt.Fprintf(w, "  already imported     %6d files (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile])
+	if line := byFormatLine(s.ByFormat); line != "" {
+		fmt.Fprintf(w, "      by format: %s\n", line)
+	}
+	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		for _, m := range firstN(mergeLines(sum.Merged), 10) {
@@ -263,4 +296,12 @@ func sortedOwners(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// filesWord is "file" for 1, else "files".
+func filesWord(n int) string {
+	if n == 1 {
+		return "file"
+	}
+	return "files"
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,13 @@ type importsOptions struct {
 	Status   []string
 	Format   string
 	All      bool
+
+	athleteSet bool // --athlete was given (its default "default" is an athlete name too)
+}
+
+// importStatuses are the statuses --status takes.
+func importStatuses() []string {
+	return []string{"imported", "duplicate_file", "duplicate_activity", "skipped", "rejected"}
 }
 
 func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
@@ -29,6 +37,7 @@ func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
   taper imports --db alice.duckdb --status skipped --format csv`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.athleteSet = cmd.Flags().Changed("athlete")
 			return runImports(cmd.Context(), o, st)
 		},
 	}
@@ -44,7 +53,14 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
 		return err
 	}
-	status := o.Status
+	var status []string
+	for _, s := range o.Status {
+		v := strings.ToLower(strings.TrimSpace(s))
+		if !slices.Contains(importStatuses(), v) {
+			return usagef("unknown --status %q: use one or more of %s", s, strings.Join(importStatuses(), ", "))
+		}
+		status = append(status, v)
+	}
 	if o.Rejected {
 		status = append(status, store.StatusRejected)
 	}
@@ -54,7 +70,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	}
 	defer db.Close()
 	athlete := o.Athlete
-	if o.All || athlete == "default" {
+	if o.All || !o.athleteSet {
 		athlete = ""
 	}
 	files, err := taper.ListFiles(ctx, db, taper.FileFilter{Athlete: athlete, Status: status})

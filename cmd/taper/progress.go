@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -20,7 +22,9 @@ type progress struct {
 	last    time.Time
 	files   int64
 	bytes   int64
-	total   int64 // files in the inputs, once counted; 0 = not known (yet)
+	total   int64  // files in the inputs, once counted; 0 = not known (yet)
+	reading string // a big file being read as a stream, with its bytes read so far
+	readMB  float64
 	printed bool
 }
 
@@ -49,6 +53,10 @@ func (p *progress) update(ip taper.ImportProgress) {
 		return
 	}
 	p.files, p.bytes, p.total = ip.Files, ip.Bytes, ip.Total
+	p.reading, p.readMB = filepath.Base(strings.ReplaceAll(ip.Reading, "!", "/")), float64(ip.ReadingBytes)/1e6
+	if ip.Reading == "" {
+		p.reading = ""
+	}
 	now := time.Now()
 	if now.Sub(p.last) < 200*time.Millisecond {
 		return
@@ -71,6 +79,9 @@ func (p *progress) draw(now time.Time) {
 		if rate > 0 && p.files < p.total {
 			eta = fmt.Sprintf("  ETA %s", (time.Duration(float64(p.total-p.files)/rate) * time.Second).Round(time.Second))
 		}
+	}
+	if p.reading != "" {
+		eta = fmt.Sprintf("  reading %s: %.0f MB", p.reading, p.readMB)
 	}
 	fmt.Fprintf(p.w, "\rimporting: %s  %.1f MB  %.0f files/s  %.1f MB/s  %s elapsed%s   ",
 		files, float64(p.bytes)/1e6, rate, mbps, time.Duration(el*float64(time.Second)).Round(time.Second), eta)

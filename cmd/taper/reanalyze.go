@@ -57,6 +57,10 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 		}
 		fmt.Fprintf(st.out, "Reanalyzed %s: %d activities (analysis version %d), %d changed class, in %s\n",
 			a, done.Activities, analysis.AnalysisVersion, done.Changed, time.Since(start).Round(time.Millisecond))
+		if done.Rezoned > 0 {
+			fmt.Fprintf(st.out, "  %s moved to time zone %s (their files carry no zone of their own)\n",
+				plural(done.Rezoned, "activity", "activities"), settings.TimeZone)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,6 +41,9 @@ func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
   taper report --athlete alice --format json --fail-on breach   (exit 3 when a breach is found)`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := formatFromOutput(cmd, &o.Format, o.Output); err != nil {
+				return err
+			}
 			if cmd.Flags().Changed("week") && o.Week < 1 {
 				return usagef("bad --week %d: use a recovery week number such as 1..8", o.Week)
 			}
@@ -53,7 +57,7 @@ func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
 
 func addReportFlags(cmd *cobra.Command, asOf, format, output, failOn, color *string) {
 	f := cmd.Flags()
-	f.StringVar(asOf, "as-of", "", "report date, YYYY-MM-DD local (default: today)")
+	f.StringVar(asOf, "as-of", "", "report date: YYYY-MM-DD local, today, yesterday or a weekday name (default: today)")
 	f.StringVar(format, "format", "text", "text, markdown, html, json or csv")
 	f.StringVarP(output, "output", "o", "", "write to this file instead of stdout")
 	f.StringVar(failOn, "fail-on", "", "exit 3 when a finding of this severity (breach or warning) is found")
@@ -64,10 +68,8 @@ func checkReportFlags(asOf, format, failOn string) error {
 	if err := checkFormat(format, reportFormats()...); err != nil {
 		return err
 	}
-	if asOf != "" {
-		if _, err := time.Parse(time.DateOnly, asOf); err != nil {
-			return usagef("bad --as-of %q: use YYYY-MM-DD", asOf)
-		}
+	if err := taper.CheckDate(asOf); err != nil {
+		return usagef("bad --as-of: %v", err)
 	}
 	if failOn != "" && failOn != analysis.SeverityBreach && failOn != analysis.SeverityWarning {
 		return usagef("bad --fail-on %q: use breach or warning", failOn)
@@ -96,7 +98,7 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	defer db.Close()
 	warnUnknownAthletes(ctx, o.globalOptions, db, st.errOut)
 	rep, err := taper.Report(ctx, db, taper.ReportOptions{Athlete: o.Athlete, Settings: settings, AsOf: o.AsOf, Week: o.Week, Now: o.now,
-		Outdated: outdatedNote(st.errOut, db.Path())})
+		Outdated: outdatedNote(st.errOut, db.Path()), SettingsChanged: settingsNote(st.errOut, db.Path())})
 	if err != nil {
 		return err
 	}
@@ -126,6 +128,42 @@ func renderReport(w io.Writer, format string, r *analysis.Report, color bool) er
 	}
 }
 
+// formatOfExt maps an output file's extension to a report format; "" when
+// the extension names none.
+func formatOfExt(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".html", ".htm":
+		return "html"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".json":
+		return "json"
+	case ".csv":
+		return "csv"
+	case ".txt", ".text":
+		return "text"
+	}
+	return ""
+}
+
+// formatFromOutput takes the format from the -o file's extension when
+// --format is not given (-o alice.html writes HTML), and refuses a
+// --format that contradicts it (--format text -o alice.html).
+func formatFromOutput(cmd *cobra.Command, format *string, output string) error {
+	ext := formatOfExt(output)
+	if ext == "" || output == "-" {
+		return nil
+	}
+	if !cmd.Flags().Changed("format") {
+		*format = ext
+		return nil
+	}
+	if *format != ext {
+		return usagef("--format %s contradicts -o %s (a %s file): drop --format, or name the file for %s", *format, output, ext, *format)
+	}
+	return nil
+}
+
 // failOn returns the --fail-on exit status when its severity was found.
 func failOn(level string, breaches, warnings int) error {
 	if taper.FailsOn(level, breaches, warnings) {
@@ -139,6 +177,14 @@ func outdatedNote(errOut io.Writer, dbPath string) func(string, int) {
 	return func(athlete string, n int) {
 		fmt.Fprintf(errOut, "taper: note: %d activities of %s were analysed by an older taper; their classes may differ from this one's: taper reanalyze --db %s --athlete %s\n",
 			n, athlete, dbPath, athlete)
+	}
+}
+
+// settingsNote prints the note about settings changed since the analysis.
+func settingsNote(errOut io.Writer, dbPath string) func(string, string) {
+	return func(athlete, change string) {
+		fmt.Fprintf(errOut, "taper: note: settings of %s changed since its activities were analysed (%s): run taper reanalyze --db %s --athlete %s to apply them\n",
+			athlete, change, dbPath, athlete)
 	}
 }
 

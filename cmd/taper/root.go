@@ -32,6 +32,7 @@ type globalOptions struct {
 	Athlete string
 	Config  string // settings file; "" = taper.toml beside the database, if present
 	Quiet   bool
+	Wait    time.Duration // how long to wait for another process writing the database
 
 	CPUProfile  string // hidden --cpuprofile
 	stopProfile func()
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -113,7 +114,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintln(stderr, "Run 'taper --help' for usage.")
+		help := "taper --help"
+		if cmd != nil && cmd != root {
+			help = cmd.CommandPath() + " --help"
+		}
+		fmt.Fprintf(stderr, "Run '%s' for usage.\n", help)
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
@@ -155,11 +160,13 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	pf.StringVar(&g.Athlete, "athlete", "default", "athlete name")
 	pf.StringVar(&g.Config, "config", "", "settings file (default: taper.toml beside the database, if present)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "no progress output")
+	pf.DurationVar(&g.Wait, "wait", defaultLockWait, "while another taper process writes the database (an import), wait this long for it (0: fail at once)")
 	pf.StringVar(&g.CPUProfile, "cpuprofile", "", "write a CPU profile to this file (for benchmarks)")
 	_ = pf.MarkHidden("cpuprofile")
 	pf.StringVar(&g.NowFlag, "now", "", "take this date or time as now (for reproducible output)")
 	_ = pf.MarkHidden("now")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		lockWait = g.Wait
 		if err := g.setClock(); err != nil {
 			return err
 		}

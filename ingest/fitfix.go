@@ -1,0 +1,134 @@
+package ingest
+
+import "encoding/binary"
+
+// FIT base types (FIT protocol, "Base Type" byte of a field definition):
+// bit 7 is the endian-ability flag, bits 0-4 the base type number.
+const (
+	fitBaseEndianFlag = 0x80
+	fitBaseNumMask    = 0x1F
+	fitMesgFieldDesc  = 206 // field_description: defines developer fields
+	fitFieldDescType  = 2   // field_description.fit_base_type_id
+)
+
+// fitMultiByte reports whether base type number n (without the endian
+// flag) is a multi-byte type: sint16 (3), uint16 (4), sint32 (5),
+// uint32 (6), float32 (8), float64 (9), uint16z (11), uint32z (12),
+// sint64 (14), uint64 (15), uint64z (16).
+func fitMultiByte(n byte) bool {
+	switch n {
+	case 3, 4, 5, 6, 8, 9, 11, 12, 14, 15, 16:
+		return true
+	}
+	return false
+}
+
+// fitFixBaseTypes returns seg, one FIT segment (header, messages, CRC),
+// with every multi-byte base type written without its endian flag (0x06
+// for uint32, 0x0C for uint32z: some desktop tools and older encoders
+// write them) given the flag, in field definitions and in the
+// fit_base_type_id of field_description messages (developer fields). The
+// FIT SDK reads such files by masking the flag off; muktihari/fit refuses
+// them ("invalid basetype"). Only the definitions change, never the
+// data, so the values are read as the SDK reads them. seg is not
+// modified: a copy is returned when something was repaired, with the
+// number of repairs.
+//
+// The CRC is not recomputed: taper decodes with the checksum ignored and
+// checks the CRC of the original bytes itself (checkCRC).
+func fitFixBaseTypes(seg []byte) ([]byte, int) {
+	out, fixed := seg, 0
+	fitBaseTypes(seg, func(i int) {
+		if seg[i]&fitBaseEndianFlag == 0 && fitMultiByte(seg[i]&fitBaseNumMask) {
+			if fixed == 0 {
+				out = append([]byte(nil), seg...)
+			}
+			out[i] |= fitBaseEndianFlag
+			fixed++
+		}
+	})
+	return out, fixed
+}
+
+// fitBaseTypes calls fn with the offset in seg of every base type byte:
+// those of the field definitions in definition messages, and the
+// fit_base_type_id of field_description data messages. It follows the
+// message structure (record headers, definitions, data message sizes,
+// compressed-timestamp headers, developer fields) and stops at the first
+// thing it cannot follow, which the decoder then reports.
+func fitBaseTypes(seg []byte, fn func(i int)) {
+	if len(seg) < 12 {
+		return
+	}
+	hdr := int(seg[0])
+	end := min(hdr+int(binary.LittleEndian.Uint32(seg[4:8])), len(seg))
+	type def struct {
+		global   uint16
+		size     int // bytes of a data message after its header
+		descType int // offset of fit_base_type_id in a field_description message; -1 if none
+		defined  bool
+	}
+	var defs [16]def
+	for pos := hdr; pos < end; {
+		h := seg[pos]
+		pos++
+		if h&0x80 != 0 { // compressed timestamp header: a data message
+			d := defs[(h>>5)&0x3]
+			if !d.defined {
+				return
+			}
+			pos += d.size
+			continue
+		}
+		local := h & 0x0F
+		if h&0x40 == 0 { // data message
+			d := defs[local]
+			if !d.defined || pos+d.size > end {
+				return
+			}
+			if d.global == fitMesgFieldDesc && d.descType >= 0 {
+				fn(pos + d.descType)
+			}
+			pos += d.size
+			continue
+		}
+		// definition message: reserved, architecture, global number, fields
+		if pos+5 > end {
+			return
+		}
+		global := binary.LittleEndian.Uint16(seg[pos+2 : pos+4])
+		if seg[pos+1] == 1 {
+			global = binary.BigEndian.Uint16(seg[pos+2 : pos+4])
+		}
+		n := int(seg[pos+4])
+		pos += 5
+		if pos+3*n > end {
+			return
+		}
+		d := def{global: global, descType: -1, defined: true}
+		for k := 0; k < n; k++ {
+			f := pos + 3*k
+			if seg[f] == fitFieldDescType && seg[f+1] == 1 {
+				d.descType = d.size
+			}
+			d.size += int(seg[f+1])
+			fn(f + 2)
+		}
+		pos += 3 * n
+		if h&0x20 != 0 { // developer fields: number, size, developer data index
+			if pos >= end {
+				return
+			}
+			m := int(seg[pos])
+			pos++
+			if pos+3*m > end {
+				return
+			}
+			for k := 0; k < m; k++ {
+				d.size += int(seg[pos+3*k+1])
+			}
+			pos += 3 * m
+		}
+		defs[local] = d
+	}
+}
