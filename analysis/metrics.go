@@ -20,6 +20,12 @@ const (
 	HRMaxSustain = 5
 )
 
+// Analyze is AnalyzeProfile without the profile.
+func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
+	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
+	return m
+}
+
 // AnalyzeProfile computes an activity's metrics and, for runs, its class
 // with the evidence (see Classify), and returns the activity's heart-rate
 // profile, from which ApplyHRMax can later redo the zones and TRIMP for
@@ -40,12 +46,6 @@ const (
 // with HRr clamped to [0, 1], HRrest from s.HRRest (else DefaultHRRest) and
 // dt the time to the next sample (gaps longer than PauseGap excluded).
 // Without a heart-rate stream it is computed once from the average heart
-// Analyze is AnalyzeProfile without the heart-rate profile.
-func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *Metrics {
-	m, _ := AnalyzeProfile(a, s, observedHRMax, racePace)
-	return m
-}
-
 // rate over the moving time.
 func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace float64) (*Metrics, HRProfile) {
 	m := &Metrics{Version: AnalysisVersion}

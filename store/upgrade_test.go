@@ -157,11 +157,18 @@ func TestUpgradeKeepsFindings(t *testing.T) {
 	audit := func(acts []*analysis.Activity) string {
 		s, _ := analysis.Preset(analysis.PresetStandard)
 		r := analysis.FindRace(acts, "", "", "")
+		pace := 0.0
+		if r.Activity != nil {
+			d, m := analysis.AnalysedTotals(r.Activity)
+			pace = m / (d / 1000)
+		}
 		hrMax := analysis.ObservedHRMax(acts, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 		for _, a := range acts {
-			a.Metrics = analysis.Analyze(a, s, hrMax, 0)
+			a.Metrics = analysis.Analyze(a, s, hrMax, pace)
 		}
-		analysis.MarkRace(r.Activity.Metrics, r)
+		if r.Activity != nil {
+			analysis.MarkRace(r.Activity.Metrics, r)
+		}
 		rep := analysis.Audit(analysis.AuditInput{Athlete: "ann", Settings: s, Race: r,
 			Baseline: analysis.ComputeBaseline(acts, r.Activity, s), Activities: acts})
 		js, _ := json.Marshal(struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -186,12 +185,4 @@ func activityRow(a *analysis.Activity, table bool) []any {
 	}
 	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), tableSport(a.Sport), km,
 		formatDuration(moving), class, strings.Join(note, ",")}
-}
-
-// oneDecimal is a table cell with one decimal, nil when missing.
-func oneDecimal(v float64) any {
-	if orNull(v) == nil {
-		return nil
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
 }

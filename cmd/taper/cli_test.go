@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taper-run/taper/synth"
 )
 
 func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
@@ -144,7 +146,7 @@ func TestDemo(t *testing.T) {
 	// On a fixed clock: the race is the last Sunday whose eight recovery
 	// weeks are over on 2026-12-07 (a Monday), whatever today is.
 	out := mustTaper(t, "demo", "--now", "2026-12-07", "--dir", filepath.Join(dir, "files"), "--db", filepath.Join(dir, "demo.duckdb"), "-q")
-	for _, want := range append([]string{"race      2026-10-11", "as of 2026-12-06", "baseline  ", "findings"}, plantable()...) {
+	for _, want := range append([]string{"race      2026-10-11", "as of 2026-12-06", "baseline  ", "findings"}, synth.PlantableRules()...) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

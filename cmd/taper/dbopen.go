@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/store"
 )
 
@@ -25,31 +26,27 @@ func openDB(ctx context.Context, path string, opts store.Options, errOut io.Writ
 	db, err := store.OpenWait(ctx, path, opts, wait, func(le *store.LockError) {
 		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
 	})
-	var le *store.LockError
-	if errors.As(err, &le) && wait > 0 {
-		return nil, fmt.Errorf("%w; waited %s (--wait)", err, wait)
+	if err != nil {
+		return nil, waited(err, wait)
 	}
-	return db, err
+	return db, nil
 }
 
-// openExisting opens a database that must already exist.
+// openExisting opens a database that must already exist (taper.OpenDB),
+// waiting like openDB.
 func openExisting(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
-	if path != "" && path != ":memory:" {
-		if _, err := statFile(path); err != nil {
-			return nil, &hintError{err: err, hint: "import files first (taper import --db " + path + " FILE...), or check --db"}
-		}
+	wait := lockWait
+	db, err := taper.OpenDB(ctx, path, opts, wait, func(le *store.LockError) {
+		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
+	})
+	return db, waited(err, wait)
+}
+
+// waited says how long a command waited for a database that stayed held.
+func waited(err error, wait time.Duration) error {
+	var le *store.LockError
+	if errors.As(err, &le) && wait > 0 {
+		return fmt.Errorf("%w; waited %s (--wait)", err, wait)
 	}
-	db, err := openDB(ctx, path, opts, errOut)
-	if opts.ReadOnly && errors.Is(err, store.ErrOldSchema) {
-		// Written by an older taper: upgrade it once, then read.
-		rw, err := openDB(ctx, path, store.Options{}, errOut)
-		if err != nil {
-			return nil, err
-		}
-		if err := rw.Close(); err != nil {
-			return nil, err
-		}
-		return openDB(ctx, path, opts, errOut)
-	}
-	return db, err
+	return err
 }

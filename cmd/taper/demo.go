@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/taper-run/taper/synth"
 )
 
 type demoOptions struct {
@@ -77,11 +79,14 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 		return &hintError{err: fmt.Errorf("folder %s is not empty: the demo's files would mix with what is there", dir),
 			hint: "give a new or empty --dir, or none (a temporary folder)"}
 	}
+	if err := checkStyle(o.Style); err != nil {
+		return err
+	}
 	season, err := gen.season()
 	if err != nil {
 		return err
 	}
-	path, n, err := writeSeason(dir, season, o.Style, gen.Monitoring)
+	path, n, err := synth.WriteExport(dir, season, o.Style, synth.ExportOptions{Monitoring: gen.Monitoring})
 	if err != nil {
 		return err
 	}

@@ -197,10 +197,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	}
 	gen = append(gen, sc.args...)
 	out := mustTaper(t, gen...)
-	// the path to import is the last word of generate's "Wrote" line
-	wrote, _, _ := strings.Cut(out[strings.Index(out, "Wrote "):], "\n")
-	fields := strings.Fields(wrote)
-	input := fields[len(fields)-1]
+	input := generatedPath(t, out)
 	raceDay, _ := time.Parse(time.DateOnly, race)
 	loc, _ := time.LoadLocation(zone)
 	extraRuns := writeExtras(t, sc, filepath.Join(dir, "files"), raceDay, loc, seed)
@@ -247,7 +244,7 @@ func runScenario(t *testing.T, sc scenario, seed int64) {
 	want := map[string]bool{}
 	expand := sc.breaches
 	if len(expand) == 1 && expand[0] == "all" {
-		expand = plantable()
+		expand = synth.PlantableRules()
 	}
 	for _, b := range expand {
 		bf := breachFinding[b]
@@ -463,4 +460,17 @@ func duplicatesAgree(t *testing.T, db string) {
 	if n < 50 || differ != 0 {
 		t.Errorf("duplicates: %d, of which %d differ from their primary in class or evidence", n, differ)
 	}
+}
+
+// generatedPath is the path to import from generate's output: the last
+// word of its "Wrote" line (what it planted follows).
+func generatedPath(t *testing.T, out string) string {
+	t.Helper()
+	i := strings.Index(out, "Wrote ")
+	if i < 0 {
+		t.Fatalf("generate said no \"Wrote\" line:\n%s", out)
+	}
+	wrote, _, _ := strings.Cut(out[i:], "\n")
+	fields := strings.Fields(wrote)
+	return fields[len(fields)-1]
 }

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -57,7 +55,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	f.StringVar(&o.Race, "race", "", "race date (a Sunday), local (default: the last Sunday whose 8 recovery weeks are over)")
 	f.StringVar(&o.Zone, "timezone", "Europe/London", "the athlete's IANA time zone")
 	f.Int64Var(&o.Seed, "seed", 1, "random seed (same seed, same files)")
-	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(plantable(), ", ")+", or all")
+	f.StringSliceVar(&o.Breaches, "breach", nil, "rules to break: "+strings.Join(synth.PlantableRules(), ", ")+", or all")
 	f.Float64Var(&o.WeeklyKm, "weekly-km", 50, "pre-race weekly volume")
 	f.BoolVar(&o.NoHistory, "no-history", false, "no pre-race training (no baseline)")
 	f.BoolVar(&o.Evening, "evening", false, "runs late in the evening (local midnight tests)")
@@ -86,6 +84,9 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		fmt.Fprintf(st.out, "Wrote %d files for %d athletes x %d weeks to %s in %s\n", n, o.Athletes, o.Weeks, o.Dir, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
+	if err := checkStyle(o.Style); err != nil {
+		return err
+	}
 	season, err := o.season()
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
 	}
-	path, count, err := writeSeasonIn(o.Dir, season, o.Style, o.Monitoring, exportZone)
+	path, count, err := synth.WriteExport(o.Dir, season, o.Style, synth.ExportOptions{Monitoring: o.Monitoring, Zone: exportZone})
 	if err != nil {
 		return err
 	}
@@ -158,9 +159,9 @@ func (o *generateOptions) season() (synth.Season, error) {
 	if race.Weekday() != time.Sunday {
 		return synth.Season{}, usagef("--race %s is a %s: the generator's marathon is on a Sunday", o.Race, race.Weekday())
 	}
-	b, err := parseBreaches(o.Breaches)
+	b, err := synth.BreachesFor(o.Breaches)
 	if err != nil {
-		return synth.Season{}, err
+		return synth.Season{}, usagef("bad --breach: %v", err)
 	}
 	return synth.Season{
 		Athlete: o.Athlete, Zone: zone, RaceDate: race, Seed: o.Seed,
@@ -169,132 +170,10 @@ func (o *generateOptions) season() (synth.Season, error) {
 	}, nil
 }
 
-func parseBreaches(names []string) (synth.Breaches, error) {
-	var b synth.Breaches
-	for _, n := range names {
-		switch strings.TrimSpace(n) {
-		case "all":
-			b = synth.Breaches{RunsDuringRest: true, HardRideDuringRest: true, SpeedWorkInReturn: true,
-				LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}
-		case analysis.RuleRestWindow:
-			b.RunsDuringRest = true
-		case analysis.RuleHardCrossTraining:
-			b.HardRideDuringRest = true
-		case analysis.RuleSpeedWorkEarly:
-			b.SpeedWorkInReturn = true
-		case analysis.RuleLongRunEarly:
-			b.LongRunEarly = true
-		case analysis.RuleRampCap:
-			b.RampTooSteep = true
-		case analysis.RuleRampJump:
-			b.RampJump = true
-		case analysis.RuleIntervalLimit:
-			b.TwoIntervalsInWeek = true
-		case "":
-		default:
-			return b, usagef("unknown --breach %q: use %s or all", n, strings.Join(plantable(), ", "))
-		}
+// checkStyle validates --style.
+func checkStyle(style string) error {
+	if !slices.Contains(synth.Styles(), style) {
+		return usagef("unknown --style %q: use %s", style, strings.Join(synth.Styles(), ", "))
 	}
-	return b, nil
-}
-
-// writeSeason writes a season in an export style into dir and returns the
-// path to import and the number of activities.
-func writeSeason(dir string, s synth.Season, style string, monitoring int) (string, int, error) {
-	return writeSeasonIn(dir, s, style, monitoring, nil)
-}
-
-// writeSeasonIn is writeSeason with the zone an Apple Health export was
-// made in (nil: America/New_York).
-func writeSeasonIn(dir string, s synth.Season, style string, monitoring int, exportZone *time.Location) (string, int, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", 0, err
-	}
-	var acts []*analysis.Activity
-	if style == "strava" {
-		acts = s.StravaActivities()
-	} else {
-		acts = s.Activities()
-	}
-	var path string
-	var err error
-	switch style {
-	case "files", "gpx":
-		path = dir
-		es := synth.ExportFIT
-		if style == "gpx" {
-			es = synth.ExportGPX
-		}
-		err = synth.WriteDir(dir, acts, es)
-	case "garmin", "strava":
-		path = filepath.Join(dir, fileNamePart(s.Athlete)+"_"+style+"_export.zip")
-		err = writeZip(path, func(f *os.File) error {
-			if style == "garmin" {
-				return synth.WriteGarminExport(f, acts, monitoring)
-			}
-			return synth.WriteStravaExport(f, acts)
-		})
-	case "apple":
-		path = filepath.Join(dir, s.Athlete+"_apple_health_export.zip")
-		watch := acts[:0:0] // the watch records each workout once: no phone copies
-		for _, a := range acts {
-			if a.Device != "phone" {
-				watch = append(watch, a)
-			}
-		}
-		acts = watch
-		if exportZone == nil {
-			exportZone, _ = time.LoadLocation("America/New_York")
-		}
-		err = writeZip(path, func(f *os.File) error {
-			return synth.WriteAppleExport(f, acts, synth.AppleOptions{ExportZone: exportZone})
-		})
-	default:
-		return "", 0, usagef("unknown --style %q: use files, gpx, garmin, strava or apple", style)
-	}
-	if err != nil {
-		return "", 0, fmt.Errorf("writing %s: %w", path, err)
-	}
-	return path, len(acts), nil
-}
-
-func writeZip(path string, fn func(*os.File) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// fileNamePart makes an athlete name safe as part of a file name inside
-// the output folder: anything but letters, digits, '-', '_' and '.'
-// becomes '_', and leading dots go (so "../escape" stays in --dir).
-func fileNamePart(name string) string {
-	b := []rune(name)
-	for i, r := range b {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
-			b[i] = '_'
-		}
-	}
-	s := strings.TrimLeft(string(b), ".")
-	if s == "" || !filepath.IsLocal(s) {
-		return "athlete"
-	}
-	return s
-}
-
-// plantable are the rules generate can break: every rule but
-// ramp_cap_near, which needs a cap_tolerance setting.
-func plantable() []string {
-	var out []string
-	for _, id := range analysis.RuleIDs() {
-		if id != analysis.RuleRampCapNear {
-			out = append(out, id)
-		}
-	}
-	return out
+	return nil
 }

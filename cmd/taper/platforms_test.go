@@ -15,8 +15,7 @@ func TestImportByFormat(t *testing.T) {
 	db := filepath.Join(dir, "s.duckdb")
 	out := mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "sam", "--style", "strava",
 		"--race", "2026-10-04", "--no-history", "--timezone", "Europe/Berlin")
-	fields := strings.Fields(strings.TrimSpace(out))
-	input := fields[len(fields)-1]
+	input := generatedPath(t, out)
 	out = mustTaper(t, "import", "--db", db, "--athlete", "sam", "--timezone", "Europe/Berlin", "-q", input)
 	line := ""
 	for _, l := range strings.Split(out, "\n") {

@@ -1,0 +1,150 @@
+package synth
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/taper-run/taper/analysis"
+)
+
+// Export styles of WriteExport: how a season is written.
+const (
+	StyleFiles  = "files"  // plain .fit files (phone copies as .gpx)
+	StyleGPX    = "gpx"    // plain .gpx files (activities without positions stay .fit)
+	StyleGarmin = "garmin" // a Garmin account export zip
+	StyleStrava = "strava" // a Strava bulk export zip (FIT, GPX, TCX and manual entries)
+	StyleApple  = "apple"  // an Apple Health export.zip (the watch's workouts)
+)
+
+// Styles returns the export styles WriteExport takes.
+func Styles() []string { return []string{StyleFiles, StyleGPX, StyleGarmin, StyleStrava, StyleApple} }
+
+// ExportOptions tune WriteExport.
+type ExportOptions struct {
+	Monitoring int            // garmin: monitoring FIT files to add
+	Zone       *time.Location // apple: the phone's zone when it exported; nil = America/New_York
+}
+
+// WriteExport writes a season's activities into dir (created) in an export
+// style and returns the path to import (dir, or the zip inside it) and the
+// number of activities. The zip's name comes from the athlete's name made
+// safe (see FileNamePart), so it stays inside dir.
+func WriteExport(dir string, s Season, style string, o ExportOptions) (string, int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", 0, err
+	}
+	var acts []*analysis.Activity
+	if style == StyleStrava {
+		acts = s.StravaActivities()
+	} else {
+		acts = s.Activities()
+	}
+	path := dir
+	var err error
+	zip := func(name string, write func(*os.File) error) {
+		path = filepath.Join(dir, FileNamePart(s.Athlete)+name)
+		var f *os.File
+		if f, err = os.Create(path); err != nil {
+			return
+		}
+		err = write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	switch style {
+	case StyleFiles:
+		err = WriteDir(dir, acts, ExportFIT)
+	case StyleGPX:
+		err = WriteDir(dir, acts, ExportGPX)
+	case StyleGarmin:
+		zip("_garmin_export.zip", func(f *os.File) error { return WriteGarminExport(f, acts, o.Monitoring) })
+	case StyleStrava:
+		zip("_strava_export.zip", func(f *os.File) error { return WriteStravaExport(f, acts) })
+	case StyleApple:
+		watch := acts[:0:0] // the watch records each workout once: no phone copies
+		for _, a := range acts {
+			if a.Device != "phone" {
+				watch = append(watch, a)
+			}
+		}
+		acts = watch
+		zone := o.Zone
+		if zone == nil {
+			zone, _ = time.LoadLocation("America/New_York")
+		}
+		zip("_apple_health_export.zip", func(f *os.File) error {
+			return WriteAppleExport(f, acts, AppleOptions{ExportZone: zone})
+		})
+	default:
+		return "", 0, fmt.Errorf("unknown export style %q: use %s", style, strings.Join(Styles(), ", "))
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return path, len(acts), nil
+}
+
+// FileNamePart makes a name safe as part of a file name inside a folder:
+// anything but letters, digits, '-', '_' and '.' becomes '_', and leading
+// dots go (so "../escape" cannot leave the folder).
+func FileNamePart(name string) string {
+	b := []rune(name)
+	for i, r := range b {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			b[i] = '_'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".")
+	if s == "" || !filepath.IsLocal(s) {
+		return "athlete"
+	}
+	return s
+}
+
+// PlantableRules are the rules a season can break (Breaches): every rule
+// but ramp_cap_near, which needs a cap_tolerance setting.
+func PlantableRules() []string {
+	var out []string
+	for _, id := range analysis.RuleIDs() {
+		if id != analysis.RuleRampCapNear {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// BreachesFor returns the breaches of the named rules (PlantableRules), or
+// of every one for "all".
+func BreachesFor(rules []string) (Breaches, error) {
+	var b Breaches
+	for _, n := range rules {
+		switch strings.TrimSpace(n) {
+		case "all":
+			b = Breaches{RunsDuringRest: true, HardRideDuringRest: true, SpeedWorkInReturn: true,
+				LongRunEarly: true, RampTooSteep: true, RampJump: true, TwoIntervalsInWeek: true}
+		case analysis.RuleRestWindow:
+			b.RunsDuringRest = true
+		case analysis.RuleHardCrossTraining:
+			b.HardRideDuringRest = true
+		case analysis.RuleSpeedWorkEarly:
+			b.SpeedWorkInReturn = true
+		case analysis.RuleLongRunEarly:
+			b.LongRunEarly = true
+		case analysis.RuleRampCap:
+			b.RampTooSteep = true
+		case analysis.RuleRampJump:
+			b.RampJump = true
+		case analysis.RuleIntervalLimit:
+			b.TwoIntervalsInWeek = true
+		case "":
+		default:
+			return b, fmt.Errorf("unknown rule %q: use %s or all", n, strings.Join(PlantableRules(), ", "))
+		}
+	}
+	return b, nil
+}
