@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
@@ -84,9 +85,9 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
-			asOf, err := ResolveDate(o.AsOf, localToday(now(), s))
+			asOf, err := ResolveDate(o.AsOf, history.LocalToday(now(), s))
 			if o.AsOf == "" {
-				asOf = localToday(now(), s)
+				asOf = history.LocalToday(now(), s)
 			} else if err != nil {
 				return nil, err
 			}

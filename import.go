@@ -196,7 +196,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						// the store keeps: a later reanalysis agrees.
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
-						a.Metrics = an.analyzeSummary(a, sum)
+						a.Metrics = an.AnalyzeSummary(a, sum)
 						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
