@@ -136,7 +136,7 @@ type Activity struct {
 
 // AnalysisVersion is bumped whenever metrics or classification change, so
 // stored results can be recomputed (taper reanalyze).
-const AnalysisVersion = 4
+const AnalysisVersion = 5
 
 // Metrics are the per-activity results of analysis.
 type Metrics struct {
