@@ -221,9 +221,8 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	if err != nil {
 		return done, err
 	}
-	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
-	done.Activities += n
-	done.Changed += changed
+	n, _, err := syncDuplicates(ctx, db, athlete, an, all)
+	done.Duplicates += n // a copy's class follows its primary's: counted there
 	if err != nil {
 		return done, err
 	}
