@@ -71,7 +71,7 @@ type ImportResult struct {
 	// Activities - len(Summary.Merged) once stored.
 	ByFormat map[string]int
 	formatOf map[string]string // activity id -> format, of those counted in ByFormat
-	Flagged  []string // activities with a suspicious date
+	Flagged  []string          // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
 	// imported for that other athlete before (a wrong --athlete?).
 	OthersFiles map[string]int
