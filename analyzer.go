@@ -208,7 +208,7 @@ const summaryChunk = 64
 // (an import interrupted before it saved them) being analysed for their own
 // totals and zones, and the settings the analysis used are recorded.
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
-	moved, err := followZone(ctx, db, athlete, s)
+	moved, nearby, err := followZone(ctx, db, athlete, s)
 	if err != nil {
 		return ReanalyzeResult{}, err
 	}
@@ -216,7 +216,7 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	if err != nil {
 		return done, err
 	}
-	done.Rezoned = moved
+	done.Rezoned, done.NearbyZoned = moved, nearby
 	an, _, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
 		return done, err

@@ -22,6 +22,9 @@ type ReanalyzeResult struct {
 	Changed    int // of which the class changed
 	Duplicates int // duplicate copies brought in line with their primaries (not in Activities)
 	Rezoned    int // activities moved to the athlete's (new) time zone: their files carry none
+	// NearbyZoned counts platform summaries without a zone (Strava manual
+	// entries) given their nearest activity's, the athlete having set none.
+	NearbyZoned int
 }
 
 // Reanalyze recomputes the metrics and class of every activity of an
