@@ -3,7 +3,10 @@ package taper
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -275,20 +278,29 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 		if err != nil {
 			return done, err
 		}
-		ms := make(map[string]*analysis.Metrics, len(headers))
-		for _, a := range headers {
+		// The chunk's activities are analysed in parallel (the import's
+		// decoders are done by now): each is independent of the others.
+		out := make([]*analysis.Metrics, len(headers))
+		parallel(len(headers), func(k int) {
+			a := headers[k]
 			sum := sums[a.ID]
 			switch {
 			case sum == nil:
-				missing = append(missing, a.ID)
-				continue
 			case redo[a.ID] || a.Metrics == nil:
-				ms[a.ID] = an.analyzeSummary(a, sum)
+				out[k] = an.analyzeSummary(a, sum)
 			default:
 				m := *a.Metrics
 				analysis.ApplyHRMax(&m, sum.Profile(), s, an.observed(a))
-				ms[a.ID] = &m
+				out[k] = &m
 			}
+		})
+		ms := make(map[string]*analysis.Metrics, len(headers))
+		for k, a := range headers {
+			if out[k] == nil {
+				missing = append(missing, a.ID)
+				continue
+			}
+			ms[a.ID] = out[k]
 			count(a.ID, ms[a.ID])
 		}
 		if err := db.SaveMetrics(ctx, ms); err != nil {
@@ -436,4 +448,22 @@ func sameHRMax(a, b float64) bool {
 		return analysis.Has(a) == analysis.Has(b)
 	}
 	return math.Abs(a-b) < 0.5
+}
+
+// parallel calls fn(0) ... fn(n-1) on up to GOMAXPROCS goroutines and
+// returns when all are done.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

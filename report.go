@@ -87,13 +87,17 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate)
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate, decisions)
 }
 
 // reportFrom audits an athlete's loaded activities (primaries, with their
-// metrics) and race mark as of asOf.
+// metrics), race mark and decisions in force as of asOf.
 func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
-	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
+	acts []*analysis.Activity, markedID, markedDate string, decisions []store.Decision) (*analysis.Report, error) {
 	if asOf == "" {
 		asOf = athleteToday(now, s, acts)
 	} else {
@@ -131,10 +135,6 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	}
 	// The coach's decisions: classes overridden before the audit counts
 	// the runs, findings waived as it judges them.
-	decisions, err := db.Decisions(ctx, athlete, false)
-	if err != nil {
-		return nil, err
-	}
 	waivers, overrides := decisionInputs(decisions)
 	analysis.ApplyOverrides(acts, overrides)
 	return analysis.Audit(analysis.AuditInput{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -180,4 +181,41 @@ func BreachesFor(rules []string) (Breaches, error) {
 		}
 	}
 	return b, nil
+}
+
+// Planted lists the season's planted breaches, by date, as the report
+// should flag them: "rest_window  day 5, week 1, 2026-10-09: a run on
+// day 5".
+func (s Season) Planted() []string {
+	race := s.RaceDate
+	at := func(rule string, day int, what string) string {
+		return fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, race.AddDate(0, 0, day).Format(time.DateOnly), what)
+	}
+	var out []string
+	for _, p := range s.Plan() {
+		rule, what, ok := strings.Cut(strings.TrimPrefix(p.Note, "breach "), ": ")
+		if !strings.HasPrefix(p.Note, "breach ") || !ok {
+			continue
+		}
+		out = append(out, at(rule, p.Day, what))
+	}
+	if s.Breaches.RampTooSteep {
+		out = append(out, at("ramp_cap", 21, "week 3 runs about 85% of the baseline (its cap is 50%); flagged on the week's last day"))
+	}
+	if s.Breaches.RampJump {
+		out = append(out, at("ramp_jump", 49, "week 7 runs 1.6x week 6; flagged on the week's last day"))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i][21:27] < out[j][21:27] })
+	return out
+}
+
+// DemoDates returns a demo's race, the last Sunday whose eight recovery
+// weeks end on or before now's date (so nothing the demo shows is in the
+// future), and its report date, the end of recovery week 8.
+func DemoDates(now time.Time) (race, asOf string) {
+	d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -56)
+	for d.Weekday() != time.Sunday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d.Format(time.DateOnly), d.AddDate(0, 0, 56).Format(time.DateOnly)
 }

@@ -41,3 +41,18 @@ func TestWriteExportStaysInDir(t *testing.T) {
 		t.Error("an unknown style was taken")
 	}
 }
+
+func TestDemoDates(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ now, race, asOf string }{
+		{"2026-11-26", "2026-09-27", "2026-11-22"},
+		{"2026-11-29", "2026-10-04", "2026-11-29"}, // week 8 ends today
+		{"2026-11-28", "2026-09-27", "2026-11-22"},
+	} {
+		now, _ := time.Parse(time.DateOnly, c.now)
+		race, asOf := DemoDates(now.Add(15 * time.Hour))
+		if race != c.race || asOf != c.asOf {
+			t.Errorf("DemoDates(%s) = %s, %s; want %s, %s", c.now, race, asOf, c.race, c.asOf)
+		}
+	}
+}

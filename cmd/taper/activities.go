@@ -55,7 +55,7 @@ func activityTableColumns() []string {
 }
 
 func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error {
-	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
+	if err := checkFormat(o.Format, reports.RowFormats()...); err != nil {
 		return err
 	}
 	for _, d := range []string{o.Since, o.Until} {

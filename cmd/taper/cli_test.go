@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/taper-run/taper/synth"
 )
@@ -240,21 +239,6 @@ func TestConfigSectionForUnknownAthlete(t *testing.T) {
 	_, _, errOut := runTaper(t, "audit", "--db", db, "--as-of", "2026-11-29")
 	if !strings.Contains(errOut, "[athlete.alcie] matches no athlete") {
 		t.Errorf("no warning about the unknown athlete section; stderr:\n%s", errOut)
-	}
-}
-
-func TestDemoDates(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct{ now, race, asOf string }{
-		{"2026-11-26", "2026-09-27", "2026-11-22"},
-		{"2026-11-29", "2026-10-04", "2026-11-29"}, // week 8 ends today
-		{"2026-11-28", "2026-09-27", "2026-11-22"},
-	} {
-		now, _ := time.Parse(time.DateOnly, c.now)
-		race, asOf := demoDates(now.Add(15 * time.Hour))
-		if race != c.race || asOf != c.asOf {
-			t.Errorf("demoDates(%s) = %s, %s; want %s, %s", c.now, race, asOf, c.race, c.asOf)
-		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -72,7 +71,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 		}
 		o.DB = filepath.Join(tmpDB, "demo.duckdb")
 	}
-	demoRace, demoAsOf := demoDates(o.now())
+	demoRace, demoAsOf := synth.DemoDates(o.now())
 	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
 		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
@@ -113,15 +112,4 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	fmt.Fprintf(say, "\nThe database is kept at %s: try (go build -o taper ./cmd/taper first)\n  ./taper activities --db %s --athlete %s --since %s\n  ./taper report --db %s --athlete %s --as-of %s --format html -o demo.html\n  ./taper sql --db %s \"SELECT class, count(*) FROM analyses GROUP BY 1\"\n",
 		o.DB, o.DB, o.Athlete, demoRace, o.DB, o.Athlete, demoAsOf, o.DB)
 	return nil
-}
-
-// demoDates returns the demo's race, the last Sunday whose eight recovery
-// weeks end on or before today (so nothing the demo shows is in the
-// future), and the report date, the end of recovery week 8.
-func demoDates(now time.Time) (race, asOf string) {
-	d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -56)
-	for d.Weekday() != time.Sunday {
-		d = d.AddDate(0, 0, -1)
-	}
-	return d.Format(time.DateOnly), d.AddDate(0, 0, 56).Format(time.DateOnly)
 }

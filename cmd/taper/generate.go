@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -107,7 +106,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 // writePlanted says what the generator planted and where (rule, day,
 // week, date), so a report can be checked against it.
 func writePlanted(w io.Writer, s synth.Season) {
-	lines := planted(s)
+	lines := s.Planted()
 	if len(lines) == 0 {
 		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
 		return
@@ -118,35 +117,10 @@ func writePlanted(w io.Writer, s synth.Season) {
 	}
 }
 
-// planted lists the season's planted breaches: "rest_window  day 5,
-// week 1, 2026-10-09: a run on day 5".
-func planted(s synth.Season) []string {
-	race := s.RaceDate
-	at := func(rule string, day int, what string) string {
-		return fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, race.AddDate(0, 0, day).Format(time.DateOnly), what)
-	}
-	var out []string
-	for _, p := range s.Plan() {
-		rule, what, ok := strings.Cut(strings.TrimPrefix(p.Note, "breach "), ": ")
-		if !strings.HasPrefix(p.Note, "breach ") || !ok {
-			continue
-		}
-		out = append(out, at(rule, p.Day, what))
-	}
-	if s.Breaches.RampTooSteep {
-		out = append(out, at("ramp_cap", 21, "week 3 runs about 85% of the baseline (its cap is 50%); flagged on the week's last day"))
-	}
-	if s.Breaches.RampJump {
-		out = append(out, at("ramp_jump", 49, "week 7 runs 1.6x week 6; flagged on the week's last day"))
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i][21:27] < out[j][21:27] })
-	return out
-}
-
 // season builds the synth season the flags describe.
 func (o *generateOptions) season() (synth.Season, error) {
 	if o.Race == "" {
-		o.Race, _ = demoDates(o.now())
+		o.Race, _ = synth.DemoDates(o.now())
 	}
 	zone, err := time.LoadLocation(o.Zone)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -50,7 +51,7 @@ func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
 }
 
 func runImports(ctx context.Context, o *importsOptions, st *streams) error {
-	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
+	if err := checkFormat(o.Format, reports.RowFormats()...); err != nil {
 		return err
 	}
 	var status []string

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -42,7 +43,7 @@ with its scale, INTERVAL, UUID, LIST, STRUCT and MAP as DuckDB writes them).`,
 }
 
 func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
-	if err := checkFormat(o.Format, "table", "json", "csv"); err != nil {
+	if err := checkFormat(o.Format, reports.RowFormats()...); err != nil {
 		return err
 	}
 	db, err := openExisting(ctx, o.DB, store.Options{ReadOnly: true, Sandbox: true}, st.errOut)
@@ -51,8 +52,8 @@ func runSQL(ctx context.Context, o *sqlOptions, st *streams) error {
 	}
 	defer db.Close()
 	rw := newRowWriter(st.out, o.Format)
-	if err := db.Stream(ctx, o.Query, rw.header, rw.row); err != nil {
+	if err := db.Stream(ctx, o.Query, rw.Header, rw.Row); err != nil {
 		return err
 	}
-	return rw.close()
+	return rw.Close()
 }
