@@ -89,7 +89,7 @@ const summaryChunk = 64
 // (an import interrupted before it saved them) being analysed for their own
 // totals and zones, and the settings the analysis used are recorded.
 func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
-	moved, err := followZone(ctx, db, athlete, s)
+	moved, nearby, err := followZone(ctx, db, athlete, s)
 	if err != nil {
 		return ReanalyzeResult{}, err
 	}
@@ -97,14 +97,13 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 	if err != nil {
 		return done, err
 	}
-	done.Rezoned = moved
+	done.Rezoned, done.NearbyZoned = moved, nearby
 	an, _, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
 		return done, err
 	}
-	n, changed, err := syncDuplicates(ctx, db, athlete, an, all)
-	done.Activities += n
-	done.Changed += changed
+	n, _, err := syncDuplicates(ctx, db, athlete, an, all)
+	done.Duplicates += n // a copy's class follows its primary's: counted there
 	if err != nil {
 		return done, err
 	}

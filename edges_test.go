@@ -134,8 +134,8 @@ func TestDuplicatesTakeTheirPrimarysClass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Activities != 6 {
-		t.Errorf("reanalyzed %d activities, want 6", res.Activities)
+	if res.Activities != 3 || res.Duplicates != 3 {
+		t.Errorf("reanalyzed %d activities (+%d duplicate copies), want 3 (+3)", res.Activities, res.Duplicates)
 	}
 	check("after reanalyze")
 }

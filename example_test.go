@@ -65,8 +65,8 @@ func Example() {
 	// imported 103 files, 0 rejected
 	// recovery audit as of 2026-12-06: 1 athlete
 	//
-	// athlete           race        week         phase    breaches  warnings  last activity  status
-	// ada               2026-10-11  8            build-up         1         0  2026-12-06     breach
+	// athlete      race        week        phase     breach  warn  latest      status
+	// ada          2026-10-11  8           build-up       1     0  2026-12-06  breach
 	// breach rest_window on 2026-10-16 (day 5)
 	// fails --fail-on breach: true
 }

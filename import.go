@@ -64,11 +64,14 @@ type ImportResult struct {
 	Partial       []string       // "path: reason" of files read in part
 	Rejected      []string       // why each rejected file was refused
 	Activities    int            // activities decoded
-	// ByFormat counts the activities decoded by the format they came from:
-	// fit, gpx, tcx, apple-health, csv (Strava's manual entries), json
-	// (Garmin's summaries).
+	// ByFormat counts the new primary activities by the format they came
+	// from: fit, gpx, tcx, apple-health, csv (Strava's manual entries),
+	// json (Garmin's summaries). A recording merged into another as its
+	// duplicate is not counted (see Summary.Merged): the counts add up to
+	// Activities - len(Summary.Merged) once stored.
 	ByFormat map[string]int
-	Flagged  []string // activities with a suspicious date
+	formatOf map[string]string // activity id -> format, of those counted in ByFormat
+	Flagged  []string          // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
 	// imported for that other athlete before (a wrong --athlete?).
 	OthersFiles map[string]int
@@ -328,7 +331,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		})
 	}()
 
-	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}}
+	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}, formatOf: map[string]string{}}
 	fail := func(err error) (*ImportResult, error) {
 		cancel()
 		drain(queue)
@@ -368,8 +371,17 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			}
 		}
 		fr.Summaries = j.sums
+		formats := make([]string, len(fr.Activities))
+		for i, a := range fr.Activities {
+			formats[i] = a.Format
+		}
 		if err := w.Add(fr); err != nil {
 			return err
+		}
+		if fr.Status == store.StatusImported {
+			for i, a := range fr.Activities { // ids are set by now
+				res.formatOf[a.ID] = formats[i]
+			}
 		}
 		// Metrics are saved as they come rather than all at the end, so
 		// memory does not grow with the history.
@@ -402,6 +414,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	var closeErr error
 	if w != nil {
 		res.Summary, closeErr = w.Close()
+		res.uncountMerged()
 	}
 	if err := <-walkErr; err != nil && !errors.Is(err, context.Canceled) {
 		return nil, err
@@ -466,6 +479,25 @@ func fileResult(j *importJob) store.FileResult {
 		fr.Reason = r.Reason()
 	}
 	return fr
+}
+
+// uncountMerged takes the merged duplicates out of ByFormat: a duplicate
+// decoded by this import, else (an earlier primary demoted) the new
+// recording that took its place, which is no new activity either.
+func (s *ImportResult) uncountMerged() {
+	for _, m := range s.Summary.Merged {
+		f, ok := s.formatOf[m.Duplicate]
+		if !ok {
+			f, ok = s.formatOf[m.Primary]
+		}
+		if !ok {
+			continue
+		}
+		if s.ByFormat[f]--; s.ByFormat[f] <= 0 {
+			delete(s.ByFormat, f)
+		}
+	}
+	s.formatOf = nil
 }
 
 func (s *ImportResult) add(fr store.FileResult) {

@@ -18,9 +18,13 @@ type ReanalyzeOptions struct {
 
 // ReanalyzeResult counts what a reanalysis did.
 type ReanalyzeResult struct {
-	Activities int // analysed again (from their summaries; from their records when stored by an older taper)
+	Activities int // primary activities analysed again (from their summaries; from their records when stored by an older taper)
 	Changed    int // of which the class changed
+	Duplicates int // duplicate copies brought in line with their primaries (not in Activities)
 	Rezoned    int // activities moved to the athlete's (new) time zone: their files carry none
+	// NearbyZoned counts platform summaries without a zone (Strava manual
+	// entries) given their nearest activity's, the athlete having set none.
+	NearbyZoned int
 }
 
 // Reanalyze recomputes the metrics and class of every activity of an

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -61,25 +62,32 @@ func settingsChange(ctx context.Context, db *store.DB, athlete string, s analysi
 	return strings.Join(changed, ", "), nil
 }
 
-// followZone gives the activities whose zone came from the default (UTC)
-// or from the athlete's setting the zone of the current setting (s.TimeZone;
-// none: nothing moves): a time zone set after the import moves an evening
-// run to its right local date. It returns how many moved.
-func followZone(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (int, error) {
-	if s.TimeZone == "" {
-		return 0, nil
-	}
-	loc, err := time.LoadLocation(s.TimeZone)
-	if err != nil {
-		return 0, fmt.Errorf("timezone %q: %w", s.TimeZone, err)
+// followZone gives the activities whose zone came from the default (UTC),
+// from the athlete's setting or from a nearby activity the zone of the
+// current setting (s.TimeZone): a time zone set after the import moves an
+// evening run to its right local date. Without a setting, a platform's
+// summary without a zone of its own (a Strava manual entry, in UTC) takes
+// the zone of the athlete's nearest-in-time activity whose file has one
+// (see nearbyZones). It returns how many moved to the setting, and how many
+// took a nearby activity's zone.
+func followZone(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (moved, nearby int, err error) {
+	var loc *time.Location
+	if s.TimeZone != "" {
+		if loc, err = time.LoadLocation(s.TimeZone); err != nil {
+			return 0, 0, fmt.Errorf("timezone %q: %w", s.TimeZone, err)
+		}
 	}
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete, IncludeDuplicates: true})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
+	}
+	if loc == nil {
+		zones := nearbyZones(acts)
+		return 0, len(zones), db.UpdateZones(ctx, zones)
 	}
 	zones := map[string]store.Zone{}
 	for _, a := range acts {
-		if a.TimeSource != analysis.TZFromUTC && a.TimeSource != analysis.TZFromAthlete {
+		if !borrowedZone(a) {
 			continue // the file's own zone (FIT local time, GPS) stays
 		}
 		z := store.Zone{Name: s.TimeZone, Source: analysis.TZFromAthlete}
@@ -88,5 +96,54 @@ func followZone(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 			zones[a.ID] = z
 		}
 	}
-	return len(zones), db.UpdateZones(ctx, zones)
+	return len(zones), 0, db.UpdateZones(ctx, zones)
+}
+
+// borrowedZone reports whether a's zone is not its file's own: the
+// default (UTC), the athlete's setting, or a nearby activity's.
+func borrowedZone(a *analysis.Activity) bool {
+	switch a.TimeSource {
+	case analysis.TZFromUTC, analysis.TZFromAthlete, analysis.TZFromNearby:
+		return true
+	}
+	return false
+}
+
+// nearbyZones gives each platform summary (analysis.SummaryOnly) whose
+// zone is borrowed (UTC, or a nearby activity's) the zone of the nearest
+// activity in time whose file carries its own (by name when known, so the
+// offset is the one in force at the summary's start), as TZFromNearby; an
+// athlete with no such activity keeps UTC. Only changes are returned.
+func nearbyZones(acts []*analysis.Activity) map[string]store.Zone {
+	var own []*analysis.Activity
+	for _, a := range acts {
+		if !borrowedZone(a) && !a.Start.IsZero() {
+			own = append(own, a)
+		}
+	}
+	zones := map[string]store.Zone{}
+	if len(own) == 0 {
+		return zones
+	}
+	sort.Slice(own, func(i, j int) bool { return own[i].Start.Before(own[j].Start) })
+	for _, a := range acts {
+		if !analysis.SummaryOnly(a) || !borrowedZone(a) || a.TimeSource == analysis.TZFromAthlete {
+			continue
+		}
+		i := sort.Search(len(own), func(i int) bool { return !own[i].Start.Before(a.Start) })
+		near := own[min(i, len(own)-1)]
+		if i > 0 && (i == len(own) || a.Start.Sub(own[i-1].Start) < own[i].Start.Sub(a.Start)) {
+			near = own[i-1]
+		}
+		z := store.Zone{Name: near.TimeZone, Offset: near.UTCOffset, Source: analysis.TZFromNearby}
+		if z.Name != "" {
+			if l, err := time.LoadLocation(z.Name); err == nil {
+				_, z.Offset = a.Start.In(l).Zone()
+			}
+		}
+		if z.Offset != a.UTCOffset || z.Name != a.TimeZone || z.Source != a.TimeSource {
+			zones[a.ID] = z
+		}
+	}
+	return zones
 }

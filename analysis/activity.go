@@ -45,6 +45,10 @@ const (
 	TZFromGPS     = "gps"                 // zone of the first GPS point
 	TZFromAthlete = "athlete"             // the athlete's configured zone
 	TZFromUTC     = "utc"                 // nothing better was known
+	// TZFromNearby: a platform's summary without a zone (a Strava manual
+	// entry) takes the zone of the athlete's nearest-in-time activity
+	// whose file had one, when the athlete set none.
+	TZFromNearby = "nearby"
 )
 
 // Sample is one point of an activity's record stream (usually 1 Hz).
@@ -136,7 +140,7 @@ type Activity struct {
 
 // AnalysisVersion is bumped whenever metrics or classification change, so
 // stored results can be recomputed (taper reanalyze).
-const AnalysisVersion = 4
+const AnalysisVersion = 5
 
 // Metrics are the per-activity results of analysis.
 type Metrics struct {

@@ -54,11 +54,26 @@ func compatibleSports(a, b *Activity) bool {
 }
 
 // PreferPrimaryChannels returns which of two recordings of the same
-// activity should be kept as the primary: a recording before a platform's
-// summary of it (see SummaryOnly), FIT before other formats, then the one
-// with more channels (heart rate, cadence, power; ca and cb, see Channels,
-// as stored), then the earlier import (a).
+// activity should be kept as the primary: PreferPrimary with the samples
+// each holds.
 func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, duplicate *Activity) {
+	return PreferPrimary(a, ca, len(a.Samples), b, cb, len(b.Samples))
+}
+
+// ExcerptRatio: a recording with fewer than this share of the other's
+// samples is an excerpt of the same activity (a file's sample, a watch's
+// partial download), not a second full recording of it.
+const ExcerptRatio = 0.25
+
+// PreferPrimary returns which of two recordings of the same activity should
+// be kept as the primary, given each one's channels (heart rate, cadence,
+// power; ca and cb, see Channels) and sample count (na and nb, as stored,
+// since a stored primary's samples are not loaded): a recording before a
+// platform's summary of it (see SummaryOnly), FIT before other formats, a
+// full recording before an excerpt (fewer than ExcerptRatio of the other's
+// samples, whose moving time would count only the part it holds), then the
+// one with more channels, then more samples, then the earlier import (a).
+func PreferPrimary(a *Activity, ca, na int, b *Activity, cb, nb int) (primary, duplicate *Activity) {
 	if sa, sb := SummaryOnly(a), SummaryOnly(b); sa != sb {
 		if sb {
 			return a, b
@@ -72,7 +87,19 @@ func PreferPrimaryChannels(a *Activity, ca int, b *Activity, cb int) (primary, d
 		}
 		return b, a
 	}
-	if cb > ca {
+	switch {
+	case float64(na) < ExcerptRatio*float64(nb):
+		return b, a
+	case float64(nb) < ExcerptRatio*float64(na):
+		return a, b
+	}
+	if cb != ca {
+		if cb > ca {
+			return b, a
+		}
+		return a, b
+	}
+	if nb > na {
 		return b, a
 	}
 	return a, b

@@ -222,6 +222,12 @@ func activityBasics(a *Activity) basics {
 	}
 	t := ComputeTotals(a.Samples)
 	b := basics{moving: t.MovingTime, distance: a.Distance, ascent: a.Ascent, avgHR: a.AvgHR, maxHR: a.MaxHR}
+	if excerpt(t, a) {
+		// The samples hold a part of the activity (a file's sample of a
+		// longer run): their moving time would count minutes against the
+		// file's full distance. The file's own moving time covers it.
+		b.moving = a.MovingTime
+	}
 	if !Has(b.moving) || b.moving <= 0 {
 		b.moving = 0
 		switch {
@@ -244,6 +250,24 @@ func activityBasics(a *Activity) basics {
 		b.maxHR = t.MaxHR
 	}
 	return b
+}
+
+// ExcerptShare: samples whose moving time and distance are both less than
+// this share of the file's own totals (a TCX lap's TotalTimeSeconds and
+// DistanceMeters, a FIT session's) are an excerpt of the activity.
+const ExcerptShare = 0.5
+
+// excerpt reports whether the samples' totals t cover a small part of what
+// the file says a covered (see ExcerptShare). A watch left running after a
+// run is not one: its samples cover the distance.
+func excerpt(t Totals, a *Activity) bool {
+	if !Has(a.MovingTime) || a.MovingTime <= 0 || !Has(a.Distance) || a.Distance <= 0 {
+		return false
+	}
+	if !Has(t.MovingTime) || !Has(t.Distance) {
+		return false
+	}
+	return t.MovingTime < ExcerptShare*a.MovingTime && t.Distance < ExcerptShare*a.Distance
 }
 
 // AnalysedTotals are the distance (m) and moving time (s) the rules

@@ -77,8 +77,17 @@ func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef
 
 // RacePaceFor is the marathon pace a run's tempo is judged against: the
 // race it leads up to (the first race on or after it, within 16 weeks),
-// else the last race before it; 0 when there is none.
+// else the last race before it; 0 when there is none. A race itself (a
+// marathon-distance run, the marked race, or a copy of one) is judged
+// against none: against its own pace every marathon would be tempo, and
+// against another race's it is a race effort, not a tempo run; it is long
+// (or, when audited, the race).
 func (an *Analyzer) RacePaceFor(a *analysis.Activity) float64 {
+	for _, r := range an.races {
+		if r.id == a.ID || (a.DuplicateOf != "" && r.id == a.DuplicateOf) {
+			return 0
+		}
+	}
 	d := a.LocalDate()
 	limit := a.LocalStart().AddDate(0, 0, 16*7).Format(time.DateOnly)
 	for _, r := range an.races {

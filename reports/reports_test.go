@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/taper-run/taper/analysis"
 )
@@ -252,11 +253,13 @@ func TestText(t *testing.T) {
 	if bytes.Contains(plain, []byte("\x1b[")) {
 		t.Error("text without colour has ANSI escapes")
 	}
-	for _, want := range []string{intervals, "pending (1 finding so far)", "week 2 volume 17.0 km is above its cap 10.0 km"} {
-		if !bytes.Contains(plain, []byte(want)) {
+	words := strings.Join(strings.Fields(string(plain)), " ") // evidence wraps
+	for _, want := range []string{intervals, "pending (1)", "week 2 volume 17.0 km is above its cap 10.0 km"} {
+		if !strings.Contains(words, want) {
 			t.Errorf("text report lacks %q", want)
 		}
 	}
+	fits80(t, "alice.txt", plain)
 	colour := render(t, func(b *bytes.Buffer) error { return Text(b, r, true) })
 	golden(t, "alice.color.txt", colour)
 	if !bytes.Contains(colour, []byte(ansiRed)) {
@@ -267,7 +270,20 @@ func TestText(t *testing.T) {
 	if !bytes.Contains(bob, []byte("not checked: ramp_cap")) || !bytes.Contains(bob, []byte("baseline_km")) {
 		t.Errorf("text without baseline should say what was not checked and how to fix it:\n%s", bob)
 	}
-	golden(t, "dan.txt", render(t, func(b *bytes.Buffer) error { return Text(b, roster(t)[1], false) }))
+	dan := render(t, func(b *bytes.Buffer) error { return Text(b, roster(t)[1], false) })
+	golden(t, "dan.txt", dan)
+	fits80(t, "bob.txt", bob)
+	fits80(t, "dan.txt", dan)
+}
+
+// fits80 checks that every line of a text report fits 80 columns.
+func fits80(t *testing.T, name string, text []byte) {
+	t.Helper()
+	for i, l := range strings.Split(string(text), "\n") {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("%s line %d is %d columns wide (want <= 80): %s", name, i+1, n, l)
+		}
+	}
 }
 
 func TestAuditRowsWorstFirst(t *testing.T) {
@@ -290,7 +306,9 @@ func TestAuditRowsWorstFirst(t *testing.T) {
 
 func TestAuditFormats(t *testing.T) {
 	rs := roster(t)
-	golden(t, "audit.txt", render(t, func(b *bytes.Buffer) error { return AuditText(b, rs, false) }))
+	auditText := render(t, func(b *bytes.Buffer) error { return AuditText(b, rs, false) })
+	golden(t, "audit.txt", auditText)
+	fits80(t, "audit.txt", auditText)
 	golden(t, "audit.json", render(t, func(b *bytes.Buffer) error { return AuditJSON(b, rs) }))
 }
 

@@ -6,12 +6,17 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/taper-run/taper/analysis"
 )
 
 // barWidth is the number of cells of the text volume bar.
-const barWidth = 16
+const barWidth = 10
+
+// textWidth is the width text reports fit: tables are laid out for it, and
+// longer lines (evidence, reasons) wrap with an indent.
+const textWidth = 80
 
 // ANSI colours used when colour is asked for.
 const (
@@ -60,13 +65,13 @@ func Text(w io.Writer, r *analysis.Report, color bool) error {
 
 func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 	fmt.Fprintf(b, "%s  recovery audit as of %s (preset %s)\n", p.paint(ansiBold, r.Athlete), r.AsOf, r.Preset)
-	fmt.Fprintf(b, "race      %s\n", raceLine(r))
-	fmt.Fprintf(b, "baseline  %s\n", baselineLine(r.Baseline))
+	b.WriteString(wrap(raceLine(r), "race      ", strings.Repeat(" ", 10)))
+	b.WriteString(wrap(baselineLine(r.Baseline), "baseline  ", strings.Repeat(" ", 10)))
 	if r.Race == nil {
 		return
 	}
 	if r.Reason != "" {
-		fmt.Fprintf(b, "error     %s\n", r.Reason)
+		b.WriteString(wrap(r.Reason, "error     ", strings.Repeat(" ", 10)))
 		return
 	}
 	waived := ""
@@ -78,18 +83,21 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 
 	unit := r.Baseline.Unit
 	scale := barScale(r)
-	fmt.Fprintf(b, "\n%4s  %-12s  %-12s %4s  %9s  %9s  %-*s  %3s  %s\n",
+	fmt.Fprintf(b, "\n%4s %-12s %-11s %4s %8s %8s %-*s %3s %s\n",
 		"week", "dates", "phase", "runs", "volume", "cap", barWidth+1, "vs cap", "int", "status")
 	for _, wk := range r.Weeks {
-		fmt.Fprintf(b, "%4d  %-12s  %-12s %4d  %9s  %9s  %s  %3d  %s\n",
+		fmt.Fprintf(b, "%4d %-12s %-11s %4d %8s %8s %s %3d %s\n",
 			wk.Week, wk.Start[5:]+".."+wk.End[5:], phases(wk), wk.Runs, volume(wk.Volume, unit),
 			capText(wk.Cap, unit), p.paint(weekColour(wk), bar(wk.Volume, wk.Cap, scale, barWidth)),
-			wk.IntervalSessions, p.status(weekStatus(wk)))
+			wk.IntervalSessions, p.status(shortWeekStatus(wk)))
 	}
-	fmt.Fprintf(b, "      (bar: █ volume, ▓ volume above the cap, ┃ cap; full width %s)\n", volume(scale, unit))
+	fmt.Fprintf(b, "     (bar: █ volume, ▓ volume above the cap, ┃ cap; full width %s)\n", volume(scale, unit))
+	if shortened(r.Weeks) {
+		fmt.Fprintf(b, "     (pending (n): a week not over yet, with n findings so far)\n")
+	}
 
 	for _, g := range skippedGroups(r.Skipped) {
-		fmt.Fprintf(b, "\nnot checked: %s: %s\n", strings.Join(g.rules, ", "), g.reason)
+		b.WriteString("\n" + wrap(fmt.Sprintf("not checked: %s: %s", strings.Join(g.rules, ", "), g.reason), "", "  "))
 	}
 	fmt.Fprintf(b, "\nruns by week\n")
 	for _, wk := range r.Weeks {
@@ -119,15 +127,15 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		if f.ActivityID != "" {
 			fmt.Fprintf(b, "  %s", p.paint(ansiDim, "activity "+f.ActivityID))
 		}
-		fmt.Fprintf(b, "\n      %s\n", f.Message)
+		b.WriteString("\n" + wrap(f.Message, "      ", "      "))
 		if w := waivedText(f); w != "" {
-			fmt.Fprintf(b, "      (%s %s)\n", f.Severity, w)
+			b.WriteString(wrap(fmt.Sprintf("(%s %s)", f.Severity, w), "      ", "       "))
 		}
 	}
 	if r.Next != nil {
 		fmt.Fprintf(b, "\nwhat comes next (from %s)\n", r.Next.From)
 		for _, s := range r.Next.Steps {
-			fmt.Fprintf(b, "  - %s\n", s)
+			b.WriteString(wrap(s, "  - ", "    "))
 		}
 	}
 }
@@ -138,6 +146,50 @@ func weekStatus(w analysis.Week) string {
 		return w.Status
 	}
 	return fmt.Sprintf("pending (%s so far)", plural(w.Breaches+w.Warnings, "finding", "findings"))
+}
+
+// shortWeekStatus is weekStatus in a table cell: "pending (1)" for a
+// pending week with one finding so far (the legend says so).
+func shortWeekStatus(w analysis.Week) string {
+	if w.Status != analysis.StatusPending || w.Breaches+w.Warnings == 0 {
+		return w.Status
+	}
+	return fmt.Sprintf("pending (%d)", w.Breaches+w.Warnings)
+}
+
+// shortened reports whether a week's status is shown as "pending (n)".
+func shortened(weeks []analysis.Week) bool {
+	for _, w := range weeks {
+		if shortWeekStatus(w) != w.Status {
+			return true
+		}
+	}
+	return false
+}
+
+// wrap breaks s into lines of at most textWidth runes at spaces, the first
+// line starting with first and the others with rest; a word longer than a
+// line stays whole. Each line ends with a newline.
+func wrap(s, first, rest string) string {
+	var b strings.Builder
+	line, n := first, utf8.RuneCountInString(first)
+	empty := true
+	for _, word := range strings.Fields(s) {
+		wn := utf8.RuneCountInString(word)
+		if !empty && n+1+wn > textWidth {
+			b.WriteString(line + "\n")
+			line, n, empty = rest, utf8.RuneCountInString(rest), true
+		}
+		if !empty {
+			line += " "
+			n++
+		}
+		line += word
+		n += wn
+		empty = false
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 func weekColour(w analysis.Week) string {
@@ -212,19 +264,21 @@ func AuditText(w io.Writer, reports []*analysis.Report, color bool) error {
 	var b bytes.Buffer
 	rows := AuditRows(reports)
 	fmt.Fprintf(&b, "recovery audit as of %s: %s\n\n", asOf(reports), plural(len(rows), "athlete", "athletes"))
-	fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8s  %8s  %-13s  %s\n",
-		"athlete", "race", "week", "phase", "breaches", "warnings", "last activity", "status")
+	fmt.Fprintf(&b, "%-12s %-10s  %-11s %-8s  %6s  %4s  %-10s  %s\n",
+		"athlete", "race", "week", "phase", "breach", "warn", "latest", "status")
 	for _, row := range rows {
 		race := row.RaceDate
 		if race == "" {
 			race = "none"
 		}
-		status := p.status(row.Status)
+		fmt.Fprintf(&b, "%-12s %-10s  %-11s %-8s  %6d  %4d  %-10s  %s\n",
+			row.Athlete, race, row.Week, dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), p.status(row.Status))
 		if row.Reason != "" {
-			status += "  " + p.paint(ansiDim, row.Reason)
+			// the reason under its row, indented
+			for _, l := range strings.SplitAfter(strings.TrimSuffix(wrap(row.Reason, "    ", "    "), "\n"), "\n") {
+				b.WriteString(p.paint(ansiDim, strings.TrimSuffix(l, "\n")) + "\n")
+			}
 		}
-		fmt.Fprintf(&b, "%-16s  %-10s  %-11s  %-7s  %8d  %8d  %-13s  %s\n",
-			row.Athlete, race, row.Week, dash(analysis.PhaseLabel(row.Phase)), row.Breaches, row.Warnings, dash(row.LastActivity), status)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write text audit: %w", err)

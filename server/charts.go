@@ -203,7 +203,7 @@ func timelineChart(r *analysis.Report) template.HTML {
 		if d.Future {
 			class = "ph-future"
 		}
-		b.f(`<rect class="%s" x="%.2f" y="%g" width="%.2f" height="%g"><title>day %d, %s, %s</title></rect>`, esc(class), x, top, slot+0.2, plotH, d.Day, esc(d.Date), esc(d.Phase))
+		b.f(`<rect class="%s" x="%.2f" y="%g" width="%.2f" height="%g"><title>day %d, %s, %s</title></rect>`, esc(class), x, top, slot+0.2, plotH, d.Day, esc(d.Date), esc(analysis.PhaseLabel(d.Phase)))
 	}
 	for i := 0; i <= 4; i++ {
 		v := ymax * float64(i) / 4

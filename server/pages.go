@@ -31,6 +31,7 @@ var webFS embed.FS
 func parsePages() (*template.Template, error) {
 	funcs := template.FuncMap{
 		"word":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"phase": analysis.PhaseLabel,
 		"km":    km,
 		"clock": clock,
 		"path":  url.PathEscape,
@@ -269,7 +270,7 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Baseline = baselineText(rep.Baseline)
 	for _, wk := range rep.Weeks {
-		wv := weekView{W: wk, Phases: strings.Join(wk.Phases, "+"), Volume: volumeText(wk.Volume, rep.Baseline.Unit), Cap: "-",
+		wv := weekView{W: wk, Phases: phaseLabels(wk.Phases, "+"), Volume: volumeText(wk.Volume, rep.Baseline.Unit), Cap: "-",
 			Dates: shortDate(wk.Start) + " – " + shortDate(wk.End)}
 		if wk.Cap != nil {
 			wv.Cap = volumeText(*wk.Cap, rep.Baseline.Unit)
@@ -288,6 +289,16 @@ func (s *Server) athletePage(w http.ResponseWriter, r *http.Request) {
 		v.Findings = append(v.Findings, fv)
 	}
 	s.render(w, http.StatusOK, "athlete", v)
+}
+
+// phaseLabels joins phases in the words the reports use (see
+// analysis.PhaseLabel: "build-up", not "open").
+func phaseLabels(phases []string, sep string) string {
+	out := make([]string, len(phases))
+	for i, p := range phases {
+		out[i] = analysis.PhaseLabel(p)
+	}
+	return strings.Join(out, sep)
 }
 
 // nextSteps says where the athlete stands and what the rules allow next:
@@ -309,7 +320,7 @@ func nextSteps(r *analysis.Report) []string {
 		switch w.Week {
 		case c.Week:
 			s := fmt.Sprintf("This week (week %d, %s to %s, %s): %s so far", w.Week, shortDate(w.Start), shortDate(w.End),
-				strings.Join(w.Phases, " then "), volumeText(w.Volume, unit))
+				phaseLabels(w.Phases, " then "), volumeText(w.Volume, unit))
 			if w.Cap != nil {
 				s += fmt.Sprintf(" of a %s cap", volumeText(*w.Cap, unit))
 				if left := *w.Cap - w.Volume; left > 0 {
@@ -320,7 +331,7 @@ func nextSteps(r *analysis.Report) []string {
 			}
 			out = append(out, s+fmt.Sprintf("; %d interval session(s).", w.IntervalSessions))
 		case c.Week + 1:
-			s := fmt.Sprintf("Next week (week %d, from %s, %s)", w.Week, shortDate(w.Start), strings.Join(w.Phases, " then "))
+			s := fmt.Sprintf("Next week (week %d, from %s, %s)", w.Week, shortDate(w.Start), phaseLabels(w.Phases, " then "))
 			if w.Cap != nil {
 				s += fmt.Sprintf(": cap %s", volumeText(*w.Cap, unit))
 			} else {

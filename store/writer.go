@@ -132,6 +132,7 @@ type actMeta struct {
 type primary struct {
 	a        *analysis.Activity // light copy: no samples
 	channels int
+	samples  int // stored samples (see analysis.PreferPrimary)
 	inDB     bool
 	sha      string
 }
@@ -225,7 +226,7 @@ func (w *Writer) load(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = w.db.sql.QueryContext(ctx, `SELECT id, sport, sport_inferred, start_utc, moving_time_s, distance_m, format, channels, source, source_sha256
+	rows, err = w.db.sql.QueryContext(ctx, `SELECT id, sport, sport_inferred, start_utc, moving_time_s, distance_m, format, channels, samples, source, source_sha256
 		FROM activities WHERE athlete = ? AND duplicate_of IS NULL AND start_utc IS NOT NULL`, w.athlete)
 	if err != nil {
 		return err
@@ -235,13 +236,13 @@ func (w *Writer) load(ctx context.Context) error {
 		a := &analysis.Activity{Athlete: w.athlete}
 		var sport, format, source, sha sql.NullString
 		var moving, dist sql.NullFloat64
-		var ch int
-		if err := rows.Scan(&a.ID, &sport, &a.SportInferred, &a.Start, &moving, &dist, &format, &ch, &source, &sha); err != nil {
+		var ch, n int
+		if err := rows.Scan(&a.ID, &sport, &a.SportInferred, &a.Start, &moving, &dist, &format, &ch, &n, &source, &sha); err != nil {
 			return err
 		}
 		a.Sport, a.Format, a.Source = sport.String, format.String, source.String
 		a.MovingTime, a.Distance = fromNull(moving), fromNull(dist)
-		w.addPrimary(&primary{a: a, channels: ch, inDB: true, sha: sha.String})
+		w.addPrimary(&primary{a: a, channels: ch, samples: n, inDB: true, sha: sha.String})
 	}
 	return rows.Err()
 }
@@ -409,7 +410,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 	a.DuplicateOf = ""
 	light := lightCopy(a)
 	if p := w.findPrimary(a); p != nil {
-		prim, _ := analysis.PreferPrimaryChannels(p.a, p.channels, light, ch)
+		prim, _ := analysis.PreferPrimary(p.a, p.channels, p.samples, light, ch, len(a.Samples))
 		if prim == p.a {
 			a.DuplicateOf = p.a.ID
 			light.DuplicateOf = p.a.ID
@@ -423,10 +424,10 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 				w.demoted = append(w.demoted, demotion{old: p.a.ID, new: a.ID, sha: p.sha})
 			}
 			w.merged(p.a, light)
-			w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
+			w.addPrimary(&primary{a: light, channels: ch, samples: len(a.Samples), sha: f.SHA256})
 		}
 	} else {
-		w.addPrimary(&primary{a: light, channels: ch, sha: f.SHA256})
+		w.addPrimary(&primary{a: light, channels: ch, samples: len(a.Samples), sha: f.SHA256})
 	}
 	key, err := w.db.nextKeys(w.ctx, 1)
 	if err != nil {

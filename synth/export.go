@@ -356,7 +356,7 @@ func StravaMix(acts []*analysis.Activity) []*analysis.Activity {
 // every sixth FIT run with positions <id>.gpx.gz, <id>.tcx.gz or <id>.tcx
 // (alternately) for Format StravaTCX; activities with Format StravaManual
 // have a row in activities.csv and no file. Plus one older activity
-// uploaded as <id>.tcx.gz and a photo in media/. It streams: memory does
+// uploaded as <id>.tcx.gz and a photo in media/ (see stravaOld). It streams: memory does
 // not grow with the number of activities.
 func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 	mod := zipTime(acts)
@@ -407,10 +407,7 @@ func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 		}
 		rows = append(rows, stravaRow(id, a, name))
 	}
-	// an old activity uploaded as TCX
-	if len(acts) > 0 {
-		old := Workout(Spec{Kind: Easy, Start: acts[0].Start.AddDate(-1, 0, 0), Zone: time.FixedZone(acts[0].TimeZone, acts[0].UTCOffset), Seed: acts[0].Start.Unix()})
-		old.Athlete = acts[0].Athlete
+	if old := stravaOld(acts); old != nil {
 		id := int64(15000000000) + old.Start.Unix()%100000
 		name := fmt.Sprintf("activities/%d.tcx.gz", id)
 		if err := writeEntry(zw, name, old.Start.Add(time.Hour), func(w io.Writer) error {
@@ -444,6 +441,17 @@ func WriteStravaExport(w io.Writer, acts []*analysis.Activity) error {
 		return fmt.Errorf("close strava export: %w", err)
 	}
 	return nil
+}
+
+// stravaOld is the older activity a Strava export of acts also holds,
+// uploaded as TCX a year before the first; nil when acts is empty.
+func stravaOld(acts []*analysis.Activity) *analysis.Activity {
+	if len(acts) == 0 {
+		return nil
+	}
+	old := Workout(Spec{Kind: Easy, Start: acts[0].Start.AddDate(-1, 0, 0), Zone: time.FixedZone(acts[0].TimeZone, acts[0].UTCOffset), Seed: acts[0].Start.Unix()})
+	old.Athlete = acts[0].Athlete
+	return old
 }
 
 func stravaRow(id int64, a *analysis.Activity, file string) []string {

@@ -28,6 +28,10 @@ func Styles() []string { return []string{StyleFiles, StyleGPX, StyleGarmin, Styl
 type ExportOptions struct {
 	Monitoring int            // garmin: monitoring FIT files to add
 	Zone       *time.Location // apple: the phone's zone when it exported; nil = America/New_York
+	// Now is when the export is made (zero: time.Now()): an export holds
+	// no activity that ends after it (the rest of a season still to come,
+	// an evening run west of UTC later today).
+	Now time.Time
 }
 
 // WriteExport writes a season's activities into dir (created) in an export
@@ -44,6 +48,11 @@ func WriteExport(dir string, s Season, style string, o ExportOptions) (string, i
 	} else {
 		acts = s.Activities()
 	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	acts = doneBy(acts, now)
 	path := dir
 	var err error
 	zip := func(name string, write func(*os.File) error) {
@@ -87,7 +96,31 @@ func WriteExport(dir string, s Season, style string, o ExportOptions) (string, i
 	if err != nil {
 		return "", 0, fmt.Errorf("writing %s: %w", path, err)
 	}
-	return path, len(acts), nil
+	n := len(acts)
+	if style == StyleStrava && stravaOld(acts) != nil {
+		n++ // the older TCX upload WriteStravaExport adds
+	}
+	return path, n, nil
+}
+
+// doneBy returns the activities of acts that end by now (start plus
+// elapsed time, else moving time), in their order.
+func doneBy(acts []*analysis.Activity, now time.Time) []*analysis.Activity {
+	out := acts[:0:0]
+	for _, a := range acts {
+		d := a.ElapsedTime
+		if !analysis.Has(d) || d <= 0 {
+			d = a.MovingTime
+		}
+		end := a.Start
+		if analysis.Has(d) && d > 0 {
+			end = end.Add(time.Duration(d * float64(time.Second)))
+		}
+		if !end.After(now) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // FileNamePart makes a name safe as part of a file name inside a folder:
