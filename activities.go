@@ -2,6 +2,7 @@ package taper
 
 import (
 	"context"
+	"slices"
 
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
@@ -41,4 +42,21 @@ func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*ana
 		}
 	}
 	return out, nil
+}
+
+// Sports returns the sports an activity filter can name for the athlete:
+// those taper knows (analysis.Sports) and those stored for the athlete. An
+// unknown athlete is an *UnknownAthleteError.
+func Sports(ctx context.Context, db *store.DB, athlete string) ([]string, error) {
+	all, err := ListActivities(ctx, db, ActivityFilter{Athlete: athlete})
+	if err != nil {
+		return nil, err
+	}
+	known := analysis.Sports()
+	for _, a := range all {
+		if !slices.Contains(known, a.Sport) {
+			known = append(known, a.Sport)
+		}
+	}
+	return known, nil
 }

@@ -319,3 +319,18 @@ func TestHintOf(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNow(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-29":                "2026-11-29T12:00:00Z",
+		"2026-11-29T06:30:00+01:00": "2026-11-29T06:30:00+01:00",
+	} {
+		got, err := taper.ParseNow(in)
+		if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("ParseNow(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	if _, err := taper.ParseNow("29/11/2026"); err == nil {
+		t.Error("ParseNow(29/11/2026) gave no error")
+	}
+}

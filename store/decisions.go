@@ -36,6 +36,25 @@ type Decision struct {
 // Active reports whether the decision is in force (not undone).
 func (d Decision) Active() bool { return d.UndoneAt.IsZero() }
 
+// Target says what a decision is about: "rest_window 2026-10-07 ID",
+// "ID -> easy", "race 2026-10-04", "race mark cleared".
+func (d Decision) Target() string {
+	switch d.Kind {
+	case DecisionWaiver:
+		s := d.Rule + " " + d.Date
+		if d.ActivityID != "" {
+			s += " " + d.ActivityID
+		}
+		return s
+	case DecisionClassOverride:
+		return d.ActivityID + " -> " + d.Class
+	}
+	if d.ActivityID == "" && d.Date == "" {
+		return "race mark cleared"
+	}
+	return "race " + d.Date + d.ActivityID
+}
+
 // ErrNoDecision is returned by UndoDecision for an id the athlete has no
 // decision in force under.
 var ErrNoDecision = errors.New("no such decision in force")

@@ -116,3 +116,20 @@ func equalIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+func TestDecisionTarget(t *testing.T) {
+	for _, c := range []struct {
+		d    Decision
+		want string
+	}{
+		{Decision{Kind: DecisionWaiver, Rule: "rest_window", Date: "2026-10-07", ActivityID: "abc"}, "rest_window 2026-10-07 abc"},
+		{Decision{Kind: DecisionWaiver, Rule: "ramp_cap", Date: "2026-10-25"}, "ramp_cap 2026-10-25"},
+		{Decision{Kind: DecisionClassOverride, ActivityID: "abc", Class: "easy"}, "abc -> easy"},
+		{Decision{Kind: DecisionRace, Date: "2026-10-04"}, "race 2026-10-04"},
+		{Decision{Kind: DecisionRace}, "race mark cleared"},
+	} {
+		if got := c.d.Target(); got != c.want {
+			t.Errorf("Target(%+v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}

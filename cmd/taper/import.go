@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -100,8 +101,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	}
 	if dir := filepath.Dir(o.DB); o.DB != "" && o.DB != ":memory:" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return &hintError{err: fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir),
-				hint: "create the folder first, or give another --db"}
+			return taper.WithHint(fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir), "create the folder first, or give another --db")
 		}
 	}
 	fi, statErr := os.Stat(o.DB)
@@ -146,36 +146,6 @@ func crashHook() func(int64) {
 	}
 }
 
-// formatNames word the activity formats of the import summary.
-var formatNames = map[string]string{
-	"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "apple-health": "Apple Health",
-	"csv": "Strava entries without a file", "json": "Garmin summaries without a file",
-}
-
-// byFormatLine is "FIT 80, TCX 12, Strava entries without a file 3": the
-// activities decoded by format, most first.
-func byFormatLine(by map[string]int) string {
-	keys := make([]string, 0, len(by))
-	for k := range by {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if by[keys[a]] != by[keys[b]] {
-			return by[keys[a]] > by[keys[b]]
-		}
-		return keys[a] < keys[b]
-	})
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := formatNames[k]
-		if name == "" {
-			name = k
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, by[k]))
-	}
-	return strings.Join(parts, ", ")
-}
-
 func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, took time.Duration) {
 	sum := s.Summary
 	// The store's statuses are final (a file whose every activity turned
@@ -194,7 +164,7 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
 		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
 	}
-	if line := byFormatLine(s.ByFormat); line != "" {
+	if line := reports.FormatCounts(s.ByFormat); line != "" {
 		fmt.Fprintf(w, "      by format: %s\n", line)
 	}
 	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))

@@ -1,0 +1,14 @@
+package reports
+
+import "testing"
+
+func TestFormatCounts(t *testing.T) {
+	got := FormatCounts(map[string]int{"tcx": 12, "fit": 80, "csv": 3, "zzz": 3})
+	want := "FIT 80, TCX 12, Strava entries without a file 3, zzz 3"
+	if got != want {
+		t.Errorf("FormatCounts = %q, want %q", got, want)
+	}
+	if got := FormatCounts(nil); got != "" {
+		t.Errorf("FormatCounts(nil) = %q, want none", got)
+	}
+}
