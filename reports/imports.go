@@ -15,6 +15,17 @@ var formatNames = map[string]string{
 // FormatCounts is "FIT 80, TCX 12, Strava entries without a file 3": the
 // activities decoded by format, most first.
 func FormatCounts(by map[string]int) string {
+	return Counts(by, func(k string) string {
+		if name := formatNames[k]; name != "" {
+			return name
+		}
+		return k
+	})
+}
+
+// Counts is "monitoring 200, settings 3": the counts by key, most first
+// (ties by key), each key worded by name (nil: as it is).
+func Counts(by map[string]int, name func(string) string) string {
 	keys := make([]string, 0, len(by))
 	for k := range by {
 		keys = append(keys, k)
@@ -27,11 +38,11 @@ func FormatCounts(by map[string]int) string {
 	})
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		name := formatNames[k]
-		if name == "" {
-			name = k
+		w := k
+		if name != nil {
+			w = name(k)
 		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, by[k]))
+		parts = append(parts, fmt.Sprintf("%s %d", w, by[k]))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -12,3 +12,9 @@ func TestFormatCounts(t *testing.T) {
 		t.Errorf("FormatCounts(nil) = %q, want none", got)
 	}
 }
+
+func TestCounts(t *testing.T) {
+	if got, want := Counts(map[string]int{"settings": 3, "monitoring": 200, "activity-summary": 3}, nil), "monitoring 200, activity-summary 3, settings 3"; got != want {
+		t.Errorf("Counts = %q, want %q", got, want)
+	}
+}

@@ -133,3 +133,14 @@ func TestDecisionTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestDecisionState(t *testing.T) {
+	d := Decision{Kind: DecisionWaiver}
+	if got := d.State(); got != "in force" {
+		t.Errorf("State of an active decision = %q", got)
+	}
+	d.UndoneBy, d.UndoneAt = "anna", time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	if got, want := d.State(), "undone by anna 2026-11-02 09:30"; got != want {
+		t.Errorf("State = %q, want %q", got, want)
+	}
+}

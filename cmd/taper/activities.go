@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -63,19 +63,11 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 		return err
 	}
 	defer db.Close()
-	filter := taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary}
-	if o.Sport != "" {
-		// a sport neither known nor stored is a usage error (--sport run is not running)
-		filter.Sport = strings.ToLower(strings.TrimSpace(o.Sport))
-		known, err := taper.Sports(ctx, db, o.Athlete)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(known, filter.Sport) {
-			return usagef("unknown --sport %q: use one of %s", o.Sport, strings.Join(known, ", "))
-		}
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport})
+	var us *taper.UnknownSportError
+	if errors.As(err, &us) {
+		return usagef("unknown --sport %q: use one of %s", o.Sport, strings.Join(us.Known, ", "))
 	}
-	acts, err := taper.ListActivities(ctx, db, filter)
 	if err != nil {
 		return err
 	}

@@ -89,11 +89,7 @@ func listDecisions(ctx context.Context, g *globalOptions, st *streams) error {
 	}
 	rows := make([][]any, 0, len(ds))
 	for _, d := range ds {
-		state := "in force"
-		if !d.Active() {
-			state = "undone by " + d.UndoneBy + " " + d.UndoneAt.Format("2006-01-02 15:04")
-		}
-		rows = append(rows, []any{d.ID, d.At.Format("2006-01-02 15:04"), d.By, d.Kind, d.Target(), d.Note, state})
+		rows = append(rows, []any{d.ID, d.At.Format("2006-01-02 15:04"), d.By, d.Kind, d.Target(), d.Note, d.State()})
 	}
 	return writeRows(st.out, "table", []string{"id", "at", "by", "kind", "what", "note", "state"}, rows)
 }
