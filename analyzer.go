@@ -2,24 +2,19 @@ package taper
 
 import (
 	"context"
-	"math"
-	"sort"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
-// analyzer holds what classification depends on beyond the activity itself:
-// the settings, the HRmax for zones and the race pace for tempo.
-type analyzer struct {
-	settings analysis.Settings
-	races    []raceRef          // every race of the athlete, by date: the tempo reference of the runs around it
-	hrMax    float64            // observed HRmax as of now (used when settings give none)
-	hrByID   map[string]float64 // observed HRmax for each stored activity: the 12 months up to it
-	raceID   string
-	raceSrc  string
-}
+// analyzer is the athlete's context for classification (the races, the
+// observed HRmax): package history, shared with the Beam pipeline.
+type analyzer = history.Analyzer
 
 // newAnalyzer reads what the athlete's stored activities say about the race
 // and HRmax as of now.
@@ -32,72 +27,7 @@ func newAnalyzer(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, nil, err
 	}
-	return buildAnalyzer(acts, s, now, markedID, markedDate), acts, nil
-}
-
-// buildAnalyzer derives what classification needs from the athlete's
-// stored (primary) activities.
-func buildAnalyzer(acts []*analysis.Activity, s analysis.Settings, now time.Time, markedID, markedDate string) *analyzer {
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
-		races: findRaces(acts, markedID, markedDate)}
-	race := analysis.FindRaceKind(acts, athleteToday(now, s, acts), markedID, markedDate, s.RaceDistance)
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
-	}
-	return an
-}
-
-// raceRef is one race of the athlete's history.
-type raceRef struct {
-	id, date string // local date
-	pace     float64
-}
-
-// findRaces lists every race in the history with a known pace, oldest
-// first: each run of marathon distance (the bounds of analysis.FindRace) and
-// the marked one.
-func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef {
-	var out []raceRef
-	seen := map[string]bool{}
-	add := func(a *analysis.Activity) {
-		if a == nil || seen[a.ID] || pace(a) <= 0 {
-			return
-		}
-		seen[a.ID] = true
-		out = append(out, raceRef{id: a.ID, date: a.LocalDate(), pace: pace(a)})
-	}
-	if markedID != "" || markedDate != "" {
-		add(analysis.FindRace(acts, "", markedID, markedDate).Activity)
-	}
-	for _, a := range acts {
-		if a.DuplicateOf != "" || !a.IsRun() {
-			continue
-		}
-		if dist, _ := analysis.AnalysedTotals(a); analysis.IsMarathonDistance(dist) {
-			add(a)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].date < out[j].date })
-	return out
-}
-
-// racePaceFor is the marathon pace a run's tempo is judged against: the
-// race it leads up to (the first race on or after it, within 16 weeks),
-// else the last race before it; 0 when there is none.
-func (an *analyzer) racePaceFor(a *analysis.Activity) float64 {
-	d := a.LocalDate()
-	limit := a.LocalStart().AddDate(0, 0, 16*7).Format(time.DateOnly)
-	for _, r := range an.races {
-		if r.date >= d && r.date <= limit {
-			return r.pace
-		}
-	}
-	for i := len(an.races) - 1; i >= 0; i-- {
-		if an.races[i].date < d {
-			return an.races[i].pace
-		}
-	}
-	return 0
+	return history.New(acts, s, now, markedID, markedDate), acts, nil
 }
 
 // raceMark returns the athlete's race mark (taper race). A marked activity
@@ -123,46 +53,6 @@ func primaryID(ctx context.Context, db *store.DB, athlete, id string) (string, e
 		return acts[0].DuplicateOf, nil
 	}
 	return id, nil
-}
-
-// pace is an activity's pace in s/km from the distance and moving time the
-// analysis counts (see analysedTotals); 0 when unknown.
-func pace(a *analysis.Activity) float64 {
-	dist, moving := analysis.AnalysedTotals(a)
-	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) || moving <= 0 {
-		return 0
-	}
-	return moving / (dist / 1000)
-}
-
-// observed is the observed HRmax for a: over the 12 months up to it when it
-// is stored, else (an activity being imported) as of now.
-func (an *analyzer) observed(a *analysis.Activity) float64 {
-	if v, ok := an.hrByID[a.ID]; ok {
-		return v
-	}
-	return an.hrMax
-}
-
-// analyze computes an activity's metrics and class from its samples.
-func (an *analyzer) analyze(a *analysis.Activity) *analysis.Metrics {
-	m, _ := analysis.AnalyzeProfile(a, an.settings, an.observed(a), an.racePaceFor(a))
-	an.markRace(a, m)
-	return m
-}
-
-// analyzeSummary computes an activity's metrics and class from its header
-// (with laps and workout) and summary: the same as analyze on its records.
-func (an *analyzer) analyzeSummary(a *analysis.Activity, sum *analysis.Summary) *analysis.Metrics {
-	m := analysis.AnalyzeSummary(a, sum, an.settings, an.observed(a), an.racePaceFor(a))
-	an.markRace(a, m)
-	return m
-}
-
-func (an *analyzer) markRace(a *analysis.Activity, m *analysis.Metrics) {
-	if a.ID != "" && a.ID == an.raceID {
-		analysis.MarkRace(m, analysis.Race{Activity: a, Source: an.raceSrc})
-	}
 }
 
 // analyzeAthlete brings the stored metrics of the athlete's activities up to
@@ -237,19 +127,11 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 	redo := map[string]bool{} // id -> whole analysis (true) or zones only (false)
 	var ids []string
 	for _, a := range acts {
-		m := a.Metrics
-		// A run's class depends on the race pace it is judged against:
-		// redo it when that changed since prev (what it was classified with).
-		paceChanged := a.IsRun() && (prev == nil || prev.racePaceFor(a) != an.racePaceFor(a))
-		switch {
-		case all || m == nil || m.Version != analysis.AnalysisVersion ||
-			(a.ID == an.raceID) != (m.Class == analysis.ClassRace) || paceChanged:
-			redo[a.ID] = true
-		case !sameHRMax(m.HRMax, analysis.EffectiveHRMax(s, an.observed(a))):
-			redo[a.ID] = false
-		default:
+		whole, zones := an.Redo(a, prev, all)
+		if !whole && !zones {
 			continue
 		}
+		redo[a.ID] = whole
 		ids = append(ids, a.ID)
 	}
 	count := func(id string, m *analysis.Metrics) {
@@ -267,20 +149,29 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 		if err != nil {
 			return done, err
 		}
-		ms := make(map[string]*analysis.Metrics, len(headers))
-		for _, a := range headers {
+		// The chunk's activities are analysed in parallel (the import's
+		// decoders are done by now): each is independent of the others.
+		out := make([]*analysis.Metrics, len(headers))
+		parallel(len(headers), func(k int) {
+			a := headers[k]
 			sum := sums[a.ID]
 			switch {
 			case sum == nil:
-				missing = append(missing, a.ID)
-				continue
 			case redo[a.ID] || a.Metrics == nil:
-				ms[a.ID] = an.analyzeSummary(a, sum)
+				out[k] = an.AnalyzeSummary(a, sum)
 			default:
 				m := *a.Metrics
-				analysis.ApplyHRMax(&m, sum.Profile(), s, an.observed(a))
-				ms[a.ID] = &m
+				an.ApplyHRMax(a, &m, sum)
+				out[k] = &m
 			}
+		})
+		ms := make(map[string]*analysis.Metrics, len(headers))
+		for k, a := range headers {
+			if out[k] == nil {
+				missing = append(missing, a.ID)
+				continue
+			}
+			ms[a.ID] = out[k]
 			count(a.ID, ms[a.ID])
 		}
 		if err := db.SaveMetrics(ctx, ms); err != nil {
@@ -294,7 +185,7 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 	sums := map[string]*analysis.Summary{}
 	fromRecords := func(a *analysis.Activity) error {
 		sum := analysis.NewSummary(a)
-		ms[a.ID], sums[a.ID] = an.analyzeSummary(a, sum), sum
+		ms[a.ID], sums[a.ID] = an.AnalyzeSummary(a, sum), sum
 		count(a.ID, ms[a.ID])
 		if len(ms) < 256 {
 			return nil
@@ -383,7 +274,7 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 		}
 		for _, a := range full {
 			if d := byID[a.ID]; d != nil {
-				d.Metrics = an.analyze(a)
+				d.Metrics = an.Analyze(a)
 				analysed++
 			}
 		}
@@ -395,8 +286,7 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 			continue
 		}
 		m := d.Metrics
-		if m.Class != p.Metrics.Class || m.ClassSource != p.Metrics.ClassSource || m.Evidence != p.Metrics.Evidence {
-			m.Class, m.ClassSource, m.Evidence = p.Metrics.Class, p.Metrics.ClassSource, p.Metrics.Evidence
+		if history.FollowPrimary(d, p) {
 			ms[d.ID] = m
 		}
 		if m.Class != oldClass[d.ID] {
@@ -411,21 +301,20 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 	return analysed, changed, db.SaveMetrics(ctx, ms)
 }
 
-// localToday is now's date in the athlete's zone (UTC when none is set).
-func localToday(now time.Time, s analysis.Settings) string {
-	loc := time.UTC
-	if s.TimeZone != "" {
-		if l, err := time.LoadLocation(s.TimeZone); err == nil {
-			loc = l
-		}
+// parallel calls fn(0) ... fn(n-1) on up to GOMAXPROCS goroutines and
+// returns when all are done.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		}()
 	}
-	return now.In(loc).Format(time.DateOnly)
-}
-
-// sameHRMax compares two HRmax values, NaN (none) included.
-func sameHRMax(a, b float64) bool {
-	if !analysis.Has(a) || !analysis.Has(b) {
-		return analysis.Has(a) == analysis.Has(b)
-	}
-	return math.Abs(a-b) < 0.5
+	wg.Wait()
 }

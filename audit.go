@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
@@ -40,8 +41,8 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 	if err != nil {
 		return nil, err
 	}
-	// The roster's activities (with their metrics) and race marks in two
-	// queries, rather than a few per athlete.
+	// The roster's activities (with their metrics), race marks and
+	// decisions in three queries, rather than a few per athlete.
 	all, err := db.Activities(ctx, store.Filter{})
 	if err != nil {
 		return nil, err
@@ -51,6 +52,10 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		byAthlete[act.Athlete] = append(byAthlete[act.Athlete], act)
 	}
 	marks, err := db.RaceMarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := db.ActiveDecisions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +81,13 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 					return nil, err
 				}
 			}
-			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1])
+			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1], decisions[a])
 		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {
-			asOf, err := ResolveDate(o.AsOf, localToday(now(), s))
+			asOf, err := ResolveDate(o.AsOf, history.LocalToday(now(), s))
 			if o.AsOf == "" {
-				asOf = localToday(now(), s)
+				asOf = history.LocalToday(now(), s)
 			} else if err != nil {
 				return nil, err
 			}

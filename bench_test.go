@@ -36,7 +36,17 @@ func BenchmarkRoster(b *testing.B) {
 	}
 	db, err := store.Open(ctx, path, store.Options{ReadOnly: true})
 	if err != nil {
-		b.Fatal(err)
+		// Built by an older taper (a migration since): upgrade it in place once.
+		up, uerr := store.Open(ctx, path, store.Options{})
+		if uerr != nil {
+			b.Fatal(err)
+		}
+		if err := up.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if db, err = store.Open(ctx, path, store.Options{ReadOnly: true}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	defer db.Close()
 	std, _ := analysis.Preset(analysis.PresetStandard)

@@ -13,6 +13,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 	"github.com/taper-run/taper/synth"
 )
@@ -24,16 +25,16 @@ func TestAthleteTodayFromZoneRules(t *testing.T) {
 	summer := &analysis.Activity{ID: "a", Start: time.Date(2026, 10, 4, 14, 0, 0, 0, time.UTC),
 		UTCOffset: -7 * 3600, TimeZone: "America/Los_Angeles", TimeSource: analysis.TZFromGPS}
 	now := time.Date(2026, 12, 2, 7, 30, 0, 0, time.UTC)
-	if got := athleteToday(now, analysis.Settings{}, []*analysis.Activity{summer}); got != "2026-12-01" {
+	if got := history.AthleteToday(now, analysis.Settings{}, []*analysis.Activity{summer}); got != "2026-12-01" {
 		t.Errorf("today %s, want 2026-12-01", got)
 	}
 	// without a zone name, the offset is all there is
 	summer.TimeZone = ""
-	if got := athleteToday(now, analysis.Settings{}, []*analysis.Activity{summer}); got != "2026-12-02" {
+	if got := history.AthleteToday(now, analysis.Settings{}, []*analysis.Activity{summer}); got != "2026-12-02" {
 		t.Errorf("today by offset %s, want 2026-12-02", got)
 	}
 	// the setting wins
-	if got := athleteToday(now, analysis.Settings{TimeZone: "Asia/Tokyo"}, []*analysis.Activity{summer}); got != "2026-12-02" {
+	if got := history.AthleteToday(now, analysis.Settings{TimeZone: "Asia/Tokyo"}, []*analysis.Activity{summer}); got != "2026-12-02" {
 		t.Errorf("today in Tokyo %s", got)
 	}
 }

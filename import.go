@@ -206,7 +206,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 						// the store keeps: a later reanalysis agrees.
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
-						a.Metrics = an.analyzeSummary(a, sum)
+						a.Metrics = an.AnalyzeSummary(a, sum)
 						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
@@ -231,11 +231,12 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 	var total atomic.Int64
 	if o.Progress != nil {
 		// Count the files for the ETA while the import runs: a walk that
-		// skips every archive member reads only zip directories and
-		// headers (plain files on disk are read, then cached by the OS).
+		// skips every file reads only folders, zip directories and
+		// headers.
 		go func() {
 			var n int64
-			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true }, Exclude: exclude},
+			err := ingest.Walk(ctx, o.Inputs, ingest.WalkOptions{Skip: func(string, int64, uint32) bool { return true },
+				SkipFile: func(string, int64, time.Time) bool { return true }, Exclude: exclude},
 				func(ingest.Entry) error { n++; return nil })
 			if err == nil {
 				total.Store(n)
@@ -259,7 +260,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		seen := map[string]bool{}
 		wo := ingest.WalkOptions{Exclude: exclude}
 		var priorsMu sync.Mutex
-		priors := map[string]store.Prior{} // of skipped members, by path
+		priors := map[string]store.Prior{} // of skipped members and files, by path
 		if o.Progress != nil {
 			wo.Progress = func(path string, n int64) {
 				progress(ImportProgress{Files: doneFiles.Load(), Bytes: doneBytes.Load() + n, Total: total.Load(), Reading: path, ReadingBytes: n})
@@ -270,6 +271,18 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 			// before are not even inflated: re-importing an export is cheap.
 			wo.Skip = func(path string, size int64, crc uint32) bool {
 				p, known, err := db.KnownMemberFile(ctx, o.Athlete, path, size, crc)
+				if err == nil && known {
+					priorsMu.Lock()
+					priors[path] = p
+					priorsMu.Unlock()
+				}
+				return err == nil && known
+			}
+			// Files on disk whose path, size and modification time were
+			// recorded are not even opened: re-importing a folder only
+			// lists it. A file written since is read (and hashed) again.
+			wo.SkipFile = func(path string, size int64, mtime time.Time) bool {
+				p, known, err := db.KnownDiskFile(ctx, o.Athlete, path, size, mtime)
 				if err == nil && known {
 					priorsMu.Lock()
 					priors[path] = p
@@ -432,7 +445,7 @@ func fileResult(j *importJob) store.FileResult {
 		r = <-j.res // before reading j.entry, which the decoder changes
 	}
 	e := j.entry
-	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32}
+	fr := store.FileResult{Path: e.Path, Size: e.Size, SHA256: e.SHA256, CRC32: e.CRC32, ModTime: e.ModTime}
 	if (j.status == jobKnown || j.status == jobDuplicate) && j.prior.Status == "skipped" {
 		// skipped before (a monitoring file, a photo): skipped again
 		fr.Status, fr.Kind = "skipped", j.prior.Kind

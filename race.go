@@ -97,7 +97,7 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev); err != nil {
 		return RaceResult{}, err
 	}
-	return RaceResult{ID: an.raceID, Source: an.raceSrc}, nil
+	return RaceResult{ID: an.RaceID, Source: an.RaceSource}, nil
 }
 
 // checkRaceMark refuses a mark that matches no run, rather than store it

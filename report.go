@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/store"
 )
 
@@ -47,29 +48,6 @@ func Report(ctx context.Context, db *store.DB, o ReportOptions) (*analysis.Repor
 	return rep, nil
 }
 
-// athleteToday is today's date where the athlete is: in the configured
-// timezone, else in the zone of the athlete's latest activity (by its zone
-// rules when the zone's name is known, so a run recorded under daylight
-// saving time does not shift today by an hour in winter; else by its
-// offset), else UTC.
-func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
-	if s.TimeZone == "" && len(acts) > 0 {
-		latest := acts[0]
-		for _, a := range acts {
-			if a.Start.After(latest.Start) {
-				latest = a
-			}
-		}
-		if latest.TimeZone != "" {
-			if loc, err := time.LoadLocation(latest.TimeZone); err == nil {
-				return now.In(loc).Format(time.DateOnly)
-			}
-		}
-		return now.In(latest.Zone()).Format(time.DateOnly)
-	}
-	return localToday(now, s)
-}
-
 // buildReport loads one athlete's activities and audits them as of asOf.
 func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks) (*analysis.Report, error) {
 	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete})
@@ -87,33 +65,34 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate)
+	decisions, err := db.Decisions(ctx, athlete, false)
+	if err != nil {
+		return nil, err
+	}
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate, decisions)
 }
 
 // reportFrom audits an athlete's loaded activities (primaries, with their
-// metrics) and race mark as of asOf.
+// metrics), race mark and decisions in force as of asOf.
 func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
-	acts []*analysis.Activity, markedID, markedDate string) (*analysis.Report, error) {
-	if asOf == "" {
-		asOf = athleteToday(now, s, acts)
-	} else {
+	acts []*analysis.Activity, markedID, markedDate string, decisions []store.Decision) (*analysis.Report, error) {
+	if asOf != "" {
 		var err error
-		if asOf, err = ResolveDate(asOf, athleteToday(now, s, acts)); err != nil {
+		if asOf, err = ResolveDate(asOf, history.AthleteToday(now, s, acts)); err != nil {
 			return nil, err
 		}
 	}
-	race := analysis.FindRaceKind(acts, asOf, markedID, markedDate, s.RaceDistance)
-	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	// The analyzer is only needed for activities without metrics.
-	an := func() *analyzer {
-		an := buildAnalyzer(acts, s, now, markedID, markedDate)
-		an.raceID, an.raceSrc = "", "" // the report's race is the race, whatever today's is
-		if race.Activity != nil {
-			an.raceID, an.raceSrc = race.Activity.ID, race.Source
-		}
-		return an
-	}
-	old, err := freshMetrics(ctx, db, athlete, an, acts, race)
+	// The coach's decisions: classes overridden before the audit counts
+	// the runs, findings waived as it judges them.
+	waivers, overrides := decisionInputs(decisions)
+	old := 0
+	rep, err := history.Report(history.ReportInput{Athlete: athlete, Activities: acts, Settings: s, AsOf: asOf, Now: now,
+		MarkedID: markedID, MarkedDate: markedDate, Overrides: overrides, Waivers: waivers,
+		Fresh: func(newAnalyzer func() *analyzer) error {
+			var err error
+			old, err = freshMetrics(ctx, db, athlete, newAnalyzer, acts)
+			return err
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -129,17 +108,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 			h.settingsChanged(athlete, change)
 		}
 	}
-	// The coach's decisions: classes overridden before the audit counts
-	// the runs, findings waived as it judges them.
-	decisions, err := db.Decisions(ctx, athlete, false)
-	if err != nil {
-		return nil, err
-	}
-	waivers, overrides := decisionInputs(decisions)
-	analysis.ApplyOverrides(acts, overrides)
-	return analysis.Audit(analysis.AuditInput{
-		Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts, Waivers: waivers,
-	}), nil
+	return rep, nil
 }
 
 // freshMetrics analyses in memory the activities without stored metrics
@@ -147,7 +116,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 // their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity, race analysis.Race) (int, error) {
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
@@ -159,9 +128,6 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer
 		if a.Metrics == nil {
 			stale = append(stale, a.ID)
 		}
-	}
-	if race.Activity != nil {
-		analysis.MarkRace(race.Activity.Metrics, race)
 	}
 	if len(stale) == 0 {
 		return old, nil
@@ -176,7 +142,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer
 		var noSum []string
 		for _, a := range headers {
 			if orig := byID[a.ID]; orig != nil && sums[a.ID] != nil {
-				orig.Metrics = an.analyzeSummary(a, sums[a.ID])
+				orig.Metrics = an.AnalyzeSummary(a, sums[a.ID])
 			} else {
 				noSum = append(noSum, a.ID)
 			}
@@ -190,7 +156,7 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer
 		}
 		for _, a := range full {
 			if orig := byID[a.ID]; orig != nil {
-				orig.Metrics = an.analyze(a)
+				orig.Metrics = an.Analyze(a)
 			}
 		}
 	}

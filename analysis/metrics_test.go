@@ -125,30 +125,3 @@ func TestFindAndMarkRace(t *testing.T) {
 		t.Errorf("easy run not analysed: %+v", easy.Metrics)
 	}
 }
-
-func TestHRProfileBinaryRoundTrip(t *testing.T) {
-	start := time.Date(2026, 5, 1, 7, 0, 0, 0, time.UTC)
-	a := &Activity{}
-	for i := range 600 {
-		a.Samples = append(a.Samples, Sample{Time: start.Add(time.Duration(i) * time.Second), HeartRate: float64(120 + i%50)})
-	}
-	p := NewHRProfile(a, 140, 600)
-	b, err := p.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var q HRProfile
-	if err := q.UnmarshalBinary(b); err != nil {
-		t.Fatal(err)
-	}
-	s := Settings{HRRest: 50}
-	m1, m2 := &Metrics{}, &Metrics{}
-	ApplyHRMax(m1, p, s, 185)
-	ApplyHRMax(m2, q, s, 185)
-	if m1.ZoneSeconds != m2.ZoneSeconds || m1.TRIMP != m2.TRIMP || !(m1.TRIMP > 0) {
-		t.Fatalf("decoded profile gives zones %v TRIMP %v, want %v %v", m2.ZoneSeconds, m2.TRIMP, m1.ZoneSeconds, m1.TRIMP)
-	}
-	if err := q.UnmarshalBinary(b[:len(b)-3]); err == nil {
-		t.Fatal("a truncated profile decoded without error")
-	}
-}

@@ -23,9 +23,10 @@ const (
 	// (the file, the decoder's messages, 80-byte samples for records of
 	// about 25 bytes).
 	fitCostFactor = 5
-	// gpxCostFactor: gpxgo parses the whole document at about 19 times the
-	// file size (see DefaultMaxGPXBytes).
-	gpxCostFactor = 20
+	// gpxCostFactor: the GPX decoder streams the document; it holds the
+	// file and its samples (88 bytes per point, 0.3 to 0.6 times the file's
+	// size; see DefaultMaxGPXBytes).
+	gpxCostFactor = 2
 	// tcxCostFactor: the TCX decoder streams the document; it holds the
 	// file and its samples (about a fifth of the file's size).
 	tcxCostFactor = 2

@@ -42,11 +42,14 @@
 //     current devices (Forerunner 255, Coros PACE 2 after 1,785 of 11,272
 //     records) and accumulates compressed-timestamp distance wrongly. The
 //     tests use it as an independent cross-check.
-//   - GPX: github.com/tkrajina/gpxgo v1.5.1, always with its GPX 1.1 model
-//     (its 1.0 model drops extensions). Its whole-document parse costs about
-//     19 times the file size, so files over DefaultMaxGPXBytes are rejected.
-//     It silently reads missing coordinates as 0 and unparsable times as
-//     zero: taper drops those points and says so.
+//   - GPX: streamed with the same tokenizer as TCX (gpxReader): memory is
+//     the file's bytes and one 88-byte sample per kept point, allocated
+//     once (TestDecodeGPXMemoryFlat), so files up to DefaultMaxGPXBytes
+//     (64 MB) are read. GPX 1.0 and 1.1 alike, extensions included.
+//     Points with missing coordinates or unparsable times are dropped and
+//     counted. github.com/tkrajina/gpxgo v1.5.1, the previous decoder
+//     (about 19 times the file size in memory), is used only by synth's
+//     tests, as an independent parser.
 //   - TCX: streamed with github.com/muktihari/xmltokenizer v0.0.5 (its raw
 //     tokens; tags are split by taper), 4 to 5 times the throughput of
 //     encoding/xml's streaming decoder on the same parser and a ninth of

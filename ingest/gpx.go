@@ -2,132 +2,315 @@ package ingest
 
 import (
 	"bytes"
-	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
-	"github.com/tkrajina/gpxgo/gpx"
-	"golang.org/x/net/html/charset"
 )
 
-// DefaultMaxGPXBytes is the largest GPX file decoded by default: gpxgo
-// parses the whole document at about 19 times the file size in memory, so
-// a 64 MB file would cost about 1.2 GB; 8 MB (about 50,000 track points, 14
-// hours at 1 Hz) costs about 160 MB, within an import's memory bound (see
-// Budget). Longer recordings import as FIT.
-const DefaultMaxGPXBytes = 8 << 20
+// DefaultMaxGPXBytes is the largest GPX file decoded by default. The
+// decoder streams the document (gpxReader), so beyond the file's bytes it
+// holds only the samples it keeps (about 100 bytes per track point, 0.3 to
+// 0.6 times the file's size) and a few kilobytes of tokenizer state: a
+// 64 MB file (about 300,000 points with heart rate: 3.5 days at 1 Hz, a
+// 100-mile race at 1 point every 2 s) costs about 1.5 times its size. The
+// bound is against absurd inputs, not a memory limit.
+const DefaultMaxGPXBytes = 64 << 20
 
-// decodeGPX decodes a GPX document with gpxgo. Each track with timed points
-// is one activity (its segments are parts of it; the time between them is a
-// pause). Points with a missing or out-of-range position or at 0,0 and
-// points without a parsable time are dropped and counted in Warnings and
-// the partial reason; OpenTracks' pause markers at latitude 100 and 200
-// are left out and counted in Warnings. Times are read with their fraction
-// and UTC offset (see scanTrkpts). Heart rate, cadence,
-// speed and power come from the point extensions (Garmin
+// gpxKind is what an open element is to the GPX reader.
+type gpxKind uint8
+
+const (
+	gpxOther gpxKind = iota
+	gpxRoot
+	gpxTrk
+	gpxTrkseg
+	gpxTrkpt
+	gpxTime
+	gpxEle
+	gpxType
+	gpxExtensions
+	gpxExtension // an element inside a point's <extensions>
+)
+
+// gpxPoint is one <trkpt> as read: the sample has its time, position,
+// altitude and extension values (NaN when absent).
+type gpxPoint struct {
+	noPosition bool // a lat or lon attribute is missing or not a number
+	noTime     bool // no <time>, or one that cannot be parsed
+	s          analysis.Sample
+}
+
+// gpxTrack is one <trk> as read: the points the keep function kept, and
+// their 2D length summed per segment (the gaps between segments are
+// pauses).
+type gpxTrack struct {
+	typ     string
+	samples []analysis.Sample
+	length  float64
+}
+
+// gpxReader reads the tracks of a GPX document as a stream of XML events
+// (scanXML), one point at a time: it never holds the document, only the
+// points kept. Elements are matched by local name, whatever their
+// namespace prefix; GPX 1.0 and 1.1 are read alike, extensions included.
+type gpxReader struct {
+	// keep decides whether a point becomes a sample of its track.
+	keep func(p *gpxPoint) bool
+	// slab holds the kept points of all tracks, in document order; each
+	// track's samples are its part of it. Made with the capacity the
+	// document's <trkpt count suggests (gpxSlab), it is the decoder's one
+	// large allocation.
+	slab []analysis.Sample
+
+	creator   string
+	tracks    []gpxTrack
+	points    int // <trkpt> elements in tracks
+	routes    int // <rte> elements
+	waypoints int // <wpt> elements
+
+	kinds    []gpxKind // of the open elements
+	names    []byte    // qualified names of the open elements, concatenated
+	offs     []int     // where each open element's name starts in names
+	leaf     []bool    // per open element: no child element seen yet
+	text     []byte    // character data of the innermost element
+	trkStart int       // index in slab where the current track starts
+	segStart int       // index in slab where the current segment starts
+	pt       gpxPoint
+}
+
+// gpxSlab returns an empty slice with room for the track points of data:
+// its "<trkpt" tags (prefixed ones are not counted: the slice then grows
+// as points come), at most one per 64 bytes (a point with a position and
+// a time takes more), so a hostile document cannot make it large.
+func gpxSlab(data []byte) []analysis.Sample {
+	n := min(bytes.Count(data, []byte("<trkpt")), len(data)/64)
+	return make([]analysis.Sample, 0, n)
+}
+
+// errGPXTooDeep stops documents nested absurdly deep.
+var errGPXTooDeep = errors.New("elements nested more than 64 deep")
+
+// read reads the document from r; it returns a tokenizer error, a
+// nesting error, io.ErrUnexpectedEOF for a document that ends inside an
+// element, or nil.
+func (g *gpxReader) read(r io.Reader) error {
+	return scanXML(r, func(ev *xmlEvent) error {
+		if ev.end {
+			n := len(g.offs)
+			if n == 0 {
+				return fmt.Errorf("closing tag </%s> without an open element", ev.name)
+			}
+			if open := g.names[g.offs[n-1]:]; !bytes.Equal(open, ev.name) {
+				return fmt.Errorf("element <%s> closed by </%s>", open, ev.name)
+			}
+			g.end()
+			return nil
+		}
+		if len(g.offs) >= 64 {
+			return errGPXTooDeep
+		}
+		g.start(ev)
+		if ev.self {
+			g.end()
+		}
+		return nil
+	})
+}
+
+// parent returns the kind of the element n levels above the one being
+// opened (0: its parent), or gpxOther.
+func (g *gpxReader) parent(n int) gpxKind {
+	if i := len(g.kinds) - 1 - n; i >= 0 {
+		return g.kinds[i]
+	}
+	return gpxOther
+}
+
+func (g *gpxReader) start(ev *xmlEvent) {
+	local := localName(ev.name)
+	kind := gpxOther
+	depth := len(g.kinds)
+	switch {
+	case depth == 0:
+		kind = gpxRoot
+		g.creator = strings.TrimSpace(ev.attr("creator"))
+	case depth == 1:
+		switch string(local) {
+		case "trk":
+			kind = gpxTrk
+			g.tracks = append(g.tracks, gpxTrack{})
+			g.trkStart = len(g.slab)
+		case "rte":
+			g.routes++
+		case "wpt":
+			g.waypoints++
+		}
+	case g.parent(0) == gpxTrk:
+		switch string(local) {
+		case "trkseg":
+			kind = gpxTrkseg
+			g.segStart = len(g.slab)
+		case "type":
+			kind = gpxType
+		}
+	case g.parent(0) == gpxTrkseg:
+		if string(local) == "trkpt" {
+			kind = gpxTrkpt
+			g.points++
+			g.startPoint(ev.attrs)
+		}
+	case g.parent(0) == gpxTrkpt:
+		switch string(local) {
+		case "time":
+			kind = gpxTime
+		case "ele":
+			kind = gpxEle
+		case "extensions":
+			kind = gpxExtensions
+		}
+	case g.parent(0) == gpxExtensions || g.parent(0) == gpxExtension:
+		kind = gpxExtension
+	}
+	if n := len(g.leaf); n > 0 {
+		g.leaf[n-1] = false
+	}
+	g.kinds = append(g.kinds, kind)
+	g.offs = append(g.offs, len(g.names))
+	g.names = append(g.names, ev.name...)
+	g.leaf = append(g.leaf, true)
+	g.text = append(g.text[:0], ev.data...)
+}
+
+// startPoint begins a point from its <trkpt> attributes.
+func (g *gpxReader) startPoint(attrs []byte) {
+	m := math.NaN()
+	g.pt = gpxPoint{noTime: true, s: analysis.Sample{Altitude: m, HeartRate: m, Cadence: m, Speed: m, Distance: m, Power: m}}
+	lat, okLat := parseAttrFloat(attrs, "lat")
+	lon, okLon := parseAttrFloat(attrs, "lon")
+	g.pt.noPosition = !okLat || !okLon
+	g.pt.s.Lat, g.pt.s.Lon = lat, lon
+}
+
+func parseAttrFloat(attrs []byte, name string) (float64, bool) {
+	v := attrRaw(attrs, name)
+	if v == nil {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+	return f, err == nil
+}
+
+func (g *gpxReader) end() {
+	n := len(g.kinds) - 1
+	kind, leaf := g.kinds[n], g.leaf[n]
+	switch kind {
+	case gpxType:
+		g.tracks[len(g.tracks)-1].typ = unescapeXML(g.text)
+	case gpxTime:
+		if t := parseGPXTime(string(bytes.TrimSpace(g.text))); !t.IsZero() {
+			g.pt.s.Time, g.pt.noTime = t, false
+		}
+	case gpxEle:
+		if v, err := strconv.ParseFloat(string(bytes.TrimSpace(g.text)), 64); err == nil {
+			g.pt.s.Altitude = nan(v)
+		}
+	case gpxExtension:
+		if leaf {
+			extValue(localName(g.names[g.offs[n]:]), g.text, &g.pt.s)
+		}
+	case gpxTrkpt:
+		if g.keep(&g.pt) {
+			g.slab = append(g.slab, g.pt.s)
+		}
+	case gpxTrkseg:
+		g.tracks[len(g.tracks)-1].length += analysis.TrackLength(g.slab[g.segStart:])
+	case gpxTrk:
+		g.tracks[len(g.tracks)-1].samples = g.slab[g.trkStart:len(g.slab):len(g.slab)]
+	}
+	g.kinds, g.leaf = g.kinds[:n], g.leaf[:n]
+	g.names, g.offs = g.names[:g.offs[n]], g.offs[:n]
+	g.text = g.text[:0]
+}
+
+// decodeGPX decodes a GPX document, streaming it (gpxReader). Each track
+// with timed points is one activity (its segments are parts of it; the
+// time between them is a pause). Points with a missing or out-of-range
+// position or at 0,0 and points without a parsable time are dropped and
+// counted in Warnings and the partial reason; OpenTracks' pause markers at
+// latitude 100 and 200 are left out and counted in Warnings. Times are
+// read with their fraction and UTC offset (parseGPXTime). Heart rate,
+// cadence, speed and power come from the point extensions (Garmin
 // TrackPointExtension in any namespace prefix, and plain hr/cadence
-// elements). Every document is read with gpxgo's GPX 1.1 model, because
-// its 1.0 model drops the extensions of files that declare version 1.0.
+// elements), also in files that declare GPX 1.0. A document that is not
+// well-formed XML is rejected whole.
 func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if int64(len(data)) > d.maxGPX() {
 		return Result{Status: StatusRejected, Err: &FileError{
 			Path:   name,
 			Err:    fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(len(data)), commas(int(d.maxGPX()))),
-			Advice: "decoding a GPX file takes about 19 times its size in memory; split the file (e.g. with gpsbabel) or export the activity as FIT",
+			Advice: "split the file (e.g. with gpsbabel) or export the activity as FIT",
 		}}
 	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = charset.NewReaderLabel
-	doc, err := gpx.ParseDecoder(dec, []byte(`<gpx version="1.1">`))
+	r, err := xmlReader(data)
 	if err != nil {
+		return Result{Status: StatusRejected, Err: &FileError{Path: name, Err: err, Advice: "convert the file to UTF-8, or export it again"}}
+	}
+	var noTime, badPos, pauses int
+	g := &gpxReader{slab: gpxSlab(data), keep: func(p *gpxPoint) bool {
+		lat, lon := p.s.Lat, p.s.Lon
+		switch {
+		case p.noPosition:
+			badPos++
+		case lat == 100 || lat == 200:
+			pauses++
+		case math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 || (lat == 0 && lon == 0):
+			badPos++
+		case p.noTime || p.s.Time.Year() < 1971:
+			noTime++
+		default:
+			return true
+		}
+		return false
+	}}
+	if err := g.read(r); err != nil {
+		what := err.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) && len(g.offs) > 0 {
+			what = fmt.Sprintf("the file ends inside <%s>", g.names[g.offs[len(g.offs)-1]:])
+		}
 		return Result{Status: StatusRejected, Err: &FileError{
-			Path: name, Err: fmt.Errorf("malformed gpx: %s", lowerFirst(err.Error())),
+			Path: name, Err: fmt.Errorf("malformed gpx: XML syntax error: %s", what),
 			Advice: "the file is not well-formed XML; export it again from the app that made it",
 		}}
 	}
-	raw := scanTrkpts(data)
-	total := 0
-	for _, trk := range doc.Tracks {
-		for _, seg := range trk.Segments {
-			total += len(seg.Points)
-		}
-	}
-	if len(raw) != total {
-		raw = nil // the scan disagrees with gpxgo (a prefixed or commented-out trkpt): trust gpxgo
-	}
-	index := -1 // of the current point in document order
-	var (
-		acts     []*analysis.Activity
-		noTime   int
-		badPos   int
-		pauses   int
-		points   int
-		warnings []string
-		damage   []string // what was dropped: the partial reason
-	)
-	for _, trk := range doc.Tracks {
-		a := newActivity()
-		length := 0.0 // 2D length, summed per segment (gaps between segments are pauses)
-		for _, seg := range trk.Segments {
-			segStart := len(a.Samples)
-			for i := range seg.Points {
-				p := &seg.Points[i]
-				points++
-				index++
-				lat, lon := p.Latitude, p.Longitude
-				t := p.Timestamp
-				if raw != nil {
-					if raw[index].noPosition {
-						badPos++ // gpxgo reads a missing lat or lon as 0
-						continue
-					}
-					t = raw[index].time
-				}
-				if lat == 100 || lat == 200 {
-					pauses++
-					continue
-				}
-				if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 90 || math.Abs(lon) > 180 || (lat == 0 && lon == 0) {
-					badPos++
-					continue
-				}
-				if t.IsZero() || t.Year() < 1971 {
-					noTime++
-					continue
-				}
-				s := analysis.Sample{
-					Time: t.UTC(), Lat: lat, Lon: lon, Altitude: math.NaN(),
-					HeartRate: math.NaN(), Cadence: math.NaN(), Speed: math.NaN(), Distance: math.NaN(), Power: math.NaN(),
-				}
-				if p.Elevation.NotNull() {
-					s.Altitude = nan(p.Elevation.Value())
-				}
-				extValues(p.Extensions.Nodes, &s)
-				a.Samples = append(a.Samples, s)
-			}
-			length += analysis.TrackLength(a.Samples[segStart:])
-		}
-		if len(a.Samples) == 0 {
+	var acts []*analysis.Activity
+	for i := range g.tracks {
+		trk := &g.tracks[i]
+		if len(trk.samples) == 0 {
 			continue
 		}
+		a := newActivity()
+		a.Samples, trk.samples = trk.samples, nil
 		sortSamples(a.Samples)
 		a.Start = a.Samples[0].Time
 		fillTotals(a, false)
 		if !hasDistance(a.Samples) {
-			a.Distance = length
+			a.Distance = trk.length
 		}
-		a.Sport, a.SubSport = gpxSport(trk.Type)
+		a.Sport, a.SubSport = gpxSport(trk.typ)
 		if a.Sport == "" {
 			inferSport(a)
 		}
-		a.Device = strings.TrimSpace(doc.Creator)
+		a.Device = g.creator
 		d.setZone(a)
 		acts = append(acts, a)
 	}
+	var warnings, damage []string // damage: what was dropped, the partial reason
 	if pauses > 0 {
 		warnings = append(warnings, fmt.Sprintf("%d pause marker point(s) at latitude 100/200 treated as pauses", pauses))
 	}
@@ -140,13 +323,13 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	if len(acts) == 0 {
 		kind := "gpx:no-track"
 		switch {
-		case points > 0 && noTime > 0:
+		case g.points > 0 && noTime > 0:
 			kind = "gpx:no-timestamps"
-		case points > 0:
+		case g.points > 0:
 			kind = "gpx:no-valid-points"
-		case len(doc.Routes) > 0:
+		case g.routes > 0:
 			kind = "gpx:route-only"
-		case len(doc.Waypoints) > 0:
+		case g.waypoints > 0:
 			kind = "gpx:waypoints-only"
 		}
 		return Result{Status: StatusSkipped, Kind: kind, Warnings: append(warnings, damage...)}
@@ -162,49 +345,6 @@ func (d *Decoder) decodeGPX(name string, data []byte) Result {
 	return res
 }
 
-// rawPoint is what scanTrkpts reads from one <trkpt> element.
-type rawPoint struct {
-	noPosition bool      // a lat or lon attribute is missing
-	time       time.Time // zero when absent or unparsable
-}
-
-// scanTrkpts scans the raw document for <trkpt> elements, in document
-// order, reading what gpxgo gets wrong: it reads a missing lat or lon as
-// 0, and it drops both the fraction and the UTC offset of a time such as
-// 2010-04-02T10:26:48.524+02:00 (reading it as 10:26:48 UTC).
-func scanTrkpts(data []byte) []rawPoint {
-	var pts []rawPoint
-	for rest := data; ; {
-		i := bytes.Index(rest, []byte("<trkpt"))
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len("<trkpt"):]
-		if len(rest) > 0 && !isSpace(rest[0]) && rest[0] != '>' && rest[0] != '/' {
-			continue // <trkptfoo>, not a point
-		}
-		end := bytes.IndexByte(rest, '>')
-		if end < 0 {
-			end = len(rest)
-		}
-		tag := rest[:end]
-		p := rawPoint{noPosition: !hasAttr(tag, "lat") || !hasAttr(tag, "lon")}
-		if end > 0 && tag[end-1] != '/' { // not <trkpt .../>: look for its <time>
-			body := rest[end:]
-			if k := bytes.Index(body, []byte("</trkpt")); k >= 0 {
-				body = body[:k]
-			}
-			if a := bytes.Index(body, []byte("<time>")); a >= 0 {
-				if b := bytes.Index(body[a:], []byte("</time>")); b >= 0 {
-					p.time = parseGPXTime(string(bytes.TrimSpace(body[a+len("<time>") : a+b])))
-				}
-			}
-		}
-		pts = append(pts, p)
-	}
-	return pts
-}
-
 // parseGPXTime parses an xsd:dateTime as GPX files write it (with or
 // without fraction and offset; without an offset it is UTC); zero if it
 // cannot be parsed.
@@ -218,23 +358,6 @@ func parseGPXTime(s string) time.Time {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// hasAttr reports whether an element's attribute text has attribute name.
-func hasAttr(tag []byte, name string) bool {
-	for i := 0; ; {
-		j := bytes.Index(tag[i:], []byte(name))
-		if j < 0 {
-			return false
-		}
-		k := i + j
-		before := k == 0 || isSpace(tag[k-1])
-		after := bytes.TrimLeft(tag[k+len(name):], " \t\r\n")
-		if before && len(after) > 0 && after[0] == '=' {
-			return true
-		}
-		i = k + len(name)
-	}
-}
 
 // hasDistance reports whether any sample carries a cumulative distance.
 func hasDistance(s []analysis.Sample) bool {
@@ -253,35 +376,30 @@ func (d *Decoder) maxGPX() int64 {
 	return DefaultMaxGPXBytes
 }
 
-// extValues reads heart rate, cadence, speed and power from a point's
-// extension elements, whatever their namespace prefix.
-func extValues(nodes []gpx.ExtensionNode, s *analysis.Sample) {
-	for _, n := range nodes {
-		if len(n.Nodes) > 0 {
-			extValues(n.Nodes, s)
-			continue
+// extValue reads heart rate, cadence, speed or power from a point's
+// extension element (one without child elements), whatever its namespace
+// prefix.
+func extValue(local, text []byte, s *analysis.Sample) {
+	v, err := strconv.ParseFloat(string(bytes.TrimSpace(text)), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return
+	}
+	switch strings.ToLower(string(local)) {
+	case "hr", "heartrate", "heart_rate":
+		if v > 0 && v < 260 {
+			s.HeartRate = v
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(n.Data), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			continue
+	case "cad", "cadence", "runcadence":
+		if v < 300 {
+			s.Cadence = v
 		}
-		switch strings.ToLower(n.XMLName.Local) {
-		case "hr", "heartrate", "heart_rate":
-			if v > 0 && v < 260 {
-				s.HeartRate = v
-			}
-		case "cad", "cadence", "runcadence":
-			if v < 300 {
-				s.Cadence = v
-			}
-		case "speed":
-			if v < 100 {
-				s.Speed = v
-			}
-		case "power", "watts":
-			if v < 3000 {
-				s.Power = v
-			}
+	case "speed":
+		if v < 100 {
+			s.Speed = v
+		}
+	case "power", "watts":
+		if v < 3000 {
+			s.Power = v
 		}
 	}
 }

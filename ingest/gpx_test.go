@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +121,7 @@ func TestDecodeGPXOutcomes(t *testing.T) {
 		status, kind string
 		reason       string
 	}{
-		{"malformed", `<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2">`, 0, StatusRejected, "", "x.gpx: malformed gpx"},
+		{"malformed", `<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="2">`, 0, StatusRejected, "", "x.gpx: malformed gpx: XML syntax error: the file ends inside <trkpt>"},
 		{"route only", `<gpx version="1.1"><rte><rtept lat="1" lon="2"/></rte></gpx>`, 0, StatusSkipped, "gpx:route-only", ""},
 		{"waypoints only", `<gpx version="1.1"><wpt lat="1" lon="2"/></gpx>`, 0, StatusSkipped, "gpx:waypoints-only", ""},
 		{"no track", `<gpx version="1.1"><metadata><name>x</name></metadata></gpx>`, 0, StatusSkipped, "gpx:no-track", ""},
@@ -202,5 +204,59 @@ func TestDecodeGPXTimes(t *testing.T) {
 	}
 	if !a.Start.Equal(want[0]) || a.ElapsedTime != 2.5 || !strings.Contains(res.PartialReason, "dropped 1 point(s) without a parsable time") {
 		t.Errorf("start %s elapsed %v partial %q", a.Start, a.ElapsedTime, res.PartialReason)
+	}
+}
+
+// longGPX returns a GPX document of one track with n points one second
+// apart, each with elevation and Garmin heart rate and cadence: about 230
+// bytes per point, as a watch writes them.
+func longGPX(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">
+<trk><type>running</type><trkseg>
+`)
+	t0 := time.Date(2026, 10, 4, 5, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `<trkpt lat="%.7f" lon="%.7f"><ele>%.1f</ele><time>%s</time><extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>%d</gpxtpx:hr><gpxtpx:cad>%d</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>
+`, 46.5+float64(i%20000)*2.5e-5, 7.5+float64(i/20000)*1e-3, 500+float64(i%900)/3, t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339), 120+i%40, 80+i%10)
+	}
+	b.WriteString("</trkseg></trk></gpx>\n")
+	return b.Bytes()
+}
+
+// TestDecodeGPXMemoryFlat decodes long generated GPX files and checks that
+// what decoding allocates is the samples it returns (88 bytes per point,
+// allocated once) and nothing else that grows with the file: the document
+// is streamed, never held as a tree (gpxgo, the previous decoder,
+// allocated about 19 times the file's size: 4,560 bytes per point here).
+func TestDecodeGPXMemoryFlat(t *testing.T) {
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	d.decodeGPX("warm.gpx", longGPX(10)) // load the time-zone finder first
+	var perPoint []float64
+	for _, n := range []int{5_000, 80_000} {
+		data := longGPX(n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res := d.decodeGPX("long.gpx", data)
+		runtime.ReadMemStats(&after)
+		if res.Status != StatusImported || len(res.Activities) != 1 || len(res.Activities[0].Samples) != n {
+			t.Fatalf("%d points: %s %s", n, res.Status, res.Reason())
+		}
+		s := res.Activities[0].Samples[n-1]
+		if s.HeartRate != float64(120+(n-1)%40) || s.Cadence != float64(80+(n-1)%10) || !analysis.Has(s.Altitude) {
+			t.Errorf("%d points: last sample %+v", n, s)
+		}
+		alloc := float64(after.TotalAlloc - before.TotalAlloc)
+		perPoint = append(perPoint, alloc/float64(n))
+		t.Logf("%d points, %.1f MB file: decoding allocated %.1f MB (%.2f x the file, %.0f bytes per point)",
+			n, float64(len(data))/1e6, alloc/1e6, alloc/float64(len(data)), alloc/float64(n))
+		if alloc > 128*float64(n) {
+			t.Errorf("%d points (%.1f MB file): decoding allocated %.1f MB, want at most 128 bytes per point (the 88-byte samples)", n, float64(len(data))/1e6, alloc/1e6)
+		}
+	}
+	if perPoint[1] > 1.25*perPoint[0] {
+		t.Errorf("allocation per point grows with the file: %.0f bytes for 5,000 points, %.0f for 80,000", perPoint[0], perPoint[1])
 	}
 }

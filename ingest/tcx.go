@@ -363,9 +363,10 @@ func (ev *xmlEvent) attr(name string) string { return attrValue(ev.attrs, name) 
 // shared 2-core machine): 4 to 5 times the throughput (260,000-330,000
 // against 54,000-70,000 points/s) and a ninth of the allocation (1.4 MB
 // and 3,600 allocations against 12.3 MB and 317,000 per file);
-// encoding/xml is no faster than the GPX path (gpxgo, 50,000-60,000
-// points/s). A Strava export of a thousand one-hour TCX files decodes in
-// about 15 s instead of a minute.
+// encoding/xml was no faster than gpxgo (50,000-60,000 points/s), the
+// GPX decoder before GPX was streamed with this tokenizer too. A Strava
+// export of a thousand one-hour TCX files decodes in about 15 s instead
+// of a minute.
 //
 // Only the tokenizer's RawToken (the bytes of one tag and the character
 // data after it) is used: its Token method marks any start tag with a "/"

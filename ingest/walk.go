@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -65,8 +66,12 @@ type Entry struct {
 	Size   int64  // bytes of the content (len(Data) unless HeadOnly); for a Skipped entry the size the archive header (or gzip trailer) gave
 	SHA256 string // hex sha256 of the whole content (decompressed: a .fit and its .fit.gz have the same hash); "" when Skipped
 	CRC32  uint32 // CRC-32 (IEEE) of the whole content; for a Skipped entry the CRC the archive header (or gzip trailer) gave
-	Data   []byte // the content; only its first HeadBytes when HeadOnly
-	Err    error  // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
+	// ModTime is the modification time of a file on disk (not of an
+	// archive member, whose ModTime is zero), as Walk found it before
+	// reading; WalkOptions.SkipFile is asked about it.
+	ModTime time.Time
+	Data    []byte // the content; only its first HeadBytes when HeadOnly
+	Err     error  // non-nil: the entry could not be read (bad gzip, too large, unreadable zip...); Data is nil
 	// Skipped: WalkOptions.Skip returned true for this entry, so it was
 	// neither decompressed nor hashed; Data is nil and SHA256 is "".
 	Skipped bool
@@ -112,6 +117,15 @@ type WalkOptions struct {
 	// their data are always read. Skip runs on Walk's goroutine, before
 	// any size limit applies.
 	Skip func(path string, size int64, crc32 uint32) bool
+	// SkipFile, when not nil, is asked about every file on disk that is
+	// not a zip archive (inputs and files found in input folders) with
+	// its size and modification time, before it is opened. If it returns
+	// true the file is neither read nor hashed, and fn gets Entry{Path,
+	// Size, ModTime, Skipped: true}: a re-import of a folder only lists
+	// it. A file written again since (another size or modification time)
+	// is asked about with its new values. Zip archives are always opened
+	// (their members are asked about through Skip).
+	SkipFile func(path string, size int64, mtime time.Time) bool
 	// Exclude, when not nil, is asked about every file on disk (inputs
 	// and files found in input folders, named as Entry.Path names them)
 	// before it is opened; a file it returns true for is neither read nor
@@ -353,6 +367,11 @@ func (w *walker) file(display, osPath string) error {
 	if w.opts.Exclude != nil && w.opts.Exclude(display) {
 		return nil
 	}
+	if w.opts.SkipFile != nil && !strings.EqualFold(filepath.Ext(display), ".zip") {
+		if fi, err := os.Stat(osPath); err == nil && fi.Mode().IsRegular() && w.opts.SkipFile(display, fi.Size(), fi.ModTime()) {
+			return w.emit(Entry{Path: display, Size: fi.Size(), ModTime: fi.ModTime(), Skipped: true})
+		}
+	}
 	f, err := os.Open(osPath)
 	if err != nil {
 		return w.fail(display, err, "check the file's permissions")
@@ -393,7 +412,9 @@ func (w *walker) file(display, osPath string) error {
 		w.cur = w.diskHealth(display, osPath)
 		defer func() { w.cur = nil }()
 	}
-	return w.stream(display, f, fi.Size(), fi.Size(), false)
+	e := w.read(display, f, fi.Size(), fi.Size(), false)
+	e.ModTime = fi.ModTime()
+	return w.emit(e)
 }
 
 // stream reads one (possibly gzipped) file from r and emits it; see read
@@ -424,7 +445,7 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 	if !gz && isGPXName(name) && size > w.opts.MaxGPXBytes {
 		return failed(name, fmt.Errorf("gpx file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxGPXBytes))),
-			"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+			"split it (e.g. with gpsbabel) or export the activity as FIT")
 	}
 	var src io.Reader = br
 	limit := w.opts.MaxEntryBytes
@@ -482,11 +503,11 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			return w.headOnly(name, src, pre, known, raw, readErr)
 		}
 	}
-	if !gz && size > w.opts.MaxEntryBytes {
-		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(w.opts.MaxEntryBytes))), "")
+	if isGPXName(name) {
+		limit = w.opts.MaxGPXBytes // a GPX is streamed: it costs little more than its bytes
 	}
-	if isGPXName(name) && w.opts.MaxGPXBytes < limit {
-		limit = w.opts.MaxGPXBytes
+	if !gz && size > limit {
+		return failed(name, fmt.Errorf("file is %s bytes, over the %s byte limit", commas(int(size)), commas(int(limit))), "")
 	}
 	if pre != nil {
 		src = io.MultiReader(bytes.NewReader(pre), src)
@@ -498,7 +519,7 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 	if int64(len(data)) > limit {
 		if limit == w.opts.MaxGPXBytes && isGPXName(name) {
 			return failed(name, fmt.Errorf("gpx file decompresses to more than the %s byte limit", commas(int(limit))),
-				"decoding a GPX file takes about 19 times its size in memory; split it or export the activity as FIT")
+				"split it (e.g. with gpsbabel) or export the activity as FIT")
 		}
 		return failed(name, fmt.Errorf("decompresses to more than the %s byte limit", commas(int(limit))),
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")

@@ -326,3 +326,65 @@ func TestWalkCRCMismatch(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkGPXOverEntryBound: the GPX decoder streams, so a GPX file has
+// its own bound (MaxGPXBytes), above the one of other entries held whole.
+func TestWalkGPXOverEntryBound(t *testing.T) {
+	dir := t.TempDir()
+	doc := longGPX(200) // about 46 KB
+	write(t, filepath.Join(dir, "ultra.gpx"), doc)
+	write(t, filepath.Join(dir, "ultra2.gpx.gz"), gz(t, doc))
+	for _, tt := range []struct {
+		maxGPX int64
+		err    string
+	}{{100_000, ""}, {30_000, "30,000 byte limit"}} {
+		got := walkAll(t, []string{dir}, WalkOptions{MaxEntryBytes: 20_000, MaxGPXBytes: tt.maxGPX})
+		if len(got) != 2 {
+			t.Fatalf("got %d entries %v, want 2", len(got), got)
+		}
+		for _, w := range got {
+			if (tt.err == "") != (w.Err == "") || !strings.Contains(w.Err, tt.err) {
+				t.Errorf("MaxGPXBytes %d: %s: error %q, want %q", tt.maxGPX, w.Path, w.Err, tt.err)
+			}
+			if w.Err == "" && w.Size != int64(len(doc)) {
+				t.Errorf("%s: read %d bytes, want the whole %d", w.Path, w.Size, len(doc))
+			}
+		}
+	}
+}
+
+// TestWalkSkipFile: SkipFile is asked about files on disk (not zips) with
+// their size and modification time before they are opened; a skipped
+// file is neither read nor hashed, the others carry their ModTime.
+func TestWalkSkipFile(t *testing.T) {
+	dir := t.TempDir()
+	fit := genFIT(t, genRun{Start: time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC), Seconds: 60, Local: time.Hour})
+	write(t, filepath.Join(dir, "a.fit"), fit)
+	write(t, filepath.Join(dir, "b.fit"), fit[:len(fit)-1])
+	write(t, filepath.Join(dir, "c.zip"), mkzip(t, member{name: "c.fit", data: fit}))
+	old := time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC)
+	if err := os.Chtimes(filepath.Join(dir, "a.fit"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	asked := map[string]bool{}
+	opts := WalkOptions{SkipFile: func(p string, size int64, mtime time.Time) bool {
+		asked[filepath.Base(p)] = true
+		return size == int64(len(fit)) && mtime.Equal(old)
+	}}
+	got := map[string]Entry{}
+	if err := Walk(context.Background(), []string{dir}, opts, func(e Entry) error { got[filepath.Base(e.Path)] = e; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !asked["a.fit"] || !asked["b.fit"] || asked["c.zip"] || len(got) != 3 {
+		t.Fatalf("asked about %v, got %d entries; want a.fit and b.fit asked, 3 entries", asked, len(got))
+	}
+	if a := got["a.fit"]; !a.Skipped || a.SHA256 != "" || a.Data != nil || a.Size != int64(len(fit)) || !a.ModTime.Equal(old) {
+		t.Errorf("a.fit: skipped %v sha %q size %d mtime %s; want skipped unread with its size and mtime", a.Skipped, a.SHA256, a.Size, a.ModTime)
+	}
+	if b := got["b.fit"]; b.Skipped || b.SHA256 == "" || b.ModTime.IsZero() {
+		t.Errorf("b.fit: skipped %v sha %q mtime %s; want read, with its mtime", b.Skipped, b.SHA256, b.ModTime)
+	}
+	if c := got["c.zip!c.fit"]; c.Skipped || !c.ModTime.IsZero() {
+		t.Errorf("c.zip!c.fit: skipped %v mtime %s; want read, no mtime (a member)", c.Skipped, c.ModTime)
+	}
+}

@@ -95,7 +95,7 @@ func (db *DB) knownLocked(ctx context.Context, athlete string) (map[string]Prior
 
 // addKnown records committed hashes and members in the caches (when
 // loaded).
-func (db *DB) addKnown(athlete string, shas map[string]Prior, members map[memberKey]Prior) {
+func (db *DB) addKnown(athlete string, shas map[string]Prior, members map[memberKey]Prior, disk map[diskKey]Prior) {
 	db.knownMu.Lock()
 	defer db.knownMu.Unlock()
 	if k, ok := db.known[athlete]; ok {
@@ -105,6 +105,11 @@ func (db *DB) addKnown(athlete string, shas map[string]Prior, members map[member
 	}
 	if m, ok := db.members[athlete]; ok {
 		for k, p := range members {
+			m[k] = p
+		}
+	}
+	if m, ok := db.disk[athlete]; ok {
+		for k, p := range disk {
 			m[k] = p
 		}
 	}
@@ -146,29 +151,68 @@ func (db *DB) KnownMemberFile(ctx context.Context, athlete, path string, size in
 	return p, known, nil
 }
 
-// loadMembers reads the athlete's recorded (path, size, crc32) into the
-// cache. db.knownMu must be held.
+// diskKey is what the file system states about a file before it is opened.
+type diskKey struct {
+	path  string
+	size  int64
+	mtime int64 // Unix nanoseconds
+}
+
+// KnownDiskFile reports whether a file of athlete read from disk was
+// recorded under exactly this path with this size and modification time,
+// with a status that makes it known (as KnownMember), and that status, so
+// a re-import of a folder can skip it without opening it
+// (ingest.WalkOptions.SkipFile). A file written again (its size or
+// modification time differs) is not known, and is read and hashed again.
+// Rows written before mtime_ns was recorded never match (reading the file
+// once more fills it in). Loaded and cached with KnownMember's cache; safe
+// for concurrent use.
+func (db *DB) KnownDiskFile(ctx context.Context, athlete, path string, size int64, mtime time.Time) (Prior, bool, error) {
+	db.knownMu.Lock()
+	defer db.knownMu.Unlock()
+	disk, ok := db.disk[athlete]
+	if !ok {
+		if _, err := db.loadMembers(ctx, athlete); err != nil {
+			return Prior{}, false, err
+		}
+		disk = db.disk[athlete]
+	}
+	p, known := disk[diskKey{path, size, mtime.UnixNano()}]
+	return p, known, nil
+}
+
+// loadMembers reads the athlete's recorded (path, size, crc32) and (path,
+// size, mtime) into the caches. db.knownMu must be held.
 func (db *DB) loadMembers(ctx context.Context, athlete string) (map[memberKey]Prior, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32, status, coalesce(kind, '') FROM source_files
-		WHERE athlete = ? AND size IS NOT NULL AND crc32 IS NOT NULL
+	rows, err := db.sql.QueryContext(ctx, `SELECT path, size, crc32, mtime_ns, status, coalesce(kind, '') FROM source_files
+		WHERE athlete = ? AND size IS NOT NULL AND (crc32 IS NOT NULL OR mtime_ns IS NOT NULL)
 		AND status IN ('imported', 'duplicate_activity', 'skipped', 'duplicate_file')`, athlete)
 	if err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	defer rows.Close()
 	out := map[memberKey]Prior{}
+	disk := map[diskKey]Prior{}
 	for rows.Next() {
 		var k memberKey
 		var p Prior
-		if err := rows.Scan(&k.path, &k.size, &k.crc32, &p.Status, &p.Kind); err != nil {
+		var crc, mtime sql.NullInt64
+		if err := rows.Scan(&k.path, &k.size, &crc, &mtime, &p.Status, &p.Kind); err != nil {
 			return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 		}
-		out[k] = p
+		if crc.Valid {
+			k.crc32 = uint32(crc.Int64)
+			out[k] = p
+		}
+		if mtime.Valid {
+			disk[diskKey{k.path, k.size, mtime.Int64}] = p
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list known files in %s: %w", db.name(), err)
 	}
 	db.members[athlete] = out
+	db.disk[athlete] = disk
 	return out, nil
 }
 

@@ -66,6 +66,7 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 	db.knownMu.Lock()
 	delete(db.known, athlete)
 	delete(db.members, athlete)
+	delete(db.disk, athlete)
 	db.knownMu.Unlock()
 	return n, nil
 }

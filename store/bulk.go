@@ -11,6 +11,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store/steps"
 )
 
 // The bulk write path. A Writer collects records in columns (sampleColumns)
@@ -104,13 +105,7 @@ func (c *sampleColumns) track(last *bases, from int) {
 
 // distanceCm is a distance in whole cm, within a range where the
 // base-shifted value stays exact.
-func distanceCm(v float64) (int64, bool) {
-	f := math.Round(v * distanceSteps)
-	if !(math.Abs(f) < 1<<50) {
-		return 0, false
-	}
-	return int64(f), true
-}
+func distanceCm(v float64) (int64, bool) { return steps.DistanceCm(v) }
 
 // sampleBatches holds the columns being inserted, by the id passed to
 // taper_samples; bulkID numbers them.

@@ -171,6 +171,20 @@ func (db *DB) Decisions(ctx context.Context, athlete string, history bool) ([]De
 	return db.decisions(ctx, where, athlete)
 }
 
+// ActiveDecisions returns every athlete's decisions in force (not undone),
+// by athlete, oldest first: one query for a roster audit.
+func (db *DB) ActiveDecisions(ctx context.Context) (map[string][]Decision, error) {
+	all, err := db.decisions(ctx, `undone_at IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Decision{}
+	for _, d := range all {
+		out[d.Athlete] = append(out[d.Athlete], d)
+	}
+	return out, nil
+}
+
 func (db *DB) decisions(ctx context.Context, where string, args ...any) ([]Decision, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, athlete, kind, activity_id, rule, strftime(on_date, '%Y-%m-%d'), class, note,
 		made_by, made_at, undone_by, undone_at FROM decisions WHERE `+where+` ORDER BY id`, args...)

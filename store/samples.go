@@ -7,88 +7,30 @@ import (
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store/steps"
 )
 
-// Steps of the samples table (migration 0003): the database keeps each
-// measurement as a whole number of these.
+// The samples table's steps and rounding live in package steps (cgo-free,
+// for decoders away from the database).
 const (
-	latLonSteps   = 1e7  // 1e-7 degree
-	altitudeSteps = 10   // dm
-	speedSteps    = 1000 // mm/s
-	distanceSteps = 100  // cm
+	latLonSteps   = steps.LatLon
+	altitudeSteps = steps.Altitude
+	speedSteps    = steps.Speed
+	distanceSteps = steps.Distance
+	noSteps       = steps.None
 )
 
-// Quantize rounds a's samples to what the database keeps (see migration
-// 0003): times to the millisecond after the first one, positions to 1e-7
-// degree, altitude to 0.1 m, speed to 1 mm/s, distance to 1 cm, heart rate,
-// cadence and power to float32; values beyond the columns' range become
-// missing. Values already on these steps (FIT's own resolution, for
-// speed and distance) do not change, and Quantize(Quantize(a)) = Quantize(a).
-// The Writer stores quantized samples, so analysing an activity after
-// Quantize gives what a reanalysis of the stored records gives.
-func Quantize(a *analysis.Activity) {
-	t0 := samplesT0(a.Samples)
-	for i := range a.Samples {
-		s := &a.Samples[i]
-		if !s.Time.IsZero() {
-			s.Time = t0.Add(time.Duration(s.Time.Sub(t0) / time.Millisecond * time.Millisecond))
-		}
-		s.Lat = fromSteps(toSteps(s.Lat, latLonSteps), latLonSteps)
-		s.Lon = fromSteps(toSteps(s.Lon, latLonSteps), latLonSteps)
-		s.Altitude = fromSteps(toSteps(s.Altitude, altitudeSteps), altitudeSteps)
-		s.Speed = fromSteps(toSteps(s.Speed, speedSteps), speedSteps)
-		if k, ok := distanceCm(s.Distance); ok {
-			s.Distance = float64(k) / distanceSteps
-		} else {
-			s.Distance = math.NaN()
-		}
-		s.HeartRate = fromFloat32(toFloat32(s.HeartRate))
-		s.Cadence = fromFloat32(toFloat32(s.Cadence))
-		s.Power = fromFloat32(toFloat32(s.Power))
-	}
-}
+// Quantize rounds a's samples to what the database keeps (see
+// steps.Quantize). The Writer stores quantized samples, so analysing an
+// activity after Quantize gives what a reanalysis of the stored records
+// gives.
+func Quantize(a *analysis.Activity) { steps.Quantize(a) }
 
-// samplesT0 is the time base of an activity's records: its first sample
-// time, truncated to the millisecond; zero when no sample has a time.
-func samplesT0(ss []analysis.Sample) time.Time {
-	for i := range ss {
-		if !ss[i].Time.IsZero() {
-			return ss[i].Time.UTC().Truncate(time.Millisecond)
-		}
-	}
-	return time.Time{}
-}
-
-// noSteps marks a missing value among whole-number columns.
-const noSteps = math.MinInt32
-
-// toSteps is v as a whole number of 1/steps (an INTEGER column), noSteps
-// when missing or out of range.
-func toSteps(v, steps float64) int32 {
-	f := math.Round(v * steps)
-	if !(f > math.MinInt32 && f <= math.MaxInt32) { // NaN fails too
-		return noSteps
-	}
-	return int32(f)
-}
-
-func fromSteps(k int32, steps float64) float64 {
-	if k == noSteps {
-		return math.NaN()
-	}
-	return float64(k) / steps
-}
-
-// toFloat32 is v as a FLOAT column keeps it (NaN when missing or out of
-// range).
-func toFloat32(v float64) float32 {
-	if !analysis.Has(v) || math.Abs(v) > math.MaxFloat32 {
-		return float32(math.NaN())
-	}
-	return float32(v)
-}
-
-func fromFloat32(f float32) float64 { return float64(f) }
+func samplesT0(ss []analysis.Sample) time.Time { return steps.T0(ss) }
+func toSteps(v, n float64) int32               { return steps.To(v, n) }
+func fromSteps(k int32, n float64) float64     { return steps.From(k, n) }
+func toFloat32(v float64) float32              { return steps.ToFloat32(v) }
+func fromFloat32(f float32) float64            { return float64(f) }
 
 // recMeta is what reading an activity's records needs: its id, time base
 // and the offsets of its stored t and distance.

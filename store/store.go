@@ -119,6 +119,9 @@ type DB struct {
 	// members caches, per athlete, the (path, size, crc32) of recorded
 	// files (see KnownMember), under knownMu.
 	members map[string]map[memberKey]Prior
+	// disk caches, per athlete, the (path, size, mtime) of recorded files
+	// read from disk (see KnownDiskFile), loaded with members, under knownMu.
+	disk map[string]map[diskKey]Prior
 
 	// keyMu guards lastKey, the largest activity key handed out (see
 	// nextKeys), read from the database on first use.
@@ -136,7 +139,7 @@ type DB struct {
 // process gives an error naming that process.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db := &DB{path: path, readOnly: opts.ReadOnly, logger: opts.Logger, now: opts.Now, known: map[string]map[string]Prior{},
-		members: map[string]map[memberKey]Prior{}}
+		members: map[string]map[memberKey]Prior{}, disk: map[string]map[diskKey]Prior{}}
 	if path == ":memory:" {
 		db.path = ""
 	}

@@ -32,14 +32,15 @@ const (
 
 // FileResult is what ingest made of one input file, for Writer.Add.
 type FileResult struct {
-	Path          string // as given; inside an archive "outer.zip!inner/path.fit"
-	Size          int64  // bytes
-	SHA256        string // hex sha256 of the file's bytes
-	CRC32         uint32 // CRC-32 (IEEE) of the file's bytes (ingest.Entry.CRC32), for KnownMember
-	Format        string // "fit", "gpx", or the skipped type
-	Status        string // Status*; "" means imported when there are activities, else rejected
-	Kind          string // for skipped files: what it was, e.g. "fit:monitoring"
-	Reason        string // for rejected (or skipped) files: why, for a person
+	Path          string    // as given; inside an archive "outer.zip!inner/path.fit"
+	Size          int64     // bytes
+	SHA256        string    // hex sha256 of the file's bytes
+	CRC32         uint32    // CRC-32 (IEEE) of the file's bytes (ingest.Entry.CRC32), for KnownMember
+	ModTime       time.Time // modification time of a file read from disk (ingest.Entry.ModTime), for KnownDiskFile; zero otherwise
+	Format        string    // "fit", "gpx", or the skipped type
+	Status        string    // Status*; "" means imported when there are activities, else rejected
+	Kind          string    // for skipped files: what it was, e.g. "fit:monitoring"
+	Reason        string    // for rejected (or skipped) files: why, for a person
 	Partial       bool
 	PartialReason string
 	Activities    []*analysis.Activity
@@ -94,9 +95,13 @@ type Writer struct {
 	// noCRC: path\x00sha256 -> status of recorded rows without a crc32
 	// (written before migration 0002); adding the file again fills it in.
 	noCRC map[string]string
-	fills []crcFill       // pending crc32 fill-ins of this batch
-	known map[string]bool // sha256 whose content is stored (imported, duplicate_activity, skipped)
-	prims map[int64][]*primary
+	// mtimes: path\x00sha256 -> recorded mtime_ns (0 when NULL) of rows
+	// with a status that makes them known; adding the file again with
+	// another modification time (touched, copied) records the new one.
+	mtimes map[string]recorded
+	fills  []crcFill       // pending crc32 and mtime fill-ins of this batch
+	known  map[string]bool // sha256 whose content is stored (imported, duplicate_activity, skipped)
+	prims  map[int64][]*primary
 
 	inTx           bool
 	bulkReady      bool          // taper_samples is registered on conn
@@ -138,10 +143,18 @@ type summaryRow struct {
 	data                   []byte
 }
 
-// crcFill sets the crc32 of a row recorded without one.
+// crcFill sets the crc32 of a row recorded without one, and the mtime_ns
+// of a row recorded without it or with another one.
 type crcFill struct {
 	f      FileResult
 	status string // the row's status
+}
+
+// recorded is what the Writer knows of a source_files row with a status
+// that makes its file known.
+type recorded struct {
+	mtime  int64 // mtime_ns, 0 when NULL
+	status string
 }
 
 type sourceRow struct {
@@ -166,7 +179,7 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 	}
 	w := &Writer{
 		db: db, ctx: ctx, athlete: athlete,
-		seen: map[string]bool{}, noCRC: map[string]string{}, known: map[string]bool{}, prims: map[int64][]*primary{},
+		seen: map[string]bool{}, noCRC: map[string]string{}, mtimes: map[string]recorded{}, known: map[string]bool{}, prims: map[int64][]*primary{},
 		actMeta: map[string]actMeta{}, mergeIdx: map[string]int{}, fileStatus: map[string]string{},
 		maxFiles: batchFiles, maxRecords: batchRecords,
 		summary: Summary{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}},
@@ -185,20 +198,24 @@ func (db *DB) NewWriter(ctx context.Context, athlete string) (*Writer, error) {
 // load reads what the writer must know of the athlete's existing data: the
 // recorded files and the primaries (for duplicate detection).
 func (w *Writer) load(ctx context.Context) error {
-	rows, err := w.db.sql.QueryContext(ctx, `SELECT path, sha256, status, crc32 IS NULL FROM source_files WHERE athlete = ?`, w.athlete)
+	rows, err := w.db.sql.QueryContext(ctx, `SELECT path, sha256, status, crc32 IS NULL, coalesce(mtime_ns, 0) FROM source_files WHERE athlete = ?`, w.athlete)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var path, sha, status string
 		var noCRC bool
-		if err := rows.Scan(&path, &sha, &status, &noCRC); err != nil {
+		var mtime int64
+		if err := rows.Scan(&path, &sha, &status, &noCRC, &mtime); err != nil {
 			rows.Close()
 			return err
 		}
 		w.seen[path+"\x00"+sha] = true
 		if noCRC {
 			w.noCRC[path+"\x00"+sha] = status
+		}
+		if memberKnown(status) {
+			w.mtimes[path+"\x00"+sha] = recorded{mtime, status}
 		}
 		if knownStatus(status) {
 			w.known[sha] = true
@@ -298,8 +315,15 @@ func (w *Writer) Add(f FileResult) error {
 	key := f.Path + "\x00" + f.SHA256
 	if w.seen[key] {
 		w.summary.AlreadyKnown++
-		if st, ok := w.noCRC[key]; ok {
+		st, noCRC := w.noCRC[key]
+		rec, known := w.mtimes[key]
+		newMtime := known && !f.ModTime.IsZero() && f.ModTime.UnixNano() != rec.mtime
+		if noCRC || newMtime {
 			delete(w.noCRC, key)
+			if newMtime {
+				w.mtimes[key] = recorded{f.ModTime.UnixNano(), rec.status}
+				st = rec.status
+			}
 			if err := w.begin(); err != nil {
 				return w.fail(err)
 			}
@@ -603,7 +627,7 @@ func (w *Writer) flush() error {
 		for _, r := range w.files {
 			f := r.f
 			if err := src.AppendRow(w.athlete, f.Path, f.Size, f.SHA256, nullString(f.Format), r.status, nullString(f.Kind),
-				nullString(f.Reason), f.Partial, nullString(f.PartialReason), int32(r.n), now, f.CRC32); err != nil {
+				nullString(f.Reason), f.Partial, nullString(f.PartialReason), int32(r.n), now, f.CRC32, nullMtime(f.ModTime)); err != nil {
 				src.Close()
 				return fmt.Errorf("source file %s: %w", f.Path, err)
 			}
@@ -638,20 +662,27 @@ func (w *Writer) flush() error {
 	w.inTx = false
 	shas := map[string]Prior{}
 	members := map[memberKey]Prior{}
+	disk := map[diskKey]Prior{}
 	for _, r := range w.files {
 		if knownStatus(r.status) {
 			keepPrior(shas, r.f.SHA256, Prior{Status: r.status, Kind: r.f.Kind})
 		}
 		if memberKnown(r.status) {
 			members[memberKey{r.f.Path, r.f.Size, r.f.CRC32}] = Prior{Status: r.status, Kind: r.f.Kind}
+			if !r.f.ModTime.IsZero() {
+				disk[diskKey{r.f.Path, r.f.Size, r.f.ModTime.UnixNano()}] = Prior{Status: r.status, Kind: r.f.Kind}
+			}
 		}
 	}
 	for _, fl := range w.fills {
 		if memberKnown(fl.status) {
 			members[memberKey{fl.f.Path, fl.f.Size, fl.f.CRC32}] = Prior{Status: fl.status, Kind: fl.f.Kind}
+			if !fl.f.ModTime.IsZero() {
+				disk[diskKey{fl.f.Path, fl.f.Size, fl.f.ModTime.UnixNano()}] = Prior{Status: fl.status, Kind: fl.f.Kind}
+			}
 		}
 	}
-	w.db.addKnown(w.athlete, shas, members)
+	w.db.addKnown(w.athlete, shas, members, disk)
 	// Once committed, pending primaries are in the database.
 	for _, list := range w.prims {
 		for _, p := range list {
@@ -663,25 +694,27 @@ func (w *Writer) flush() error {
 }
 
 // fillCRCs sets the crc32 (and size) of the batch's rows recorded without
-// one, in one statement.
+// one, and the mtime_ns of those read from disk, in one statement.
 func (w *Writer) fillCRCs() error {
 	if len(w.fills) == 0 {
 		return nil
 	}
 	var q strings.Builder
-	q.WriteString(`UPDATE source_files AS s SET crc32 = v.crc, size = v.size FROM (VALUES `)
+	q.WriteString(`UPDATE source_files AS s SET crc32 = v.crc, size = v.size, mtime_ns = coalesce(v.mtime, s.mtime_ns) FROM (VALUES `)
 	args := make([]any, 0, 4*len(w.fills)+1)
 	for i, fl := range w.fills {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, ?::BIGINT, ?::UINTEGER)")
-		args = append(args, fl.f.Path, fl.f.SHA256, fl.f.Size, fl.f.CRC32)
+		q.WriteString("(?, ?, ?::BIGINT, ?::UINTEGER, ?::BIGINT)")
+		args = append(args, fl.f.Path, fl.f.SHA256, fl.f.Size, fl.f.CRC32, nullMtime(fl.f.ModTime))
 	}
-	q.WriteString(`) AS v(path, sha, size, crc) WHERE s.athlete = ? AND s.path = v.path AND s.sha256 = v.sha AND s.crc32 IS NULL`)
+	// The same path and sha256 are the same bytes: their size and crc32
+	// cannot differ from what a row already has.
+	q.WriteString(`) AS v(path, sha, size, crc, mtime) WHERE s.athlete = ? AND s.path = v.path AND s.sha256 = v.sha`)
 	args = append(args, w.athlete)
 	if _, err := w.conn.ExecContext(w.ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("record crc-32 of %d files imported before taper recorded it: %w", len(w.fills), err)
+		return fmt.Errorf("record crc-32 and modification time of %d files imported before: %w", len(w.fills), err)
 	}
 	return nil
 }
@@ -764,4 +797,13 @@ func fromNull(v sql.NullFloat64) float64 {
 		return analysis.Missing()
 	}
 	return v.Float64
+}
+
+// nullMtime is a modification time as source_files.mtime_ns stores it:
+// Unix nanoseconds, NULL when unknown (archive members).
+func nullMtime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
 }

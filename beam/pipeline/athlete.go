@@ -1,32 +1,153 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
-	"math"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/history"
+	"github.com/taper-run/taper/reports"
 )
 
-// athleteFn is the per-athlete stage after decoding: it keeps the first
-// entry with given bytes, finds duplicates across sources, and gives each
-// activity its analysis in the athlete's context (the race each run leads
-// up to, the HRmax observed up to it), as taper import does once a batch is
-// stored. Activities whose class depends on that context go back to the
-// worker holding their file (RedoItem); the others are final.
+// athleteFn is the per-athlete stage: it keeps the first entry with given
+// bytes, finds duplicates across sources, brings each activity's analysis
+// up to date with the athlete's history (the race each run leads up to,
+// the HRmax observed up to it) from its summary, as taper import does once
+// a batch is stored, then audits the athlete as taper report does, writes
+// reports/<athlete>.json and the Parquet partitions, and emits the report
+// without its timeline (for audit.json) and the rejected files.
 type athleteFn struct {
 	Settings SettingsTable
+	Output   string
+	AsOf     string // "" = each athlete's today
 	Now      int64
 }
 
 func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*string) bool, recs func(*ActivityRecord) bool, outs func(*FileOutcome) bool,
-	emitFinal func(string, ActivityRecord), emitRedo func(string, RedoItem), emitRej func(Rejection)) error {
+	emitReport func([]byte), emitRej func(Rejection)) error {
 	s := f.Settings.For(athlete)
 	now := time.Unix(f.Now, 0)
+	kept := keptEntries(athlete, outs, emitRej)
 
-	// Entries in walk order: a later copy of the same bytes is a
-	// duplicate file (neither decoded nor listed as rejected by the CLI).
+	var records []ActivityRecord
+	var r ActivityRecord
+	for recs(&r) {
+		if kept[entry{r.Rank, r.Seq}] {
+			records = append(records, r)
+		}
+	}
+	sort.SliceStable(records, func(i, j int) bool { return records[i].before(records[j]) })
+	all := make([]*analysis.Activity, len(records))
+	for i, r := range records {
+		a, err := r.activity()
+		if err != nil {
+			return err
+		}
+		all[i] = a
+	}
+	markDuplicates(all, records)
+
+	// The primaries as the store lists them, with the import's metrics;
+	// byID finds an activity's record (its summary).
+	byID := map[string]int{}
+	for i, a := range all {
+		byID[a.ID] = i
+	}
+	sortActivities(all)
+	var acts []*analysis.Activity
+	for _, a := range all {
+		if a.DuplicateOf == "" {
+			acts = append(acts, a)
+		}
+	}
+	if err := reanalyze(acts, s, now, func(a *analysis.Activity) (*analysis.Summary, error) {
+		return analysis.UnmarshalSummary(records[byID[a.ID]].Summary)
+	}); err != nil {
+		return fmt.Errorf("athlete %s: %w", athlete, err)
+	}
+	primary := make(map[string]*analysis.Activity, len(acts))
+	for _, a := range acts {
+		primary[a.ID] = a
+	}
+	for _, a := range all { // a duplicate takes its primary's class, as the CLI's reanalysis does
+		if a.DuplicateOf != "" {
+			history.FollowPrimary(a, primary[a.DuplicateOf])
+		}
+	}
+
+	var rep *analysis.Report
+	if len(acts) == 0 {
+		asOf := f.AsOf
+		if asOf == "" {
+			asOf = history.LocalToday(now, s)
+		}
+		// Listed (every file rejected, or none), as taper audit lists an
+		// athlete without activities.
+		rep = analysis.Audit(analysis.AuditInput{Athlete: athlete, AsOf: asOf, Settings: s,
+			Race: analysis.Race{Reason: "no activities imported for this athlete"}})
+	} else {
+		var err error
+		if rep, err = history.Report(history.ReportInput{Athlete: athlete, Activities: acts, Settings: s, AsOf: f.AsOf, Now: now}); err != nil {
+			return fmt.Errorf("athlete %s: %w", athlete, err)
+		}
+	}
+	if err := f.write(ctx, athlete, rep, all); err != nil {
+		return err
+	}
+	slim := *rep
+	slim.Days, slim.Weeks, slim.Findings, slim.Rules = nil, nil, nil, nil
+	b, err := json.Marshal(&slim)
+	if err != nil {
+		return err
+	}
+	emitReport(b)
+	return nil
+}
+
+// reanalyze brings the import's analysis (made without history) up to
+// date with the athlete's history, as taper import does after storing a
+// batch: history.Analyzer.Redo decides, from each activity's summary.
+func reanalyze(acts []*analysis.Activity, s analysis.Settings, now time.Time, summary func(*analysis.Activity) (*analysis.Summary, error)) error {
+	an := history.New(acts, s, now, "", "")
+	prev := history.New(nil, s, now, "", "") // what the import classified with
+	type redo struct {
+		a     *analysis.Activity
+		whole bool
+	}
+	var todo []redo
+	for _, a := range acts {
+		if whole, zones := an.Redo(a, prev, false); whole || zones {
+			todo = append(todo, redo{a, whole})
+		}
+	}
+	for _, r := range todo {
+		sum, err := summary(r.a)
+		if err != nil {
+			return err
+		}
+		if r.whole || r.a.Metrics == nil {
+			r.a.Metrics = an.AnalyzeSummary(r.a, sum)
+			continue
+		}
+		m := *r.a.Metrics
+		an.ApplyHRMax(r.a, &m, sum)
+		r.a.Metrics = &m
+	}
+	return nil
+}
+
+type entry struct{ rank, seq int }
+
+// keptEntries replays taper import's walk over the athlete's entries: a
+// later copy of the same bytes is a duplicate file (neither decoded nor
+// rejected again); it reports the rejected ones and returns the others.
+func keptEntries(athlete string, outs func(*FileOutcome) bool, emitRej func(Rejection)) map[entry]bool {
 	var outcomes []FileOutcome
 	var o FileOutcome
 	for outs(&o) {
@@ -38,8 +159,7 @@ func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*
 		}
 		return outcomes[i].Seq < outcomes[j].Seq
 	})
-	type pos struct{ rank, seq int }
-	kept := map[pos]bool{}
+	kept := map[entry]bool{}
 	seen := map[string]bool{}
 	for _, o := range outcomes {
 		if o.SHA256 != "" {
@@ -48,66 +168,18 @@ func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*
 			}
 			seen[o.SHA256] = true
 		}
-		kept[pos{o.Rank, o.Seq}] = true
+		kept[entry{o.Rank, o.Seq}] = true
 		if o.Status == "rejected" {
 			emitRej(Rejection{Athlete: athlete, Path: o.Path, Reason: o.Reason})
 		}
 	}
-
-	var records []ActivityRecord
-	var r ActivityRecord
-	for recs(&r) {
-		if kept[pos{r.Rank, r.Seq}] {
-			records = append(records, r)
-		}
-	}
-	sort.SliceStable(records, func(i, j int) bool { return records[i].before(records[j]) })
-	acts := make([]*analysis.Activity, len(records))
-	for i, r := range records {
-		acts[i] = r.activity()
-	}
-	markDuplicates(acts, records)
-
-	var primaries []*analysis.Activity
-	for _, a := range acts {
-		if a.DuplicateOf == "" {
-			primaries = append(primaries, a)
-		}
-	}
-	an := buildAnalyzer(primaries, s, now)
-	for i, a := range acts {
-		rec := records[i]
-		rec.DuplicateOf = a.DuplicateOf
-		m := a.Metrics
-		if a.DuplicateOf != "" || m == nil {
-			emitFinal(athlete, rec)
-			continue
-		}
-		// SWITCH TO CORE: the reanalysis policy of taper import (which
-		// activities the history changes), here against an empty history.
-		paceChanged := a.IsRun() && an.racePaceFor(a) != 0
-		if m.Version != analysis.AnalysisVersion || (a.ID == an.raceID) != (m.Class == analysis.ClassRace) || paceChanged {
-			item := RedoItem{Athlete: athlete, File: rec.File, Rank: rec.Rank, Member: rec.Source, ID: rec.ID, Record: rec,
-				RacePace: an.racePaceFor(a), ObservedHR: an.observed(a)}
-			if a.ID == an.raceID {
-				item.RaceSource = an.raceSrc
-			}
-			emitRedo(rec.File, item)
-			continue
-		}
-		if !sameHRMax(m.HRMax, analysis.EffectiveHRMax(s, an.observed(a))) {
-			analysis.ApplyHRMax(m, rec.profile(), s, an.observed(a))
-			rec.setMetrics(m)
-		}
-		emitFinal(athlete, rec)
-	}
-	return nil
+	return kept
 }
 
 // markDuplicates sets DuplicateOf as taper import's store does, taking
 // activities in walk order: the same activity from two sources is kept
 // once, as the primary analysis.PreferPrimaryChannels picks.
-// SWITCH TO CORE: the store's duplicate bookkeeping.
+// TODO(core): the store's Writer keeps the same bookkeeping; share it.
 func markDuplicates(acts []*analysis.Activity, recs []ActivityRecord) {
 	type prim struct {
 		a  *analysis.Activity
@@ -158,113 +230,37 @@ func markDuplicates(acts []*analysis.Activity, recs []ActivityRecord) {
 	}
 }
 
-// analyzer is what classification in context depends on beyond the
-// activity itself.
-// SWITCH TO CORE: the analyzer of cmd/taper/analyze.go.
-type analyzer struct {
-	settings analysis.Settings
-	races    []raceRef
-	hrMax    float64
-	hrByID   map[string]float64
-	raceID   string
-	raceSrc  string
-}
-
-type raceRef struct {
-	id, date string
-	pace     float64
-}
-
-func buildAnalyzer(acts []*analysis.Activity, s analysis.Settings, now time.Time) *analyzer {
-	an := &analyzer{settings: s, hrMax: analysis.ObservedHRMax(acts, now), hrByID: analysis.ObservedHRMaxes(acts),
-		races: findRaces(acts)}
-	race := analysis.FindRace(acts, athleteToday(now, s, acts), "", "")
-	if race.Activity != nil {
-		an.raceID, an.raceSrc = race.Activity.ID, race.Source
-	}
-	return an
-}
-
-func findRaces(acts []*analysis.Activity) []raceRef {
-	var out []raceRef
-	for _, a := range acts {
-		if a.DuplicateOf != "" || !a.IsRun() {
-			continue
+// sortActivities orders activities as the store lists them: by start
+// (unknown first), then id.
+func sortActivities(acts []*analysis.Activity) {
+	sort.SliceStable(acts, func(i, j int) bool {
+		a, b := acts[i], acts[j]
+		if a.Start.IsZero() != b.Start.IsZero() {
+			return a.Start.IsZero()
 		}
-		if dist, _ := analysedTotals(a); dist >= analysis.RaceDistLow && dist <= analysis.RaceDistHigh && pace(a) > 0 {
-			out = append(out, raceRef{id: a.ID, date: a.LocalDate(), pace: pace(a)})
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].date < out[j].date })
-	return out
+		return a.ID < b.ID
+	})
 }
 
-func (an *analyzer) racePaceFor(a *analysis.Activity) float64 {
-	d := a.LocalDate()
-	limit := a.LocalStart().AddDate(0, 0, 16*7).Format(time.DateOnly)
-	for _, r := range an.races {
-		if r.date >= d && r.date <= limit {
-			return r.pace
-		}
+// write writes the athlete's report and Parquet partitions.
+func (f *athleteFn) write(ctx context.Context, athlete string, rep *analysis.Report, all []*analysis.Activity) error {
+	fs, err := filesystem.New(ctx, f.Output)
+	if err != nil {
+		return err
 	}
-	for i := len(an.races) - 1; i >= 0; i-- {
-		if an.races[i].date < d {
-			return an.races[i].pace
-		}
+	defer fs.Close()
+	var buf bytes.Buffer
+	if err := reports.JSON(&buf, rep); err != nil {
+		return err
 	}
-	return 0
-}
-
-func (an *analyzer) observed(a *analysis.Activity) float64 {
-	if v, ok := an.hrByID[a.ID]; ok {
-		return v
+	if err := filesystem.Write(ctx, fs, join(f.Output, "reports/"+athlete+".json"), buf.Bytes()); err != nil {
+		return fmt.Errorf("write report of %s: %w", athlete, err)
 	}
-	return an.hrMax
-}
-
-func pace(a *analysis.Activity) float64 {
-	dist, moving := analysedTotals(a)
-	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) || moving <= 0 {
-		return 0
+	if err := writeActivities(ctx, fs, f.Output, athlete, all); err != nil {
+		return err
 	}
-	return moving / (dist / 1000)
-}
-
-func analysedTotals(a *analysis.Activity) (dist, moving float64) {
-	dist, moving = a.Distance, a.MovingTime
-	if m := a.Metrics; m != nil {
-		if analysis.Has(m.Distance) && m.Distance > 0 {
-			dist = m.Distance
-		}
-		if analysis.Has(m.MovingTime) && m.MovingTime > 0 {
-			moving = m.MovingTime
-		}
-	}
-	return dist, moving
-}
-
-func athleteToday(now time.Time, s analysis.Settings, acts []*analysis.Activity) string {
-	if s.TimeZone == "" && len(acts) > 0 {
-		latest := acts[0]
-		for _, a := range acts {
-			if a.Start.After(latest.Start) {
-				latest = a
-			}
-		}
-		return now.In(latest.Zone()).Format(time.DateOnly)
-	}
-	loc := time.UTC
-	if s.TimeZone != "" {
-		if l, err := time.LoadLocation(s.TimeZone); err == nil {
-			loc = l
-		}
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
-
-func sameHRMax(a, b float64) bool {
-	if !analysis.Has(a) || !analysis.Has(b) {
-		return analysis.Has(a) == analysis.Has(b)
-	}
-	return math.Abs(a-b) < 0.5
+	return writeFindings(ctx, fs, f.Output, athlete, rep.Findings)
 }

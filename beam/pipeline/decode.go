@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/config"
+	"github.com/taper-run/taper/history"
 	"github.com/taper-run/taper/ingest"
+	"github.com/taper-run/taper/store/steps"
 )
 
 // SettingsTable holds the effective settings of every athlete: the
@@ -17,6 +19,27 @@ import (
 type SettingsTable struct {
 	Default   analysis.Settings
 	ByAthlete map[string]analysis.Settings
+}
+
+// LoadSettings resolves, on the driver, the settings of the default and of
+// each athlete the settings file has a section for, as taper does
+// (config.Load); path "" gives the standard preset.
+func LoadSettings(path string) (SettingsTable, error) {
+	def, err := config.Load(path, "")
+	if err != nil {
+		return SettingsTable{}, err
+	}
+	t := SettingsTable{Default: def, ByAthlete: map[string]analysis.Settings{}}
+	names, err := config.Athletes(path)
+	if err != nil {
+		return t, fmt.Errorf("settings file %s: %w", path, err)
+	}
+	for _, n := range names {
+		if t.ByAthlete[n], err = config.Load(path, n); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
 }
 
 // For returns athlete's settings.
@@ -51,8 +74,10 @@ func (f *listFilesFn) ProcessElement(ctx context.Context, d AthleteDir, emit fun
 	return nil
 }
 
-// decodeFn decodes and analyses one file on the worker: it emits a summary
-// per activity and an outcome per entry; the samples stay here.
+// decodeFn decodes one file on the worker and analyses each activity as
+// taper import does before it knows the athlete's history: rounded to the
+// store's precision, summarised, classified from the summary. It emits a
+// record per activity and an outcome per entry; the samples stay here.
 type decodeFn struct {
 	Settings SettingsTable
 	Now      int64 // Unix seconds: the run's "now" (future dates are flagged against it)
@@ -60,7 +85,9 @@ type decodeFn struct {
 
 func (f *decodeFn) ProcessElement(ctx context.Context, t FileTask, emitRec func(string, ActivityRecord), emitOut func(string, FileOutcome)) error {
 	s := f.Settings.For(t.Athlete)
-	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: f.Settings.zone(t.Athlete), Now: time.Unix(f.Now, 0)})
+	now := time.Unix(f.Now, 0)
+	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: f.Settings.zone(t.Athlete), Now: now})
+	noHistory := history.New(nil, s, now, "", "")
 	seq := 0
 	seen := map[string]bool{}
 	return walkFile(ctx, t.Path, ingest.WalkOptions{}, func(e ingest.Entry) error {
@@ -83,8 +110,14 @@ func (f *decodeFn) ProcessElement(ctx context.Context, t FileTask, emitRec func(
 			}
 			for _, a := range r.Activities {
 				prepare(a, t.Athlete, e, r.Format)
-				m, p := importAnalysis(a, s)
-				emitRec(t.Athlete, newRecord(t, seq, e.SHA256, a, m, p))
+				steps.Quantize(a) // analysed as stored: a reanalysis agrees
+				sum := analysis.NewSummary(a)
+				a.Metrics = noHistory.AnalyzeSummary(a, sum)
+				rec, err := newRecord(t, seq, e.SHA256, a, analysis.Channels(a), sum)
+				if err != nil {
+					return err
+				}
+				emitRec(t.Athlete, rec)
 			}
 		}
 		emitOut(t.Athlete, out)
@@ -92,7 +125,7 @@ func (f *decodeFn) ProcessElement(ctx context.Context, t FileTask, emitRec func(
 	})
 }
 
-// prepare sets what the store sets on an activity it adds.
+// prepare sets what taper import and the store set on a new activity.
 func prepare(a *analysis.Activity, athlete string, e ingest.Entry, format string) {
 	a.Athlete = athlete
 	a.ID = analysis.ActivityID(athlete, e.SHA256, a.SessionIndex)
@@ -105,92 +138,12 @@ func prepare(a *analysis.Activity, athlete string, e ingest.Entry, format string
 	a.DuplicateOf = ""
 }
 
-// importAnalysis is the analysis taper import gives a new activity before
-// it knows the athlete's history: no race pace, no observed HRmax. The
-// athlete stage then redoes what the history changes, as the import does
-// after storing.
-// SWITCH TO CORE: taper.Import's per-activity analysis.
-func importAnalysis(a *analysis.Activity, s analysis.Settings) (*analysis.Metrics, analysis.HRProfile) {
-	return analysis.AnalyzeProfile(a, s, math.NaN(), 0)
-}
-
-// redoFn analyses activities again in their athlete's context: it reads
-// their file again (records never travel) and decodes only the members
-// asked for.
-type redoFn struct {
-	Settings SettingsTable
-	Now      int64
-}
-
-func (f *redoFn) ProcessElement(ctx context.Context, file string, items func(*RedoItem) bool, emit func(string, ActivityRecord)) error {
-	byMember := map[string][]RedoItem{}
-	var it RedoItem
-	var athlete string
-	var rank int
-	for items(&it) {
-		byMember[it.Member] = append(byMember[it.Member], it)
-		athlete, rank = it.Athlete, it.Rank
-	}
-	s := f.Settings.For(athlete)
-	dec := ingest.NewDecoder(ingest.DecodeOptions{Zone: f.Settings.zone(athlete), Now: time.Unix(f.Now, 0)})
-	done := map[string]bool{}
-	t := FileTask{Athlete: athlete, Path: file, Rank: rank}
-	err := walkFile(ctx, file, ingest.WalkOptions{Skip: func(p string, _ int64, _ uint32) bool { return byMember[p] == nil }},
-		func(e ingest.Entry) error {
-			want := byMember[e.Path]
-			if want == nil || e.Err != nil || e.Skipped {
-				return nil
-			}
-			r := dec.Decode(e.Path, e.Data)
-			for _, a := range r.Activities {
-				prepare(a, athlete, e, r.Format)
-				for _, w := range want {
-					if w.ID != a.ID || done[a.ID] {
-						continue
-					}
-					done[a.ID] = true
-					m, p := analysis.AnalyzeProfile(a, s, w.ObservedHR, w.RacePace)
-					if w.RaceSource != "" {
-						analysis.MarkRace(m, analysis.Race{Activity: a, Source: w.RaceSource})
-					}
-					rec := newRecord(t, w.Record.Seq, e.SHA256, a, m, p)
-					rec.DuplicateOf = w.Record.DuplicateOf
-					emit(athlete, rec)
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("athlete %s: read %s again: %w", athlete, file, err)
-	}
-	// An entry that cannot be read again (the file changed meanwhile)
-	// keeps its first analysis rather than vanishing.
-	for _, ws := range byMember {
-		for _, w := range ws {
-			if !done[w.ID] {
-				emit(athlete, w.Record)
-			}
-		}
-	}
-	return nil
-}
-
 // errorText is an error's message with its hint, if any, as taper import
 // records a rejected file's reason.
-// SWITCH TO CORE: the core's error text for rejected files.
 func errorText(err error) string {
-	if h := hintOf(err); h != "" {
-		return err.Error() + " (" + h + ")"
-	}
-	return err.Error()
-}
-
-// hintOf is what the user can do about err: the Hint() method of the
-// first error in its chain that has one (ingest.FileError's included).
-func hintOf(err error) string {
 	var h interface{ Hint() string }
 	if errors.As(err, &h) && h.Hint() != "" {
-		return h.Hint()
+		return err.Error() + " (" + h.Hint() + ")"
 	}
-	return ""
+	return err.Error()
 }

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -17,45 +15,46 @@ import (
 	"github.com/taper-run/taper/reports"
 )
 
-// ActivityRow is one row of OUT/activities: the fields of taper activities
-// --format json (athlete and year are the hive partition columns, in the
-// folder names). Missing measurements are null.
-// SWITCH TO CORE: the shared activity row (taper activities, taper export).
+// ActivityRow is one row of OUT/activities: the values of
+// reports.ActivityValues (the fields of taper activities --format json,
+// typed as reports.ActivityTypes says, as taper export writes them);
+// athlete and year are the hive partition columns, in the folder names.
 type ActivityRow struct {
-	ID               string   `parquet:"id"`
-	Sport            string   `parquet:"sport"`
-	SubSport         string   `parquet:"sub_sport"`
-	Start            int64    `parquet:"start,timestamp(microsecond)"`
-	LocalDate        int32    `parquet:"local_date,date"`
-	LocalTime        string   `parquet:"local_time"`
-	UTCOffset        int32    `parquet:"utc_offset_s"`
-	TimeZone         string   `parquet:"time_zone"`
-	TZSource         string   `parquet:"tz_source"`
-	Distance         *float64 `parquet:"distance_m,optional"`
-	MovingTime       *float64 `parquet:"moving_time_s,optional"`
-	ElapsedTime      *float64 `parquet:"elapsed_time_s,optional"`
-	DeviceMovingTime *float64 `parquet:"device_moving_time_s,optional"`
-	Pace             string   `parquet:"pace"`
-	Ascent           *float64 `parquet:"ascent_m,optional"`
-	AvgHR            *float64 `parquet:"avg_hr,optional"`
-	MaxHR            *float64 `parquet:"max_hr,optional"`
-	Device           string   `parquet:"device"`
-	Source           string   `parquet:"source"`
-	DuplicateOf      *string  `parquet:"duplicate_of,optional"`
-	Partial          bool     `parquet:"partial"`
-	Flags            string   `parquet:"flags"`
-	Class            string   `parquet:"class"`
-	ClassSource      string   `parquet:"class_source"`
-	Evidence         string   `parquet:"evidence"`
-	TRIMP            *float64 `parquet:"trimp,optional"`
-	year             int
+	ID               string    `parquet:"id"`
+	Sport            string    `parquet:"sport"`
+	SubSport         string    `parquet:"sub_sport"`
+	Start            time.Time `parquet:"start,timestamp(microsecond)"`
+	LocalDate        int32     `parquet:"local_date,date"` // days since 1970-01-01 (parquet-go writes a time.Time date wrong)
+	LocalTime        string    `parquet:"local_time"`
+	UTCOffset        int32     `parquet:"utc_offset_s"`
+	TimeZone         string    `parquet:"time_zone"`
+	TZSource         string    `parquet:"tz_source"`
+	Distance         *float64  `parquet:"distance_m,optional"`
+	MovingTime       *float64  `parquet:"moving_time_s,optional"`
+	ElapsedTime      *float64  `parquet:"elapsed_time_s,optional"`
+	DeviceMovingTime *float64  `parquet:"device_moving_time_s,optional"`
+	Pace             string    `parquet:"pace"`
+	Ascent           *float64  `parquet:"ascent_m,optional"`
+	AvgHR            *float64  `parquet:"avg_hr,optional"`
+	MaxHR            *float64  `parquet:"max_hr,optional"`
+	Device           string    `parquet:"device"`
+	Source           string    `parquet:"source"`
+	DuplicateOf      *string   `parquet:"duplicate_of,optional"`
+	Partial          bool      `parquet:"partial"`
+	Flags            string    `parquet:"flags"`
+	Class            string    `parquet:"class"`
+	ClassSource      string    `parquet:"class_source"`
+	Evidence         string    `parquet:"evidence"`
+	TRIMP            *float64  `parquet:"trimp,optional"`
+	ClassOverride    *string   `parquet:"class_override,optional"`
 }
 
-// FindingRow is one row of OUT/findings (athlete is the partition column).
+// FindingRow is one row of OUT/findings: reports.FindingValues (athlete is
+// the partition column).
 type FindingRow struct {
 	Rule       string  `parquet:"rule"`
 	Severity   string  `parquet:"severity"`
-	Date       int32   `parquet:"date,date"`
+	Date       int32   `parquet:"date,date"` // days since 1970-01-01
 	Week       int32   `parquet:"week"`
 	ActivityID string  `parquet:"activity_id"`
 	Message    string  `parquet:"message"`
@@ -63,149 +62,40 @@ type FindingRow struct {
 	Limit      float64 `parquet:"limit"`
 	Unit       string  `parquet:"unit"`
 	Day        int32   `parquet:"day"`
+	Waived     *string `parquet:"waived,optional"`
 }
 
-func orNull(v float64) *float64 {
-	if !analysis.Has(v) || math.IsInf(v, 0) {
-		return nil
+func optFloat(v any) *float64 {
+	if f, ok := v.(float64); ok {
+		return &f
 	}
-	return &v
-}
-
-func days(date string) int32 {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return 0
-	}
-	return int32(t.Unix() / 86400)
-}
-
-func activityRow(a *analysis.Activity) ActivityRow {
-	m := a.Metrics
-	if m == nil {
-		m = &analysis.Metrics{TRIMP: analysis.Missing()}
-	}
-	dist, moving := analysedTotals(a)
-	row := ActivityRow{
-		ID: a.ID, Sport: a.Sport, SubSport: a.SubSport, Start: a.Start.UnixMicro(),
-		LocalDate: days(a.LocalDate()), LocalTime: a.LocalStart().Format("15:04:05"), UTCOffset: int32(a.UTCOffset),
-		TimeZone: a.TimeZone, TZSource: a.TimeSource,
-		Distance: orNull(dist), MovingTime: orNull(moving), ElapsedTime: orNull(a.ElapsedTime), DeviceMovingTime: orNull(a.MovingTime),
-		Pace: runPace(a, dist, moving), Ascent: orNull(a.Ascent), AvgHR: orNull(a.AvgHR), MaxHR: orNull(a.MaxHR),
-		Device: a.Device, Source: a.Source, Partial: a.Partial, Flags: strings.Join(a.Flags, ","),
-		Class: m.Class, ClassSource: m.ClassSource, Evidence: m.Evidence, TRIMP: orNull(m.TRIMP),
-		year: a.LocalStart().Year(),
-	}
-	if a.DuplicateOf != "" {
-		d := a.DuplicateOf
-		row.DuplicateOf = &d
-	}
-	return row
-}
-
-func runPace(a *analysis.Activity, dist, moving float64) string {
-	if a.Sport != analysis.SportRunning && a.Sport != analysis.SportWalking && a.Sport != analysis.SportHiking {
-		return ""
-	}
-	if !analysis.Has(dist) || dist <= 0 || !analysis.Has(moving) {
-		return "-"
-	}
-	p := moving / (dist / 1000)
-	if p <= 0 || math.IsInf(p, 0) {
-		return "-"
-	}
-	t := int(math.Round(p))
-	return fmt.Sprintf("%d:%02d/km", t/60, t%60)
-}
-
-// reportFn audits one athlete from the final summaries and writes the
-// athlete's files: reports/<athlete>.json and the Parquet partitions. It
-// emits the report without its timeline, for the roster audit.
-type reportFn struct {
-	Settings SettingsTable
-	Output   string
-	AsOf     string // "" = each athlete's today
-	Now      int64
-}
-
-func (f *reportFn) ProcessElement(ctx context.Context, athlete string, _ func(*string) bool, recs func(*ActivityRecord) bool, emit func([]byte)) error {
-	s := f.Settings.For(athlete)
-	var all []*analysis.Activity
-	var r ActivityRecord
-	for recs(&r) {
-		all = append(all, r.activity())
-	}
-	sortActivities(all)
-	var acts []*analysis.Activity
-	for _, a := range all {
-		if a.DuplicateOf == "" {
-			acts = append(acts, a)
-		}
-	}
-	rep := auditAthlete(athlete, acts, s, f.AsOf, time.Unix(f.Now, 0))
-
-	fs, err := filesystem.New(ctx, f.Output)
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	var buf bytes.Buffer
-	if err := reports.JSON(&buf, rep); err != nil {
-		return err
-	}
-	if err := filesystem.Write(ctx, fs, join(f.Output, "reports/"+athlete+".json"), buf.Bytes()); err != nil {
-		return fmt.Errorf("write report of %s: %w", athlete, err)
-	}
-	if err := writeActivities(ctx, fs, f.Output, athlete, all); err != nil {
-		return err
-	}
-	if err := writeFindings(ctx, fs, f.Output, athlete, rep.Findings); err != nil {
-		return err
-	}
-	slim := *rep
-	slim.Days, slim.Weeks, slim.Findings, slim.Rules = nil, nil, nil, nil
-	b, err := json.Marshal(&slim)
-	if err != nil {
-		return err
-	}
-	emit(b)
 	return nil
 }
 
-// sortActivities orders activities as the store returns them.
-func sortActivities(acts []*analysis.Activity) {
-	sort.SliceStable(acts, func(i, j int) bool {
-		a, b := acts[i], acts[j]
-		if a.Start.IsZero() != b.Start.IsZero() {
-			return a.Start.IsZero()
-		}
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
-		}
-		return a.ID < b.ID
-	})
+func optString(v any) *string {
+	if s, ok := v.(string); ok {
+		return &s
+	}
+	return nil
 }
 
-// auditAthlete judges one athlete's primaries as of asOf, as taper report
-// and taper audit do.
-// SWITCH TO CORE: taper.Report / the core's in-memory entry point.
-func auditAthlete(athlete string, acts []*analysis.Activity, s analysis.Settings, asOf string, now time.Time) *analysis.Report {
-	if len(acts) == 0 {
-		if asOf == "" {
-			asOf = athleteToday(now, s, nil)
-		}
-		return analysis.Audit(analysis.AuditInput{Athlete: athlete, AsOf: asOf, Settings: s,
-			Race: analysis.Race{Reason: "no activities imported for this athlete"}})
-	}
-	if asOf == "" {
-		asOf = athleteToday(now, s, acts)
-	}
-	race := analysis.FindRace(acts, asOf, "", "")
-	baseline := analysis.ComputeBaseline(acts, race.Activity, s)
-	if race.Activity != nil {
-		analysis.MarkRace(race.Activity.Metrics, race)
-	}
-	return analysis.Audit(analysis.AuditInput{Athlete: athlete, AsOf: asOf, Settings: s, Race: race, Baseline: baseline, Activities: acts})
+// activityRow fills the row from the shared values, by column.
+func activityRow(a *analysis.Activity) (ActivityRow, int) {
+	v, year := reports.ActivityValues(a)
+	return ActivityRow{
+		ID: v[0].(string), Sport: v[2].(string), SubSport: v[3].(string), Start: v[4].(time.Time), LocalDate: days(v[5].(time.Time)),
+		LocalTime: v[6].(string), UTCOffset: v[7].(int32), TimeZone: v[8].(string), TZSource: v[9].(string),
+		Distance: optFloat(v[10]), MovingTime: optFloat(v[11]), ElapsedTime: optFloat(v[12]), DeviceMovingTime: optFloat(v[13]),
+		Pace: v[14].(string), Ascent: optFloat(v[15]), AvgHR: optFloat(v[16]), MaxHR: optFloat(v[17]),
+		Device: v[18].(string), Source: v[19].(string), DuplicateOf: optString(v[20]), Partial: v[21].(bool), Flags: v[22].(string),
+		Class: v[23].(string), ClassSource: v[24].(string), Evidence: v[25].(string), TRIMP: optFloat(v[26]), ClassOverride: optString(v[27]),
+	}, year
+}
+
+func findingRow(f analysis.Finding) FindingRow {
+	v := reports.FindingValues(f)
+	return FindingRow{Rule: v[0].(string), Severity: v[1].(string), Date: days(v[2].(time.Time)), Week: v[3].(int32), ActivityID: v[4].(string),
+		Message: v[5].(string), Value: v[6].(float64), Limit: v[7].(float64), Unit: v[8].(string), Day: v[9].(int32), Waived: optString(v[10])}
 }
 
 // writeActivities writes the athlete's activities, one Parquet file per
@@ -213,8 +103,8 @@ func auditAthlete(athlete string, acts []*analysis.Activity, s analysis.Settings
 func writeActivities(ctx context.Context, fs filesystem.Interface, out, athlete string, acts []*analysis.Activity) error {
 	byYear := map[int][]ActivityRow{}
 	for _, a := range acts {
-		row := activityRow(a)
-		byYear[row.year] = append(byYear[row.year], row)
+		row, year := activityRow(a)
+		byYear[year] = append(byYear[year], row)
 	}
 	for y, rows := range byYear {
 		p := join(out, fmt.Sprintf("activities/athlete=%s/year=%d/data_0.parquet", athlete, y))
@@ -225,11 +115,10 @@ func writeActivities(ctx context.Context, fs filesystem.Interface, out, athlete 
 	return nil
 }
 
-func writeFindings(ctx context.Context, fs filesystem.Interface, out, athlete string, fs_ []analysis.Finding) error {
-	rows := make([]FindingRow, len(fs_))
-	for i, f := range fs_ {
-		rows[i] = FindingRow{Rule: f.Rule, Severity: f.Severity, Date: days(f.Date), Week: int32(f.Week), ActivityID: f.ActivityID,
-			Message: f.Message, Value: f.Value, Limit: f.Limit, Unit: f.Unit, Day: int32(f.Day)}
+func writeFindings(ctx context.Context, fs filesystem.Interface, out, athlete string, findings []analysis.Finding) error {
+	rows := make([]FindingRow, len(findings))
+	for i, f := range findings {
+		rows[i] = findingRow(f)
 	}
 	return writeParquet(ctx, fs, join(out, fmt.Sprintf("findings/athlete=%s/data_0.parquet", athlete)), rows)
 }
@@ -305,3 +194,6 @@ func (f *writeRejectedFn) ProcessElement(ctx context.Context, _ int, items func(
 	defer fs.Close()
 	return filesystem.Write(ctx, fs, join(f.Output, "rejected.jsonl"), buf.Bytes())
 }
+
+// days is a date (midnight UTC) as days since 1970-01-01.
+func days(t time.Time) int32 { return int32(t.Unix() / 86400) }

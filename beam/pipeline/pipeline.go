@@ -6,15 +6,16 @@
 // Stages:
 //  1. list the athlete folders (at construction), then each folder's files
 //     in taper import's walk order (workers);
-//  2. decode and analyse each file on a worker: records stay there, one
-//     ActivityRecord per activity and a FileOutcome per entry leave it;
-//  3. per athlete: first copy of given bytes, duplicates across sources,
-//     the context (races, observed HRmax) and which activities it changes;
-//  4. those go back to a worker that reads their file again and analyses
-//     them in context;
-//  5. per athlete: race, baseline, weeks, findings; reports/<athlete>.json
-//     and the Parquet partitions;
-//  6. audit.json and rejected.jsonl from every athlete's results.
+//  2. decode each file on a worker, round it to the store's precision,
+//     summarise and analyse each activity: records stay there; one
+//     ActivityRecord (header and analysis.Summary) per activity and a
+//     FileOutcome per entry leave it;
+//  3. per athlete: the first copy of given bytes, duplicates across
+//     sources, each activity's analysis in the athlete's context (the race
+//     each run leads up to, the HRmax observed up to it) from its summary,
+//     then the race, baseline, weeks and findings (package history, as the
+//     CLI); reports/<athlete>.json and the Parquet partitions;
+//  4. audit.json and rejected.jsonl from every athlete's results.
 package pipeline
 
 import (
@@ -28,10 +29,8 @@ import (
 func init() {
 	register.DoFn3x1[context.Context, AthleteDir, func(FileTask), error](&listFilesFn{})
 	register.DoFn4x1[context.Context, FileTask, func(string, ActivityRecord), func(string, FileOutcome), error](&decodeFn{})
-	register.DoFn8x1[context.Context, string, func(*string) bool, func(*ActivityRecord) bool, func(*FileOutcome) bool,
-		func(string, ActivityRecord), func(string, RedoItem), func(Rejection), error](&athleteFn{})
-	register.DoFn4x1[context.Context, string, func(*RedoItem) bool, func(string, ActivityRecord), error](&redoFn{})
-	register.DoFn5x1[context.Context, string, func(*string) bool, func(*ActivityRecord) bool, func([]byte), error](&reportFn{})
+	register.DoFn7x1[context.Context, string, func(*string) bool, func(*ActivityRecord) bool, func(*FileOutcome) bool,
+		func([]byte), func(Rejection), error](&athleteFn{})
 	register.DoFn3x1[context.Context, int, func(*[]byte) bool, error](&writeAuditFn{})
 	register.DoFn3x1[context.Context, int, func(*Rejection) bool, error](&writeRejectedFn{})
 	register.Function1x2(athleteKey)
@@ -42,14 +41,12 @@ func init() {
 	register.Emitter1[[]byte]()
 	register.Emitter2[string, ActivityRecord]()
 	register.Emitter2[string, FileOutcome]()
-	register.Emitter2[string, RedoItem]()
 	register.Iter1[string]()
 	register.Iter1[ActivityRecord]()
 	register.Iter1[FileOutcome]()
-	register.Iter1[RedoItem]()
 	register.Iter1[[]byte]()
 	register.Iter1[Rejection]()
-	for _, t := range []any{AthleteDir{}, FileTask{}, ActivityRecord{}, MetricsRecord{}, FileOutcome{}, Rejection{}, RedoItem{}} {
+	for _, t := range []any{AthleteDir{}, FileTask{}, ActivityRecord{}, FileOutcome{}, Rejection{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
 }
@@ -81,12 +78,7 @@ func Build(s beam.Scope, o Options) {
 	recs, outcomes := beam.ParDo2(s.Scope("decode"), &decodeFn{Settings: o.Settings, Now: o.Now}, files)
 
 	perAthlete := beam.CoGroupByKey(s, keys, recs, outcomes)
-	final, redo, rejected := beam.ParDo3(s.Scope("context"), &athleteFn{Settings: o.Settings, Now: o.Now}, perAthlete)
-	redone := beam.ParDo(s.Scope("reanalyse"), &redoFn{Settings: o.Settings, Now: o.Now}, beam.GroupByKey(s, redo))
-
-	all := beam.Flatten(s, final, redone)
-	slim := beam.ParDo(s.Scope("report"), &reportFn{Settings: o.Settings, Output: o.Output, AsOf: o.AsOf, Now: o.Now},
-		beam.CoGroupByKey(s, keys, all))
+	slim, rejected := beam.ParDo2(s.Scope("athlete"), &athleteFn{Settings: o.Settings, Output: o.Output, AsOf: o.AsOf, Now: o.Now}, perAthlete)
 
 	beam.ParDo0(s.Scope("audit"), &writeAuditFn{Output: o.Output}, beam.GroupByKey(s, beam.ParDo(s, reportKey, slim)))
 	// A sentinel (empty athlete) makes rejected.jsonl exist when nothing was rejected.

@@ -3,18 +3,21 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	_ "github.com/duckdb/duckdb-go/v2" // reads the Parquet back
 
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/beam/pipeline"
@@ -116,20 +119,19 @@ func taper(t *testing.T, bin string, args ...string) []byte {
 	return out.Bytes()
 }
 
-func runPipeline(t *testing.T, root, out string) {
+func runPipeline(t *testing.T, root, out, cfg string) {
 	t.Helper()
 	ctx := context.Background()
 	athletes, err := pipeline.ListAthletes(ctx, root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := analysis.Preset(analysis.PresetStandard)
+	settings, err := pipeline.LoadSettings(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	pipeline.Build(s, pipeline.Options{Athletes: athletes, Output: out, AsOf: asOf,
-		Settings: pipeline.SettingsTable{Default: def}, Now: time.Now().Unix()})
+	pipeline.Build(s, pipeline.Options{Athletes: athletes, Output: out, AsOf: asOf, Settings: settings, Now: time.Now().Unix()})
 	if _, err := prism.Execute(ctx, p); err != nil {
 		t.Fatalf("pipeline on prism: %v", err)
 	}
@@ -145,16 +147,21 @@ func TestPipelineMatchesCLI(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "roster")
 	writeRoster(t, root)
 	bin := buildTaper(t)
+	// Settings as the CLI reads them: a default section, one athlete's own.
+	cfg := filepath.Join(t.TempDir(), "taper.toml")
+	if err := os.WriteFile(cfg, []byte("[default]\nramp_jump = 1.4\n\n[athlete.bob]\npreset = \"conservative\"\ntimezone = \"Europe/London\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "out")
-	runPipeline(t, root, out)
+	runPipeline(t, root, out, cfg)
 
 	db := filepath.Join(t.TempDir(), "team.duckdb")
 	athletes := []string{"alice", "bob", "cara", "dan"}
 	for _, a := range athletes {
-		taper(t, bin, "import", "--db", db, "--athlete", a, "--progress", "never", filepath.Join(root, a))
+		taper(t, bin, "import", "--db", db, "--config", cfg, "--athlete", a, "--progress", "never", filepath.Join(root, a))
 	}
 
-	wantAudit := taper(t, bin, "audit", "--db", db, "--as-of", asOf, "--format", "json")
+	wantAudit := taper(t, bin, "audit", "--db", db, "--config", cfg, "--as-of", asOf, "--format", "json")
 	gotAudit, err := os.ReadFile(filepath.Join(out, "audit.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +189,7 @@ func TestPipelineMatchesCLI(t *testing.T) {
 
 	rules := map[string]bool{}
 	for _, a := range athletes {
-		want := taper(t, bin, "report", "--db", db, "--athlete", a, "--as-of", asOf, "--format", "json")
+		want := taper(t, bin, "report", "--db", db, "--config", cfg, "--athlete", a, "--as-of", asOf, "--format", "json")
 		got, err := os.ReadFile(filepath.Join(out, "reports", a+".json"))
 		if err != nil {
 			t.Fatal(err)
@@ -206,6 +213,67 @@ func TestPipelineMatchesCLI(t *testing.T) {
 
 	checkRejected(t, bin, db, out)
 	checkParquet(t, bin, db, out, athletes)
+	lake := filepath.Join(t.TempDir(), "lake")
+	taper(t, bin, "export", "--db", db, "--config", cfg, "--format", "parquet", "--output", lake, "--as-of", asOf)
+	checkSameParquet(t, out, lake)
+}
+
+// checkSameParquet: taper export's Parquet and the pipeline's have the
+// same columns, types and rows.
+func checkSameParquet(t *testing.T, pipelineOut, lake string) {
+	t.Helper()
+	duck, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
+	for _, glob := range []string{"activities/*/*/*.parquet", "findings/*/*.parquet"} {
+		src := func(dir string) string {
+			return fmt.Sprintf("read_parquet('%s', hive_partitioning = true)", filepath.Join(dir, glob))
+		}
+		schema := func(dir string) map[string]string {
+			rows, err := duck.Query("DESCRIBE SELECT * FROM " + src(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			out := map[string]string{}
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				out[fmt.Sprint(vals[0])] = fmt.Sprint(vals[1])
+			}
+			return out
+		}
+		got, want := schema(pipelineOut), schema(lake)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: the pipeline's columns %v, taper export's %v", glob, got, want)
+			continue
+		}
+		var names []string
+		for c := range want {
+			names = append(names, `"`+c+`"`)
+		}
+		sort.Strings(names)
+		cols := strings.Join(names, ", ")
+		for _, pair := range [][2]string{{pipelineOut, lake}, {lake, pipelineOut}} {
+			var n int
+			q := fmt.Sprintf("SELECT count(*) FROM (SELECT %s FROM %s EXCEPT ALL SELECT %s FROM %s)", cols, src(pair[0]), cols, src(pair[1]))
+			if err := duck.QueryRow(q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s: %d rows of %s are not in %s", glob, n, pair[0], pair[1])
+			}
+		}
+	}
 }
 
 func checkRejected(t *testing.T, bin, db, out string) {
@@ -265,10 +333,25 @@ func checkParquet(t *testing.T, bin, db, out string, athletes []string) {
 		}
 		return fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%s|%s|%s", r.Athlete, r.ID, r.LocalDate, r.Class, r.Evidence, d, f(r.Distance), f(r.TRIMP), r.Pace, r.Source)
 	}
+	duck, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer duck.Close()
 	var got []row
-	q := fmt.Sprintf(`SELECT id, athlete, strftime(local_date, '%%Y-%%m-%%d') AS local_date, class, evidence, duplicate_of, distance_m, trimp, pace, source
-		FROM read_parquet('%s/activities/*/*/*.parquet', hive_partitioning = true) ORDER BY athlete, id`, out)
-	if err := json.Unmarshal(taper(t, bin, "sql", "--db", db, "--format", "json", q), &got); err != nil {
+	rows, err := duck.Query(fmt.Sprintf(`SELECT id, athlete, strftime(local_date, '%%Y-%%m-%%d'), class, evidence, duplicate_of, distance_m, trimp, pace, source
+		FROM read_parquet('%s/activities/*/*/*.parquet', hive_partitioning = true) ORDER BY athlete, id`, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.ID, &r.Athlete, &r.LocalDate, &r.Class, &r.Evidence, &r.DuplicateOf, &r.Distance, &r.TRIMP, &r.Pace, &r.Source); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	gotKeys := map[string]bool{}
@@ -291,22 +374,32 @@ func checkParquet(t *testing.T, bin, db, out string, athletes []string) {
 	if len(got) != n {
 		t.Errorf("the Parquet has %d activities, taper activities lists %d", len(got), n)
 	}
-	var findings []struct {
-		Athlete string `json:"athlete"`
-		N       int    `json:"n"`
-	}
-	q = fmt.Sprintf(`SELECT athlete, count(*) AS n FROM read_parquet('%s/findings/*/*.parquet', hive_partitioning = true) GROUP BY athlete ORDER BY athlete`, out)
-	if err := json.Unmarshal(taper(t, bin, "sql", "--db", db, "--format", "json", q), &findings); err != nil {
+	findings := map[string]int{}
+	rows, err = duck.Query(fmt.Sprintf(`SELECT athlete, count(*) FROM read_parquet('%s/findings/*/*.parquet', hive_partitioning = true) GROUP BY athlete ORDER BY athlete`, out))
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range findings {
+	for rows.Next() {
+		var a string
+		var n int
+		if err := rows.Scan(&a, &n); err != nil {
+			t.Fatal(err)
+		}
+		findings[a] = n
+	}
+	total := 0
+	for _, a := range athletes {
 		var rep analysis.Report
-		b, _ := os.ReadFile(filepath.Join(out, "reports", f.Athlete+".json"))
+		b, _ := os.ReadFile(filepath.Join(out, "reports", a+".json"))
 		if err := json.Unmarshal(b, &rep); err != nil {
 			t.Fatal(err)
 		}
-		if f.N != len(rep.Findings) {
-			t.Errorf("findings of %s: %d rows in the Parquet, %d in the report", f.Athlete, f.N, len(rep.Findings))
+		if findings[a] != len(rep.Findings) {
+			t.Errorf("findings of %s: %d rows in the Parquet, %d in the report", a, findings[a], len(rep.Findings))
 		}
+		total += findings[a]
+	}
+	if total == 0 {
+		t.Error("no findings in the Parquet")
 	}
 }

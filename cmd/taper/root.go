@@ -198,6 +198,7 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		newServeCmd(g, st),
 		newWaiveCmd(g, st),
 		newOverrideCmd(g, st),
+		newExportCmd(g, st),
 	)
 	return root
 }

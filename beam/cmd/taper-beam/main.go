@@ -20,15 +20,14 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
-	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/beam/pipeline"
 )
 
 var (
-	input  = flag.String("input", "", "folder or Beam file system URL holding one folder per athlete (required)")
-	output = flag.String("output", "", "folder or Beam file system URL for audit.json, reports/, rejected.jsonl and the Parquet (required)")
-	asOf   = flag.String("as-of", "", "report date, YYYY-MM-DD (default: each athlete's today)")
-	config = flag.String("config", "", "settings file (taper.toml: [default] and [athlete.NAME] sections)")
+	input      = flag.String("input", "", "folder or Beam file system URL holding one folder per athlete (required)")
+	output     = flag.String("output", "", "folder or Beam file system URL for audit.json, reports/, rejected.jsonl and the Parquet (required)")
+	asOf       = flag.String("as-of", "", "report date, YYYY-MM-DD (default: each athlete's today)")
+	configPath = flag.String("config", "", "settings file (taper.toml: [default] and [athlete.NAME] sections)")
 )
 
 func main() {
@@ -59,7 +58,12 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	settings, err := loadSettings(*config, athletes)
+	if *configPath != "" {
+		if _, err := os.Stat(*configPath); err != nil {
+			return usageError{fmt.Errorf("--config %s: no such file", *configPath)}
+		}
+	}
+	settings, err := pipeline.LoadSettings(*configPath)
 	if err != nil {
 		return err
 	}
@@ -71,14 +75,4 @@ func run(ctx context.Context) error {
 	}
 	fmt.Fprintf(os.Stderr, "taper-beam: %d athletes audited in %s; see %s/audit.json\n", len(athletes), time.Since(start).Round(time.Millisecond), *output)
 	return nil
-}
-
-// loadSettings resolves the settings of the default and of each athlete.
-// SWITCH TO CORE: config.Load once the settings parser is a package.
-func loadSettings(path string, _ []pipeline.AthleteDir) (pipeline.SettingsTable, error) {
-	if path != "" {
-		return pipeline.SettingsTable{}, usageError{errors.New("--config is not supported yet")}
-	}
-	def, err := analysis.Preset(analysis.PresetStandard)
-	return pipeline.SettingsTable{Default: def}, err
 }

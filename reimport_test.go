@@ -1,0 +1,160 @@
+package taper
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/store"
+	"github.com/taper-run/taper/synth"
+)
+
+// TestReimportSkipsUnchangedFiles imports a folder, then overwrites every
+// file with bytes that are not an activity, keeping each file's size and
+// modification time: a re-import that opened the files would reject them,
+// one that skips files by (path, size, mtime) counts them as known. A file
+// whose modification time or size then changes is read again.
+func TestReimportSkipsUnchangedFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	start := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	var acts []*analysis.Activity
+	for i := range 3 {
+		acts = append(acts, synth.Workout(synth.Spec{Kind: synth.Easy, Start: start.AddDate(0, 0, 2*i), Seed: int64(i + 1)}))
+	}
+	if err := synth.WriteDir(runs, acts, synth.ExportFIT); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("easy week\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "t.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	imp := func() *ImportResult {
+		t.Helper()
+		res, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{runs, filepath.Join(dir, "notes.txt")}, Jobs: 2, Settings: std,
+			Now: func() time.Time { return start.AddDate(0, 1, 0) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := imp(); res.ByStatus[store.StatusImported] != 3 || res.ByStatus[store.StatusSkipped] != 1 {
+		t.Fatalf("first import: %v, want 3 imported, 1 skipped", res.ByStatus)
+	}
+	var files []string
+	filepath.WalkDir(runs, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if len(files) != 3 {
+		t.Fatalf("%d files written, want 3", len(files))
+	}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		junk := make([]byte, fi.Size())
+		for i := range junk {
+			junk[i] = 'x'
+		}
+		if err := os.WriteFile(f, junk, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(f, fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := imp(); res.ByStatus[store.StatusDuplicateFile] != 3 || res.ByStatus[store.StatusRejected] != 0 || res.ByStatus[store.StatusSkipped] != 1 {
+		t.Errorf("re-import of unchanged files: %v, want the 3 runs known without reading them, the note skipped again", res.ByStatus)
+	}
+	// One file touched (same size), one grown: both are read again.
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(files[0], later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(files[1], []byte("xxxxxxxx"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := imp()
+	if res.ByStatus[store.StatusRejected] != 2 || res.ByStatus[store.StatusDuplicateFile] != 1 || res.ByStatus[store.StatusSkipped] != 1 {
+		t.Errorf("re-import after changing two files: %v, want those 2 read (and rejected), 1 known", res.ByStatus)
+	}
+}
+
+// TestReimportRecordsNewMtime: a file copied again (same bytes, new
+// modification time) is read once more, recognised by its hash, and its
+// new modification time recorded, so the next import skips it unread.
+func TestReimportRecordsNewMtime(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	start := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	a := synth.Workout(synth.Spec{Kind: synth.Easy, Start: start, Seed: 3})
+	if err := synth.WriteDir(runs, []*analysis.Activity{a}, synth.ExportFIT); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "t.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	imp := func() {
+		t.Helper()
+		if _, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{runs}, Jobs: 1, Settings: std,
+			Now: func() time.Time { return start.AddDate(0, 1, 0) }}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp()
+	var file string
+	filepath.WalkDir(runs, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			file = p
+		}
+		return err
+	})
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	touched := fi.ModTime().Add(time.Hour)
+	if err := os.Chtimes(file, touched, touched); err != nil {
+		t.Fatal(err)
+	}
+	if _, known, _ := db.KnownDiskFile(ctx, "ann", file, fi.Size(), touched); known {
+		t.Fatal("a touched file is known before it is read again")
+	}
+	imp()
+	if _, known, _ := db.KnownDiskFile(ctx, "ann", file, fi.Size(), touched); !known {
+		t.Error("the touched file's new modification time was not recorded")
+	}
+	// A fresh handle reads it from the database, not the cache.
+	db.Close()
+	db2, err := store.Open(ctx, filepath.Join(dir, "t.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	for _, tt := range []struct {
+		mtime time.Time
+		size  int64
+		want  bool
+	}{{touched, fi.Size(), true}, {fi.ModTime(), fi.Size(), false}, {touched, fi.Size() + 1, false}} {
+		if _, known, err := db2.KnownDiskFile(ctx, "ann", file, tt.size, tt.mtime); err != nil || known != tt.want {
+			t.Errorf("KnownDiskFile(size %d, mtime %s) = %v, %v; want %v", tt.size, tt.mtime, known, err, tt.want)
+		}
+	}
+}
