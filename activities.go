@@ -2,6 +2,9 @@ package taper
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
@@ -12,7 +15,21 @@ type ActivityFilter struct {
 	Athlete      string
 	Since, Until string // local dates YYYY-MM-DD, inclusive; "" = open
 	Primary      bool   // leave out activities that duplicate another
-	Sport        string // only this sport; "" = all
+	// Sport keeps this sport only, matched case-insensitively ("" = all);
+	// one neither known nor stored for the athlete is an
+	// *UnknownSportError (run is not running).
+	Sport string
+}
+
+// UnknownSportError: an activity filter names a sport that is neither
+// known (analysis.Sports) nor stored for the athlete.
+type UnknownSportError struct {
+	Sport string
+	Known []string // the sports it could name
+}
+
+func (e *UnknownSportError) Error() string {
+	return fmt.Sprintf("unknown sport %q: use one of %s", e.Sport, strings.Join(e.Known, ", "))
 }
 
 // ListActivities returns the athlete's activities with their stored
@@ -20,6 +37,17 @@ type ActivityFilter struct {
 func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*analysis.Activity, error) {
 	if err := requireAthlete(ctx, db, f.Athlete); err != nil {
 		return nil, err
+	}
+	if f.Sport != "" {
+		want := strings.ToLower(strings.TrimSpace(f.Sport))
+		known, err := Sports(ctx, db, f.Athlete)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(known, want) {
+			return nil, &UnknownSportError{Sport: f.Sport, Known: known}
+		}
+		f.Sport = want
 	}
 	acts, err := db.Activities(ctx, store.Filter{Athlete: f.Athlete, Since: f.Since, Until: f.Until, IncludeDuplicates: !f.Primary})
 	if err != nil {
@@ -41,4 +69,21 @@ func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*ana
 		}
 	}
 	return out, nil
+}
+
+// Sports returns the sports an activity filter can name for the athlete:
+// those taper knows (analysis.Sports) and those stored for the athlete. An
+// unknown athlete is an *UnknownAthleteError.
+func Sports(ctx context.Context, db *store.DB, athlete string) ([]string, error) {
+	all, err := ListActivities(ctx, db, ActivityFilter{Athlete: athlete})
+	if err != nil {
+		return nil, err
+	}
+	known := analysis.Sports()
+	for _, a := range all {
+		if !slices.Contains(known, a.Sport) {
+			known = append(known, a.Sport)
+		}
+	}
+	return known, nil
 }

@@ -77,3 +77,16 @@ func ResolveDate(s, today string) (string, error) {
 	}
 	return t.Format(time.DateOnly), nil
 }
+
+// ParseNow reads a fixed "now" (taper's hidden --now, for reproducible
+// output): a date YYYY-MM-DD, taken at noon UTC, or an RFC 3339 instant.
+func ParseNow(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.Add(12 * time.Hour), nil
+}

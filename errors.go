@@ -20,6 +20,10 @@ func (e *hintError) Error() string { return e.err.Error() }
 func (e *hintError) Unwrap() error { return e.err }
 func (e *hintError) Hint() string  { return e.hint }
 
+// WithHint returns err with a line telling the user what to do (HintOf
+// finds it).
+func WithHint(err error, hint string) error { return &hintError{err: err, hint: hint} }
+
 // HintOf returns what the user can do about err: the Hint() of the first
 // error in its chain that has a non-empty one, else "".
 func HintOf(err error) string {

@@ -79,6 +79,16 @@ type ImportResult struct {
 	Summary store.Summary
 }
 
+// Statuses are the files by status: the store's final account (a file
+// whose every activity turned out to duplicate another source's is
+// duplicate_activity), else (a dry run) the decoder's.
+func (r *ImportResult) Statuses() map[string]int {
+	if r.Summary.ByStatus != nil {
+		return r.Summary.ByStatus
+	}
+	return r.ByStatus
+}
+
 // Import reads the inputs (walker -> Jobs decoders -> one writer, in walk
 // order), stores what is new for the athlete, and analyses the athlete's
 // activities. Inputs holding no file give a *NoFilesError (an athlete the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,13 @@ func TestUseCases(t *testing.T) {
 		t.Fatalf("runs on race day: %d, want the race classed race", len(acts))
 	}
 	raceID := acts[0].ID
+	if upper, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: "ada", Sport: " Running", Since: "2026-10-11", Until: "2026-10-11"}); err != nil || len(upper) != 1 {
+		t.Errorf("sport ' Running': %d activities, %v; want the race (sports match case-insensitively)", len(upper), err)
+	}
+	var us *taper.UnknownSportError
+	if _, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: "ada", Sport: "run"}); !errors.As(err, &us) || !slices.Contains(us.Known, analysis.SportRunning) {
+		t.Errorf("sport run: %v; want an *UnknownSportError listing running", err)
+	}
 
 	again := importSeason(t, db, dir)
 	if again.ByStatus[store.StatusDuplicateFile] != len(files) || again.Activities != 0 {
@@ -317,5 +325,20 @@ func TestHintOf(t *testing.T) {
 		if got := taper.HintOf(c.err); got != c.want {
 			t.Errorf("HintOf(%v) = %q, want %q", c.err, got, c.want)
 		}
+	}
+}
+
+func TestParseNow(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-11-29":                "2026-11-29T12:00:00Z",
+		"2026-11-29T06:30:00+01:00": "2026-11-29T06:30:00+01:00",
+	} {
+		got, err := taper.ParseNow(in)
+		if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("ParseNow(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	if _, err := taper.ParseNow("29/11/2026"); err == nil {
+		t.Error("ParseNow(29/11/2026) gave no error")
 	}
 }

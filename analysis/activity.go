@@ -30,6 +30,11 @@ const (
 	SportGeneric  = "generic"
 )
 
+// Sports are the sports taper knows (an athlete may have others stored).
+func Sports() []string {
+	return []string{SportRunning, SportCycling, SportWalking, SportHiking, SportSwimming, SportTraining, SportGeneric}
+}
+
 // Run classes, from the most to the least specific.
 const (
 	ClassRace     = "race"

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -590,4 +591,41 @@ func Athletes(path string) ([]string, error) {
 		return nil, err
 	}
 	return sortedKeys(raw.Athlete), nil
+}
+
+// Find returns the settings file to use: file (the --config flag) when
+// given, which must exist; else taper.toml beside the database db when it
+// exists; else "" (the built-in preset).
+func Find(file, db string) (string, error) {
+	if file != "" {
+		if _, err := os.Stat(file); err != nil {
+			return "", fmt.Errorf("settings file %s: %w", file, err)
+		}
+		return file, nil
+	}
+	if db == "" || db == ":memory:" {
+		return "", nil
+	}
+	p := filepath.Join(filepath.Dir(db), "taper.toml")
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	return "", nil
+}
+
+// Unmatched lists the athlete sections of the settings file at path that
+// name none of known (a typo there silently leaves an athlete on the
+// defaults); none when path is "" or the file cannot be read.
+func Unmatched(path string, known []string) []string {
+	names, err := Athletes(path)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -189,3 +189,27 @@ func TestWriteRules(t *testing.T) {
 		}
 	}
 }
+
+func TestFindAndUnmatched(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "team.duckdb")
+	if p, err := Find("", db); err != nil || p != "" {
+		t.Errorf("Find without a file = %q, %v; want none", p, err)
+	}
+	beside := filepath.Join(dir, "taper.toml")
+	if err := os.WriteFile(beside, []byte("[athlete.alice]\nrest_days = 5\n[athlete.alcie]\nrest_days = 6\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Find("", db); err != nil || p != beside {
+		t.Errorf("Find = %q, %v; want %s", p, err, beside)
+	}
+	if p, err := Find("", ":memory:"); err != nil || p != "" {
+		t.Errorf("Find for :memory: = %q, %v; want none", p, err)
+	}
+	if _, err := Find(filepath.Join(dir, "none.toml"), db); err == nil || !strings.Contains(err.Error(), "none.toml") {
+		t.Errorf("Find of a missing --config = %v; want an error naming it", err)
+	}
+	if got := Unmatched(beside, []string{"alice", "bob"}); len(got) != 1 || got[0] != "alcie" {
+		t.Errorf("Unmatched = %v, want [alcie]", got)
+	}
+}

@@ -26,6 +26,62 @@ func ActivityColumns() []string {
 	}
 }
 
+// ActivityTableColumns are the columns of the activities' terminal table:
+// they fit 80 columns (the evidence is in ActivityColumns).
+func ActivityTableColumns() []string {
+	return []string{"id", "date", "time", "sport", "km", "moving", "class", "note"}
+}
+
+// ActivityTableRow is an activity's cells in ActivityTableColumns order.
+func ActivityTableRow(a *analysis.Activity) []any {
+	dist, moving := analysis.AnalysedTotals(a)
+	km, mov := "-", "-"
+	if analysis.Has(dist) {
+		km = fmt.Sprintf("%.2f", dist/1000)
+	}
+	if analysis.Has(moving) {
+		mov = analysis.FormatDuration(moving)
+	}
+	var note []string
+	if a.Partial {
+		note = append(note, "damaged")
+	}
+	if a.DuplicateOf != "" {
+		note = append(note, "dup")
+	}
+	if len(a.Flags) > 0 {
+		note = append(note, "flagged")
+	}
+	class := "-"
+	if a.Metrics != nil && a.Metrics.Class != "" {
+		class = a.Metrics.Class
+	}
+	return []any{a.ID, a.LocalDate(), a.LocalStart().Format("15:04"), tableSport(a.Sport), km,
+		mov, class, strings.Join(note, ",")}
+}
+
+// tableSport is a sport's short name for the 80-column table.
+func tableSport(sport string) string {
+	switch sport {
+	case analysis.SportRunning:
+		return "run"
+	case analysis.SportCycling:
+		return "ride"
+	case analysis.SportWalking:
+		return "walk"
+	case analysis.SportSwimming:
+		return "swim"
+	case analysis.SportHiking:
+		return "hike"
+	case analysis.SportTraining:
+		return "gym"
+	}
+	if len(sport) > 7 {
+		return sport[:7]
+	}
+	return sport
+}
+
 // ActivityRow is an activity's values in ActivityColumns order: numbers
 // (nil when missing), strings, bools, and the class override (nil or an
 // *analysis.ClassOverride).

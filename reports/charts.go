@@ -268,7 +268,7 @@ func (wb weekBars) Plot(c draw.Canvas, p *plot.Plot) {
 			mark := draw.GlyphStyle{Color: paletteColor(severityPalette(), sev, 0), Radius: vg.Points(3.2), Shape: draw.PyramidGlyph{}}
 			c.DrawGlyph(mark, vg.Point{X: (x0 + x1) / 2, Y: top + vg.Points(7)})
 		}
-		text := fmt.Sprintf("week %d, %s to %s: %s of running in %s", w.Week, w.Start, w.End, volume(w.Volume, unit), plural(w.Runs, "run", "runs"))
+		text := fmt.Sprintf("week %d, %s to %s: %s of running in %s", w.Week, w.Start, w.End, volume(w.Volume, unit), Plural(w.Runs, "run", "runs"))
 		if w.DaysElapsed < 7 {
 			text += fmt.Sprintf(" (so far: %d of 7 days)", w.DaysElapsed)
 		}

@@ -142,7 +142,8 @@ func position(r *analysis.Report) string {
 	return fmt.Sprintf("day %d, week %d (%s)", c.Day, c.Week, analysis.PhaseLabel(c.Phase))
 }
 
-func plural(n int, one, many string) string {
+// Plural is "1 file" or "3 files".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -86,7 +86,7 @@ func HTML(w io.Writer, r *analysis.Report) error {
 	}
 	v := reportView{legendData: legend(), R: r, CSS: css, Status: statusWord(r.Status), Position: position(r), Title: recoveryTitle(r),
 		Race: raceLine(r), Baseline: baselineLine(r.Baseline),
-		Counts: plural(r.Breaches, "breach", "breaches") + ", " + plural(r.Warnings, "warning", "warnings") + scopeText(r)}
+		Counts: Plural(r.Breaches, "breach", "breaches") + ", " + Plural(r.Warnings, "warning", "warnings") + scopeText(r)}
 	if r.Race != nil && r.Reason == "" {
 		if v.Volume, err = volumeChart(r, chartWidth, volumeHeight, false); err != nil {
 			return err
@@ -143,7 +143,7 @@ func AuditHTML(w io.Writer, reports []*analysis.Report) error {
 		return err
 	}
 	rows := AuditRows(reports)
-	v := auditView{legendData: legend(), CSS: css, AsOf: asOf(reports), Count: plural(len(rows), "athlete", "athletes")}
+	v := auditView{legendData: legend(), CSS: css, AsOf: asOf(reports), Count: Plural(len(rows), "athlete", "athletes")}
 	for i, r := range sortedReports(reports) {
 		anchor := fmt.Sprintf("%d", i+1)
 		v.Rows = append(v.Rows, rowView{Row: rows[i], Anchor: anchor, Phase: analysis.PhaseLabel(rows[i].Phase)})
@@ -155,7 +155,7 @@ func AuditHTML(w io.Writer, reports []*analysis.Report) error {
 			c.Summary = r.Reason
 		default:
 			c.Summary = fmt.Sprintf("race %s · %s · %s, %s", r.Race.Date, position(r),
-				plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"))
+				Plural(r.Breaches, "breach", "breaches"), Plural(r.Warnings, "warning", "warnings"))
 			if c.Volume, err = volumeChart(r, smallWidth, smallVolHeight, true); err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 		return
 	}
 	fmt.Fprintf(b, "- **Overall:** %s %s%s (%s, %s); %s\n", statusIcon(r.Status), r.Status, scopeText(r),
-		plural(r.Breaches, "breach", "breaches"), plural(r.Warnings, "warning", "warnings"), position(r))
+		Plural(r.Breaches, "breach", "breaches"), Plural(r.Warnings, "warning", "warnings"), position(r))
 	fmt.Fprintf(b, "- **Rules:** preset %s\n\n", mdEscape(r.Preset))
 
 	unit := r.Baseline.Unit
@@ -52,7 +52,7 @@ func writeMarkdown(b *bytes.Buffer, r *analysis.Report, h string) {
 			continue
 		}
 		runs := weekRuns(r, wk.Week)
-		fmt.Fprintf(b, "\n**Week %d** (%s – %s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		fmt.Fprintf(b, "\n**Week %d** (%s – %s): %s, %s\n", wk.Week, wk.Start, wk.End, Plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
 		if len(runs) > 0 {
 			b.WriteString("\n")
 		}

@@ -78,8 +78,8 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 	if r.Waived > 0 {
 		waived = fmt.Sprintf(" (%d waived)", r.Waived)
 	}
-	fmt.Fprintf(b, "status    %s%s: %s, %s%s; %s\n", p.status(r.Status), scopeText(r), plural(r.Breaches, "breach", "breaches"),
-		plural(r.Warnings, "warning", "warnings"), waived, position(r))
+	fmt.Fprintf(b, "status    %s%s: %s, %s%s; %s\n", p.status(r.Status), scopeText(r), Plural(r.Breaches, "breach", "breaches"),
+		Plural(r.Warnings, "warning", "warnings"), waived, position(r))
 
 	unit := r.Baseline.Unit
 	scale := barScale(r)
@@ -105,7 +105,7 @@ func writeText(b *bytes.Buffer, r *analysis.Report, p painter) {
 		if wk.DaysElapsed == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "  week %d (%s..%s): %s, %s\n", wk.Week, wk.Start, wk.End, plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
+		fmt.Fprintf(b, "  week %d (%s..%s): %s, %s\n", wk.Week, wk.Start, wk.End, Plural(len(runs), "run", "runs"), volume(wk.Volume, unit))
 		for _, run := range runs {
 			fmt.Fprintf(b, "    %s\n", runLine(run))
 		}
@@ -145,7 +145,7 @@ func weekStatus(w analysis.Week) string {
 	if w.Status != analysis.StatusPending || w.Breaches+w.Warnings == 0 {
 		return w.Status
 	}
-	return fmt.Sprintf("pending (%s so far)", plural(w.Breaches+w.Warnings, "finding", "findings"))
+	return fmt.Sprintf("pending (%s so far)", Plural(w.Breaches+w.Warnings, "finding", "findings"))
 }
 
 // shortWeekStatus is weekStatus in a table cell: "pending (1)" for a
@@ -263,7 +263,7 @@ func AuditText(w io.Writer, reports []*analysis.Report, color bool) error {
 	p := painter(color)
 	var b bytes.Buffer
 	rows := AuditRows(reports)
-	fmt.Fprintf(&b, "recovery audit as of %s: %s\n\n", asOf(reports), plural(len(rows), "athlete", "athletes"))
+	fmt.Fprintf(&b, "recovery audit as of %s: %s\n\n", asOf(reports), Plural(len(rows), "athlete", "athletes"))
 	fmt.Fprintf(&b, "%-12s %-10s  %-11s %-8s  %6s  %4s  %-10s  %s\n",
 		"athlete", "race", "week", "phase", "breach", "warn", "latest", "status")
 	for _, row := range rows {

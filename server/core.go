@@ -121,10 +121,7 @@ func (s *Server) importFiles(ctx context.Context, db *store.DB, athlete string, 
 		}
 		return out
 	}
-	byStatus := res.Summary.ByStatus
-	if byStatus == nil {
-		byStatus = res.ByStatus
-	}
+	byStatus := res.Statuses()
 	var merged []string
 	for _, m := range res.Summary.Merged {
 		merged = append(merged, m.String())

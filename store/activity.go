@@ -451,6 +451,19 @@ type SourceFile struct {
 	ImportedAt    time.Time
 }
 
+// Explanation is why the file has its status, without the path the
+// stored reasons start with: the reason, after what made it partial.
+func (f SourceFile) Explanation() string {
+	reason := strings.TrimPrefix(f.Reason, f.Path+": ")
+	if f.Partial {
+		reason = strings.TrimSpace("partial: " + strings.TrimPrefix(f.PartialReason, f.Path+": ") + " " + reason)
+	}
+	if reason == "" && f.Status == StatusDuplicateActivity {
+		reason = "the same activity from another source is the primary (see duplicate_of in taper activities)"
+	}
+	return reason
+}
+
 // SourceFilter selects source files.
 type SourceFilter struct {
 	Athlete string   // "" = every athlete

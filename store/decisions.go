@@ -36,6 +36,33 @@ type Decision struct {
 // Active reports whether the decision is in force (not undone).
 func (d Decision) Active() bool { return d.UndoneAt.IsZero() }
 
+// State is "in force", or who undid the decision and when.
+func (d Decision) State() string {
+	if d.Active() {
+		return "in force"
+	}
+	return "undone by " + d.UndoneBy + " " + d.UndoneAt.Format("2006-01-02 15:04")
+}
+
+// Target says what a decision is about: "rest_window 2026-10-07 ID",
+// "ID -> easy", "race 2026-10-04", "race mark cleared".
+func (d Decision) Target() string {
+	switch d.Kind {
+	case DecisionWaiver:
+		s := d.Rule + " " + d.Date
+		if d.ActivityID != "" {
+			s += " " + d.ActivityID
+		}
+		return s
+	case DecisionClassOverride:
+		return d.ActivityID + " -> " + d.Class
+	}
+	if d.ActivityID == "" && d.Date == "" {
+		return "race mark cleared"
+	}
+	return "race " + d.Date + d.ActivityID
+}
+
 // ErrNoDecision is returned by UndoDecision for an id the athlete has no
 // decision in force under.
 var ErrNoDecision = errors.New("no such decision in force")

@@ -116,3 +116,31 @@ func equalIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+func TestDecisionTarget(t *testing.T) {
+	for _, c := range []struct {
+		d    Decision
+		want string
+	}{
+		{Decision{Kind: DecisionWaiver, Rule: "rest_window", Date: "2026-10-07", ActivityID: "abc"}, "rest_window 2026-10-07 abc"},
+		{Decision{Kind: DecisionWaiver, Rule: "ramp_cap", Date: "2026-10-25"}, "ramp_cap 2026-10-25"},
+		{Decision{Kind: DecisionClassOverride, ActivityID: "abc", Class: "easy"}, "abc -> easy"},
+		{Decision{Kind: DecisionRace, Date: "2026-10-04"}, "race 2026-10-04"},
+		{Decision{Kind: DecisionRace}, "race mark cleared"},
+	} {
+		if got := c.d.Target(); got != c.want {
+			t.Errorf("Target(%+v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
+func TestDecisionState(t *testing.T) {
+	d := Decision{Kind: DecisionWaiver}
+	if got := d.State(); got != "in force" {
+		t.Errorf("State of an active decision = %q", got)
+	}
+	d.UndoneBy, d.UndoneAt = "anna", time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	if got, want := d.State(), "undone by anna 2026-11-02 09:30"; got != want {
+		t.Errorf("State = %q, want %q", got, want)
+	}
+}

@@ -62,18 +62,7 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		return err
 	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
-		switch o.Format {
-		case "markdown":
-			return reports.AuditMarkdown(w, reps)
-		case "html":
-			return reports.AuditHTML(w, reps)
-		case "json":
-			return reports.AuditJSON(w, reps)
-		case "csv":
-			return reports.AuditCSV(w, reps)
-		default:
-			return reports.AuditText(w, reps, useColor(o.Color, w))
-		}
+		return reports.RenderAudit(w, o.Format, reps, useColor(o.Color, w))
 	}); err != nil {
 		return err
 	}

@@ -19,24 +19,24 @@ const defaultLockWait = 5 * time.Minute
 // lockWait is --wait, set for the command being run.
 var lockWait = defaultLockWait
 
-// openDB opens the database, waiting up to lockWait while another process
-// holds it, and saying so on errOut (with the holder's pid).
+// openDB opens the database, creating it if needed, waiting up to lockWait
+// while another process holds it, and saying so on errOut (with the
+// holder's pid).
 func openDB(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
-	wait := lockWait
-	db, err := store.OpenWait(ctx, path, opts, wait, func(le *store.LockError) {
-		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
-	})
-	if err != nil {
-		return nil, waited(err, wait)
-	}
-	return db, nil
+	return openWith(ctx, store.OpenWait, path, opts, errOut)
 }
 
 // openExisting opens a database that must already exist (taper.OpenDB),
 // waiting like openDB.
 func openExisting(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
+	return openWith(ctx, taper.OpenDB, path, opts, errOut)
+}
+
+type opener func(context.Context, string, store.Options, time.Duration, func(*store.LockError)) (*store.DB, error)
+
+func openWith(ctx context.Context, open opener, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
 	wait := lockWait
-	db, err := taper.OpenDB(ctx, path, opts, wait, func(le *store.LockError) {
+	db, err := open(ctx, path, opts, wait, func(le *store.LockError) {
 		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
 	})
 	return db, waited(err, wait)

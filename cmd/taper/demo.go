@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -52,7 +54,7 @@ Sunday whose eight recovery weeks are over today.`,
 }
 
 func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
-	if err := checkFormat(o.Format, reportFormats()...); err != nil {
+	if err := checkFormat(o.Format, reports.Formats()...); err != nil {
 		return err
 	}
 	dir := o.Dir
@@ -75,8 +77,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	gen := &generateOptions{globalOptions: o.globalOptions, Dir: dir, Style: o.Style, Race: demoRace,
 		Zone: "Europe/London", Seed: o.Seed, Breaches: []string{"all"}, WeeklyKm: 50, Monitoring: 300}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return &hintError{err: fmt.Errorf("folder %s is not empty: the demo's files would mix with what is there", dir),
-			hint: "give a new or empty --dir, or none (a temporary folder)"}
+		return taper.WithHint(fmt.Errorf("folder %s is not empty: the demo's files would mix with what is there", dir), "give a new or empty --dir, or none (a temporary folder)")
 	}
 	if err := checkStyle(o.Style); err != nil {
 		return err

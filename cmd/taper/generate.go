@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/synth"
 )
 
@@ -71,8 +72,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		return usagef("--dir is required")
 	}
 	if entries, err := os.ReadDir(o.Dir); err == nil && len(entries) > 0 && !o.Force {
-		return &hintError{err: fmt.Errorf("folder %s is not empty: generated files would mix with what is there", o.Dir),
-			hint: "give a new or empty --dir, or --force to add to it"}
+		return taper.WithHint(fmt.Errorf("folder %s is not empty: generated files would mix with what is there", o.Dir), "give a new or empty --dir, or --force to add to it")
 	}
 	if o.Athletes > 0 {
 		start := time.Now()

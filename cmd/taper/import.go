@@ -5,18 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -100,8 +101,7 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	}
 	if dir := filepath.Dir(o.DB); o.DB != "" && o.DB != ":memory:" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return &hintError{err: fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir),
-				hint: "create the folder first, or give another --db"}
+			return taper.WithHint(fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir), "create the folder first, or give another --db")
 		}
 	}
 	fi, statErr := os.Stat(o.DB)
@@ -146,62 +146,26 @@ func crashHook() func(int64) {
 	}
 }
 
-// formatNames word the activity formats of the import summary.
-var formatNames = map[string]string{
-	"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "apple-health": "Apple Health",
-	"csv": "Strava entries without a file", "json": "Garmin summaries without a file",
-}
-
-// byFormatLine is "FIT 80, TCX 12, Strava entries without a file 3": the
-// activities decoded by format, most first.
-func byFormatLine(by map[string]int) string {
-	keys := make([]string, 0, len(by))
-	for k := range by {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if by[keys[a]] != by[keys[b]] {
-			return by[keys[a]] > by[keys[b]]
-		}
-		return keys[a] < keys[b]
-	})
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := formatNames[k]
-		if name == "" {
-			name = k
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, by[k]))
-	}
-	return strings.Join(parts, ", ")
-}
-
 func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, took time.Duration) {
 	sum := s.Summary
-	// The store's statuses are final (a file whose every activity turned
-	// out to duplicate another source's is duplicate_activity); a dry run
-	// has only the decoder's.
-	status := s.ByStatus
-	if !o.DryRun && sum.ByStatus != nil {
-		status = sum.ByStatus
-	}
+	status := s.Statuses()
 	if o.DryRun {
 		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
-			o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus[store.StatusImported], filesWord(s.ByStatus[store.StatusImported]), plural(s.Activities, "activity", "activities"))
+			o.Athlete, reports.Plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus[store.StatusImported], filesWord(s.ByStatus[store.StatusImported]), reports.Plural(s.Activities, "activity", "activities"))
 	} else {
 		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
-			o.DB, o.Athlete, plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
+			o.DB, o.Athlete, reports.Plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
+		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), reports.Plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
 	}
-	if line := byFormatLine(s.ByFormat); line != "" {
+	if line := reports.FormatCounts(s.ByFormat); line != "" {
 		fmt.Fprintf(w, "      by format: %s\n", line)
 	}
 	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))
 	if !o.DryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
-		for _, m := range firstN(mergeLines(sum.Merged), 10) {
-			fmt.Fprintf(w, "      %s\n", m)
+		for _, m := range sum.Merged[:min(len(sum.Merged), 10)] {
+			fmt.Fprintf(w, "      %s\n", m.String())
 		}
 		if len(sum.Merged) > 10 {
 			fmt.Fprintf(w, "      ... and %d more: taper sql --db %s \"SELECT id, source, duplicate_of FROM activities WHERE duplicate_of IS NOT NULL\"\n", len(sum.Merged)-10, o.DB)
@@ -209,21 +173,7 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	}
 	fmt.Fprintf(w, "  skipped              %6d", s.ByStatus[store.StatusSkipped])
 	if len(s.SkippedByKind) > 0 {
-		kinds := make([]string, 0, len(s.SkippedByKind))
-		for k := range s.SkippedByKind {
-			kinds = append(kinds, k)
-		}
-		sort.Slice(kinds, func(a, b int) bool {
-			if s.SkippedByKind[kinds[a]] != s.SkippedByKind[kinds[b]] {
-				return s.SkippedByKind[kinds[a]] > s.SkippedByKind[kinds[b]]
-			}
-			return kinds[a] < kinds[b]
-		})
-		parts := make([]string, len(kinds))
-		for i, k := range kinds {
-			parts[i] = fmt.Sprintf("%s %d", k, s.SkippedByKind[k])
-		}
-		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
+		fmt.Fprintf(w, " (%s)", reports.Counts(s.SkippedByKind, nil))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  partial              %6d\n", len(s.Partial))
@@ -239,7 +189,7 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 			fmt.Fprintf(w, "      ... and %d more: taper activities --db %s --athlete %s --format csv (column flags)\n", len(s.Flagged)-10, o.DB, o.Athlete)
 		}
 	}
-	for _, owner := range sortedOwners(s.OthersFiles) {
+	for _, owner := range slices.Sorted(maps.Keys(s.OthersFiles)) {
 		fmt.Fprintf(w, "  warning: %d of these files were imported for athlete %s before: is --athlete %s right?\n"+
 			"      if not: taper forget --db %s --athlete %s --yes, then import that athlete's own files again\n",
 			s.OthersFiles[owner], owner, o.Athlete, o.DB, o.Athlete)
@@ -257,14 +207,6 @@ func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, to
 	}
 }
 
-func mergeLines(ms []store.Merge) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.String()
-	}
-	return out
-}
-
 func firstN(s []string, n int) []string {
 	if len(s) > n {
 		return s[:n]
@@ -280,22 +222,6 @@ func importMemoryLimit() string {
 		return v
 	}
 	return "64MB"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func sortedOwners(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // filesWord is "file" for 1, else "files".

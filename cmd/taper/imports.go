@@ -24,11 +24,6 @@ type importsOptions struct {
 	athleteSet bool // --athlete was given (its default "default" is an athlete name too)
 }
 
-// importStatuses are the statuses --status takes.
-func importStatuses() []string {
-	return []string{"imported", "duplicate_file", "duplicate_activity", "skipped", "rejected"}
-}
-
 func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &importsOptions{globalOptions: g}
 	cmd := &cobra.Command{
@@ -57,8 +52,8 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	var status []string
 	for _, s := range o.Status {
 		v := strings.ToLower(strings.TrimSpace(s))
-		if !slices.Contains(importStatuses(), v) {
-			return usagef("unknown --status %q: use one or more of %s", s, strings.Join(importStatuses(), ", "))
+		if !slices.Contains(analysis.FileStatuses(), v) {
+			return usagef("unknown --status %q: use one or more of %s", s, strings.Join(analysis.FileStatuses(), ", "))
 		}
 		status = append(status, v)
 	}
@@ -84,13 +79,7 @@ func runImports(ctx context.Context, o *importsOptions, st *streams) error {
 	}
 	rows := make([][]any, 0, len(files))
 	for _, f := range files {
-		reason := strings.TrimPrefix(f.Reason, f.Path+": ")
-		if f.Partial {
-			reason = strings.TrimSpace("partial: " + strings.TrimPrefix(f.PartialReason, f.Path+": ") + " " + reason)
-		}
-		if reason == "" && f.Status == store.StatusDuplicateActivity {
-			reason = "the same activity from another source is the primary (see duplicate_of in taper activities)"
-		}
+		reason := f.Explanation()
 		if o.Format == "table" {
 			rows = append(rows, []any{f.Athlete, f.Path, f.Status, f.Kind, reason})
 			continue

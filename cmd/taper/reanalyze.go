@@ -9,6 +9,7 @@ import (
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -59,7 +60,7 @@ func runReanalyze(ctx context.Context, o *reanalyzeOptions, st *streams) error {
 			a, done.Activities, analysis.AnalysisVersion, done.Changed, time.Since(start).Round(time.Millisecond))
 		if done.Rezoned > 0 {
 			fmt.Fprintf(st.out, "  %s moved to time zone %s (their files carry no zone of their own)\n",
-				plural(done.Rezoned, "activity", "activities"), settings.TimeZone)
+				reports.Plural(done.Rezoned, "activity", "activities"), settings.TimeZone)
 		}
 	}
 	return nil

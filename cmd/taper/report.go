@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,8 +26,6 @@ type reportOptions struct {
 	FailOn string
 	Color  string
 }
-
-func reportFormats() []string { return []string{"text", "markdown", "html", "json", "csv"} }
 
 func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &reportOptions{globalOptions: g}
@@ -65,7 +62,7 @@ func addReportFlags(cmd *cobra.Command, asOf, format, output, failOn, color *str
 }
 
 func checkReportFlags(asOf, format, failOn string) error {
-	if err := checkFormat(format, reportFormats()...); err != nil {
+	if err := checkFormat(format, reports.Formats()...); err != nil {
 		return err
 	}
 	if err := taper.CheckDate(asOf); err != nil {
@@ -106,51 +103,18 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 		return err
 	}
 	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
-		return renderReport(w, o.Format, rep, useColor(o.Color, w))
+		return reports.Render(w, o.Format, rep, useColor(o.Color, w))
 	}); err != nil {
 		return err
 	}
 	return failOn(o.FailOn, rep.Breaches, rep.Warnings)
 }
 
-func renderReport(w io.Writer, format string, r *analysis.Report, color bool) error {
-	switch format {
-	case "markdown":
-		return reports.Markdown(w, r)
-	case "html":
-		return reports.HTML(w, r)
-	case "json":
-		return reports.JSON(w, r)
-	case "csv":
-		return reports.CSV(w, r)
-	default:
-		return reports.Text(w, r, color)
-	}
-}
-
-// formatOfExt maps an output file's extension to a report format; "" when
-// the extension names none.
-func formatOfExt(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".html", ".htm":
-		return "html"
-	case ".md", ".markdown":
-		return "markdown"
-	case ".json":
-		return "json"
-	case ".csv":
-		return "csv"
-	case ".txt", ".text":
-		return "text"
-	}
-	return ""
-}
-
 // formatFromOutput takes the format from the -o file's extension when
 // --format is not given (-o alice.html writes HTML), and refuses a
 // --format that contradicts it (--format text -o alice.html).
 func formatFromOutput(cmd *cobra.Command, format *string, output string) error {
-	ext := formatOfExt(output)
+	ext := reports.FormatOfExt(output)
 	if ext == "" || output == "-" {
 		return nil
 	}

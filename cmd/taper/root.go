@@ -50,13 +50,9 @@ func (g *globalOptions) setClock() error {
 	if g.NowFlag == "" {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339, g.NowFlag)
+	t, err := taper.ParseNow(g.NowFlag)
 	if err != nil {
-		d, derr := time.Parse(time.DateOnly, g.NowFlag)
-		if derr != nil {
-			return usagef("bad --now %q: use YYYY-MM-DD or an RFC 3339 time", g.NowFlag)
-		}
-		t = d.Add(12 * time.Hour)
+		return usagef("bad --now %q: use YYYY-MM-DD or an RFC 3339 time", g.NowFlag)
 	}
 	g.now = func() time.Time { return t }
 	return nil
@@ -80,16 +76,6 @@ func (e *usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
-
-// hintError is an error with a line telling the user what to do.
-type hintError struct {
-	err  error
-	hint string
-}
-
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-func (e *hintError) Hint() string  { return e.hint }
 
 // streams are the standard streams a command writes to.
 type streams struct {

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/taper-run/taper/analysis"
@@ -14,28 +11,10 @@ import (
 	"github.com/taper-run/taper/store"
 )
 
-// configPath is --config, else taper.toml beside the database when it
-// exists, else "" (built-in preset).
-func configPath(g *globalOptions) (string, error) {
-	if g.Config != "" {
-		if _, err := os.Stat(g.Config); err != nil {
-			return "", fmt.Errorf("settings file %s: %w", g.Config, err)
-		}
-		return g.Config, nil
-	}
-	if g.DB == "" || g.DB == ":memory:" {
-		return "", nil
-	}
-	p := filepath.Join(filepath.Dir(g.DB), "taper.toml")
-	if _, err := os.Stat(p); err == nil {
-		return p, nil
-	}
-	return "", nil
-}
-
-// loadSettingsFor returns the effective settings of an athlete.
+// loadSettingsFor returns the effective settings of an athlete (the file
+// is --config, else taper.toml beside the database: config.Find).
 func loadSettingsFor(g *globalOptions, athlete string) (analysis.Settings, error) {
-	p, err := configPath(g)
+	p, err := config.Find(g.Config, g.DB)
 	if err != nil {
 		return analysis.Settings{}, err
 	}
@@ -45,22 +24,16 @@ func loadSettingsFor(g *globalOptions, athlete string) (analysis.Settings, error
 // warnUnknownAthletes warns about settings sections that match no athlete in
 // the database: a typo there would silently leave an athlete on defaults.
 func warnUnknownAthletes(ctx context.Context, g *globalOptions, db *store.DB, errOut io.Writer) {
-	p, err := configPath(g)
+	p, err := config.Find(g.Config, g.DB)
 	if err != nil || p == "" {
-		return
-	}
-	names, err := config.Athletes(p)
-	if err != nil || len(names) == 0 {
 		return
 	}
 	known, err := db.Athletes(ctx)
 	if err != nil {
 		return
 	}
-	for _, n := range names {
-		if !slices.Contains(known, n) {
-			fmt.Fprintf(errOut, "taper: warning: %s: [athlete.%s] matches no athlete in %s (athletes: %s); its settings apply to nobody\n",
-				p, n, g.DB, strings.Join(known, ", "))
-		}
+	for _, n := range config.Unmatched(p, known) {
+		fmt.Fprintf(errOut, "taper: warning: %s: [athlete.%s] matches no athlete in %s (athletes: %s); its settings apply to nobody\n",
+			p, n, g.DB, strings.Join(known, ", "))
 	}
 }

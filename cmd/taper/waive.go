@@ -89,31 +89,9 @@ func listDecisions(ctx context.Context, g *globalOptions, st *streams) error {
 	}
 	rows := make([][]any, 0, len(ds))
 	for _, d := range ds {
-		state := "in force"
-		if !d.Active() {
-			state = "undone by " + d.UndoneBy + " " + d.UndoneAt.Format("2006-01-02 15:04")
-		}
-		rows = append(rows, []any{d.ID, d.At.Format("2006-01-02 15:04"), d.By, d.Kind, decisionTarget(d), d.Note, state})
+		rows = append(rows, []any{d.ID, d.At.Format("2006-01-02 15:04"), d.By, d.Kind, d.Target(), d.Note, d.State()})
 	}
 	return writeRows(st.out, "table", []string{"id", "at", "by", "kind", "what", "note", "state"}, rows)
-}
-
-// decisionTarget says what a decision is about.
-func decisionTarget(d store.Decision) string {
-	switch d.Kind {
-	case store.DecisionWaiver:
-		s := d.Rule + " " + d.Date
-		if d.ActivityID != "" {
-			s += " " + d.ActivityID
-		}
-		return s
-	case store.DecisionClassOverride:
-		return d.ActivityID + " -> " + d.Class
-	}
-	if d.ActivityID == "" && d.Date == "" {
-		return "race mark cleared"
-	}
-	return "race " + d.Date + d.ActivityID
 }
 
 func undoDecision(ctx context.Context, g *globalOptions, st *streams, id int64, kind, by string) error {
@@ -126,6 +104,6 @@ func undoDecision(ctx context.Context, g *globalOptions, st *streams, id int64, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "Undid decision %d of %s (%s); the history keeps it\n", d.ID, d.Athlete, decisionTarget(d))
+	fmt.Fprintf(st.out, "Undid decision %d of %s (%s); the history keeps it\n", d.ID, d.Athlete, d.Target())
 	return nil
 }
