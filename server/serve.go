@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -135,6 +136,14 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	if fi, err := os.Stat(cfg.DB); err == nil && fi.IsDir() {
 		return configErrorf("--db %s is a folder: give the database file", cfg.DB)
+	}
+	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
+		if cfg.ReadOnly {
+			return configErrorf("--db %s does not exist: check the path, or import files first (taper import --db %s FILE...)", cfg.DB, cfg.DB)
+		}
+		// A coach may start with an empty database and import from the
+		// dashboard; a mistyped --db must not go unnoticed, so say so.
+		notify(fmt.Sprintf("%s does not exist: creating an empty database (check --db if you meant another file; import from the dashboard's Import page or with taper import)", cfg.DB))
 	}
 	// Create or upgrade the database now, not on the first request.
 	prepare := cfg.Prepare

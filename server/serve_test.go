@@ -63,11 +63,34 @@ func TestServeRefusesBeforeListening(t *testing.T) {
 		{Config{Listen: "0.0.0.0:0", DB: db}, "without a token"},
 		{Config{Listen: "127.0.0.1:0", DB: ""}, "needs a database file"},
 		{Config{Listen: "127.0.0.1:0", DB: filepath.Dir(db)}, "is a folder"},
+		{Config{Listen: "127.0.0.1:0", DB: db, ReadOnly: true}, "does not exist"},
 	} {
 		err := Serve(context.Background(), c.cfg)
 		var ce *ConfigError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Serve(%+v) = %v, want a ConfigError with %q", c.cfg, err, c.want)
 		}
+	}
+}
+
+// A database that does not exist is created, and the operator is told so
+// (a mistyped --db must not go unnoticed).
+func TestServeSaysItCreatesTheDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "new.duckdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	var said []string
+	err := Serve(ctx, Config{Listen: "127.0.0.1:0", DB: db,
+		Prepare: func(context.Context) error { return nil },
+		Notify: func(msg string) {
+			said = append(said, msg)
+			if strings.HasPrefix(msg, "serving ") {
+				cancel()
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(said) == 0 || !strings.Contains(said[0], "does not exist: creating an empty database") {
+		t.Errorf("Serve said %q, want first that it creates the database", said)
 	}
 }

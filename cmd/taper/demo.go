@@ -86,7 +86,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	path, n, err := synth.WriteExport(dir, season, o.Style, synth.ExportOptions{Monitoring: gen.Monitoring})
+	path, n, err := synth.WriteExport(dir, season, o.Style, synth.ExportOptions{Monitoring: gen.Monitoring, Now: o.now()})
 	if err != nil {
 		return err
 	}

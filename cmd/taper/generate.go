@@ -94,7 +94,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 	if err != nil {
 		return usagef("unknown --export-timezone %q: use an IANA name such as America/New_York", o.ExportZone)
 	}
-	path, count, err := synth.WriteExport(o.Dir, season, o.Style, synth.ExportOptions{Monitoring: o.Monitoring, Zone: exportZone})
+	path, count, err := synth.WriteExport(o.Dir, season, o.Style, synth.ExportOptions{Monitoring: o.Monitoring, Zone: exportZone, Now: o.now()})
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func runOverride(ctx context.Context, o *overrideOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "Run %s of %s is %s from now on (decision %d, undo with: taper override --athlete %s --undo %d)\n",
-		d.ActivityID, d.Athlete, d.Class, d.ID, d.Athlete, d.ID)
+	fmt.Fprintf(st.out, "Run %s of %s is %s from now on (decision %d, undo with: taper override --db %s --athlete %s --undo %d)\n",
+		d.ActivityID, d.Athlete, d.Class, d.ID, o.DB, d.Athlete, d.ID)
 	return nil
 }

@@ -71,8 +71,8 @@ func runWaive(ctx context.Context, o *waiveOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.out, "Waived %s of %s for %s (decision %d, undo with: taper waive --athlete %s --undo %d)\n",
-		d.Rule, d.Date, d.Athlete, d.ID, d.Athlete, d.ID)
+	fmt.Fprintf(st.out, "Waived %s of %s for %s (decision %d, undo with: taper waive --db %s --athlete %s --undo %d)\n",
+		d.Rule, d.Date, d.Athlete, d.ID, o.DB, d.Athlete, d.ID)
 	return nil
 }
 
