@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -218,4 +219,18 @@ func DemoDates(now time.Time) (race, asOf string) {
 		d = d.AddDate(0, 0, -1)
 	}
 	return d.Format(time.DateOnly), d.AddDate(0, 0, 56).Format(time.DateOnly)
+}
+
+// WritePlanted says what the generator planted and where (rule, day,
+// week, date), so a report can be checked against it.
+func (s Season) WritePlanted(w io.Writer) {
+	lines := s.Planted()
+	if len(lines) == 0 {
+		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
+		return
+	}
+	fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
 }

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,5 +55,24 @@ func TestDemoDates(t *testing.T) {
 		if race != c.race || asOf != c.asOf {
 			t.Errorf("DemoDates(%s) = %s, %s; want %s, %s", c.now, race, asOf, c.race, c.asOf)
 		}
+	}
+}
+
+func TestWritePlanted(t *testing.T) {
+	race := time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC)
+	var none strings.Builder
+	Season{RaceDate: race}.WritePlanted(&none)
+	if !strings.HasPrefix(none.String(), "Planted: nothing") {
+		t.Errorf("no breaches: got %q", none.String())
+	}
+	b, err := BreachesFor([]string{"rest_window"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	Season{RaceDate: race, Breaches: b}.WritePlanted(&got)
+	lines := strings.Split(strings.TrimSpace(got.String()), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "Planted (") || !strings.HasPrefix(lines[1], "  rest_window") {
+		t.Errorf("a rest_window breach: got %q", got.String())
 	}
 }

@@ -98,7 +98,7 @@ func runDemo(ctx context.Context, o *demoOptions, st *streams) error {
 	}
 	impStreams := &streams{in: st.in, out: say, errOut: st.errOut}
 	fmt.Fprintf(say, "== 1. Generated %d activities of a demo marathoner (race %s) as a %s export: %s\n", n, demoRace, o.Style, path)
-	writePlanted(say, season)
+	season.WritePlanted(say)
 	fmt.Fprintln(say)
 	fmt.Fprintf(say, "== 2. taper import --db %s --athlete %s %s\n\n", o.DB, o.Athlete, path)
 	imp := &importOptions{globalOptions: o.globalOptions, Jobs: 2, Progress: "auto", Inputs: []string{path}}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -99,22 +98,8 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		return err
 	}
 	fmt.Fprintf(st.out, "Wrote %d activities of athlete %s (race %s, %s) to %s\n", count, season.Athlete, o.Race, o.Style, path)
-	writePlanted(st.out, season)
+	season.WritePlanted(st.out)
 	return nil
-}
-
-// writePlanted says what the generator planted and where (rule, day,
-// week, date), so a report can be checked against it.
-func writePlanted(w io.Writer, s synth.Season) {
-	lines := s.Planted()
-	if len(lines) == 0 {
-		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
-		return
-	}
-	fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
-	for _, l := range lines {
-		fmt.Fprintf(w, "  %s\n", l)
-	}
 }
 
 // season builds the synth season the flags describe.

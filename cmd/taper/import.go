@@ -3,13 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -17,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
-	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -76,11 +70,6 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 			return usagef("unknown time zone %q: use an IANA name such as Europe/Paris", zoneName)
 		}
 	}
-	for _, in := range o.Inputs {
-		if _, err := os.Stat(in); err != nil {
-			return fmt.Errorf("%s: no such file or folder", in)
-		}
-	}
 	start := time.Now()
 	prog := newProgress(st.errOut, o.Progress, o.Quiet)
 	opts := taper.ImportOptions{Athlete: o.Athlete, Inputs: o.Inputs, Jobs: o.Jobs, Zone: zone, Settings: settings,
@@ -88,44 +77,17 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	if prog.on {
 		opts.Progress = prog.update
 	}
-	if o.DryRun {
-		if o.DB != "" && o.DB != ":memory:" {
-			opts.Exclude = []string{o.DB, o.DB + ".wal", o.DB + ".tmp"}
-		}
-		res, err := taper.Import(ctx, nil, opts)
-		if err != nil {
-			return err
-		}
-		printImportSummary(st.out, o, res, time.Since(start))
-		return nil
-	}
-	if dir := filepath.Dir(o.DB); o.DB != "" && o.DB != ":memory:" {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return taper.WithHint(fmt.Errorf("cannot create database %s: folder %s does not exist", o.DB, dir), "create the folder first, or give another --db")
-		}
-	}
-	fi, statErr := os.Stat(o.DB)
-	if statErr == nil && fi.IsDir() {
-		return usagef("--db %s is a folder: give the database file, e.g. --db %s", o.DB, filepath.Join(o.DB, "taper.duckdb"))
-	}
-	created := os.IsNotExist(statErr)
-	db, err := openDB(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()}, st.errOut)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := taper.Import(ctx, db, opts)
-	var none *taper.NoFilesError
-	if errors.As(err, &none) && created { // leave no empty database behind
-		db.Close()
-		os.Remove(o.DB)
-		os.Remove(o.DB + ".wal")
+	res, err := taper.ImportInto(ctx, o.DB, func() (*store.DB, error) {
+		return openDB(ctx, o.DB, store.Options{MemoryLimit: importMemoryLimit()}, st.errOut)
+	}, opts)
+	if fe := (*taper.DBIsFolderError)(nil); errors.As(err, &fe) {
+		return &usageError{err}
 	}
 	if err != nil {
 		return err
 	}
-	printImportSummary(st.out, o, res, time.Since(start))
-	if len(res.Rejected) > 0 {
+	res.WriteSummary(st.out, o.DB, o.Athlete, o.DryRun, time.Since(start))
+	if len(res.Rejected) > 0 && !o.DryRun {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
@@ -146,74 +108,6 @@ func crashHook() func(int64) {
 	}
 }
 
-func printImportSummary(w io.Writer, o *importOptions, s *taper.ImportResult, took time.Duration) {
-	sum := s.Summary
-	status := s.Statuses()
-	if o.DryRun {
-		fmt.Fprintf(w, "Dry run (nothing stored) for athlete %q: %s (%.1f MB) decoded in %s\n",
-			o.Athlete, reports.Plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  activity files       %6d %s, %s\n", s.ByStatus[store.StatusImported], filesWord(s.ByStatus[store.StatusImported]), reports.Plural(s.Activities, "activity", "activities"))
-	} else {
-		fmt.Fprintf(w, "Imported into %s for athlete %q: %s (%.1f MB) in %s\n",
-			o.DB, o.Athlete, reports.Plural(int(s.Files), "file", "files"), float64(s.Bytes)/1e6, took.Round(10*time.Millisecond))
-		fmt.Fprintf(w, "  imported             %6d %s with %s\n", status[store.StatusImported], filesWord(status[store.StatusImported]), reports.Plural(s.Activities-len(sum.Merged), "new activity", "new activities"))
-	}
-	if line := reports.FormatCounts(s.ByFormat); line != "" {
-		fmt.Fprintf(w, "      by format: %s\n", line)
-	}
-	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))
-	if !o.DryRun {
-		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
-		for _, m := range sum.Merged[:min(len(sum.Merged), 10)] {
-			fmt.Fprintf(w, "      %s\n", m.String())
-		}
-		if len(sum.Merged) > 10 {
-			fmt.Fprintf(w, "      ... and %d more: taper sql --db %s \"SELECT id, source, duplicate_of FROM activities WHERE duplicate_of IS NOT NULL\"\n", len(sum.Merged)-10, o.DB)
-		}
-	}
-	fmt.Fprintf(w, "  skipped              %6d", s.ByStatus[store.StatusSkipped])
-	if len(s.SkippedByKind) > 0 {
-		fmt.Fprintf(w, " (%s)", reports.Counts(s.SkippedByKind, nil))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  partial              %6d\n", len(s.Partial))
-	for _, p := range firstN(s.Partial, 10) {
-		fmt.Fprintf(w, "      %s\n", p)
-	}
-	if len(s.Flagged) > 0 {
-		fmt.Fprintf(w, "  flagged dates        %6d (before 2000 or in the future: was the watch's clock set?)\n", len(s.Flagged))
-		for _, f := range firstN(s.Flagged, 10) {
-			fmt.Fprintf(w, "      %s\n", f)
-		}
-		if len(s.Flagged) > 10 && !o.DryRun {
-			fmt.Fprintf(w, "      ... and %d more: taper activities --db %s --athlete %s --format csv (column flags)\n", len(s.Flagged)-10, o.DB, o.Athlete)
-		}
-	}
-	for _, owner := range slices.Sorted(maps.Keys(s.OthersFiles)) {
-		fmt.Fprintf(w, "  warning: %d of these files were imported for athlete %s before: is --athlete %s right?\n"+
-			"      if not: taper forget --db %s --athlete %s --yes, then import that athlete's own files again\n",
-			s.OthersFiles[owner], owner, o.Athlete, o.DB, o.Athlete)
-	}
-	fmt.Fprintf(w, "  rejected             %6d\n", len(s.Rejected))
-	for _, r := range firstN(s.Rejected, 10) {
-		fmt.Fprintf(w, "      %s\n", r)
-	}
-	switch {
-	case o.DryRun:
-	case len(s.Rejected) > 10:
-		fmt.Fprintf(w, "      ... and %d more: taper imports --db %s --rejected\n", len(s.Rejected)-10, o.DB)
-	case len(s.Rejected) > 0:
-		fmt.Fprintf(w, "  list them again with: taper imports --db %s --rejected\n", o.DB)
-	}
-}
-
-func firstN(s []string, n int) []string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
 // importMemoryLimit is DuckDB's buffer pool during an import: 64 MB kept a
 // 2,000-file import at about 290 MB peak RSS (128 MB: about 370 MB) at the
 // same speed. TAPER_DUCKDB_MEMORY_LIMIT (e.g. "256MB") overrides it.
@@ -222,12 +116,4 @@ func importMemoryLimit() string {
 		return v
 	}
 	return "64MB"
-}
-
-// filesWord is "file" for 1, else "files".
-func filesWord(n int) string {
-	if n == 1 {
-		return "file"
-	}
-	return "files"
 }
