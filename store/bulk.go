@@ -178,53 +178,35 @@ func (s *sampleSource) FillChunk(ch duckdb.DataChunk) error {
 	to := min(s.c.len(), from+duckdb.GetDataChunkCapacity())
 	s.pos = to
 	c := s.c
-	for _, col := range []struct {
-		idx int
-		v   []int32
-	}{{0, c.key}, {2, c.lat}, {3, c.lon}, {4, c.alt}, {7, c.speed}} {
-		for i, v := range col.v[from:to] {
-			var err error
-			if v == noSteps {
-				err = ch.SetValue(col.idx, i, nil)
-			} else {
-				err = duckdb.SetChunkValue(ch, col.idx, i, v)
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	for _, col := range []struct {
-		idx int
-		v   []int64
-	}{{1, c.t}, {8, c.dist}} {
-		for i, v := range col.v[from:to] {
-			var err error
-			if v == noTime {
-				err = ch.SetValue(col.idx, i, nil)
-			} else {
-				err = duckdb.SetChunkValue(ch, col.idx, i, v)
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
-	for _, col := range []struct {
-		idx int
-		v   []float32
-	}{{5, c.hr}, {6, c.cad}, {9, c.pow}} {
-		for i, v := range col.v[from:to] {
-			var err error
-			if v != v {
-				err = ch.SetValue(col.idx, i, nil)
-			} else {
-				err = duckdb.SetChunkValue(ch, col.idx, i, v)
-			}
-			if err != nil {
-				return err
-			}
+	missing32 := func(v int32) bool { return v == noSteps }
+	missing64 := func(v int64) bool { return v == noTime }
+	nan := func(v float32) bool { return v != v }
+	for _, err := range []error{
+		fillColumn(ch, 0, c.key[from:to], missing32), fillColumn(ch, 1, c.t[from:to], missing64),
+		fillColumn(ch, 2, c.lat[from:to], missing32), fillColumn(ch, 3, c.lon[from:to], missing32),
+		fillColumn(ch, 4, c.alt[from:to], missing32), fillColumn(ch, 5, c.hr[from:to], nan),
+		fillColumn(ch, 6, c.cad[from:to], nan), fillColumn(ch, 7, c.speed[from:to], missing32),
+		fillColumn(ch, 8, c.dist[from:to], missing64), fillColumn(ch, 9, c.pow[from:to], nan),
+	} {
+		if err != nil {
+			return err
 		}
 	}
 	return ch.SetSize(to - from)
+}
+
+// fillColumn writes vs into column idx of ch, NULL where missing says so.
+func fillColumn[T int32 | int64 | float32](ch duckdb.DataChunk, idx int, vs []T, missing func(T) bool) error {
+	for i, v := range vs {
+		var err error
+		if missing(v) {
+			err = ch.SetValue(idx, i, nil)
+		} else {
+			err = duckdb.SetChunkValue(ch, idx, i, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
