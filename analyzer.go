@@ -265,8 +265,29 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 			redo = append(redo, d.ID)
 		}
 	}
-	for i := 0; i < len(redo); i += 128 {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+128, len(redo))],
+	// From their summaries (the import stores one with each), else (an
+	// older taper's) from their records.
+	var fromRecords []string
+	for i := 0; i < len(redo); i += summaryChunk {
+		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+summaryChunk, len(redo))],
+			IncludeDuplicates: true})
+		if err != nil {
+			return analysed, changed, err
+		}
+		for _, h := range headers {
+			d, sum := byID[h.ID], sums[h.ID]
+			switch {
+			case d == nil:
+			case sum == nil:
+				fromRecords = append(fromRecords, h.ID)
+			default:
+				d.Metrics = an.AnalyzeSummary(h, sum)
+				analysed++
+			}
+		}
+	}
+	for i := 0; i < len(fromRecords); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: fromRecords[i:min(i+128, len(fromRecords))],
 			WithSamples: true, WithLaps: true, IncludeDuplicates: true})
 		if err != nil {
 			return analysed, changed, err

@@ -133,7 +133,8 @@ type DB struct {
 	keyLoaded bool
 	lastKey   int32
 
-	recordsRead atomic.Int64 // see RecordsRead
+	recordsRead    atomic.Int64 // see RecordsRead
+	activitiesRead atomic.Int64 // see ActivitiesRead
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""

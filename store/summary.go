@@ -89,6 +89,11 @@ func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 // what should work from summaries does not read records.
 func (db *DB) RecordsRead() int64 { return db.recordsRead.Load() }
 
+// ActivitiesRead is the number of activity rows Activities has returned so
+// far: tests use it to check that a re-import bringing nothing new does not
+// load the history.
+func (db *DB) ActivitiesRead() int64 { return db.activitiesRead.Load() }
+
 // DropSummaries removes an athlete's summaries: the next reanalysis reads
 // the records and saves them again (tests, and taper after a damaged
 // summary).
