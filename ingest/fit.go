@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/muktihari/fit/decoder"
+	"github.com/muktihari/fit/kit/datetime"
+	"github.com/muktihari/fit/kit/semicircles"
 	"github.com/muktihari/fit/profile/basetype"
 	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
@@ -46,14 +49,14 @@ type fitCollector struct {
 	lapSeg     []int
 	steps      []analysis.WorkoutStep
 	samples    []analysis.Sample
-	sampleSeg  []int
-	noTime     int // records without a valid timestamp (dropped)
-	records    int // record messages seen in activity segments
+	segStart   []int // index in samples of each segment's first record
+	noTime     int   // records without a valid timestamp (dropped)
+	records    int   // record messages seen in activity segments
 	sport      typedef.Sport
 	subSport   typedef.SubSport
 	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
-	rec mesgdef.Record // reused for every record message
+	expect int // records of the current segment not yet given room in samples
 
 	fixedBaseTypes int // base types read without their endian flag (see fitFixBaseTypes)
 }
@@ -82,8 +85,7 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 	switch m.Num {
 	case mesgnum.Record:
 		c.records++
-		c.rec.Reset(&m)
-		c.addRecord(&c.rec)
+		c.addRecord(&m)
 	case mesgnum.Session:
 		c.sessions = append(c.sessions, mesgdef.NewSession(&m))
 		c.sessionSeg = append(c.sessionSeg, c.seg)
@@ -120,48 +122,121 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 	}
 }
 
-// addRecord converts one record to a Sample: semicircles to degrees,
-// enhanced speed and altitude preferred, sentinels to NaN.
-func (c *fitCollector) addRecord(r *mesgdef.Record) {
-	if r.Timestamp.IsZero() {
+// FIT record (message 20) field numbers taper reads.
+const (
+	fitRecPositionLat       = 0
+	fitRecPositionLong      = 1
+	fitRecAltitude          = 2
+	fitRecHeartRate         = 3
+	fitRecCadence           = 4
+	fitRecDistance          = 5
+	fitRecSpeed             = 6
+	fitRecPower             = 7
+	fitRecFractionalCadence = 53
+	fitRecEnhancedSpeed     = 73
+	fitRecEnhancedAltitude  = 78
+)
+
+// addRecord converts one record message to a Sample: semicircles to
+// degrees, enhanced speed and altitude preferred, sentinels to NaN. It
+// reads the fields by number, as mesgdef.Record would (the last field of
+// a number wins; a value of another type than the profile's is invalid),
+// without building the 100-field struct.
+func (c *fitCollector) addRecord(m *proto.Message) {
+	var (
+		ts                     = basetype.Uint32Invalid
+		lat, lon               = basetype.Sint32Invalid, basetype.Sint32Invalid
+		alt, speed, power      = basetype.Uint16Invalid, basetype.Uint16Invalid, basetype.Uint16Invalid
+		hr, cad, fracCad       = basetype.Uint8Invalid, basetype.Uint8Invalid, basetype.Uint8Invalid
+		dist, enhSpeed, enhAlt = basetype.Uint32Invalid, basetype.Uint32Invalid, basetype.Uint32Invalid
+	)
+	for i := range m.Fields {
+		f := &m.Fields[i]
+		switch f.Num {
+		case proto.FieldNumTimestamp:
+			ts = f.Value.Uint32()
+		case fitRecPositionLat:
+			lat = f.Value.Int32()
+		case fitRecPositionLong:
+			lon = f.Value.Int32()
+		case fitRecAltitude:
+			alt = f.Value.Uint16()
+		case fitRecHeartRate:
+			hr = f.Value.Uint8()
+		case fitRecCadence:
+			cad = f.Value.Uint8()
+		case fitRecDistance:
+			dist = f.Value.Uint32()
+		case fitRecSpeed:
+			speed = f.Value.Uint16()
+		case fitRecPower:
+			power = f.Value.Uint16()
+		case fitRecFractionalCadence:
+			fracCad = f.Value.Uint8()
+		case fitRecEnhancedSpeed:
+			enhSpeed = f.Value.Uint32()
+		case fitRecEnhancedAltitude:
+			enhAlt = f.Value.Uint32()
+		}
+	}
+	if ts == basetype.Uint32Invalid {
 		c.noTime++
 		return
 	}
 	s := analysis.Sample{
-		Time:      r.Timestamp.UTC(),
-		Lat:       nan(r.PositionLatDegrees()),
-		Lon:       nan(r.PositionLongDegrees()),
-		Altitude:  nan(r.EnhancedAltitudeScaled()),
+		Time:      datetime.ToTime(ts).UTC(),
+		Lat:       nan(semicircles.ToDegrees(lat)),
+		Lon:       nan(semicircles.ToDegrees(lon)),
+		Altitude:  math.NaN(),
 		HeartRate: math.NaN(),
 		Cadence:   math.NaN(),
-		Speed:     nan(r.EnhancedSpeedScaled()),
-		Distance:  nan(r.DistanceScaled()),
+		Speed:     math.NaN(),
+		Distance:  math.NaN(),
 		Power:     math.NaN(),
 	}
 	if !analysis.Has(s.Lat) || !analysis.Has(s.Lon) || math.Abs(s.Lat) > 90 || math.Abs(s.Lon) > 180 ||
 		(s.Lat == 0 && s.Lon == 0) {
 		s.Lat, s.Lon = math.NaN(), math.NaN()
 	}
-	if !analysis.Has(s.Altitude) {
-		s.Altitude = nan(r.AltitudeScaled())
+	// Scales and offsets of the FIT profile (altitude and
+	// enhanced_altitude: /5 - 500 m; speeds: /1000 m/s; distance: /100 m).
+	switch {
+	case enhAlt != basetype.Uint32Invalid:
+		s.Altitude = float64(enhAlt)/5 - 500
+	case alt != basetype.Uint16Invalid:
+		s.Altitude = float64(alt)/5 - 500
 	}
-	if !analysis.Has(s.Speed) {
-		s.Speed = nan(r.SpeedScaled())
+	switch {
+	case enhSpeed != basetype.Uint32Invalid:
+		s.Speed = float64(enhSpeed) / 1000
+	case speed != basetype.Uint16Invalid:
+		s.Speed = float64(speed) / 1000
 	}
-	if r.HeartRate != basetype.Uint8Invalid && r.HeartRate != 0 {
-		s.HeartRate = float64(r.HeartRate)
+	if dist != basetype.Uint32Invalid {
+		s.Distance = float64(dist) / 100
 	}
-	if r.Cadence != basetype.Uint8Invalid {
-		s.Cadence = float64(r.Cadence)
-		if r.FractionalCadence != basetype.Uint8Invalid {
-			s.Cadence += float64(r.FractionalCadence) / 128
+	if hr != basetype.Uint8Invalid && hr != 0 {
+		s.HeartRate = float64(hr)
+	}
+	if cad != basetype.Uint8Invalid {
+		s.Cadence = float64(cad)
+		if fracCad != basetype.Uint8Invalid {
+			s.Cadence += float64(fracCad) / 128
 		}
 	}
-	if r.Power != basetype.Uint16Invalid {
-		s.Power = float64(r.Power)
+	if power != basetype.Uint16Invalid {
+		s.Power = float64(power)
+	}
+	if len(c.samples) == cap(c.samples) && c.expect > 0 {
+		c.samples = slices.Grow(c.samples, c.expect) // the rest of the segment's records
+		c.expect = 0
 	}
 	c.samples = append(c.samples, s)
-	c.sampleSeg = append(c.sampleSeg, c.seg)
+}
+
+// sampleSeg returns the segment sample i was recorded in.
+func (c *fitCollector) sampleSeg(i int) int {
+	return sort.Search(len(c.segStart), func(k int) bool { return c.segStart[k] > i }) - 1
 }
 
 // workoutStep converts a FIT workout_step.
@@ -253,6 +328,7 @@ func (d *Decoder) decodeFIT(name string, data []byte) Result {
 		seg := fitSegment{off: off, hdr: int(data[off]), size: int(binary.LittleEndian.Uint32(data[off+4 : off+8]))}
 		segs++
 		col.segFileID, col.ignore, col.seg = false, false, segs-1
+		col.segStart = append(col.segStart, len(col.samples))
 		end := off + seg.hdr + seg.size + 2
 		buf := data[off:min(end, len(data))]
 		switch {
@@ -388,8 +464,9 @@ func bytePos(err error, def int) int {
 // are not checked here (see checkCRC). Base types written without their
 // endian flag are repaired first (fitFixBaseTypes).
 func decodeSegment(seg []byte, col *fitCollector) error {
-	seg, fixed := fitFixBaseTypes(seg)
+	seg, fixed, records := fitFixBaseTypes(seg)
 	col.fixedBaseTypes += fixed
+	col.expect = records
 	dec := decoder.New(bytes.NewReader(seg), decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col))
 	_, err := dec.Decode()
 	return err
@@ -545,7 +622,7 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		acts[0].Samples = col.samples // all of them: no copy
 	} else {
 		for i, s := range col.samples {
-			k := owner(col.sampleSeg[i], s.Time)
+			k := owner(col.sampleSeg(i), s.Time)
 			acts[k].Samples = append(acts[k].Samples, s)
 		}
 	}
@@ -568,7 +645,7 @@ func (d *Decoder) fitActivities(col *fitCollector) []*analysis.Activity {
 		first := col.samples[0].Time
 		for i, s := range col.samples {
 			if s.Time.Before(first) || i == 0 {
-				first, actSeg[0] = s.Time, col.sampleSeg[i]
+				first, actSeg[0] = s.Time, col.sampleSeg(i)
 			}
 		}
 	}

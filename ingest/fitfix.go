@@ -7,8 +7,10 @@ import "encoding/binary"
 const (
 	fitBaseEndianFlag = 0x80
 	fitBaseNumMask    = 0x1F
+	fitMesgRecord     = 20  // record
 	fitMesgFieldDesc  = 206 // field_description: defines developer fields
 	fitFieldDescType  = 2   // field_description.fit_base_type_id
+	fitFieldTimestamp = 253 // timestamp field of every message
 )
 
 // fitMultiByte reports whether base type number n (without the endian
@@ -32,13 +34,14 @@ func fitMultiByte(n byte) bool {
 // them ("invalid basetype"). Only the definitions change, never the
 // data, so the values are read as the SDK reads them. seg is not
 // modified: a copy is returned when something was repaired, with the
-// number of repairs.
+// number of repairs, and the number of timestamped record messages seg
+// holds (up to the first thing fitBaseTypes cannot follow).
 //
 // The CRC is not recomputed: taper decodes with the checksum ignored and
 // checks the CRC of the original bytes itself (checkCRC).
-func fitFixBaseTypes(seg []byte) ([]byte, int) {
-	out, fixed := seg, 0
-	fitBaseTypes(seg, func(i int) {
+func fitFixBaseTypes(seg []byte) (out []byte, fixed, records int) {
+	out = seg
+	records = fitBaseTypes(seg, func(i int) {
 		if seg[i]&fitBaseEndianFlag == 0 && fitMultiByte(seg[i]&fitBaseNumMask) {
 			if fixed == 0 {
 				out = append([]byte(nil), seg...)
@@ -47,7 +50,7 @@ func fitFixBaseTypes(seg []byte) ([]byte, int) {
 			fixed++
 		}
 	})
-	return out, fixed
+	return out, fixed, records
 }
 
 // fitBaseTypes calls fn with the offset in seg of every base type byte:
@@ -55,10 +58,11 @@ func fitFixBaseTypes(seg []byte) ([]byte, int) {
 // fit_base_type_id of field_description data messages. It follows the
 // message structure (record headers, definitions, data message sizes,
 // compressed-timestamp headers, developer fields) and stops at the first
-// thing it cannot follow, which the decoder then reports.
-func fitBaseTypes(seg []byte, fn func(i int)) {
+// thing it cannot follow, which the decoder then reports. It returns the
+// number of record data messages with a timestamp it passed.
+func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 	if len(seg) < 12 {
-		return
+		return 0
 	}
 	hdr := int(seg[0])
 	end := min(hdr+int(binary.LittleEndian.Uint32(seg[4:8])), len(seg))
@@ -67,6 +71,7 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		size     int // bytes of a data message after its header
 		descType int // offset of fit_base_type_id in a field_description message; -1 if none
 		defined  bool
+		timed    bool // the message has a timestamp field
 	}
 	var defs [16]def
 	for pos := hdr; pos < end; {
@@ -75,7 +80,10 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		if h&0x80 != 0 { // compressed timestamp header: a data message
 			d := defs[(h>>5)&0x3]
 			if !d.defined {
-				return
+				return records
+			}
+			if d.global == fitMesgRecord { // the header gives the timestamp
+				records++
 			}
 			pos += d.size
 			continue
@@ -84,7 +92,10 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		if h&0x40 == 0 { // data message
 			d := defs[local]
 			if !d.defined || pos+d.size > end {
-				return
+				return records
+			}
+			if d.global == fitMesgRecord && d.timed {
+				records++
 			}
 			if d.global == fitMesgFieldDesc && d.descType >= 0 {
 				fn(pos + d.descType)
@@ -94,7 +105,7 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		}
 		// definition message: reserved, architecture, global number, fields
 		if pos+5 > end {
-			return
+			return records
 		}
 		global := binary.LittleEndian.Uint16(seg[pos+2 : pos+4])
 		if seg[pos+1] == 1 {
@@ -103,7 +114,7 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		n := int(seg[pos+4])
 		pos += 5
 		if pos+3*n > end {
-			return
+			return records
 		}
 		d := def{global: global, descType: -1, defined: true}
 		for k := 0; k < n; k++ {
@@ -112,17 +123,18 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 				d.descType = d.size
 			}
 			d.size += int(seg[f+1])
+			d.timed = d.timed || seg[f] == fitFieldTimestamp
 			fn(f + 2)
 		}
 		pos += 3 * n
 		if h&0x20 != 0 { // developer fields: number, size, developer data index
 			if pos >= end {
-				return
+				return records
 			}
 			m := int(seg[pos])
 			pos++
 			if pos+3*m > end {
-				return
+				return records
 			}
 			for k := 0; k < m; k++ {
 				d.size += int(seg[pos+3*k+1])
@@ -131,4 +143,5 @@ func fitBaseTypes(seg []byte, fn func(i int)) {
 		}
 		defs[local] = d
 	}
+	return records
 }

@@ -99,10 +99,10 @@ func TestFITBaseTypesWithoutEndianFlag(t *testing.T) {
 		t.Errorf("warnings %q, want one naming the repaired definitions", got.Warnings)
 	}
 	// The original bytes are not modified, and a clean file needs no repair.
-	if fixed, k := fitFixBaseTypes(orig); k != 0 || &fixed[0] != &orig[0] {
+	if fixed, k, _ := fitFixBaseTypes(orig); k != 0 || &fixed[0] != &orig[0] {
 		t.Errorf("a clean file had %d repairs", k)
 	}
-	if _, k := fitFixBaseTypes(broken); k != n {
+	if _, k, _ := fitFixBaseTypes(broken); k != n {
 		t.Errorf("repaired %d base types, stripped %d", k, n)
 	}
 }
