@@ -477,27 +477,25 @@ func decodeSegment(seg []byte, col *fitCollector) error {
 // muktihari/fit v0.26.1 reports false mismatches on some valid older files,
 // so taper checks it here. It returns "" when the CRCs match.
 func checkCRC(seg []byte, s fitSegment) string {
-	var table [256]uint16
-	crcTable(&table)
 	var msgs []string
 	if s.hdr == 14 {
 		want := binary.LittleEndian.Uint16(seg[12:14])
-		if got := fitCRC(&table, 0, seg[:12]); want != 0 && got != want {
+		if got := fitCRC(0, seg[:12]); want != 0 && got != want {
 			msgs = append(msgs, fmt.Sprintf("bad header crc (file says %#04x, header gives %#04x)", want, got))
 		}
 	}
 	n := s.hdr + s.size
 	want := binary.LittleEndian.Uint16(seg[n : n+2])
-	if got := fitCRC(&table, 0, seg[:n]); got != want {
+	if got := fitCRC(0, seg[:n]); got != want {
 		msgs = append(msgs, fmt.Sprintf("bad crc (file says %#04x, data gives %#04x): the file may be corrupted; values kept as decoded", want, got))
 	}
 	return strings.Join(msgs, "; ")
 }
 
-// crcTable fills t for fitCRC. The FIT CRC is CRC-16/ARC: polynomial
-// 0x8005 (0xA001 reflected), initial value 0, no final xor.
-func crcTable(t *[256]uint16) {
-	for i := range t {
+// crcTables are fitCRC's tables: crcTables[0][b] is the CRC of byte b,
+// crcTables[k][b] that of byte b followed by k zero bytes.
+var crcTables = func() (t [8][256]uint16) {
+	for i := range t[0] {
 		c := uint16(i)
 		for range 8 {
 			if c&1 != 0 {
@@ -506,15 +504,31 @@ func crcTable(t *[256]uint16) {
 				c >>= 1
 			}
 		}
-		t[i] = c
+		t[0][i] = c
 	}
-}
+	for k := 1; k < len(t); k++ {
+		for i := range t[k] {
+			c := t[k-1][i]
+			t[k][i] = c>>8 ^ t[0][byte(c)]
+		}
+	}
+	return t
+}()
 
-// fitCRC continues the FIT CRC crc over b, a byte at a time through t
-// (twice as fast as the FIT SDK's nibble table).
-func fitCRC(t *[256]uint16, crc uint16, b []byte) uint16 {
+// fitCRC continues the FIT CRC crc over b. The FIT CRC is CRC-16/ARC:
+// polynomial 0x8005 (0xA001 reflected), initial value 0, no final xor.
+// It takes eight bytes a step (slicing-by-8: the CRC of each byte shifted
+// past the bytes after it, from crcTables), about four times as fast as a
+// byte at a time.
+func fitCRC(crc uint16, b []byte) uint16 {
+	t := &crcTables
+	for ; len(b) >= 8; b = b[8:] {
+		crc ^= uint16(b[0]) | uint16(b[1])<<8
+		crc = t[7][byte(crc)] ^ t[6][crc>>8] ^ t[5][b[2]] ^ t[4][b[3]] ^
+			t[3][b[4]] ^ t[2][b[5]] ^ t[1][b[6]] ^ t[0][b[7]]
+	}
 	for _, x := range b {
-		crc = crc>>8 ^ t[byte(crc)^x]
+		crc = crc>>8 ^ t[0][byte(crc)^x]
 	}
 	return crc
 }
