@@ -7,16 +7,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/muktihari/fit/decoder"
-	"github.com/muktihari/fit/kit/datetime"
-	"github.com/muktihari/fit/kit/semicircles"
 	"github.com/muktihari/fit/profile/basetype"
+	"github.com/muktihari/fit/profile/factory"
 	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
@@ -57,6 +55,9 @@ type fitCollector struct {
 	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
 	expect int // records of the current segment not yet given room in samples
+	// The current segment is decoded with fitRecordFactory: addRecord
+	// expands the records' altitude and speed components.
+	expandRecords bool
 
 	fixedBaseTypes int // base types read without their endian flag (see fitFixBaseTypes)
 }
@@ -120,118 +121,6 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 			c.creator = strings.TrimSpace(di.ProductName)
 		}
 	}
-}
-
-// FIT record (message 20) field numbers taper reads.
-const (
-	fitRecPositionLat       = 0
-	fitRecPositionLong      = 1
-	fitRecAltitude          = 2
-	fitRecHeartRate         = 3
-	fitRecCadence           = 4
-	fitRecDistance          = 5
-	fitRecSpeed             = 6
-	fitRecPower             = 7
-	fitRecFractionalCadence = 53
-	fitRecEnhancedSpeed     = 73
-	fitRecEnhancedAltitude  = 78
-)
-
-// addRecord converts one record message to a Sample: semicircles to
-// degrees, enhanced speed and altitude preferred, sentinels to NaN. It
-// reads the fields by number, as mesgdef.Record would (the last field of
-// a number wins; a value of another type than the profile's is invalid),
-// without building the 100-field struct.
-func (c *fitCollector) addRecord(m *proto.Message) {
-	var (
-		ts                     = basetype.Uint32Invalid
-		lat, lon               = basetype.Sint32Invalid, basetype.Sint32Invalid
-		alt, speed, power      = basetype.Uint16Invalid, basetype.Uint16Invalid, basetype.Uint16Invalid
-		hr, cad, fracCad       = basetype.Uint8Invalid, basetype.Uint8Invalid, basetype.Uint8Invalid
-		dist, enhSpeed, enhAlt = basetype.Uint32Invalid, basetype.Uint32Invalid, basetype.Uint32Invalid
-	)
-	for i := range m.Fields {
-		f := &m.Fields[i]
-		switch f.Num {
-		case proto.FieldNumTimestamp:
-			ts = f.Value.Uint32()
-		case fitRecPositionLat:
-			lat = f.Value.Int32()
-		case fitRecPositionLong:
-			lon = f.Value.Int32()
-		case fitRecAltitude:
-			alt = f.Value.Uint16()
-		case fitRecHeartRate:
-			hr = f.Value.Uint8()
-		case fitRecCadence:
-			cad = f.Value.Uint8()
-		case fitRecDistance:
-			dist = f.Value.Uint32()
-		case fitRecSpeed:
-			speed = f.Value.Uint16()
-		case fitRecPower:
-			power = f.Value.Uint16()
-		case fitRecFractionalCadence:
-			fracCad = f.Value.Uint8()
-		case fitRecEnhancedSpeed:
-			enhSpeed = f.Value.Uint32()
-		case fitRecEnhancedAltitude:
-			enhAlt = f.Value.Uint32()
-		}
-	}
-	if ts == basetype.Uint32Invalid {
-		c.noTime++
-		return
-	}
-	s := analysis.Sample{
-		Time:      datetime.ToTime(ts).UTC(),
-		Lat:       nan(semicircles.ToDegrees(lat)),
-		Lon:       nan(semicircles.ToDegrees(lon)),
-		Altitude:  math.NaN(),
-		HeartRate: math.NaN(),
-		Cadence:   math.NaN(),
-		Speed:     math.NaN(),
-		Distance:  math.NaN(),
-		Power:     math.NaN(),
-	}
-	if !analysis.Has(s.Lat) || !analysis.Has(s.Lon) || math.Abs(s.Lat) > 90 || math.Abs(s.Lon) > 180 ||
-		(s.Lat == 0 && s.Lon == 0) {
-		s.Lat, s.Lon = math.NaN(), math.NaN()
-	}
-	// Scales and offsets of the FIT profile (altitude and
-	// enhanced_altitude: /5 - 500 m; speeds: /1000 m/s; distance: /100 m).
-	switch {
-	case enhAlt != basetype.Uint32Invalid:
-		s.Altitude = float64(enhAlt)/5 - 500
-	case alt != basetype.Uint16Invalid:
-		s.Altitude = float64(alt)/5 - 500
-	}
-	switch {
-	case enhSpeed != basetype.Uint32Invalid:
-		s.Speed = float64(enhSpeed) / 1000
-	case speed != basetype.Uint16Invalid:
-		s.Speed = float64(speed) / 1000
-	}
-	if dist != basetype.Uint32Invalid {
-		s.Distance = float64(dist) / 100
-	}
-	if hr != basetype.Uint8Invalid && hr != 0 {
-		s.HeartRate = float64(hr)
-	}
-	if cad != basetype.Uint8Invalid {
-		s.Cadence = float64(cad)
-		if fracCad != basetype.Uint8Invalid {
-			s.Cadence += float64(fracCad) / 128
-		}
-	}
-	if power != basetype.Uint16Invalid {
-		s.Power = float64(power)
-	}
-	if len(c.samples) == cap(c.samples) && c.expect > 0 {
-		c.samples = slices.Grow(c.samples, c.expect) // the rest of the segment's records
-		c.expect = 0
-	}
-	c.samples = append(c.samples, s)
 }
 
 // sampleSeg returns the segment sample i was recorded in.
@@ -462,12 +351,26 @@ func bytePos(err error, def int) int {
 // message to col. It returns the error
 // that stopped decoding (nil when the segment decoded to its end). CRCs
 // are not checked here (see checkCRC). Base types written without their
-// endian flag are repaired first (fitFixBaseTypes).
+// endian flag are repaired first (fitFixBaseTypes). Records are decoded
+// with fitRecordFactory when their definitions allow.
 func decodeSegment(seg []byte, col *fitCollector) error {
-	seg, fixed, records := fitFixBaseTypes(seg)
+	seg, fixed, scan := fitFixBaseTypes(seg)
 	col.fixedBaseTypes += fixed
-	col.expect = records
-	dec := decoder.New(bytes.NewReader(seg), decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(col))
+	col.expect = scan.records
+	col.expandRecords = scan.plainRecords()
+	return decodeFITMesgs(seg, col.expandRecords, col)
+}
+
+// decodeFITMesgs decodes the segment seg with muktihari/fit, passing every
+// message to l, with fitRecordFactory when expandRecords. It returns the
+// error that stopped decoding.
+func decodeFITMesgs(seg []byte, expandRecords bool, l decoder.MesgListener) error {
+	var f decoder.Factory = factory.StandardFactory()
+	if expandRecords {
+		f = fitRecordFactory{}
+	}
+	dec := decoder.New(bytes.NewReader(seg), decoder.WithFactory(f), decoder.WithIgnoreChecksum(),
+		decoder.WithBroadcastOnly(), decoder.WithMesgListener(l))
 	_, err := dec.Decode()
 	return err
 }

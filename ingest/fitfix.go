@@ -34,14 +34,13 @@ func fitMultiByte(n byte) bool {
 // them ("invalid basetype"). Only the definitions change, never the
 // data, so the values are read as the SDK reads them. seg is not
 // modified: a copy is returned when something was repaired, with the
-// number of repairs, and the number of timestamped record messages seg
-// holds (up to the first thing fitBaseTypes cannot follow).
+// number of repairs and what fitBaseTypes learnt of seg.
 //
 // The CRC is not recomputed: taper decodes with the checksum ignored and
 // checks the CRC of the original bytes itself (checkCRC).
-func fitFixBaseTypes(seg []byte) (out []byte, fixed, records int) {
+func fitFixBaseTypes(seg []byte) (out []byte, fixed int, scan fitScan) {
 	out = seg
-	records = fitBaseTypes(seg, func(i int) {
+	scan = fitBaseTypes(seg, func(i int) {
 		if seg[i]&fitBaseEndianFlag == 0 && fitMultiByte(seg[i]&fitBaseNumMask) {
 			if fixed == 0 {
 				out = append([]byte(nil), seg...)
@@ -50,19 +49,33 @@ func fitFixBaseTypes(seg []byte) (out []byte, fixed, records int) {
 			fixed++
 		}
 	})
-	return out, fixed, records
+	return out, fixed, scan
 }
+
+// fitScan is what fitBaseTypes learns of a segment's messages.
+type fitScan struct {
+	records int  // record data messages with a timestamp
+	end     bool // the messages were followed to the end of the data
+	// Some record definition has a compressed_speed_distance field, or
+	// its altitude or speed field more than once: the decoder must expand
+	// the records' components (see fitRecordFactory).
+	recordComponents bool
+}
+
+// plainRecords reports whether the segment's records can be decoded with
+// fitRecordFactory, their components expanded by addRecord: every
+// definition was seen, none needs the decoder's expansion.
+func (s fitScan) plainRecords() bool { return s.end && !s.recordComponents }
 
 // fitBaseTypes calls fn with the offset in seg of every base type byte:
 // those of the field definitions in definition messages, and the
 // fit_base_type_id of field_description data messages. It follows the
 // message structure (record headers, definitions, data message sizes,
 // compressed-timestamp headers, developer fields) and stops at the first
-// thing it cannot follow, which the decoder then reports. It returns the
-// number of record data messages with a timestamp it passed.
-func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
+// thing it cannot follow, which the decoder then reports.
+func fitBaseTypes(seg []byte, fn func(i int)) (scan fitScan) {
 	if len(seg) < 12 {
-		return 0
+		return scan
 	}
 	hdr := int(seg[0])
 	end := min(hdr+int(binary.LittleEndian.Uint32(seg[4:8])), len(seg))
@@ -80,10 +93,10 @@ func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 		if h&0x80 != 0 { // compressed timestamp header: a data message
 			d := defs[(h>>5)&0x3]
 			if !d.defined {
-				return records
+				return scan
 			}
 			if d.global == fitMesgRecord { // the header gives the timestamp
-				records++
+				scan.records++
 			}
 			pos += d.size
 			continue
@@ -92,10 +105,10 @@ func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 		if h&0x40 == 0 { // data message
 			d := defs[local]
 			if !d.defined || pos+d.size > end {
-				return records
+				return scan
 			}
 			if d.global == fitMesgRecord && d.timed {
-				records++
+				scan.records++
 			}
 			if d.global == fitMesgFieldDesc && d.descType >= 0 {
 				fn(pos + d.descType)
@@ -105,7 +118,7 @@ func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 		}
 		// definition message: reserved, architecture, global number, fields
 		if pos+5 > end {
-			return records
+			return scan
 		}
 		global := binary.LittleEndian.Uint16(seg[pos+2 : pos+4])
 		if seg[pos+1] == 1 {
@@ -114,27 +127,40 @@ func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 		n := int(seg[pos+4])
 		pos += 5
 		if pos+3*n > end {
-			return records
+			return scan
 		}
 		d := def{global: global, descType: -1, defined: true}
+		altitudes, speeds := 0, 0
 		for k := 0; k < n; k++ {
 			f := pos + 3*k
 			if seg[f] == fitFieldDescType && seg[f+1] == 1 {
 				d.descType = d.size
 			}
 			d.size += int(seg[f+1])
-			d.timed = d.timed || seg[f] == fitFieldTimestamp
+			switch seg[f] {
+			case fitFieldTimestamp:
+				d.timed = true
+			case fitRecAltitude:
+				altitudes++
+			case fitRecSpeed:
+				speeds++
+			case fitRecCompressedSpeedDistance:
+				speeds += 2
+			}
 			fn(f + 2)
+		}
+		if global == fitMesgRecord && (altitudes > 1 || speeds > 1) {
+			scan.recordComponents = true
 		}
 		pos += 3 * n
 		if h&0x20 != 0 { // developer fields: number, size, developer data index
 			if pos >= end {
-				return records
+				return scan
 			}
 			m := int(seg[pos])
 			pos++
 			if pos+3*m > end {
-				return records
+				return scan
 			}
 			for k := 0; k < m; k++ {
 				d.size += int(seg[pos+3*k+1])
@@ -143,5 +169,6 @@ func fitBaseTypes(seg []byte, fn func(i int)) (records int) {
 		}
 		defs[local] = d
 	}
-	return records
+	scan.end = true
+	return scan
 }
