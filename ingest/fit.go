@@ -14,7 +14,6 @@ import (
 
 	"github.com/muktihari/fit/decoder"
 	"github.com/muktihari/fit/profile/basetype"
-	"github.com/muktihari/fit/profile/factory"
 	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
@@ -55,9 +54,9 @@ type fitCollector struct {
 	offsets    map[int]int // activity local_timestamp - timestamp (s), by segment
 
 	expect int // records of the current segment not yet given room in samples
-	// The current segment is decoded with fitRecordFactory: addRecord
-	// expands the records' altitude and speed components.
-	expandRecords bool
+	// The current segment is decoded without component expansion: OnMesg
+	// expands the components taper reads (fitScan.ownExpansion).
+	expand bool
 
 	fixedBaseTypes int // base types read without their endian flag (see fitFixBaseTypes)
 }
@@ -91,7 +90,7 @@ func (c *fitCollector) OnMesg(m proto.Message) {
 		c.sessions = append(c.sessions, mesgdef.NewSession(&m))
 		c.sessionSeg = append(c.sessionSeg, c.seg)
 	case mesgnum.Lap:
-		c.laps = append(c.laps, mesgdef.NewLap(&m))
+		c.laps = append(c.laps, c.lap(&m))
 		c.lapSeg = append(c.lapSeg, c.seg)
 	case mesgnum.Activity:
 		act := mesgdef.NewActivity(&m)
@@ -351,27 +350,26 @@ func bytePos(err error, def int) int {
 // message to col. It returns the error
 // that stopped decoding (nil when the segment decoded to its end). CRCs
 // are not checked here (see checkCRC). Base types written without their
-// endian flag are repaired first (fitFixBaseTypes). Records are decoded
-// with fitRecordFactory when their definitions allow.
+// endian flag are repaired first (fitFixBaseTypes). When the definitions
+// allow, components are not expanded by the decoder (a quarter of its
+// time on a record) but by OnMesg, for the few fields taper reads.
 func decodeSegment(seg []byte, col *fitCollector) error {
 	seg, fixed, scan := fitFixBaseTypes(seg)
 	col.fixedBaseTypes += fixed
 	col.expect = scan.records
-	col.expandRecords = scan.plainRecords()
-	return decodeFITMesgs(seg, col.expandRecords, col)
+	col.expand = scan.ownExpansion()
+	return decodeFITMesgs(seg, col.expand, col)
 }
 
 // decodeFITMesgs decodes the segment seg with muktihari/fit, passing every
-// message to l, with fitRecordFactory when expandRecords. It returns the
-// error that stopped decoding.
-func decodeFITMesgs(seg []byte, expandRecords bool, l decoder.MesgListener) error {
-	var f decoder.Factory = factory.StandardFactory()
-	if expandRecords {
-		f = fitRecordFactory{}
+// message to l, without expanding components when noExpansion. It returns
+// the error that stopped decoding.
+func decodeFITMesgs(seg []byte, noExpansion bool, l decoder.MesgListener) error {
+	opts := []decoder.Option{decoder.WithIgnoreChecksum(), decoder.WithBroadcastOnly(), decoder.WithMesgListener(l)}
+	if noExpansion {
+		opts = append(opts, decoder.WithNoComponentExpansion())
 	}
-	dec := decoder.New(bytes.NewReader(seg), decoder.WithFactory(f), decoder.WithIgnoreChecksum(),
-		decoder.WithBroadcastOnly(), decoder.WithMesgListener(l))
-	_, err := dec.Decode()
+	_, err := decoder.New(bytes.NewReader(seg), opts...).Decode()
 	return err
 }
 

@@ -7,6 +7,7 @@ import "encoding/binary"
 const (
 	fitBaseEndianFlag = 0x80
 	fitBaseNumMask    = 0x1F
+	fitMesgLap        = 19  // lap
 	fitMesgRecord     = 20  // record
 	fitMesgFieldDesc  = 206 // field_description: defines developer fields
 	fitFieldDescType  = 2   // field_description.fit_base_type_id
@@ -56,16 +57,19 @@ func fitFixBaseTypes(seg []byte) (out []byte, fixed int, scan fitScan) {
 type fitScan struct {
 	records int  // record data messages with a timestamp
 	end     bool // the messages were followed to the end of the data
-	// Some record definition has a compressed_speed_distance field, or
-	// its altitude or speed field more than once: the decoder must expand
-	// the records' components (see fitRecordFactory).
-	recordComponents bool
+	// Some record definition has a compressed_speed_distance field or its
+	// altitude or speed field more than once, or some lap definition its
+	// avg_speed more than once: the decoder must expand components.
+	components bool
 }
 
-// plainRecords reports whether the segment's records can be decoded with
-// fitRecordFactory, their components expanded by addRecord: every
-// definition was seen, none needs the decoder's expansion.
-func (s fitScan) plainRecords() bool { return s.end && !s.recordComponents }
+// ownExpansion reports whether the segment can be decoded without
+// component expansion, taper expanding the few components it reads
+// (addRecord, fitCollector.lap) as the decoder would: every definition was
+// seen, and none has a field whose expansion depends on the order of the
+// fields (a repeated one) or expands in turn (compressed_speed_distance's
+// speed).
+func (s fitScan) ownExpansion() bool { return s.end && !s.components }
 
 // fitBaseTypes calls fn with the offset in seg of every base type byte:
 // those of the field definitions in definition messages, and the
@@ -130,13 +134,16 @@ func fitBaseTypes(seg []byte, fn func(i int)) (scan fitScan) {
 			return scan
 		}
 		d := def{global: global, descType: -1, defined: true}
-		altitudes, speeds := 0, 0
+		altitudes, speeds, lapSpeeds := 0, 0, 0
 		for k := 0; k < n; k++ {
 			f := pos + 3*k
 			if seg[f] == fitFieldDescType && seg[f+1] == 1 {
 				d.descType = d.size
 			}
 			d.size += int(seg[f+1])
+			if seg[f] == fitLapAvgSpeed {
+				lapSpeeds++
+			}
 			switch seg[f] {
 			case fitFieldTimestamp:
 				d.timed = true
@@ -149,8 +156,8 @@ func fitBaseTypes(seg []byte, fn func(i int)) (scan fitScan) {
 			}
 			fn(f + 2)
 		}
-		if global == fitMesgRecord && (altitudes > 1 || speeds > 1) {
-			scan.recordComponents = true
+		if (global == fitMesgRecord && (altitudes > 1 || speeds > 1)) || (global == fitMesgLap && lapSpeeds > 1) {
+			scan.components = true
 		}
 		pos += 3 * n
 		if h&0x20 != 0 { // developer fields: number, size, developer data index

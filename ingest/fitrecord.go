@@ -8,6 +8,7 @@ import (
 	"github.com/muktihari/fit/kit/semicircles"
 	"github.com/muktihari/fit/profile/basetype"
 	"github.com/muktihari/fit/profile/factory"
+	"github.com/muktihari/fit/profile/mesgdef"
 	"github.com/muktihari/fit/profile/typedef"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
 	"github.com/muktihari/fit/proto"
@@ -30,12 +31,18 @@ const (
 	fitRecEnhancedAltitude        = 78
 )
 
+// FIT lap (message 19) field numbers of avg_speed and its component.
+const (
+	fitLapAvgSpeed            = 13
+	fitLapEnhancedAvgSpeedNum = 110
+)
+
 // addRecord converts one record message to a Sample: semicircles to
 // degrees, enhanced speed and altitude preferred, sentinels to NaN. It
 // reads the fields by number, as mesgdef.Record would (the last field of
 // a number wins; a value of another type than the profile's is invalid),
 // without building the 100-field struct. When the segment was decoded
-// with fitRecordFactory, it expands altitude and speed into
+// without component expansion, it expands altitude and speed into
 // enhanced_altitude and enhanced_speed as the decoder would have.
 func (c *fitCollector) addRecord(m *proto.Message) {
 	var (
@@ -74,7 +81,7 @@ func (c *fitCollector) addRecord(m *proto.Message) {
 			enhAlt = f.Value.Uint32()
 		}
 	}
-	if c.expandRecords {
+	if c.expand {
 		// The decoder gives the expanded value to the enhanced field,
 		// present or not, whenever the plain one is valid.
 		if alt != basetype.Uint16Invalid {
@@ -139,52 +146,24 @@ func (c *fitCollector) addRecord(m *proto.Message) {
 	c.samples = append(c.samples, s)
 }
 
-// fitRecordFactory is muktihari/fit's standard factory (the FIT profile)
-// with the record's altitude and speed fields stripped of their
-// components, so that the decoder does not expand them into
-// enhanced_altitude and enhanced_speed: that expansion was a quarter of
-// the decoder's time on a record. addRecord expands them itself, with the
-// decoder's arithmetic (expandComponent). decodeSegment uses it only for
-// segments whose record definitions have no compressed_speed_distance
-// (whose speed the decoder expands in turn) and no repeated altitude or
-// speed field (each of which the decoder would expand in order), where
-// the result is the same by construction.
-type fitRecordFactory struct{}
-
+// The components muktihari/fit's decoder expands into fields taper reads
+// (see fitScan.ownExpansion): the record's altitude and speed into
+// enhanced_altitude and enhanced_speed, the lap's avg_speed into
+// enhanced_avg_speed. TestFITExpandedFields checks that no other component
+// of the profile gives a field taper reads.
 var (
-	fitStdFactory = factory.StandardFactory()
-
-	// The profile's record altitude and speed fields, and their
-	// components: enhanced_altitude and enhanced_speed.
-	fitAltitude          = fitStdFactory.CreateField(mesgnum.Record, fitRecAltitude).FieldBase
-	fitSpeed             = fitStdFactory.CreateField(mesgnum.Record, fitRecSpeed).FieldBase
-	fitAltitudeComponent = fitAltitude.Components[0]
-	fitSpeedComponent    = fitSpeed.Components[0]
-	fitEnhancedAltitude  = fitStdFactory.CreateField(mesgnum.Record, fitRecEnhancedAltitude).FieldBase
-	fitEnhancedSpeed     = fitStdFactory.CreateField(mesgnum.Record, fitRecEnhancedSpeed).FieldBase
-
-	fitAltitudeAlone = withoutComponents(fitAltitude)
-	fitSpeedAlone    = withoutComponents(fitSpeed)
+	fitAltitudeComponent   = fitComponent(mesgnum.Record, fitRecAltitude)
+	fitSpeedComponent      = fitComponent(mesgnum.Record, fitRecSpeed)
+	fitLapSpeedComponent   = fitComponent(mesgnum.Lap, fitLapAvgSpeed)
+	fitEnhancedAltitude    = factory.StandardFactory().CreateField(mesgnum.Record, fitRecEnhancedAltitude).FieldBase
+	fitEnhancedSpeed       = factory.StandardFactory().CreateField(mesgnum.Record, fitRecEnhancedSpeed).FieldBase
+	fitLapEnhancedAvgSpeed = factory.StandardFactory().CreateField(mesgnum.Lap, fitLapEnhancedAvgSpeedNum).FieldBase
 )
 
-// withoutComponents returns a copy of f without components.
-func withoutComponents(f *proto.FieldBase) *proto.FieldBase {
-	g := *f
-	g.Components = nil
-	return &g
-}
-
-// CreateField implements decoder.Factory.
-func (fitRecordFactory) CreateField(mesg typedef.MesgNum, num byte) proto.Field {
-	if mesg == mesgnum.Record {
-		switch num {
-		case fitRecAltitude:
-			return proto.Field{FieldBase: fitAltitudeAlone}
-		case fitRecSpeed:
-			return proto.Field{FieldBase: fitSpeedAlone}
-		}
-	}
-	return fitStdFactory.CreateField(mesg, num)
+// fitComponent is the only component of field num of message mesg in the
+// FIT profile.
+func fitComponent(mesg typedef.MesgNum, num byte) proto.Component {
+	return factory.StandardFactory().CreateField(mesg, num).Components[0]
 }
 
 // expandComponent is the value muktihari/fit v0.26.1's decoder gives field
@@ -193,4 +172,15 @@ func (fitRecordFactory) CreateField(mesg typedef.MesgNum, num byte) proto.Field 
 func expandComponent(v uint32, c proto.Component, to *proto.FieldBase) uint32 {
 	scaled := float64(v)/c.Scale - c.Offset
 	return uint32((scaled + to.Offset) * to.Scale)
+}
+
+// lap converts a lap message, giving it enhanced_avg_speed from avg_speed
+// as the decoder would have when the segment was decoded without
+// component expansion.
+func (c *fitCollector) lap(m *proto.Message) *mesgdef.Lap {
+	l := mesgdef.NewLap(m)
+	if c.expand && l.AvgSpeed != basetype.Uint16Invalid {
+		l.EnhancedAvgSpeed = expandComponent(uint32(l.AvgSpeed), fitLapSpeedComponent, fitLapEnhancedAvgSpeed)
+	}
+	return l
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func sameSample(a, b analysis.Sample) bool {
 // mesgdefSample's of std, the same record decoded by the standard decoder.
 func checkRecord(t *testing.T, what string, std, fast *proto.Message, expand bool) {
 	t.Helper()
-	c := &fitCollector{expandRecords: expand}
+	c := &fitCollector{expand: expand}
 	c.addRecord(fast)
 	want, ok := mesgdefSample(std)
 	switch {
@@ -93,9 +94,9 @@ func checkRecord(t *testing.T, what string, std, fast *proto.Message, expand boo
 }
 
 // checkRecords decodes every segment of data twice, with muktihari/fit's
-// standard factory and as decodeSegment does, and compares each record's
-// samples (checkRecord). It returns the number of records and how many of
-// them addRecord expanded.
+// component expansion and as decodeSegment does, and compares each
+// record's samples (checkRecord) and each lap. It returns the number of
+// records and how many of them taper expanded itself.
 func checkRecords(t *testing.T, what string, data []byte) (records, expanded int) {
 	t.Helper()
 	for off := 0; off+12 <= len(data) && isFIT(data[off:]); {
@@ -107,16 +108,23 @@ func checkRecords(t *testing.T, what string, data []byte) (records, expanded int
 		seg, _, scan := fitFixBaseTypes(data[off:min(end, len(data))])
 		var std, fast recordListener
 		errStd := decodeFITMesgs(seg, false, &std)
-		errFast := decodeFITMesgs(seg, scan.plainRecords(), &fast)
-		if len(std.recs) != len(fast.recs) || (errStd == nil) != (errFast == nil) {
-			t.Fatalf("%s: %d records (%v) with the standard factory, %d (%v) as decodeSegment decodes",
-				what, len(std.recs), errStd, len(fast.recs), errFast)
+		errFast := decodeFITMesgs(seg, scan.ownExpansion(), &fast)
+		if len(std.recs) != len(fast.recs) || len(std.laps) != len(fast.laps) || (errStd == nil) != (errFast == nil) {
+			t.Fatalf("%s: %d records, %d laps (%v) with the decoder's expansion, %d, %d (%v) as decodeSegment decodes",
+				what, len(std.recs), len(std.laps), errStd, len(fast.recs), len(fast.laps), errFast)
 		}
 		for i := range std.recs {
-			checkRecord(t, fmt.Sprintf("%s record %d", what, records+i), &std.recs[i], &fast.recs[i], scan.plainRecords())
+			checkRecord(t, fmt.Sprintf("%s record %d", what, records+i), &std.recs[i], &fast.recs[i], scan.ownExpansion())
+		}
+		c := &fitCollector{expand: scan.ownExpansion()}
+		for i := range std.laps {
+			want, got := fmt.Sprintf("%+v", fitLap(mesgdef.NewLap(&std.laps[i]))), fmt.Sprintf("%+v", fitLap(c.lap(&fast.laps[i])))
+			if got != want {
+				t.Fatalf("%s lap %d: taper gives\n%s\nthe decoder's expansion\n%s", what, i, got, want)
+			}
 		}
 		records += len(std.recs)
-		if scan.plainRecords() {
+		if scan.ownExpansion() {
 			expanded += len(std.recs)
 		}
 		off = end
@@ -124,20 +132,27 @@ func checkRecords(t *testing.T, what string, data []byte) (records, expanded int
 	return records, expanded
 }
 
-type recordListener struct{ recs []proto.Message }
+// recordListener keeps the record and lap messages it is given.
+type recordListener struct{ recs, laps []proto.Message }
 
 func (l *recordListener) OnMesg(m proto.Message) {
-	if m.Num == mesgnum.Record {
+	switch m.Num {
+	case mesgnum.Record:
 		m.Fields = slices.Clone(m.Fields)
 		l.recs = append(l.recs, m)
+	case mesgnum.Lap:
+		m.Fields = slices.Clone(m.Fields)
+		l.laps = append(l.laps, m)
 	}
 }
 
 // randomRecords encodes a FIT file of n records whose fields (a random
 // subset of those taper reads, in random order; with repeat, a quarter
 // also hold compressed_speed_distance or a second altitude or speed) have
-// random values, invalid ones included.
-func randomRecords(t *testing.T, r *rand.Rand, n int, repeat bool) []byte {
+// random values, invalid ones included, and a lap every 100 records (with
+// or without avg_speed and enhanced_avg_speed; with repeatLaps, some with
+// two avg_speed fields).
+func randomRecords(t *testing.T, r *rand.Rand, n int, repeat, repeatLaps bool) []byte {
 	t.Helper()
 	std := factory.StandardFactory()
 	field := func(num byte, v proto.Value) proto.Field {
@@ -192,6 +207,26 @@ func randomRecords(t *testing.T, r *rand.Rand, n int, repeat bool) []byte {
 			r.Shuffle(len(m.Fields), func(i, j int) { m.Fields[i], m.Fields[j] = m.Fields[j], m.Fields[i] })
 		}
 		msgs = append(msgs, m)
+		if len(msgs)%100 == 0 {
+			lap := proto.Message{Num: mesgnum.Lap}
+			lapField := func(num byte, v proto.Value) proto.Field {
+				f := std.CreateField(mesgnum.Lap, num)
+				f.Value = v
+				return f
+			}
+			lap.Fields = append(lap.Fields, lapField(proto.FieldNumTimestamp, proto.Uint32(1e9+r.Uint32()%1e6)))
+			if r.IntN(4) > 0 {
+				lap.Fields = append(lap.Fields, lapField(fitLapAvgSpeed, u16()))
+			}
+			if r.IntN(2) == 0 {
+				lap.Fields = append(lap.Fields, lapField(fitLapEnhancedAvgSpeedNum, u32()))
+			}
+			if repeatLaps && r.IntN(3) == 0 {
+				lap.Fields = append(lap.Fields, lapField(fitLapAvgSpeed, u16()))
+			}
+			r.Shuffle(len(lap.Fields), func(i, j int) { lap.Fields[i], lap.Fields[j] = lap.Fields[j], lap.Fields[i] })
+			msgs = append(msgs, lap)
+		}
 	}
 	var buf bytes.Buffer
 	keep := encoder.WithMessageValidator(encoder.NewMessageValidator(encoder.ValidatorWithPreserveInvalidValues()))
@@ -212,22 +247,23 @@ func TestFITRecordFields(t *testing.T) {
 	start := time.Date(2026, 10, 4, 7, 0, 0, 0, time.UTC)
 	r := rand.New(rand.NewPCG(1, 2))
 	files := map[string][]byte{
-		"plain":      genFIT(t, genRun{Start: start, Seconds: 300, Speed: 3.1}),
-		"compressed": genFIT(t, genRun{Start: start, Seconds: 300, Compressed: true}),
-		"nogps":      genFIT(t, genRun{Start: start, Seconds: 300, NoGPS: true}),
-		"developer":  genFITDev(t, start),
-		"random":     randomRecords(t, r, 5000, false),
-		"repeated":   randomRecords(t, r, 5000, true),
+		"plain":        genFIT(t, genRun{Start: start, Seconds: 300, Speed: 3.1}),
+		"compressed":   genFIT(t, genRun{Start: start, Seconds: 300, Compressed: true}),
+		"nogps":        genFIT(t, genRun{Start: start, Seconds: 300, NoGPS: true}),
+		"developer":    genFITDev(t, start),
+		"random":       randomRecords(t, r, 5000, false, false),
+		"repeated":     randomRecords(t, r, 5000, true, false),
+		"repeated-lap": randomRecords(t, r, 5000, false, true),
 	}
 	for name, data := range files {
 		n, expanded := checkRecords(t, name, data)
 		switch {
 		case n == 0:
 			t.Fatalf("%s: no records decoded", name)
-		case name == "repeated" && expanded != 0:
-			t.Errorf("%s: addRecord expanded %d records with repeated fields or compressed_speed_distance; want the decoder to", name, expanded)
-		case name != "repeated" && expanded != n:
-			t.Errorf("%s: addRecord expanded %d of %d records; want all", name, expanded, n)
+		case strings.HasPrefix(name, "repeated") && expanded != 0:
+			t.Errorf("%s: taper expanded %d records with repeated fields or compressed_speed_distance; want the decoder to", name, expanded)
+		case !strings.HasPrefix(name, "repeated") && expanded != n:
+			t.Errorf("%s: taper expanded %d of %d records; want all", name, expanded, n)
 		}
 	}
 
@@ -290,7 +326,77 @@ func TestFITRecordFieldsCorpus(t *testing.T) {
 		total, expanded = total+n, expanded+e
 	}
 	if total < 10000 || expanded == 0 {
-		t.Fatalf("only %d records (%d expanded by addRecord) in %d corpus files", total, expanded, len(paths))
+		t.Fatalf("only %d records (%d expanded by taper) in %d corpus files", total, expanded, len(paths))
 	}
-	t.Logf("%d records of %d files, %d expanded by addRecord", total, len(paths), expanded)
+	t.Logf("%d records of %d files, %d expanded by taper", total, len(paths), expanded)
+}
+
+// TestFITExpandedFields checks, over muktihari/fit's profile, that
+// decoding without component expansion loses nothing taper reads
+// (fitScan.ownExpansion): the only components that give a field read from
+// the messages fitCollector uses are the record's altitude and speed (and
+// compressed_speed_distance, whose segments the decoder expands) and the
+// lap's avg_speed, and those expand as expandComponent assumes: one
+// 16-bit uint16 component into a uint32 field, no sub-fields, no
+// accumulation.
+func TestFITExpandedFields(t *testing.T) {
+	all := []string{"*"}
+	read := map[typedef.MesgNum][]string{
+		mesgnum.FileId:      all,
+		mesgnum.Activity:    all,
+		mesgnum.WorkoutStep: all,
+		mesgnum.Sport:       all,
+		mesgnum.DeviceInfo:  all,
+		mesgnum.Session: {"timestamp", "start_time", "sport", "sub_sport", "total_elapsed_time", "total_timer_time",
+			"total_distance", "total_ascent", "avg_heart_rate", "max_heart_rate", "avg_cadence", "total_calories"},
+		mesgnum.Lap: {"timestamp", "start_time", "total_elapsed_time", "total_timer_time", "total_distance",
+			"avg_heart_rate", "max_heart_rate", "avg_speed", "enhanced_avg_speed", "intensity", "lap_trigger"},
+		mesgnum.Record: {"timestamp", "position_lat", "position_long", "altitude", "enhanced_altitude", "heart_rate",
+			"cadence", "fractional_cadence", "speed", "enhanced_speed", "distance", "power"},
+	}
+	// source field -> target field, by name
+	allowed := map[typedef.MesgNum]map[string]string{
+		mesgnum.Record: {"altitude": "enhanced_altitude", "speed": "enhanced_speed",
+			"compressed_speed_distance": "speed distance"},
+		mesgnum.Lap: {"avg_speed": "enhanced_avg_speed"},
+	}
+	std := factory.StandardFactory()
+	for mesg, names := range read {
+		for num := range 256 {
+			src := std.CreateField(mesg, byte(num))
+			if src.Name == factory.NameUnknown {
+				continue
+			}
+			comps := slices.Clone(src.Components)
+			for _, sf := range src.SubFields {
+				comps = append(comps, sf.Components...)
+			}
+			for _, c := range comps {
+				dst := std.CreateField(mesg, c.FieldNum)
+				if !slices.Contains(names, "*") && !slices.Contains(names, dst.Name) {
+					continue
+				}
+				if ok := allowed[mesg][src.Name]; !slices.Contains(strings.Fields(ok), dst.Name) {
+					t.Errorf("message %d: component %s -> %s gives a field taper reads; fitScan.ownExpansion must handle it", mesg, src.Name, dst.Name)
+				}
+			}
+		}
+	}
+	for _, x := range []struct {
+		mesg     typedef.MesgNum
+		src, dst byte
+		comp     proto.Component
+		to       *proto.FieldBase
+	}{
+		{mesgnum.Record, fitRecAltitude, fitRecEnhancedAltitude, fitAltitudeComponent, fitEnhancedAltitude},
+		{mesgnum.Record, fitRecSpeed, fitRecEnhancedSpeed, fitSpeedComponent, fitEnhancedSpeed},
+		{mesgnum.Lap, fitLapAvgSpeed, fitLapEnhancedAvgSpeedNum, fitLapSpeedComponent, fitLapEnhancedAvgSpeed},
+	} {
+		src, dst := std.CreateField(x.mesg, x.src), std.CreateField(x.mesg, x.dst)
+		if len(src.Components) != 1 || len(src.SubFields) != 0 || src.BaseType != basetype.Uint16 || src.Array ||
+			src.Components[0] != x.comp || x.comp.FieldNum != x.dst || x.comp.Bits != 16 || x.comp.Accumulate ||
+			dst.FieldBase != x.to || dst.BaseType != basetype.Uint32 || dst.Array {
+			t.Errorf("message %d: %s -> %s is not the 16-bit uint16 to uint32 expansion expandComponent assumes", x.mesg, src.Name, dst.Name)
+		}
+	}
 }
