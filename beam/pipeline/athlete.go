@@ -75,10 +75,20 @@ func (f *athleteFn) ProcessElement(ctx context.Context, athlete string, _ func(*
 	for _, a := range acts {
 		primary[a.ID] = a
 	}
-	for _, a := range all { // a duplicate takes its primary's class, as the CLI's reanalysis does
-		if a.DuplicateOf != "" {
-			history.FollowPrimary(a, primary[a.DuplicateOf])
+	// A duplicate is analysed with the history of the primaries (its own
+	// totals and zones), then takes its primary's class, as the CLI's
+	// analysis after an import does.
+	an := history.New(acts, s, now, "", "")
+	for _, a := range all {
+		if a.DuplicateOf == "" {
+			continue
 		}
+		sum, err := analysis.UnmarshalSummary(records[byID[a.ID]].Summary)
+		if err != nil {
+			return fmt.Errorf("athlete %s: %w", athlete, err)
+		}
+		a.Metrics = an.AnalyzeSummary(a, sum)
+		history.FollowPrimary(a, primary[a.DuplicateOf])
 	}
 
 	var rep *analysis.Report
