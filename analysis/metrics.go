@@ -180,18 +180,20 @@ func sustainedHRMax(ss []Sample) float64 { return sustainedHR(ss, plausibleHR) }
 // whose heart rate passes ok; NaN if none.
 func sustainedHR(ss []Sample, ok func(float64) bool) float64 {
 	best := math.NaN()
+	c := newClock(ss)
+	defer c.release()
 	for i := range ss {
 		if !ok(ss[i].HeartRate) || (Has(best) && ss[i].HeartRate <= best) {
 			continue // a window starting here cannot beat best
 		}
 		low := ss[i].HeartRate
 		for j := i + 1; j < len(ss); j++ {
-			dt := ss[j].Time.Sub(ss[j-1].Time).Seconds()
+			dt := c.sub(j, j-1).Seconds()
 			if dt <= 0 || dt > 2*HRMaxSustain || !ok(ss[j].HeartRate) {
 				break
 			}
 			low = math.Min(low, ss[j].HeartRate)
-			if ss[j].Time.Sub(ss[i].Time).Seconds() >= HRMaxSustain {
+			if c.sub(j, i).Seconds() >= HRMaxSustain {
 				if !Has(best) || low > best {
 					best = low
 				}
@@ -323,26 +325,52 @@ type HRProfile struct {
 // rate counts for the time to the next sample, gaps longer than PauseGap
 // excluded.
 func NewHRProfile(a *Activity, avgHR, moving float64) HRProfile {
-	at := map[float64]float64{}
+	// The time at each whole heart rate up to 255 bpm (what devices
+	// record) in an array, at others in a map: the same sums, in the same
+	// order, as one map.
+	var whole [256]float64
+	var seen [256]bool
+	var at map[float64]float64
+	c := newClock(a.Samples)
+	defer c.release()
 	for i := 0; i+1 < len(a.Samples); i++ {
 		hr := a.Samples[i].HeartRate
 		if !Has(hr) || hr <= 0 {
 			continue
 		}
-		dt := a.Samples[i+1].Time.Sub(a.Samples[i].Time).Seconds()
+		dt := c.sub(i+1, i).Seconds()
 		if dt <= 0 || dt > PauseGap {
 			continue
+		}
+		if k := int(hr); hr < 256 && float64(k) == hr {
+			whole[k] += dt
+			seen[k] = true
+			continue
+		}
+		if at == nil {
+			at = map[float64]float64{}
 		}
 		at[hr] += dt
 	}
 	p := HRProfile{avgHR: avgHR, moving: moving}
-	for hr := range at {
-		p.hr = append(p.hr, hr)
+	for k, ok := range seen {
+		if ok {
+			p.hr = append(p.hr, float64(k))
+		}
 	}
-	sort.Float64s(p.hr)
+	if len(at) > 0 {
+		for hr := range at {
+			p.hr = append(p.hr, hr)
+		}
+		sort.Float64s(p.hr)
+	}
 	p.sec = make([]float64, len(p.hr))
 	for i, hr := range p.hr {
-		p.sec[i] = at[hr]
+		if k := int(hr); hr < 256 && float64(k) == hr {
+			p.sec[i] = whole[k]
+		} else {
+			p.sec[i] = at[hr]
+		}
 	}
 	return p
 }

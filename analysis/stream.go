@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Stream analysis constants.
@@ -67,22 +66,27 @@ func newStream(ss []Sample) *stream {
 	if len(ss) < 2 {
 		return nil
 	}
-	t0 := ss[0].Time
-	span := ss[len(ss)-1].Time.Sub(t0).Seconds()
+	c := newClock(ss)
+	defer c.release()
+	last := len(ss) - 1
+	span := c.sub(last, 0).Seconds()
 	if !(span >= streamMinSeconds) {
 		return nil
 	}
 	n := int(math.Min(span, streamMaxSeconds)) + 1
-	raw := make([]float64, n)
-	alt := make([]float64, n)
+	// One allocation for the stream's columns and the filter's scratch.
+	buf := make([]float64, 6*n+2)
+	raw, alt := buf[:n:n], buf[n:2*n:2*n]
 	for i := range raw {
 		raw[i], alt[i] = math.NaN(), math.NaN()
 	}
 	known := 0
+	// each interval runs from its first sample's second to its last's
+	// (their time since the first sample, rounded)
+	next := int(math.Round(c.sub(0, 0).Seconds()))
 	for i := 1; i < len(ss); i++ {
-		p, q := ss[i-1], ss[i]
-		from := int(math.Round(p.Time.Sub(t0).Seconds()))
-		to := int(math.Round(q.Time.Sub(t0).Seconds()))
+		from, to := next, int(math.Round(c.sub(i, 0).Seconds()))
+		next = to
 		if from < 0 || to <= from {
 			continue
 		}
@@ -92,19 +96,24 @@ func newStream(ss []Sample) *stream {
 				break
 			}
 		}
-		dt := q.Time.Sub(p.Time).Seconds()
+		p, q := &ss[i-1], &ss[i]
+		dt := c.sub(i, i-1).Seconds()
 		v := 0.0 // a long gap is a pause
 		if dt <= PauseGap {
-			v = intervalSpeed(p, q, dt)
+			v = intervalSpeed(*p, *q, dt)
 			if v < 0 || v > streamMaxSpeed {
 				v = math.NaN()
 			}
 		}
-		for k := from; k < to; k++ {
-			raw[k] = v
-			if Has(p.Altitude) && Has(q.Altitude) {
+		if Has(p.Altitude) && Has(q.Altitude) {
+			for k := from; k < to; k++ {
+				raw[k] = v
 				f := float64(k-from) / float64(to-from)
 				alt[k] = p.Altitude + f*(q.Altitude-p.Altitude)
+			}
+		} else {
+			for k := from; k < to; k++ {
+				raw[k] = v
 			}
 		}
 		if Has(v) {
@@ -118,28 +127,41 @@ func newStream(ss []Sample) *stream {
 		return nil
 	}
 	fillGaps(raw)
-	st := &stream{raw: raw, alt: alt, cum: make([]float64, len(raw)+1)}
+	st := &stream{raw: raw, alt: alt, cum: buf[2*n : 3*n+1 : 3*n+1]}
 	floats.CumSum(st.cum[1:], raw)
-	st.smooth = movingAverage(medianFilter(raw, 5), 9)
-	var moving []float64
+	med := buf[3*n+1 : 4*n+1 : 4*n+1]
+	medianFilter(med, raw)
+	st.smooth = buf[4*n+1 : 5*n+1 : 5*n+1]
+	movingAverage(st.smooth, med, 9, buf[5*n+1:6*n+2])
+	// The moving seconds, in med's place (no longer needed).
+	moving := med[:0]
+	below := 0 // of them, slower than runningFloor
 	for _, v := range st.smooth {
 		if v >= movingFloor {
 			moving = append(moving, v)
+			if v < runningFloor {
+				below++
+			}
 		}
 	}
 	st.moving = len(moving)
 	if len(moving) < streamMinSeconds {
 		return nil
 	}
-	slices.Sort(moving)
 	// The median of the running seconds, when the athlete mostly ran: walk
 	// breaks on a climb or at a crossing would otherwise drag it down and
 	// make ordinary running look like work bouts.
-	if k, _ := slices.BinarySearch(moving, runningFloor); len(moving)-k >= len(moving)/2 {
-		moving = moving[k:]
+	if len(moving)-below >= len(moving)/2 {
+		running := moving[:0]
+		for _, v := range moving {
+			if v >= runningFloor {
+				running = append(running, v)
+			}
+		}
+		moving = running
 	}
-	st.median = stat.Quantile(0.5, stat.Empirical, moving, nil)
-	st.quartile = stat.Quantile(0.25, stat.Empirical, moving, nil)
+	// As stat.Quantile(p, stat.Empirical) of the values sorted.
+	st.median, st.quartile = quantiles(moving, 0.5, 0.25)
 	return st
 }
 
@@ -163,35 +185,26 @@ func fillGaps(v []float64) {
 	}
 }
 
-// medianFilter returns the running median of v over a centred window of w
-// (odd) values; it removes single spikes and keeps steps sharp.
-func medianFilter(v []float64, w int) []float64 {
-	out := make([]float64, len(v))
-	buf := make([]float64, 0, w)
-	h := w / 2
+// medianFilter sets out to the running median of v over a centred window
+// of medianWindow values (fewer at the ends); it removes single spikes and
+// keeps steps sharp.
+func medianFilter(out, v []float64) {
+	const h = medianWindow / 2
 	for i := range v {
-		buf = buf[:0]
-		for k := max(0, i-h); k <= min(len(v)-1, i+h); k++ {
-			buf = append(buf, v[k])
-		}
-		slices.Sort(buf)
-		out[i] = buf[len(buf)/2]
+		out[i] = medianOf(v[max(0, i-h):min(len(v), i+h+1)])
 	}
-	return out
 }
 
-// movingAverage returns the centred moving average of v over w (odd)
-// values, shrinking the window at the ends.
-func movingAverage(v []float64, w int) []float64 {
-	cum := make([]float64, len(v)+1)
+// movingAverage sets out to the centred moving average of v over w (odd)
+// values, shrinking the window at the ends; cum (len(v)+1) is scratch.
+func movingAverage(out, v []float64, w int, cum []float64) {
+	cum[0] = 0
 	floats.CumSum(cum[1:], v)
-	out := make([]float64, len(v))
 	h := w / 2
 	for i := range v {
 		lo, hi := max(0, i-h), min(len(v), i+h+1)
 		out[i] = (cum[hi] - cum[lo]) / float64(hi-lo)
 	}
-	return out
 }
 
 // bout is a stretch [start, end) of the stream, in seconds from its start.
@@ -336,8 +349,7 @@ func (st *stream) guard(g walkGuard, grp []bout) string {
 	}
 	rec := 0.0
 	if len(recs) > 0 {
-		slices.Sort(recs)
-		rec = stat.Quantile(0.5, stat.Empirical, recs, nil)
+		rec = quantile(recs, 0.5)
 	}
 	if !(wt > 0) || rec >= WalkingSpeed {
 		return ""
@@ -352,8 +364,7 @@ func (st *stream) guard(g walkGuard, grp []bout) string {
 	}
 	ref := 0.0
 	if len(steady) >= SteadyMinSeconds {
-		slices.Sort(steady)
-		ref = stat.Quantile(0.5, stat.Empirical, steady, nil)
+		ref = quantile(steady, 0.5)
 	}
 	rw := g.check(wd/wt, rec, ref)
 	if rw == "" {

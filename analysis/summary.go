@@ -87,6 +87,8 @@ func NewSummary(a *Activity) *Summary {
 	}
 	n := len(a.Samples)
 	s.times, s.speed, s.alt = make([]time.Time, n), make([]float64, n), make([]float64, n)
+	c := newClock(a.Samples)
+	defer c.release()
 	for i := range a.Samples {
 		q := &a.Samples[i]
 		s.times[i], s.alt[i], s.speed[i] = q.Time, q.Altitude, math.NaN()
@@ -94,7 +96,7 @@ func NewSummary(a *Activity) *Summary {
 			continue
 		}
 		p := &a.Samples[i-1]
-		if dt := q.Time.Sub(p.Time).Seconds(); dt <= PauseGap {
+		if dt := c.sub(i, i-1).Seconds(); dt <= PauseGap {
 			s.speed[i] = intervalSpeed(*p, *q, dt)
 		}
 	}

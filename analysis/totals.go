@@ -186,6 +186,8 @@ func ComputeTotals(s []Sample) Totals {
 // movingTime implements ComputeTotals' moving time.
 func movingTime(s []Sample) float64 {
 	var moving float64
+	c := newClock(s)
+	defer c.release()
 	prev := -1
 	for i := range s {
 		if s[i].Time.IsZero() {
@@ -195,7 +197,7 @@ func movingTime(s []Sample) float64 {
 			prev = i
 			continue
 		}
-		dt := s[i].Time.Sub(s[prev].Time).Seconds()
+		dt := c.sub(i, prev).Seconds()
 		switch {
 		case dt <= 0 || dt > MaxMovingGap:
 		case dt <= PauseGap:
