@@ -45,33 +45,10 @@ type Summary struct {
 	alt   []float64   // altitude at each sample (NaN when unknown)
 
 	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
-	// n and cols: a decoded Summary's sample count and encoded columns,
-	// until decodeColumns makes times, speed and alt.
+	// n and cols: a decoded Summary's sample count and encoded columns
+	// (times, speed and alt), decoded by Activity.
 	n    int
 	cols []byte
-}
-
-// decodeColumns makes times, speed and alt from cols (checked by
-// UnmarshalSummary).
-func (s *Summary) decodeColumns() {
-	if s.cols == nil {
-		return
-	}
-	d := &sumDecoder{b: s.cols}
-	s.times = make([]time.Time, s.n)
-	var prev, prevDelta int64
-	for i := range s.times {
-		u := d.uint()
-		if u == 0 {
-			continue
-		}
-		delta := prevDelta + unzigzag(u-1)
-		prev, prevDelta = prev+delta, delta
-		s.times[i] = time.Unix(0, prev).UTC()
-	}
-	s.speed = d.floats(s.n, 1000)
-	s.alt = d.floats(s.n, 10)
-	s.cols = nil
 }
 
 // NewSummary reduces a (with its samples) to its Summary.
@@ -120,19 +97,55 @@ func (s *Summary) Samples() int {
 // and workout) carrying s's reduced samples and totals: what the classifier
 // reads. header itself is not changed.
 func (s *Summary) Activity(header *Activity) *Activity {
-	s.decodeColumns()
+	return s.activity(header, nil)
+}
+
+// activity is Activity, its samples in buf when large enough.
+func (s *Summary) activity(header *Activity, buf []Sample) *Activity {
 	r := *header
 	r.Metrics = nil
-	r.Samples = make([]Sample, len(s.times))
+	n := s.Samples()
+	if cap(buf) >= n {
+		r.Samples = buf[:n]
+	} else {
+		r.Samples = make([]Sample, n)
+	}
 	nan := math.NaN()
-	for i := range r.Samples {
-		r.Samples[i] = Sample{Time: s.times[i], Speed: s.speed[i], Altitude: s.alt[i],
-			Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
+	if s.cols == nil {
+		for i := range r.Samples {
+			r.Samples[i] = Sample{Time: s.times[i], Speed: s.speed[i], Altitude: s.alt[i],
+				Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
+		}
+	} else {
+		// The columns one after the other, each straight into the samples
+		// (checked by UnmarshalSummary).
+		d := &sumDecoder{b: s.cols}
+		var prev, prevDelta int64
+		for i := range r.Samples {
+			q := &r.Samples[i]
+			*q = Sample{Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
+			if u := d.uint(); u != 0 {
+				delta := prevDelta + unzigzag(u-1)
+				prev, prevDelta = prev+delta, delta
+				q.Time = time.Unix(0, prev).UTC()
+			}
+		}
+		var speed, alt int64
+		for i := range r.Samples {
+			r.Samples[i].Speed = d.next(&speed, 1000)
+		}
+		for i := range r.Samples {
+			r.Samples[i].Altitude = d.next(&alt, 10)
+		}
 	}
 	b := s.basics
 	r.summary = &b
 	return &r
 }
+
+// summarySamples keeps AnalyzeSummary's samples for reuse: the classifier
+// reads them and keeps nothing of them.
+var summarySamples sync.Pool
 
 // ObservedMax is the activity's plausible sustained maximum heart rate (see
 // ObservedHRMax) over its full samples, NaN when none (or not a run).
@@ -157,7 +170,14 @@ func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, r
 	}
 	ApplyHRMax(m, sum.profile, s, observedHRMax)
 	if header.IsRun() {
-		m.Class, m.ClassSource, m.Evidence = Classify(sum.Activity(header), racePace, s)
+		var buf []Sample
+		if p, ok := summarySamples.Get().(*[]Sample); ok {
+			buf = *p
+		}
+		a := sum.activity(header, buf)
+		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
+		buf = a.Samples[:0]
+		summarySamples.Put(&buf)
 	}
 	return m
 }
@@ -174,8 +194,10 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	if s.encoded != nil {
 		return s.encoded, nil
 	}
-	var raw bytes.Buffer
-	e := &sumEncoder{w: &raw}
+	e := &sumEncoder{}
+	if p, ok := summaryBufs.Get().(*[]byte); ok {
+		e.b = (*p)[:0]
+	}
 	e.uint(uint64(s.Version))
 	e.uint(uint64(s.Analysis))
 	for _, v := range []float64{s.basics.moving, s.basics.distance, s.basics.ascent, s.basics.avgHR, s.basics.maxHR,
@@ -199,13 +221,15 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	}
 	e.floats(s.speed, 1000)
 	e.floats(s.alt, 10)
-	var out bytes.Buffer
+	// Room for the usual compression (3:1 or better) saves growing out.
+	out := bytes.NewBuffer(make([]byte, 0, 64+len(e.b)/3))
 	out.WriteByte(summaryMagic)
 	fw := flateWriters.Get().(*flate.Writer)
-	fw.Reset(&out)
-	fw.Write(raw.Bytes())
+	fw.Reset(out)
+	fw.Write(e.b)
 	err := fw.Close()
 	flateWriters.Put(fw)
+	summaryBufs.Put(&e.b)
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +245,8 @@ var (
 		return w
 	}}
 	flateReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+	// summaryBufs keeps MarshalBinary's uncompressed encodings for reuse.
+	summaryBufs sync.Pool
 )
 
 // UnmarshalSummary decodes what MarshalBinary encoded.
@@ -230,8 +256,17 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	}
 	fr := flateReaders.Get().(io.ReadCloser)
 	fr.(flate.Resetter).Reset(bytes.NewReader(data[1:]), nil)
-	raw, err := io.ReadAll(fr)
+	// Inflated into a reused buffer, then copied at its size: the Summary
+	// keeps its columns.
+	buf := bytes.NewBuffer(nil)
+	if p, ok := summaryBufs.Get().(*[]byte); ok {
+		buf = bytes.NewBuffer((*p)[:0])
+	}
+	_, err := buf.ReadFrom(fr)
 	flateReaders.Put(fr)
+	raw := bytes.Clone(buf.Bytes())
+	b := buf.Bytes()[:0]
+	summaryBufs.Put(&b)
 	if err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
@@ -259,14 +294,13 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 }
 
 type sumEncoder struct {
-	w   *bytes.Buffer
-	tmp [binary.MaxVarintLen64]byte
+	b []byte
 }
 
-func (e *sumEncoder) uint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
+func (e *sumEncoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 
 func (e *sumEncoder) float(v float64) {
-	e.w.Write(binary.LittleEndian.AppendUint64(e.tmp[:0], math.Float64bits(v)))
+	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v))
 }
 
 // floats writes vs: each value is 0 for NaN, 1 followed by 8 bytes for a
@@ -365,17 +399,23 @@ func (d *sumDecoder) floats(n int, scale float64) []float64 {
 	out := make([]float64, n)
 	var prev int64
 	for i := range out {
-		switch u := d.uint(); {
-		case u == 0:
-			out[i] = math.NaN()
-		case u == 1:
-			out[i] = d.float()
-		default:
-			prev += unzigzag(u - 2)
-			out[i] = float64(prev) / scale
-		}
+		out[i] = d.next(&prev, scale)
 	}
 	return out
+}
+
+// next decodes a value of a column written by sumEncoder.floats; prev is
+// the column's last whole number of 1/scale.
+func (d *sumDecoder) next(prev *int64, scale float64) float64 {
+	switch u := d.uint(); {
+	case u == 0:
+		return math.NaN()
+	case u == 1:
+		return d.float()
+	default:
+		*prev += unzigzag(u - 2)
+		return float64(*prev) / scale
+	}
 }
 
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
