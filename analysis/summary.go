@@ -209,16 +209,18 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	e.floats(s.profile.sec, 1)
 	e.uint(uint64(len(s.times)))
 	var prev, prevDelta int64
+	b := e.b
 	for _, t := range s.times {
 		if t.IsZero() {
-			e.uint(0)
+			b = append(b, 0)
 			continue
 		}
 		ns := t.UnixNano()
 		d := ns - prev
-		e.uint(1 + zigzag(d-prevDelta))
+		b = binary.AppendUvarint(b, 1+zigzag(d-prevDelta))
 		prev, prevDelta = ns, d
 	}
+	e.b = b
 	e.floats(s.speed, 1000)
 	e.floats(s.alt, 10)
 	// Room for the usual compression (3:1 or better) saves growing out.
@@ -229,7 +231,8 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	fw.Write(e.b)
 	err := fw.Close()
 	flateWriters.Put(fw)
-	summaryBufs.Put(&e.b)
+	raw := e.b[:0]
+	summaryBufs.Put(&raw)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +285,7 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	// The per-sample columns are checked now and decoded when first needed
 	// (Activity): zones and TRIMP need only the profile.
 	n := d.count()
-	s.n, s.cols = n, d.b
+	s.n, s.cols = n, d.rest()
 	d.skipUints(n)
 	d.skipFloats(n)
 	d.skipFloats(n)
@@ -307,20 +310,22 @@ func (e *sumEncoder) float(v float64) {
 // value that is not a whole number of 1/scale, else 2 + the zigzag delta
 // (in 1/scale) from the previous whole value.
 func (e *sumEncoder) floats(vs []float64, scale float64) {
+	b := e.b // appended to here, stored once (see sumDecoder)
 	var prev int64
 	for _, v := range vs {
 		if !Has(v) {
-			e.uint(0)
+			b = append(b, 0)
 			continue
 		}
 		if k, ok := steps(v, scale); ok {
-			e.uint(2 + zigzag(k-prev))
+			b = binary.AppendUvarint(b, 2+zigzag(k-prev))
 			prev = k
 			continue
 		}
-		e.uint(1)
-		e.float(v)
+		b = append(b, 1)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
+	e.b = b
 }
 
 // steps returns v as a whole number of 1/scale when it is exactly one.
@@ -333,25 +338,36 @@ func steps(v, scale float64) (int64, bool) {
 	return k, float64(k)/scale == v
 }
 
+// sumDecoder reads b from off. (An offset rather than reslicing b: a
+// slice stored through a pointer costs a write barrier while the garbage
+// collector runs, and the decoder reads a few values per sample.)
 type sumDecoder struct {
 	b   []byte
+	off int
 	err error
 }
 
+// rest is what is left to read.
+func (d *sumDecoder) rest() []byte { return d.b[d.off:] }
+
 func (d *sumDecoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
+	if d.off < len(d.b) && d.b[d.off] < 0x80 { // one byte, most of them
+		d.off++
+		return uint64(d.b[d.off-1])
+	}
+	v, n := binary.Uvarint(d.b[d.off:])
 	if n <= 0 {
 		d.fail()
 		return 0
 	}
-	d.b = d.b[n:]
+	d.off += n
 	return v
 }
 
 // count reads a length, refusing one larger than the bytes left could hold.
 func (d *sumDecoder) count() int {
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.b)-d.off) {
 		d.fail()
 		return 0
 	}
@@ -362,7 +378,7 @@ func (d *sumDecoder) fail() {
 	if d.err == nil {
 		d.err = errors.New("truncated or corrupt data")
 	}
-	d.b = nil
+	d.off = len(d.b)
 }
 
 // skipUints checks and skips n uvarints (the times column).
@@ -376,22 +392,22 @@ func (d *sumDecoder) skipUints(n int) {
 func (d *sumDecoder) skipFloats(n int) {
 	for range n {
 		if d.uint() == 1 {
-			if len(d.b) < 8 {
+			if len(d.b)-d.off < 8 {
 				d.fail()
 				return
 			}
-			d.b = d.b[8:]
+			d.off += 8
 		}
 	}
 }
 
 func (d *sumDecoder) float() float64 {
-	if len(d.b) < 8 {
+	if len(d.b)-d.off < 8 {
 		d.fail()
 		return math.NaN()
 	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))
+	d.off += 8
 	return v
 }
 
