@@ -47,8 +47,8 @@ func BenchmarkAnalyzeSummary(b *testing.B) {
 	}
 }
 
-// BenchmarkAnalyzeImport measures what an import does per run: analyse it
-// on its samples, then make and encode its summary.
+// BenchmarkAnalyzeImport measures what an import does per run (see
+// taper.Import): make its summary, analyse the activity from it, encode it.
 //
 //	go test ./analysis -run '^$' -bench AnalyzeImport -benchmem
 func BenchmarkAnalyzeImport(b *testing.B) {
@@ -56,10 +56,25 @@ func BenchmarkAnalyzeImport(b *testing.B) {
 	for _, a := range benchRuns() {
 		b.Run(fmt.Sprintf("%dsamples", len(a.Samples)), func(b *testing.B) {
 			for b.Loop() {
-				analysis.AnalyzeProfile(a, std, 190, 270)
-				if _, err := analysis.NewSummary(a).MarshalBinary(); err != nil {
+				sum := analysis.NewSummary(a)
+				analysis.AnalyzeSummary(a, sum, std, 190, 270)
+				if _, err := sum.MarshalBinary(); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyze measures analysing a run from its samples.
+//
+//	go test ./analysis -run '^$' -bench 'Analyze$' -benchmem
+func BenchmarkAnalyze(b *testing.B) {
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	for _, a := range benchRuns() {
+		b.Run(fmt.Sprintf("%dsamples", len(a.Samples)), func(b *testing.B) {
+			for b.Loop() {
+				analysis.AnalyzeProfile(a, std, 190, 270)
 			}
 		})
 	}

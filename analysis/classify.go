@@ -124,16 +124,23 @@ const (
 // stream, consecutive laps, else the whole run's average pace, are used.
 // Then long (>= 90 min moving), else easy.
 func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
-	class, source, evidence = classify(a, racePace, s)
+	c := newClock(a.Samples)
+	defer c.release()
+	return classifyWith(a, racePace, s, c)
+}
+
+// classifyWith is Classify with a's clock.
+func classifyWith(a *Activity, racePace float64, s Settings, c clock) (class, source, evidence string) {
+	class, source, evidence = classify(a, racePace, s, c)
 	if len(a.Samples) == 0 && len(a.Laps) == 0 {
 		evidence += "; no samples or laps (a summary only): judged on its totals"
 	}
 	return class, source, evidence
 }
 
-func classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
-	b := activityBasics(a)
-	st := newStream(a.Samples)
+func classify(a *Activity, racePace float64, s Settings, c clock) (class, source, evidence string) {
+	b := activityBasicsWith(a, c)
+	st := newStream(a.Samples, c)
 
 	ref, refName := racePace, "race pace"
 	if !(ref > 0) {

@@ -61,13 +61,12 @@ type stream struct {
 }
 
 // newStream resamples the samples' speed to 1 Hz; nil when the samples do
-// not give a usable speed (no speed, distance or position; too short).
-func newStream(ss []Sample) *stream {
+// not give a usable speed (no speed, distance or position; too short). c
+// is ss's clock.
+func newStream(ss []Sample, c clock) *stream {
 	if len(ss) < 2 {
 		return nil
 	}
-	c := newClock(ss)
-	defer c.release()
 	last := len(ss) - 1
 	span := c.sub(last, 0).Seconds()
 	if !(span >= streamMinSeconds) {

@@ -336,7 +336,9 @@ func TestStreamAsBefore(t *testing.T) {
 	streams := 0
 	for trial := range 60 {
 		ss := randomRun(rng, 100+rng.IntN(4000))
-		got, want := newStream(ss), refNewStream(ss)
+		c := newClock(ss)
+		got, want := newStream(ss, c), refNewStream(ss)
+		c.release()
 		if g, w := digest(got), digest(want); g != w {
 			t.Fatalf("trial %d: stream differs", trial)
 		}

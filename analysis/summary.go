@@ -53,19 +53,19 @@ type Summary struct {
 
 // NewSummary reduces a (with its samples) to its Summary.
 func NewSummary(a *Activity) *Summary {
-	b := activityBasics(a)
+	c := newClock(a.Samples)
+	defer c.release()
+	b := activityBasicsWith(a, c)
 	s := &Summary{Version: SummaryVersion, Analysis: AnalysisVersion, basics: b,
-		sustainedHR: sustainedHR(a.Samples, func(hr float64) bool { return Has(hr) && hr > 0 && hr < HRMaxHigh }),
+		sustainedHR: sustainedHR(a.Samples, c, recordedHR),
 		observedMax: math.NaN(),
-		profile:     NewHRProfile(a, b.avgHR, b.moving),
+		profile:     newHRProfile(a, b.avgHR, b.moving, c),
 	}
 	if a.IsRun() {
-		s.observedMax = sustainedHRMax(a.Samples)
+		s.observedMax = sustainedHR(a.Samples, c, plausibleHR)
 	}
 	n := len(a.Samples)
 	s.times, s.speed, s.alt = make([]time.Time, n), make([]float64, n), make([]float64, n)
-	c := newClock(a.Samples)
-	defer c.release()
 	for i := range a.Samples {
 		q := &a.Samples[i]
 		s.times[i], s.alt[i], s.speed[i] = q.Time, q.Altitude, math.NaN()

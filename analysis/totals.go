@@ -119,6 +119,13 @@ func ElevationGain(s []Sample) float64 {
 // every such interval counts), plus the intervals up to MaxMovingGap over
 // which the distance covered shows a speed of at least PauseSpeed.
 func ComputeTotals(s []Sample) Totals {
+	c := newClock(s)
+	defer c.release()
+	return computeTotals(s, c)
+}
+
+// computeTotals is ComputeTotals with s's clock.
+func computeTotals(s []Sample, c clock) Totals {
 	t := Totals{
 		Distance: math.NaN(), MovingTime: math.NaN(), ElapsedTime: math.NaN(),
 		Ascent: ElevationGain(s), AvgHR: math.NaN(), MaxHR: math.NaN(), AvgCadence: math.NaN(),
@@ -156,7 +163,7 @@ func ComputeTotals(s []Sample) Totals {
 	}
 	if first >= 0 {
 		t.ElapsedTime = s[last].Time.Sub(s[first].Time).Seconds()
-		t.MovingTime = movingTime(s)
+		t.MovingTime = movingTime(s, c)
 	}
 	// Heart rate and cadence.
 	var hrSum, cadSum float64
@@ -184,10 +191,8 @@ func ComputeTotals(s []Sample) Totals {
 }
 
 // movingTime implements ComputeTotals' moving time.
-func movingTime(s []Sample) float64 {
+func movingTime(s []Sample, c clock) float64 {
 	var moving float64
-	c := newClock(s)
-	defer c.release()
 	prev := -1
 	for i := range s {
 		if s[i].Time.IsZero() {
