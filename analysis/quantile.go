@@ -25,6 +25,40 @@ func medianOf(w []float64) float64 {
 	return b[n/2]
 }
 
+// median5 is medianOf for 5 values without NaN (where cmp.Less is <): the
+// same insertion sort, unrolled, in registers.
+func median5(w []float64) float64 {
+	a, b, c, d, e := w[0], w[1], w[2], w[3], w[4]
+	if b < a {
+		a, b = b, a
+	}
+	if c < b {
+		b, c = c, b
+		if b < a {
+			a, b = b, a
+		}
+	}
+	if d < c {
+		c, d = d, c
+		if c < b {
+			b, c = c, b
+			if b < a {
+				b = a
+			}
+		}
+	}
+	if e < d {
+		d = e
+		if d < c {
+			c, d = d, c
+			if c < b {
+				c = b
+			}
+		}
+	}
+	return c
+}
+
 // empiricalIndex is the index in n sorted values of their empirical
 // p-quantile: the first i with i+1 >= p x n, as stat.Quantile(p,
 // stat.Empirical, x, nil) counts.

@@ -99,7 +99,7 @@ func newStream(ss []Sample, c clock) *stream {
 		dt := c.sub(i, i-1).Seconds()
 		v := 0.0 // a long gap is a pause
 		if dt <= PauseGap {
-			v = intervalSpeed(*p, *q, dt)
+			v = intervalSpeed(p, q, dt)
 			if v < 0 || v > streamMaxSpeed {
 				v = math.NaN()
 			}
@@ -189,8 +189,18 @@ func fillGaps(v []float64) {
 // keeps steps sharp.
 func medianFilter(out, v []float64) {
 	const h = medianWindow / 2
-	for i := range v {
-		out[i] = medianOf(v[max(0, i-h):min(len(v), i+h+1)])
+	if len(v) < medianWindow || floats.HasNaN(v) {
+		for i := range v {
+			out[i] = medianOf(v[max(0, i-h):min(len(v), i+h+1)])
+		}
+		return
+	}
+	for i := range h {
+		out[i] = medianOf(v[:i+h+1])
+		out[len(v)-1-i] = medianOf(v[len(v)-1-i-h:])
+	}
+	for i := h; i < len(v)-h; i++ {
+		out[i] = median5(v[i-h : i+h+1])
 	}
 }
 

@@ -74,6 +74,9 @@ func TestMedianFilterAsSort(t *testing.T) {
 		v := make([]float64, n%40)
 		for i := range v {
 			v[i] = oddFloat(rng)
+			if n%2 == 0 && math.IsNaN(v[i]) { // half without NaN (the fast path)
+				v[i] = math.Copysign(0, -1)
+			}
 		}
 		want := refMedianFilter(v, medianWindow)
 		got := make([]float64, len(v))
@@ -88,6 +91,37 @@ func TestMedianFilterAsSort(t *testing.T) {
 		if wantAvg := refMovingAverage(v, 9); fmt.Sprint(avg) != fmt.Sprint(wantAvg) {
 			t.Fatalf("%v: moving average %v, want %v", v, avg, wantAvg)
 		}
+	}
+}
+
+// TestMedianOfAsSort tries every window of 1 to 5 values drawn from both
+// zeros, a number, infinity and two NaNs.
+func TestMedianOfAsSort(t *testing.T) {
+	vals := []float64{math.Copysign(0, -1), 0, 1, math.Inf(-1), math.NaN(), math.Float64frombits(0x7ff8000000000001)}
+	for n := 1; n <= medianWindow; n++ {
+		w := make([]float64, n)
+		var try func(k int)
+		try = func(k int) {
+			if k == n {
+				sorted := slices.Clone(w)
+				slices.Sort(sorted)
+				want := math.Float64bits(sorted[n/2])
+				if got := math.Float64bits(medianOf(w)); got != want {
+					t.Fatalf("medianOf(%v) = %#x, want %#x", w, got, want)
+				}
+				if n == 5 && !slices.ContainsFunc(w, math.IsNaN) {
+					if got := math.Float64bits(median5(w)); got != want {
+						t.Fatalf("median5(%v) = %#x, want %#x", w, got, want)
+					}
+				}
+				return
+			}
+			for _, v := range vals {
+				w[k] = v
+				try(k + 1)
+			}
+		}
+		try(0)
 	}
 }
 
@@ -224,7 +258,7 @@ func refNewStream(ss []Sample) *stream {
 		dt := q.Time.Sub(p.Time).Seconds()
 		v := 0.0
 		if dt <= PauseGap {
-			v = intervalSpeed(p, q, dt)
+			v = intervalSpeed(&p, &q, dt)
 			if v < 0 || v > streamMaxSpeed {
 				v = math.NaN()
 			}

@@ -74,7 +74,7 @@ func NewSummary(a *Activity) *Summary {
 		}
 		p := &a.Samples[i-1]
 		if dt := c.sub(i, i-1).Seconds(); dt <= PauseGap {
-			s.speed[i] = intervalSpeed(*p, *q, dt)
+			s.speed[i] = intervalSpeed(p, q, dt)
 		}
 	}
 	return s

@@ -206,11 +206,11 @@ func movingTime(s []Sample, c clock) float64 {
 		switch {
 		case dt <= 0 || dt > MaxMovingGap:
 		case dt <= PauseGap:
-			if v := intervalSpeed(s[prev], s[i], dt); !Has(v) || v >= PauseSpeed {
+			if v := intervalSpeed(&s[prev], &s[i], dt); !Has(v) || v >= PauseSpeed {
 				moving += dt
 			}
 		default:
-			if v := coveredSpeed(s[prev], s[i], dt); Has(v) && v >= PauseSpeed {
+			if v := coveredSpeed(&s[prev], &s[i], dt); Has(v) && v >= PauseSpeed {
 				moving += dt
 			}
 		}
@@ -221,7 +221,7 @@ func movingTime(s []Sample, c clock) float64 {
 
 // coveredSpeed is the mean speed over the interval a -> b from cumulative
 // distance, else from positions; NaN if unknown.
-func coveredSpeed(a, b Sample, dt float64) float64 {
+func coveredSpeed(a, b *Sample, dt float64) float64 {
 	switch {
 	case Has(a.Distance) && Has(b.Distance):
 		return (b.Distance - a.Distance) / dt
@@ -233,7 +233,7 @@ func coveredSpeed(a, b Sample, dt float64) float64 {
 
 // intervalSpeed is the speed at the end of the interval a -> b: b's own
 // speed, else from cumulative distance, else from positions; NaN if unknown.
-func intervalSpeed(a, b Sample, dt float64) float64 {
+func intervalSpeed(a, b *Sample, dt float64) float64 {
 	switch {
 	case Has(b.Speed):
 		return b.Speed
