@@ -141,6 +141,7 @@ func classifyWith(a *Activity, racePace float64, s Settings, c clock) (class, so
 func classify(a *Activity, racePace float64, s Settings, c clock) (class, source, evidence string) {
 	b := activityBasicsWith(a, c)
 	st := newStream(a.Samples, c)
+	defer st.release()
 
 	ref, refName := racePace, "race pace"
 	if !(ref > 0) {

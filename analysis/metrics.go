@@ -54,7 +54,7 @@ func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace flo
 	b := activityBasicsWith(a, c)
 	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
 	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
-	if v := sustainedHR(a.Samples, c, recordedHR); Has(v) {
+	if v := sustainedHR(a.Samples, c, 0); Has(v) {
 		m.MaxHR = v
 	}
 	m.Pace = math.NaN()
@@ -178,13 +178,15 @@ func ObservedHRMaxes(acts []*Activity) map[string]float64 {
 func sustainedHRMax(ss []Sample) float64 {
 	c := newClock(ss)
 	defer c.release()
-	return sustainedHR(ss, c, plausibleHR)
+	return sustainedHR(ss, c, HRMaxLow)
 }
 
 // sustainedHR returns the highest heart rate held (as the lowest value of
 // a window) for HRMaxSustain seconds without a recording gap, over samples
-// whose heart rate passes ok; NaN if none. c is ss's clock.
-func sustainedHR(ss []Sample, c clock, ok func(float64) bool) float64 {
+// whose heart rate is above floor and below HRMaxHigh; NaN if none. c is
+// ss's clock.
+func sustainedHR(ss []Sample, c clock, floor float64) float64 {
+	ok := func(hr float64) bool { return Has(hr) && hr > floor && hr < HRMaxHigh }
 	best := math.NaN()
 	for i := range ss {
 		if !ok(ss[i].HeartRate) || (Has(best) && ss[i].HeartRate <= best) {
@@ -209,9 +211,6 @@ func sustainedHR(ss []Sample, c clock, ok func(float64) bool) float64 {
 }
 
 func plausibleHR(v float64) bool { return Has(v) && v > HRMaxLow && v < HRMaxHigh }
-
-// recordedHR: the heart rates Metrics.MaxHR is taken from.
-func recordedHR(v float64) bool { return Has(v) && v > 0 && v < HRMaxHigh }
 
 func isFootSport(sport string) bool {
 	return sport == SportRunning || sport == SportWalking || sport == SportHiking

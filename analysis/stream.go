@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -58,6 +59,26 @@ type stream struct {
 	// quartile is the lower quartile of smooth over the same seconds.
 	quartile float64
 	moving   int // seconds at movingFloor or faster
+
+	buf []float64 // holds the columns (see release)
+}
+
+// streamBufs keeps streams' memory for reuse: a stream lives while one
+// activity is classified.
+var streamBufs sync.Pool
+
+// release gives st's memory back to streamBufs; st is not used after.
+func (st *stream) release() {
+	if st == nil {
+		return
+	}
+	putStreamBuf(st.buf)
+	*st = stream{}
+}
+
+func putStreamBuf(buf []float64) {
+	buf = buf[:0]
+	streamBufs.Put(&buf)
 }
 
 // newStream resamples the samples' speed to 1 Hz; nil when the samples do
@@ -73,8 +94,14 @@ func newStream(ss []Sample, c clock) *stream {
 		return nil
 	}
 	n := int(math.Min(span, streamMaxSeconds)) + 1
-	// One allocation for the stream's columns and the filter's scratch.
-	buf := make([]float64, 6*n+2)
+	// One block for the stream's columns and the filter's scratch, every
+	// value of it written below.
+	var buf []float64
+	if p, ok := streamBufs.Get().(*[]float64); ok && cap(*p) >= 6*n+2 {
+		buf = (*p)[:6*n+2]
+	} else {
+		buf = make([]float64, 6*n+2)
+	}
 	raw, alt := buf[:n:n], buf[n:2*n:2*n]
 	for i := range raw {
 		raw[i], alt[i] = math.NaN(), math.NaN()
@@ -123,10 +150,12 @@ func newStream(ss []Sample, c clock) *stream {
 		}
 	}
 	if known < streamMinSeconds {
+		putStreamBuf(buf)
 		return nil
 	}
 	fillGaps(raw)
-	st := &stream{raw: raw, alt: alt, cum: buf[2*n : 3*n+1 : 3*n+1]}
+	st := &stream{raw: raw, alt: alt, cum: buf[2*n : 3*n+1 : 3*n+1], buf: buf}
+	st.cum[0] = 0
 	floats.CumSum(st.cum[1:], raw)
 	med := buf[3*n+1 : 4*n+1 : 4*n+1]
 	medianFilter(med, raw)
@@ -145,6 +174,7 @@ func newStream(ss []Sample, c clock) *stream {
 	}
 	st.moving = len(moving)
 	if len(moving) < streamMinSeconds {
+		st.release()
 		return nil
 	}
 	// The median of the running seconds, when the athlete mostly ran: walk

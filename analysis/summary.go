@@ -57,12 +57,12 @@ func NewSummary(a *Activity) *Summary {
 	defer c.release()
 	b := activityBasicsWith(a, c)
 	s := &Summary{Version: SummaryVersion, Analysis: AnalysisVersion, basics: b,
-		sustainedHR: sustainedHR(a.Samples, c, recordedHR),
+		sustainedHR: sustainedHR(a.Samples, c, 0),
 		observedMax: math.NaN(),
 		profile:     newHRProfile(a, b.avgHR, b.moving, c),
 	}
 	if a.IsRun() {
-		s.observedMax = sustainedHR(a.Samples, c, plausibleHR)
+		s.observedMax = sustainedHR(a.Samples, c, HRMaxLow)
 	}
 	n := len(a.Samples)
 	s.times, s.speed, s.alt = make([]time.Time, n), make([]float64, n), make([]float64, n)
