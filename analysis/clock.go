@@ -16,8 +16,9 @@ import (
 // one carries a monotonic clock reading (Sub would compare those), are left
 // to time.Time.Sub.
 type clock struct {
-	ss []Sample
-	ns []int64 // nanoseconds from the reference second; far when left to Sub
+	ss []Sample    // the samples, or
+	ts []time.Time // their times
+	ns []int64     // nanoseconds from the reference second; far when left to Sub
 }
 
 // far marks a time left to time.Time.Sub.
@@ -28,21 +29,44 @@ var clockBufs sync.Pool
 
 // newClock reads ss's times; release gives its memory back once done.
 func newClock(ss []Sample) clock {
-	var ns []int64
-	if p, ok := clockBufs.Get().(*[]int64); ok && cap(*p) >= len(ss) {
-		ns = (*p)[:len(ss)]
-	} else {
-		ns = make([]int64, len(ss))
+	c := clock{ss: ss}
+	c.read(len(ss))
+	return c
+}
+
+// newClockTimes is newClock for the times ts.
+func newClockTimes(ts []time.Time) clock {
+	c := clock{ts: ts}
+	c.read(len(ts))
+	return c
+}
+
+// time is the time of sample i.
+func (c *clock) time(i int) time.Time {
+	if c.ts != nil {
+		return c.ts[i]
 	}
+	return c.ss[i].Time
+}
+
+// read reads the n times.
+func (c *clock) read(n int) {
+	var ns []int64
+	if p, ok := clockBufs.Get().(*[]int64); ok && cap(*p) >= n {
+		ns = (*p)[:n]
+	} else {
+		ns = make([]int64, n)
+	}
+	c.ns = ns
 	var ref int64
-	for i := range ss {
-		if !ss[i].Time.IsZero() {
-			ref = ss[i].Time.Unix()
+	for i := range n {
+		if t := c.time(i); !t.IsZero() {
+			ref = t.Unix()
 			break
 		}
 	}
-	for i := range ss {
-		t := ss[i].Time
+	for i := range n {
+		t := c.time(i)
 		if t != t.Round(0) { // a monotonic clock reading
 			for k := range ns {
 				ns[k] = far
@@ -57,14 +81,13 @@ func newClock(ss []Sample) clock {
 		}
 		ns[i] = d*int64(time.Second) + int64(t.Nanosecond())
 	}
-	return clock{ss: ss, ns: ns}
 }
 
-// sub is ss[i].Time.Sub(ss[j].Time).
+// sub is the time of sample i minus that of sample j, as time.Time.Sub.
 func (c clock) sub(i, j int) time.Duration {
 	a, b := c.ns[i], c.ns[j]
 	if a == far || b == far {
-		return c.ss[i].Time.Sub(c.ss[j].Time)
+		return c.time(i).Sub(c.time(j))
 	}
 	return time.Duration(a - b)
 }

@@ -85,11 +85,26 @@ func putStreamBuf(buf []float64) {
 // not give a usable speed (no speed, distance or position; too short). c
 // is ss's clock.
 func newStream(ss []Sample, c clock) *stream {
-	if len(ss) < 2 {
+	return makeStream(streamInput{ss: ss}, len(ss), c)
+}
+
+// streamInput is what a stream is made from: samples, or a Summary's
+// columns, which give the same stream as the samples Summary.Activity
+// makes of them.
+type streamInput struct {
+	ss []Sample // the samples, or
+	// speed: the speed of the interval ending at each sample (what
+	// intervalSpeed gives), alt: the altitudes
+	speed, alt []float64
+}
+
+// makeStream is newStream for the samples of in, with their clock c.
+func makeStream(in streamInput, samples int, c clock) *stream {
+	ss := in.ss
+	if samples < 2 {
 		return nil
 	}
-	last := len(ss) - 1
-	span := c.sub(last, 0).Seconds()
+	span := c.sub(samples-1, 0).Seconds()
 	if !(span >= streamMinSeconds) {
 		return nil
 	}
@@ -110,7 +125,7 @@ func newStream(ss []Sample, c clock) *stream {
 	// each interval runs from its first sample's second to its last's
 	// (their time since the first sample, rounded)
 	next := int(math.Round(c.sub(0, 0).Seconds()))
-	for i := 1; i < len(ss); i++ {
+	for i := 1; i < samples; i++ {
 		from, to := next, int(math.Round(c.sub(i, 0).Seconds()))
 		next = to
 		if from < 0 || to <= from {
@@ -122,20 +137,29 @@ func newStream(ss []Sample, c clock) *stream {
 				break
 			}
 		}
-		p, q := &ss[i-1], &ss[i]
 		dt := c.sub(i, i-1).Seconds()
+		var altP, altQ float64
+		if ss != nil {
+			altP, altQ = ss[i-1].Altitude, ss[i].Altitude
+		} else {
+			altP, altQ = in.alt[i-1], in.alt[i]
+		}
 		v := 0.0 // a long gap is a pause
 		if dt <= PauseGap {
-			v = intervalSpeed(p, q, dt)
+			if ss != nil {
+				v = intervalSpeed(&ss[i-1], &ss[i], dt)
+			} else if v = in.speed[i]; !Has(v) {
+				v = math.NaN() // as intervalSpeed
+			}
 			if v < 0 || v > streamMaxSpeed {
 				v = math.NaN()
 			}
 		}
-		if Has(p.Altitude) && Has(q.Altitude) {
+		if Has(altP) && Has(altQ) {
 			for k := from; k < to; k++ {
 				raw[k] = v
 				f := float64(k-from) / float64(to-from)
-				alt[k] = p.Altitude + f*(q.Altitude-p.Altitude)
+				alt[k] = altP + f*(altQ-altP)
 			}
 		} else {
 			for k := from; k < to; k++ {
@@ -145,8 +169,8 @@ func newStream(ss []Sample, c clock) *stream {
 		if Has(v) {
 			known += to - from
 		}
-		if i == len(ss)-1 {
-			raw[to], alt[to] = v, q.Altitude
+		if i == samples-1 {
+			raw[to], alt[to] = v, altQ
 		}
 	}
 	if known < streamMinSeconds {

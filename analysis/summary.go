@@ -97,55 +97,85 @@ func (s *Summary) Samples() int {
 // and workout) carrying s's reduced samples and totals: what the classifier
 // reads. header itself is not changed.
 func (s *Summary) Activity(header *Activity) *Activity {
-	return s.activity(header, nil)
-}
-
-// activity is Activity, its samples in buf when large enough.
-func (s *Summary) activity(header *Activity, buf []Sample) *Activity {
 	r := *header
 	r.Metrics = nil
-	n := s.Samples()
-	if cap(buf) >= n {
-		r.Samples = buf[:n]
-	} else {
-		r.Samples = make([]Sample, n)
+	times, speed, alt := s.times, s.speed, s.alt
+	if s.cols != nil {
+		times = make([]time.Time, s.n)
+		speed, alt = s.decodeColumns(times, make([]float64, 2*s.n))
 	}
+	r.Samples = make([]Sample, len(times))
 	nan := math.NaN()
-	if s.cols == nil {
-		for i := range r.Samples {
-			r.Samples[i] = Sample{Time: s.times[i], Speed: s.speed[i], Altitude: s.alt[i],
-				Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
-		}
-	} else {
-		// The columns one after the other, each straight into the samples
-		// (checked by UnmarshalSummary).
-		d := &sumDecoder{b: s.cols}
-		var prev, prevDelta int64
-		for i := range r.Samples {
-			q := &r.Samples[i]
-			*q = Sample{Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
-			if u := d.uint(); u != 0 {
-				delta := prevDelta + unzigzag(u-1)
-				prev, prevDelta = prev+delta, delta
-				q.Time = time.Unix(0, prev).UTC()
-			}
-		}
-		var speed, alt int64
-		for i := range r.Samples {
-			r.Samples[i].Speed = d.next(&speed, 1000)
-		}
-		for i := range r.Samples {
-			r.Samples[i].Altitude = d.next(&alt, 10)
-		}
+	for i := range r.Samples {
+		r.Samples[i] = Sample{Time: times[i], Speed: speed[i], Altitude: alt[i],
+			Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
 	}
 	b := s.basics
 	r.summary = &b
 	return &r
 }
 
-// summarySamples keeps AnalyzeSummary's samples for reuse: the classifier
-// reads them and keeps nothing of them.
-var summarySamples sync.Pool
+// decodeColumns decodes a decoded Summary's columns (checked by
+// UnmarshalSummary): the times into times, speed and alt into floats
+// (2 x s.n).
+func (s *Summary) decodeColumns(times []time.Time, floats []float64) (speed, alt []float64) {
+	d := &sumDecoder{b: s.cols}
+	var prev, prevDelta int64
+	for i := range times {
+		times[i] = time.Time{}
+		if u := d.uint(); u != 0 {
+			delta := prevDelta + unzigzag(u-1)
+			prev, prevDelta = prev+delta, delta
+			times[i] = time.Unix(0, prev).UTC()
+		}
+	}
+	speed, alt = floats[:s.n], floats[s.n:2*s.n]
+	var ps, pa int64
+	for i := range speed {
+		speed[i] = d.next(&ps, 1000)
+	}
+	for i := range alt {
+		alt[i] = d.next(&pa, 10)
+	}
+	return speed, alt
+}
+
+// stream is the stream of the samples Activity makes (see streamInput),
+// made without them.
+func (s *Summary) stream() *stream {
+	n := s.Samples()
+	if s.cols == nil {
+		c := newClockTimes(s.times)
+		defer c.release()
+		return makeStream(streamInput{speed: s.speed, alt: s.alt}, n, c)
+	}
+	// The columns decoded into reused memory, as Activity decodes them.
+	var times []time.Time
+	if p, ok := summaryTimes.Get().(*[]time.Time); ok && cap(*p) >= n {
+		times = (*p)[:n]
+	} else {
+		times = make([]time.Time, n)
+	}
+	var cols []float64
+	if p, ok := summaryFloats.Get().(*[]float64); ok && cap(*p) >= 2*n {
+		cols = (*p)[:2*n]
+	} else {
+		cols = make([]float64, 2*n)
+	}
+	speed, alt := s.decodeColumns(times, cols)
+	c := newClockTimes(times)
+	st := makeStream(streamInput{speed: speed, alt: alt}, n, c)
+	c.release()
+	times = times[:0]
+	summaryTimes.Put(&times)
+	cols = cols[:0]
+	summaryFloats.Put(&cols)
+	return st
+}
+
+// summaryTimes and summaryFloats keep the columns stream decodes for
+// reuse.
+var summaryTimes, summaryFloats sync.Pool
 
 // ObservedMax is the activity's plausible sustained maximum heart rate (see
 // ObservedHRMax) over its full samples, NaN when none (or not a run).
@@ -170,14 +200,10 @@ func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, r
 	}
 	ApplyHRMax(m, sum.profile, s, observedHRMax)
 	if header.IsRun() {
-		var buf []Sample
-		if p, ok := summarySamples.Get().(*[]Sample); ok {
-			buf = *p
-		}
-		a := sum.activity(header, buf)
-		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
-		buf = a.Samples[:0]
-		summarySamples.Put(&buf)
+		// As Classify(sum.Activity(header), ...), without making the samples.
+		st := sum.stream()
+		m.Class, m.ClassSource, m.Evidence = classifyOn(header, b, st, sum.Samples() > 0, racePace, s)
+		st.release()
 	}
 	return m
 }
