@@ -69,9 +69,10 @@ func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysi
 	return err
 }
 
-// summaryChunk is how many activities' summaries are loaded at a time: a
-// decoded summary holds about 40 bytes per record (a 3-hour run, 430 KB).
-const summaryChunk = 64
+// summaryChunk is how many activities' summaries are loaded at a time (two
+// chunks are in memory while the next is read): a decoded summary holds
+// about 40 bytes per record (a 3-hour run, 430 KB).
+const summaryChunk = 32
 
 // reanalyzeWith brings the stored analysis of an athlete up to date with
 // an analyzer built now: every activity when all, else those missing an
@@ -124,14 +125,14 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 		}
 	}
 	redo := map[string]bool{} // id -> whole analysis (true) or zones only (false)
-	var ids []string
+	var todo []*analysis.Activity
 	for _, a := range acts {
 		whole, zones := an.Redo(a, prev, all)
 		if !whole && !zones {
 			continue
 		}
 		redo[a.ID] = whole
-		ids = append(ids, a.ID)
+		todo = append(todo, a)
 	}
 	count := func(id string, m *analysis.Metrics) {
 		if redo[id] {
@@ -141,10 +142,34 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 			}
 		}
 	}
+	// One goroutine reads the next chunk's laps and summaries while the
+	// current one is analysed.
+	type chunk struct {
+		headers []*analysis.Activity
+		sums    map[string]*analysis.Summary
+		err     error
+	}
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	chunks := make(chan chunk)
+	go func() {
+		defer close(chunks)
+		for i := 0; i < len(todo); i += summaryChunk {
+			c := chunk{headers: todo[i:min(i+summaryChunk, len(todo))]}
+			c.sums, c.err = db.SummariesOf(lctx, athlete, c.headers)
+			select {
+			case chunks <- c:
+			case <-lctx.Done():
+				return
+			}
+			if c.err != nil {
+				return
+			}
+		}
+	}()
 	var missing []string // no current summary: from the records
-	for i := 0; i < len(ids); i += summaryChunk {
-		chunk := ids[i:min(i+summaryChunk, len(ids))]
-		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: chunk, IncludeDuplicates: true})
+	for c := range chunks {
+		headers, sums, err := c.headers, c.sums, c.err
 		if err != nil {
 			return done, err
 		}
@@ -265,8 +290,29 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 			redo = append(redo, d.ID)
 		}
 	}
-	for i := 0; i < len(redo); i += 128 {
-		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+128, len(redo))],
+	// From their summaries (the import stores one with each), else (an
+	// older taper's) from their records.
+	var fromRecords []string
+	for i := 0; i < len(redo); i += summaryChunk {
+		headers, sums, err := db.Summaries(ctx, store.Filter{Athlete: athlete, IDs: redo[i:min(i+summaryChunk, len(redo))],
+			IncludeDuplicates: true})
+		if err != nil {
+			return analysed, changed, err
+		}
+		for _, h := range headers {
+			d, sum := byID[h.ID], sums[h.ID]
+			switch {
+			case d == nil:
+			case sum == nil:
+				fromRecords = append(fromRecords, h.ID)
+			default:
+				d.Metrics = an.AnalyzeSummary(h, sum)
+				analysed++
+			}
+		}
+	}
+	for i := 0; i < len(fromRecords); i += 128 {
+		full, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: fromRecords[i:min(i+128, len(fromRecords))],
 			WithSamples: true, WithLaps: true, IncludeDuplicates: true})
 		if err != nil {
 			return analysed, changed, err

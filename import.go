@@ -77,6 +77,10 @@ type ImportResult struct {
 	OthersFiles map[string]int
 	// Summary is the store's account: final statuses and merged duplicates.
 	Summary store.Summary
+	// SettingsChanged names the analysis settings that differ from those
+	// the stored analysis was made with ("" when none): every activity was
+	// analysed again with the new ones.
+	SettingsChanged string
 }
 
 // Statuses are the files by status: the store's final account (a file
@@ -112,15 +116,21 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		}
 		return res, nil
 	}
-	an, _, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
-	if err != nil {
-		return nil, err
-	}
 	before, err := db.Athletes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := importFiles(ctx, db, o, an)
+	// prev is what the stored history said before this import (the race
+	// pace each run was classified with): built by the writer before it
+	// stores the first new activity, so an import that brings none (a
+	// re-import) never loads the history.
+	var prev *analyzer
+	loadPrev := func() error {
+		var err error
+		prev, _, err = newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+		return err
+	}
+	res, err := importFiles(ctx, db, o, loadPrev)
 	if errors.Is(err, context.Canceled) {
 		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
 	}
@@ -144,7 +154,26 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if o.Zone != nil && o.Zone != time.UTC {
 		s.TimeZone = o.Zone.String()
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, s, now(), an); err != nil {
+	// With other analysis settings than the stored analysis was made with,
+	// every activity is analysed again (from its summary); else only what
+	// this import changes. An import that stored nothing new leaves a
+	// current analysis alone.
+	change, err := settingsChange(ctx, db, o.Athlete, s)
+	if err != nil {
+		return nil, err
+	}
+	res.SettingsChanged = change
+	if prev == nil && change == "" {
+		if current, err := analysisCurrent(ctx, db, o.Athlete, s); err != nil || current {
+			return res, err
+		}
+	}
+	if prev == nil {
+		if err := loadPrev(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, change != ""); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -178,10 +207,15 @@ type importJob struct {
 }
 
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
-// goroutines decode (and analyse) in parallel, and one writer stores the
-// results in walk order through the store's batched writer. With db nil it
-// only decodes (a dry run).
-func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyzer) (*ImportResult, error) {
+// goroutines decode (and summarise) in parallel, and one writer stores the
+// results in walk order through the store's batched writer; beforeWrite is
+// called once, before the writer takes the first decoded file. With db nil
+// it only decodes (a dry run).
+//
+// The decoders do not classify: a run's class depends on the race it leads
+// up to, often a file later in the walk, so the analysis after the import
+// (analyzeAthlete) classifies each new activity once, from its summary.
+func importFiles(ctx context.Context, db *store.DB, o ImportOptions, beforeWrite func() error) (*ImportResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := max(o.Jobs, 1)
@@ -204,12 +238,12 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 				for _, a := range r.Activities {
 					a.Athlete = o.Athlete
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
-					if an != nil {
-						// Analysed as stored (quantized), from the summary
-						// the store keeps: a later reanalysis agrees.
+					if db != nil {
+						// Summarised as stored (quantized): the analysis
+						// after the import works from this summary.
 						store.Quantize(a)
 						sum := analysis.NewSummary(a)
-						a.Metrics = an.AnalyzeSummary(a, sum)
+						a.Metrics = analysis.PreliminaryMetrics(a, sum)
 						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
 					}
@@ -375,6 +409,12 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++
 		}
+		if j.status == jobDecode && beforeWrite != nil {
+			if err := beforeWrite(); err != nil {
+				return err
+			}
+			beforeWrite = nil
+		}
 		for _, a := range fr.Activities {
 			if a.Metrics != nil {
 				metrics[a.ID] = a.Metrics
@@ -393,8 +433,9 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, an *analyze
 				res.formatOf[a.ID] = formats[i]
 			}
 		}
-		// Metrics are saved as they come rather than all at the end, so
-		// memory does not grow with the history.
+		// The preliminary metrics (totals, max HR) are saved as they come
+		// rather than all at the end, so memory does not grow with the
+		// history.
 		if len(metrics) >= metricsBatch {
 			if err := db.SaveMetrics(ctx, metrics); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,94 @@ func TestReimportRecordsNewMtime(t *testing.T) {
 		if _, known, err := db2.KnownDiskFile(ctx, "ann", file, tt.size, tt.mtime); err != nil || known != tt.want {
 			t.Errorf("KnownDiskFile(size %d, mtime %s) = %v, %v; want %v", tt.size, tt.mtime, known, err, tt.want)
 		}
+	}
+}
+
+// TestReimportAnalysesOnlyWhenNeeded: a re-import that brings nothing new
+// loads no activity (the stored analysis is current); after an import
+// interrupted before its analysis (an activity left with the preliminary
+// metrics the import stores), or with other settings, the re-import
+// analyses again.
+func TestReimportAnalysesOnlyWhenNeeded(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	start := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	var acts []*analysis.Activity
+	for i := range 3 {
+		acts = append(acts, synth.Workout(synth.Spec{Kind: synth.Tempo, Start: start.AddDate(0, 0, 2*i), Seed: int64(i + 1)}))
+	}
+	if err := synth.WriteDir(dir, acts, synth.ExportFIT); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, "", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	std.ThresholdPace = 330 // 5:30 a km: the tempo runs are tempo
+	imp := func(s analysis.Settings) *ImportResult {
+		t.Helper()
+		res, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{dir}, Jobs: 2, Settings: s,
+			Now: func() time.Time { return start.AddDate(0, 1, 0) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	analysed := func() []*analysis.Activity {
+		t.Helper()
+		got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got {
+			if a.Metrics == nil || a.Metrics.Version != analysis.AnalysisVersion || a.Metrics.Class == "" {
+				t.Fatalf("%s: metrics %+v, want a current analysis with a class", a.ID, a.Metrics)
+			}
+		}
+		return got
+	}
+	imp(std)
+	stored := analysed()
+	if len(stored) != 3 || stored[0].Metrics.Class != analysis.ClassTempo {
+		t.Fatalf("%d activities, the first %q, want 3, tempo", len(stored), stored[0].Metrics.Class)
+	}
+
+	before := db.ActivitiesRead()
+	imp(std)
+	if n := db.ActivitiesRead() - before; n != 0 {
+		t.Errorf("a re-import bringing nothing new loaded %d activities, want none", n)
+	}
+
+	// Interrupted before its analysis: the import had stored only the
+	// preliminary metrics of the first run.
+	first := stored[0]
+	if err := db.SaveMetrics(ctx, map[string]*analysis.Metrics{first.ID: {MovingTime: first.Metrics.MovingTime, Distance: first.Metrics.Distance}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Unanalysed(ctx, "ann", analysis.AnalysisVersion); err != nil || n != 1 {
+		t.Fatalf("Unanalysed = %d, %v; want 1", n, err)
+	}
+	imp(std)
+	if again := analysed(); again[0].Metrics.Class != first.Metrics.Class || again[0].Metrics.Evidence != first.Metrics.Evidence {
+		t.Errorf("re-analysed after an interruption: %q (%s), want %q (%s)", again[0].Metrics.Class, again[0].Metrics.Evidence,
+			first.Metrics.Class, first.Metrics.Evidence)
+	}
+
+	// Other settings (a threshold pace that makes no run tempo): analysed
+	// again although no file is new.
+	slow := std
+	slow.ThresholdPace = 200 // 3:20 a km
+	if res := imp(slow); !strings.Contains(res.SettingsChanged, "threshold_pace") {
+		t.Errorf("SettingsChanged = %q, want threshold_pace named", res.SettingsChanged)
+	}
+	for _, a := range analysed() {
+		if a.Metrics.Class == analysis.ClassTempo {
+			t.Errorf("%s still tempo after the threshold pace changed: %s", a.ID, a.Metrics.Evidence)
+		}
+	}
+	if fp, _, _ := db.AnalysisSettings(ctx, "ann"); fp != settingsFingerprint(slow) {
+		t.Errorf("the analysis settings recorded are not the new ones")
 	}
 }

@@ -112,8 +112,10 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 }
 
 // freshMetrics analyses in memory the activities without stored metrics
-// (an import interrupted before it saved them), from their summaries (else
-// their records), so a read-only report is still complete. Metrics of an older analysis version are used as they are
+// or with preliminary ones only (an import interrupted before its
+// analysis), from their summaries (else their records), so a read-only
+// report is still complete. Metrics of an older analysis version are used
+// as they are
 // (reading every activity's records on every report would be slow): it
 // returns how many there are, for a note to run taper reanalyze.
 func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity) (int, error) {
@@ -122,10 +124,10 @@ func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer
 	byID := map[string]*analysis.Activity{}
 	for _, a := range acts {
 		byID[a.ID] = a
-		if a.Metrics != nil && a.Metrics.Version != analysis.AnalysisVersion {
+		if a.Metrics != nil && !a.Metrics.Preliminary() && a.Metrics.Version != analysis.AnalysisVersion {
 			old++
 		}
-		if a.Metrics == nil {
+		if a.Metrics == nil || a.Metrics.Preliminary() {
 			stale = append(stale, a.ID)
 		}
 	}

@@ -147,3 +147,15 @@ func nearbyZones(acts []*analysis.Activity) map[string]store.Zone {
 	}
 	return zones
 }
+
+// analysisCurrent says whether the athlete's stored analysis needs nothing
+// after an import that stored no activity: it was made with settings s (as
+// recorded) and covers every activity.
+func analysisCurrent(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (bool, error) {
+	fp, _, err := db.AnalysisSettings(ctx, athlete)
+	if err != nil || fp != settingsFingerprint(s) {
+		return false, err
+	}
+	n, err := db.Unanalysed(ctx, athlete, analysis.AnalysisVersion)
+	return n == 0, err
+}

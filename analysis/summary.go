@@ -462,3 +462,29 @@ func (d *sumDecoder) next(prev *int64, scale float64) float64 {
 
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// PreliminaryMetrics is what an activity's analysis holds before its
+// history is known (an import stores it with the activity; the analysis
+// after the import replaces it): the totals, the average and (sustained)
+// maximum heart rate and the pace, which the history's races and observed
+// HRmax are found from; no zones, TRIMP or class. Its Version is 0, so any
+// analysis redoes it (see Metrics.Preliminary).
+func PreliminaryMetrics(header *Activity, sum *Summary) *Metrics {
+	m := &Metrics{}
+	b := sum.basics
+	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
+	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
+	if Has(sum.sustainedHR) {
+		m.MaxHR = sum.sustainedHR
+	}
+	m.Pace = math.NaN()
+	if isFootSport(header.Sport) && m.Distance > 0 && m.MovingTime > 0 {
+		m.Pace = m.MovingTime / (m.Distance / 1000)
+	}
+	m.HRMax, m.TRIMP = math.NaN(), math.NaN()
+	return m
+}
+
+// Preliminary reports whether m is PreliminaryMetrics: totals without the
+// analysis proper.
+func (m *Metrics) Preliminary() bool { return m != nil && m.Version == 0 }

@@ -310,6 +310,7 @@ func (db *DB) Activities(ctx context.Context, f Filter) ([]*analysis.Activity, e
 		return nil, fmt.Errorf("list activities in %s: %w", db.name(), err)
 	}
 	rows.Close()
+	db.activitiesRead.Add(int64(len(out)))
 	if len(out) == 0 {
 		return out, nil
 	}

@@ -99,6 +99,10 @@ type Options struct {
 	Now func() time.Time
 }
 
+// StorageVersion is the DuckDB storage format of the database files taper
+// creates: DuckDB 1.5 or later (taper's own, or the duckdb CLI) opens them.
+const StorageVersion = "v1.5.0"
+
 // DefaultMemoryLimit is DuckDB's buffer pool limit for database files. With
 // it, importing 5,000 one-hour activities peaks at about 300 MB of resident
 // memory for the whole process (without it: 390 MB and growing).
@@ -129,7 +133,8 @@ type DB struct {
 	keyLoaded bool
 	lastKey   int32
 
-	recordsRead atomic.Int64 // see RecordsRead
+	recordsRead    atomic.Int64 // see RecordsRead
+	activitiesRead atomic.Int64 // see ActivitiesRead
 }
 
 // Open opens (creating and migrating when needed) the database at path; ""
@@ -163,6 +168,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		q.Set("allow_community_extensions", "false")
 		q.Set("lock_configuration", "true")
 	}
+	// A new file is written in DuckDB 1.5's storage format: among other
+	// things it compresses validity masks (roaring bitmaps), which the
+	// default (1.0-compatible) format stores raw: about 1.3 bytes less per
+	// record on a history with treadmill runs and pauses. An existing file
+	// keeps the format it was created with.
+	q.Set("storage_compatibility_version", StorageVersion)
 	q.Set("threads", strconv.Itoa(max(opts.Threads, 1)))
 	if db.path != "" {
 		limit := opts.MemoryLimit

@@ -122,6 +122,11 @@ func TestMigrateTwice(t *testing.T) {
 	if err != nil || fmt.Sprint(rows) != "[[false false 122.0 MiB 1]]" {
 		t.Errorf("settings = %v, %v", rows, err)
 	}
+	// A new file is in DuckDB 1.5's storage format (compressed validity).
+	_, rows, err = db.Query(ctx, "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()")
+	if err != nil || fmt.Sprint(rows) != "[["+StorageVersion+"+]]" {
+		t.Errorf("storage version = %v, %v", rows, err)
+	}
 	db.Close()
 	ro, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {

@@ -23,18 +23,50 @@ func (db *DB) Summaries(ctx context.Context, f Filter) ([]*analysis.Activity, ma
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := db.loadSummaries(ctx, where, args, len(acts))
+	return acts, out, err
+}
+
+// SummariesOf is Summaries for activities of athlete already loaded (by
+// Activities, without laps): it adds their laps and workout steps to them
+// and returns their current summaries by id. The activity rows are not
+// read again.
+func (db *DB) SummariesOf(ctx context.Context, athlete string, acts []*analysis.Activity) (map[string]*analysis.Summary, error) {
+	if len(acts) == 0 {
+		return map[string]*analysis.Summary{}, nil
+	}
+	f := Filter{Athlete: athlete, IncludeDuplicates: true}
+	byID := make(map[string]*analysis.Activity, len(acts))
+	for _, a := range acts {
+		f.IDs = append(f.IDs, a.ID)
+		byID[a.ID] = a
+		a.Laps, a.Workout = nil, nil
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
+	}
+	if err := db.loadLaps(ctx, where, args, byID); err != nil {
+		return nil, err
+	}
+	return db.loadSummaries(ctx, where, args, len(acts))
+}
+
+// loadSummaries reads the current summaries of the activities where
+// selects, by activity id.
+func (db *DB) loadSummaries(ctx context.Context, where string, args []any, n int) (map[string]*analysis.Summary, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, s.data FROM summaries s JOIN activities a ON a.key = s.key`+where+
 		andWhere(where)+`s.version = ? AND s.analysis_version = ?`, append(args, analysis.SummaryVersion, analysis.AnalysisVersion)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+		return nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
 	}
 	defer rows.Close()
-	out := make(map[string]*analysis.Summary, len(acts))
+	out := make(map[string]*analysis.Summary, n)
 	for rows.Next() {
 		var id string
 		var data []byte
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+			return nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
 		}
 		s, err := analysis.UnmarshalSummary(data)
 		if err != nil {
@@ -47,9 +79,9 @@ func (db *DB) Summaries(ctx context.Context, f Filter) ([]*analysis.Activity, ma
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
+		return nil, fmt.Errorf("load summaries from %s: %w", db.name(), err)
 	}
-	return acts, out, nil
+	return out, nil
 }
 
 // SaveSummaries stores summaries by activity id, replacing earlier ones.
@@ -88,6 +120,11 @@ func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 // Activities with samples and EachWithSamples): tests use it to check that
 // what should work from summaries does not read records.
 func (db *DB) RecordsRead() int64 { return db.recordsRead.Load() }
+
+// ActivitiesRead is the number of activity rows Activities has returned so
+// far: tests use it to check that a re-import bringing nothing new does not
+// load the history.
+func (db *DB) ActivitiesRead() int64 { return db.activitiesRead.Load() }
 
 // DropSummaries removes an athlete's summaries: the next reanalysis reads
 // the records and saves them again (tests, and taper after a damaged

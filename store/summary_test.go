@@ -35,6 +35,31 @@ func TestSummariesMatchRecords(t *testing.T) {
 	if n := db.RecordsRead(); n != 0 {
 		t.Errorf("loading summaries read %d records", n)
 	}
+	// SummariesOf on the same activities loaded without laps gives the same
+	// laps, workout steps and summaries.
+	bare, err := db.Activities(ctx, Filter{Athlete: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumsOf, err := db.SummariesOf(ctx, "ann", bare)
+	if err != nil || len(sumsOf) != len(sums) {
+		t.Fatalf("SummariesOf: %d summaries, %v; want %d", len(sumsOf), err, len(sums))
+	}
+	laps := 0
+	for i, a := range bare {
+		laps += len(a.Laps)
+		if fmt.Sprint(a.Laps, a.Workout) != fmt.Sprint(acts[i].Laps, acts[i].Workout) {
+			t.Errorf("%s: SummariesOf laps and steps %v %v, Summaries %v %v", a.ID, a.Laps, a.Workout, acts[i].Laps, acts[i].Workout)
+		}
+		got, _ := sumsOf[a.ID].MarshalBinary()
+		want, _ := sums[a.ID].MarshalBinary()
+		if string(got) != string(want) {
+			t.Errorf("%s: SummariesOf and Summaries give different summaries", a.ID)
+		}
+	}
+	if laps == 0 {
+		t.Fatal("no laps loaded: the comparison shows nothing")
+	}
 	full, err := db.Activities(ctx, Filter{Athlete: "ann", WithSamples: true, WithLaps: true})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Zone is an activity's local time zone: its offset, IANA name and where
@@ -62,8 +61,22 @@ func (db *DB) AnalysisSettings(ctx context.Context, athlete string) (fingerprint
 // made with.
 func (db *DB) SetAnalysisSettings(ctx context.Context, athlete, fingerprint, settings string) error {
 	if _, err := db.sql.ExecContext(ctx, `INSERT OR REPLACE INTO analysis_settings VALUES (?, ?, ?, ?)`,
-		athlete, fingerprint, settings, time.Now().UTC()); err != nil {
+		athlete, fingerprint, settings, db.now().UTC()); err != nil {
 		return fmt.Errorf("record analysis settings in %s: %w", db.name(), err)
 	}
 	return nil
+}
+
+// Unanalysed counts the athlete's activities (duplicates included) without
+// an analysis of the given version: those an interrupted import stored
+// before analysing them, or an older taper analysed.
+func (db *DB) Unanalysed(ctx context.Context, athlete string, version int) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM activities a
+		WHERE a.athlete = ? AND NOT EXISTS (SELECT 1 FROM analyses m WHERE m.activity_id = a.id AND m.version = ?)`,
+		athlete, version).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count unanalysed activities in %s: %w", db.name(), err)
+	}
+	return n, nil
 }
