@@ -65,7 +65,7 @@ func primaryID(ctx context.Context, db *store.DB, athlete, id string) (string, e
 // activities' summaries (store.Summaries): records are read only for
 // activities without a current one (stored by an older taper).
 func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer) error {
-	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false)
+	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false, nil)
 	return err
 }
 
@@ -78,7 +78,9 @@ const summaryChunk = 32
 // an analyzer built now: every activity when all, else those missing an
 // analysis or of an older version, the race's, runs whose race pace differs
 // from prev's (what they were classified with; nil = unknown, so all runs),
-// and those analysed with another HRmax (zones and TRIMP only). It works
+// and those analysed with another HRmax (zones and TRIMP only); spec holds
+// analyses an import made while it ran (see speculator), kept when the race
+// pace and HRmax they were made with are still right. It works
 // from the summaries; activities without a current summary (an older
 // taper's, or another analysis version's) are analysed from their records
 // and get their summary saved.
@@ -89,12 +91,12 @@ const summaryChunk = 32
 // marathon is the race too), duplicates without metrics of this version
 // (an import interrupted before it saved them) being analysed for their own
 // totals and zones, and the settings the analysis used are recorded.
-func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
+func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, spec map[string]specResult) (ReanalyzeResult, error) {
 	moved, nearby, err := followZone(ctx, db, athlete, s)
 	if err != nil {
 		return ReanalyzeResult{}, err
 	}
-	done, err := reanalyzePrimaries(ctx, db, athlete, s, now, prev, all)
+	done, err := reanalyzePrimaries(ctx, db, athlete, s, now, prev, all, spec)
 	if err != nil {
 		return done, err
 	}
@@ -112,7 +114,7 @@ func reanalyzeWith(ctx context.Context, db *store.DB, athlete string, s analysis
 }
 
 // reanalyzePrimaries is reanalyzeWith's work on the primary recordings.
-func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool) (ReanalyzeResult, error) {
+func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, all bool, spec map[string]specResult) (ReanalyzeResult, error) {
 	var done ReanalyzeResult
 	an, acts, err := newAnalyzer(ctx, db, athlete, s, now)
 	if err != nil {
@@ -126,13 +128,28 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 	}
 	redo := map[string]bool{} // id -> whole analysis (true) or zones only (false)
 	var todo []*analysis.Activity
+	kept := map[string]*analysis.Metrics{} // of spec
 	for _, a := range acts {
-		whole, zones := an.Redo(a, prev, all)
+		var whole, zones bool
+		if r, ok := spec[a.ID]; ok && (a.Metrics == nil || a.Metrics.Preliminary()) {
+			a.Metrics = r.m
+			if whole, zones = an.RedoClassified(a, r.pace, all); !whole && !zones {
+				kept[a.ID] = r.m
+				done.Activities++
+				done.DuringImport++
+				continue
+			}
+		} else {
+			whole, zones = an.Redo(a, prev, all)
+		}
 		if !whole && !zones {
 			continue
 		}
 		redo[a.ID] = whole
 		todo = append(todo, a)
+	}
+	if err := db.SaveMetrics(ctx, kept); err != nil {
+		return done, err
 	}
 	count := func(id string, m *analysis.Metrics) {
 		if redo[id] {

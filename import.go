@@ -81,6 +81,7 @@ type ImportResult struct {
 	// the stored analysis was made with ("" when none): every activity was
 	// analysed again with the new ones.
 	SettingsChanged string
+	analysis        ReanalyzeResult // the analysis after the files
 }
 
 // Statuses are the files by status: the store's final account (a file
@@ -120,17 +121,51 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
+	// Files without a zone were read in o.Zone: earlier ones that took the
+	// default or the setting follow it too (a re-import after setting a
+	// time zone).
+	s := o.Settings
+	if o.Zone != nil && o.Zone != time.UTC {
+		s.TimeZone = o.Zone.String()
+	}
+	// With other analysis settings than the stored analysis was made with,
+	// every activity is analysed again (from its summary) after the files;
+	// else only what this import changes. An import that stores nothing new
+	// leaves a current analysis alone.
+	change, err := settingsChange(ctx, db, o.Athlete, s)
+	if err != nil {
+		return nil, err
+	}
 	// prev is what the stored history said before this import (the race
 	// pace each run was classified with): built by the writer before it
 	// stores the first new activity, so an import that brings none (a
-	// re-import) never loads the history.
+	// re-import) never loads the history. From it, the new activities are
+	// analysed while the import runs (see speculator).
 	var prev *analyzer
+	var spec *speculator
+	var hooks importHooks
 	loadPrev := func() error {
-		var err error
-		prev, _, err = newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
-		return err
+		p, acts, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+		if err != nil {
+			return err
+		}
+		prev = p
+		if change == "" {
+			spec = newSpeculator(prev, acts, s, max(o.Jobs, 1))
+			hooks.stored = spec.add
+		}
+		return nil
 	}
-	res, err := importFiles(ctx, db, o, loadPrev)
+	hooks.beforeWrite = loadPrev
+	res, err := importFiles(ctx, db, o, &hooks)
+	var specs map[string]specResult
+	if spec != nil {
+		if err != nil {
+			spec.abandon()
+		} else {
+			specs = spec.finish()
+		}
+	}
 	if errors.Is(err, context.Canceled) {
 		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
 	}
@@ -147,21 +182,6 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		}
 		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
-	// Files without a zone were read in o.Zone: earlier ones that took the
-	// default or the setting follow it too (a re-import after setting a
-	// time zone).
-	s := o.Settings
-	if o.Zone != nil && o.Zone != time.UTC {
-		s.TimeZone = o.Zone.String()
-	}
-	// With other analysis settings than the stored analysis was made with,
-	// every activity is analysed again (from its summary); else only what
-	// this import changes. An import that stored nothing new leaves a
-	// current analysis alone.
-	change, err := settingsChange(ctx, db, o.Athlete, s)
-	if err != nil {
-		return nil, err
-	}
 	res.SettingsChanged = change
 	if prev == nil && change == "" {
 		if current, err := analysisCurrent(ctx, db, o.Athlete, s); err != nil || current {
@@ -173,7 +193,7 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 			return nil, err
 		}
 	}
-	if _, err := reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, change != ""); err != nil {
+	if res.analysis, err = reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, change != "", specs); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -206,16 +226,28 @@ type importJob struct {
 	prior  store.Prior         // for known and duplicate files: what an earlier import recorded
 }
 
+// importHooks are what Import does on the way of importFiles' writer.
+type importHooks struct {
+	// beforeWrite is called once, before the writer takes the first
+	// decoded file (nothing of the import is stored yet).
+	beforeWrite func() error
+	// stored, when set, hears each new primary activity (with its
+	// preliminary metrics) and its summary once the writer has it.
+	stored func(*analysis.Activity, *analysis.Summary)
+}
+
 // importFiles runs the pipeline: one walker reads the inputs in order, Jobs
 // goroutines decode (and summarise) in parallel, and one writer stores the
-// results in walk order through the store's batched writer; beforeWrite is
-// called once, before the writer takes the first decoded file. With db nil
-// it only decodes (a dry run).
+// results in walk order through the store's batched writer, calling hooks
+// on the way. With db nil it only decodes (a dry run).
 //
 // The decoders do not classify: a run's class depends on the race it leads
-// up to, often a file later in the walk, so the analysis after the import
-// (analyzeAthlete) classifies each new activity once, from its summary.
-func importFiles(ctx context.Context, db *store.DB, o ImportOptions, beforeWrite func() error) (*ImportResult, error) {
+// up to, often a file later in the walk. Each new activity is classified
+// once, by the speculator (hooks.stored) or the analysis after the import.
+func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *importHooks) (*ImportResult, error) {
+	if hooks == nil {
+		hooks = &importHooks{}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := max(o.Jobs, 1)
@@ -409,11 +441,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, beforeWrite
 		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++
 		}
-		if j.status == jobDecode && beforeWrite != nil {
-			if err := beforeWrite(); err != nil {
+		if j.status == jobDecode && hooks.beforeWrite != nil {
+			if err := hooks.beforeWrite(); err != nil {
 				return err
 			}
-			beforeWrite = nil
+			hooks.beforeWrite = nil
 		}
 		for _, a := range fr.Activities {
 			if a.Metrics != nil {
@@ -431,6 +463,9 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, beforeWrite
 		if fr.Status == store.StatusImported {
 			for i, a := range fr.Activities { // ids are set by now
 				res.formatOf[a.ID] = formats[i]
+				if hooks.stored != nil && a.DuplicateOf == "" && i < len(j.sums) {
+					hooks.stored(a, j.sums[i])
+				}
 			}
 		}
 		// The preliminary metrics (totals, max HR) are saved as they come

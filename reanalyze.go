@@ -20,8 +20,11 @@ type ReanalyzeOptions struct {
 type ReanalyzeResult struct {
 	Activities int // primary activities analysed again (from their summaries; from their records when stored by an older taper)
 	Changed    int // of which the class changed
-	Duplicates int // duplicate copies brought in line with their primaries (not in Activities)
-	Rezoned    int // activities moved to the athlete's (new) time zone: their files carry none
+	// DuringImport counts, of Activities, those an import analysed while
+	// it ran whose analysis was kept (see speculator).
+	DuringImport int
+	Duplicates   int // duplicate copies brought in line with their primaries (not in Activities)
+	Rezoned      int // activities moved to the athlete's (new) time zone: their files carry none
 	// NearbyZoned counts platform summaries without a zone (Strava manual
 	// entries) given their nearest activity's, the athlete having set none.
 	NearbyZoned int
@@ -36,5 +39,5 @@ func Reanalyze(ctx context.Context, db *store.DB, o ReanalyzeOptions) (Reanalyze
 	if err := requireAthlete(ctx, db, o.Athlete); err != nil {
 		return ReanalyzeResult{}, err
 	}
-	return reanalyzeWith(ctx, db, o.Athlete, o.Settings, clock(o.Now)(), nil, true)
+	return reanalyzeWith(ctx, db, o.Athlete, o.Settings, clock(o.Now)(), nil, true, nil)
 }

@@ -2,6 +2,7 @@ package taper
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,5 +247,85 @@ func TestReimportAnalysesOnlyWhenNeeded(t *testing.T) {
 	}
 	if fp, _, _ := db.AnalysisSettings(ctx, "ann"); fp != settingsFingerprint(slow) {
 		t.Errorf("the analysis settings recorded are not the new ones")
+	}
+}
+
+// TestImportAnalysesWhileItRuns imports a season whose files come in date
+// order, and the same season named so that they come in reverse: in date
+// order the import's analyses made while it ran are kept (all but the
+// race's, which only the whole history names); in reverse, those made
+// before the runs of the 12 months before them were in (their observed
+// HRmax) are redone after the files. Either way every activity ends as
+// taper reanalyze leaves it.
+func TestImportAnalysesWhileItRuns(t *testing.T) {
+	ctx := context.Background()
+	season := synth.Season{Athlete: "ann", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), Seed: 4, PreWeeks: 20}
+	var acts []*analysis.Activity
+	for _, p := range season.Plan() {
+		acts = append(acts, synth.Workout(p.Spec))
+	}
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	for _, tt := range []struct {
+		name     string
+		reversed bool
+	}{{"date order", false}, {"reverse order", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for i, a := range acts {
+				n := i
+				if tt.reversed {
+					n = len(acts) - 1 - i
+				}
+				f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%04d.fit", n)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := synth.WriteFIT(f, a); err != nil {
+					t.Fatal(err)
+				}
+				f.Close()
+			}
+			db, err := store.Open(ctx, "", store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			now := func() time.Time { return season.RaceDate.AddDate(0, 3, 0) }
+			res, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{dir}, Jobs: 2, Settings: std, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			during := res.analysis.DuringImport
+			switch {
+			case !tt.reversed && during < len(acts)-1:
+				t.Errorf("%d of %d activities analysed during the import, want all but the race", during, len(acts))
+			case tt.reversed && during >= len(acts)-1:
+				t.Errorf("in reverse order all %d analyses made during the import were kept: the check shows nothing", during)
+			}
+			metrics := func() map[string]string {
+				got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]string{}
+				for _, a := range got {
+					m := a.Metrics
+					out[a.ID] = fmt.Sprintf("%d %s %s %s hrmax %.1f trimp %.4f zones %.0f", m.Version, m.Class, m.ClassSource, m.Evidence, m.HRMax, m.TRIMP, m.ZoneSeconds)
+				}
+				return out
+			}
+			imported := metrics()
+			if len(imported) != len(acts) {
+				t.Fatalf("%d activities stored, want %d", len(imported), len(acts))
+			}
+			if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range metrics() {
+				if imported[id] != want {
+					t.Errorf("%s after the import:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
+				}
+			}
+		})
 	}
 }

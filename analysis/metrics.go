@@ -447,3 +447,8 @@ func trimpRate(hr, hrMax, hrRest float64) float64 {
 	r = math.Max(0, math.Min(1, r))
 	return r * 0.64 * math.Exp(1.92*r)
 }
+
+// ObservedMax is what activity a contributes to the observed HRmax (see
+// ObservedHRMax): its plausible sustained maximum heart rate, NaN when none
+// or when a is not a run.
+func ObservedMax(a *Activity) float64 { return observedMax(a) }

@@ -82,26 +82,33 @@ func findRaces(acts []*analysis.Activity, markedID, markedDate string) []raceRef
 // against none: against its own pace every marathon would be tempo, and
 // against another race's it is a race effort, not a tempo run; it is long
 // (or, when audited, the race).
-func (an *Analyzer) RacePaceFor(a *analysis.Activity) float64 {
-	for _, r := range an.races {
+func (an *Analyzer) RacePaceFor(a *analysis.Activity) float64 { return racePaceFor(an.races, a) }
+
+// racePaceFor is RacePaceFor over races (by date).
+func racePaceFor(races []raceRef, a *analysis.Activity) float64 {
+	for _, r := range races {
 		if r.id == a.ID || (a.DuplicateOf != "" && r.id == a.DuplicateOf) {
 			return 0
 		}
 	}
 	d := a.LocalDate()
-	limit := a.LocalStart().AddDate(0, 0, 16*7).Format(time.DateOnly)
-	for _, r := range an.races {
+	limit := a.LocalStart().AddDate(0, 0, RaceLeadWeeks*7).Format(time.DateOnly)
+	for _, r := range races {
 		if r.date >= d && r.date <= limit {
 			return r.pace
 		}
 	}
-	for i := len(an.races) - 1; i >= 0; i-- {
-		if an.races[i].date < d {
-			return an.races[i].pace
+	for i := len(races) - 1; i >= 0; i-- {
+		if races[i].date < d {
+			return races[i].pace
 		}
 	}
 	return 0
 }
+
+// RaceLeadWeeks is how long before a race the runs leading up to it are
+// judged against its pace (see RacePaceFor).
+const RaceLeadWeeks = 16
 
 // pace is an activity's pace in s/km from the distance and moving time the
 // analysis counts; 0 when unknown.
@@ -150,8 +157,18 @@ func (an *Analyzer) markRace(a *analysis.Activity, m *analysis.Metrics) {
 // zones and TRIMP (zones) when it was analysed with another HRmax than
 // the athlete's effective one now; else nothing.
 func (an *Analyzer) Redo(a *analysis.Activity, prev *Analyzer, all bool) (whole, zones bool) {
-	m := a.Metrics
 	paceChanged := a.IsRun() && (prev == nil || prev.RacePaceFor(a) != an.RacePaceFor(a))
+	return an.redo(a, paceChanged, all)
+}
+
+// RedoClassified is Redo for an activity whose metrics were made with race
+// pace pace (see Progressive).
+func (an *Analyzer) RedoClassified(a *analysis.Activity, pace float64, all bool) (whole, zones bool) {
+	return an.redo(a, a.IsRun() && pace != an.RacePaceFor(a), all)
+}
+
+func (an *Analyzer) redo(a *analysis.Activity, paceChanged, all bool) (whole, zones bool) {
+	m := a.Metrics
 	switch {
 	case all || m == nil || m.Version != analysis.AnalysisVersion ||
 		(a.ID == an.RaceID) != (m.Class == analysis.ClassRace) || paceChanged:

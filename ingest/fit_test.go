@@ -316,20 +316,27 @@ func TestDecoderConcurrent(t *testing.T) {
 }
 
 // TestFITCRC checks taper's CRC against muktihari/fit's implementation of
-// the FIT SDK's algorithm.
+// the FIT SDK's algorithm, at every length around the 8-byte steps and
+// when continued from a previous CRC.
 func TestFITCRC(t *testing.T) {
-	var table [256]uint16
-	crcTable(&table)
 	data := genFIT(t, genRun{Start: testNow, Seconds: 50})
-	for _, n := range []int{0, 1, 12, 14, 100, len(data)} {
+	lengths := []int{12, 14, 100, 1001, len(data)}
+	for n := range 40 {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
 		h := crc16.New()
 		_, _ = h.Write(data[:n])
-		if got, want := fitCRC(&table, 0, data[:n]), h.Sum16(); got != want {
+		want := h.Sum16()
+		if got := fitCRC(0, data[:n]); got != want {
 			t.Errorf("fitCRC of %d bytes = %#04x, muktihari/fit %#04x", n, got, want)
+		}
+		if got := fitCRC(fitCRC(0, data[:n/3]), data[n/3:n]); got != want {
+			t.Errorf("fitCRC of %d bytes continued after %d = %#04x, muktihari/fit %#04x", n, n/3, got, want)
 		}
 	}
 	// A whole file's CRC over header and data is the CRC stored after them.
-	if got := fitCRC(&table, 0, data); got != 0 {
+	if got := fitCRC(0, data); got != 0 {
 		t.Errorf("CRC over a whole file including its CRC = %#04x, want 0", got)
 	}
 }

@@ -506,7 +506,12 @@ func fillTotals(a *analysis.Activity, fromSession bool) {
 
 // sortSamples sorts samples by time, keeping the order of equal times.
 func sortSamples(s []analysis.Sample) {
-	sort.SliceStable(s, func(i, j int) bool { return s[i].Time.Before(s[j].Time) })
+	for i := 1; i < len(s); i++ {
+		if s[i].Time.Before(s[i-1].Time) { // not in order already (most files are)
+			sort.SliceStable(s, func(i, j int) bool { return s[i].Time.Before(s[j].Time) })
+			return
+		}
+	}
 }
 
 // newActivity returns an activity with every measurement missing.

@@ -512,7 +512,11 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 	if pre != nil {
 		src = io.MultiReader(bytes.NewReader(pre), src)
 	}
-	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	expect := int64(-1)
+	if known {
+		expect = size
+	}
+	data, err := readAll(io.LimitReader(src, limit+1), expect)
 	if err != nil {
 		return readErr(err)
 	}
@@ -525,6 +529,30 @@ func (w *walker) read(name string, r io.Reader, size, raw int64, ask bool) Entry
 			"this is not a normal activity file (a zip bomb?); if it is genuine, raise the limit")
 	}
 	return Entry{Path: name, Data: data}
+}
+
+// readAll is io.ReadAll reading into a buffer of size+1 bytes when size
+// (the bytes r should hold) is known (not -1): one allocation instead of
+// a dozen growing copies for a file of a few hundred KB. Sizes over 8 MB
+// (which a zip member's header could claim falsely) are not trusted.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > 8<<20 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) { // more than size: grow as io.ReadAll does
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // headOnly finishes reading a file whose first HeadBytes (head) are not an
