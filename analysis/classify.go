@@ -124,16 +124,29 @@ const (
 // stream, consecutive laps, else the whole run's average pace, are used.
 // Then long (>= 90 min moving), else easy.
 func Classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
-	class, source, evidence = classify(a, racePace, s)
-	if len(a.Samples) == 0 && len(a.Laps) == 0 {
+	c := newClock(a.Samples)
+	defer c.release()
+	return classifyWith(a, racePace, s, c)
+}
+
+// classifyWith is Classify with a's clock.
+func classifyWith(a *Activity, racePace float64, s Settings, c clock) (class, source, evidence string) {
+	st := newStream(a.Samples, c)
+	defer st.release()
+	return classifyOn(a, activityBasicsWith(a, c), st, len(a.Samples) > 0, racePace, s)
+}
+
+// classifyOn is Classify of a with its basics b and its samples' stream
+// st (nil when none); hasSamples tells whether a has samples.
+func classifyOn(a *Activity, b basics, st *stream, hasSamples bool, racePace float64, s Settings) (class, source, evidence string) {
+	class, source, evidence = classify(a, b, st, racePace, s)
+	if !hasSamples && len(a.Laps) == 0 {
 		evidence += "; no samples or laps (a summary only): judged on its totals"
 	}
 	return class, source, evidence
 }
 
-func classify(a *Activity, racePace float64, s Settings) (class, source, evidence string) {
-	b := activityBasics(a)
-	st := newStream(a.Samples)
+func classify(a *Activity, b basics, st *stream, racePace float64, s Settings) (class, source, evidence string) {
 
 	ref, refName := racePace, "race pace"
 	if !(ref > 0) {

@@ -49,10 +49,12 @@ func Analyze(a *Activity, s Settings, observedHRMax float64, racePace float64) *
 // rate over the moving time.
 func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace float64) (*Metrics, HRProfile) {
 	m := &Metrics{Version: AnalysisVersion}
-	b := activityBasics(a)
+	c := newClock(a.Samples)
+	defer c.release()
+	b := activityBasicsWith(a, c)
 	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
 	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
-	if v := sustainedHR(a.Samples, func(hr float64) bool { return Has(hr) && hr > 0 && hr < HRMaxHigh }); Has(v) {
+	if v := sustainedHR(a.Samples, c, 0); Has(v) {
 		m.MaxHR = v
 	}
 	m.Pace = math.NaN()
@@ -60,11 +62,11 @@ func AnalyzeProfile(a *Activity, s Settings, observedHRMax float64, racePace flo
 		m.Pace = m.MovingTime / (m.Distance / 1000)
 	}
 
-	p := NewHRProfile(a, m.AvgHR, m.MovingTime)
+	p := newHRProfile(a, m.AvgHR, m.MovingTime, c)
 	ApplyHRMax(m, p, s, observedHRMax)
 
 	if a.IsRun() {
-		m.Class, m.ClassSource, m.Evidence = Classify(a, racePace, s)
+		m.Class, m.ClassSource, m.Evidence = classifyWith(a, racePace, s, c)
 	}
 	return m, p
 }
@@ -173,12 +175,18 @@ func ObservedHRMaxes(acts []*Activity) map[string]float64 {
 
 // sustainedHRMax returns the highest plausible heart rate held for
 // HRMaxSustain seconds without a recording gap, NaN if none.
-func sustainedHRMax(ss []Sample) float64 { return sustainedHR(ss, plausibleHR) }
+func sustainedHRMax(ss []Sample) float64 {
+	c := newClock(ss)
+	defer c.release()
+	return sustainedHR(ss, c, HRMaxLow)
+}
 
 // sustainedHR returns the highest heart rate held (as the lowest value of
 // a window) for HRMaxSustain seconds without a recording gap, over samples
-// whose heart rate passes ok; NaN if none.
-func sustainedHR(ss []Sample, ok func(float64) bool) float64 {
+// whose heart rate is above floor and below HRMaxHigh; NaN if none. c is
+// ss's clock.
+func sustainedHR(ss []Sample, c clock, floor float64) float64 {
+	ok := func(hr float64) bool { return Has(hr) && hr > floor && hr < HRMaxHigh }
 	best := math.NaN()
 	for i := range ss {
 		if !ok(ss[i].HeartRate) || (Has(best) && ss[i].HeartRate <= best) {
@@ -186,12 +194,12 @@ func sustainedHR(ss []Sample, ok func(float64) bool) float64 {
 		}
 		low := ss[i].HeartRate
 		for j := i + 1; j < len(ss); j++ {
-			dt := ss[j].Time.Sub(ss[j-1].Time).Seconds()
+			dt := c.sub(j, j-1).Seconds()
 			if dt <= 0 || dt > 2*HRMaxSustain || !ok(ss[j].HeartRate) {
 				break
 			}
 			low = math.Min(low, ss[j].HeartRate)
-			if ss[j].Time.Sub(ss[i].Time).Seconds() >= HRMaxSustain {
+			if c.sub(j, i).Seconds() >= HRMaxSustain {
 				if !Has(best) || low > best {
 					best = low
 				}
@@ -220,7 +228,17 @@ func activityBasics(a *Activity) basics {
 	if a.summary != nil {
 		return *a.summary
 	}
-	t := ComputeTotals(a.Samples)
+	c := newClock(a.Samples)
+	defer c.release()
+	return activityBasicsWith(a, c)
+}
+
+// activityBasicsWith is activityBasics with a's clock.
+func activityBasicsWith(a *Activity, c clock) basics {
+	if a.summary != nil {
+		return *a.summary
+	}
+	t := computeTotals(a.Samples, c)
 	b := basics{moving: t.MovingTime, distance: a.Distance, ascent: a.Ascent, avgHR: a.AvgHR, maxHR: a.MaxHR}
 	if excerpt(t, a) {
 		// The samples hold a part of the activity (a file's sample of a
@@ -323,26 +341,57 @@ type HRProfile struct {
 // rate counts for the time to the next sample, gaps longer than PauseGap
 // excluded.
 func NewHRProfile(a *Activity, avgHR, moving float64) HRProfile {
-	at := map[float64]float64{}
+	c := newClock(a.Samples)
+	defer c.release()
+	return newHRProfile(a, avgHR, moving, c)
+}
+
+// newHRProfile is NewHRProfile with a's clock.
+func newHRProfile(a *Activity, avgHR, moving float64, c clock) HRProfile {
+	// The time at each whole heart rate up to 255 bpm (what devices
+	// record) in an array, at others in a map: the same sums, in the same
+	// order, as one map.
+	var whole [256]float64
+	var seen [256]bool
+	var at map[float64]float64
 	for i := 0; i+1 < len(a.Samples); i++ {
 		hr := a.Samples[i].HeartRate
 		if !Has(hr) || hr <= 0 {
 			continue
 		}
-		dt := a.Samples[i+1].Time.Sub(a.Samples[i].Time).Seconds()
+		dt := c.sub(i+1, i).Seconds()
 		if dt <= 0 || dt > PauseGap {
 			continue
+		}
+		if k := int(hr); hr < 256 && float64(k) == hr {
+			whole[k] += dt
+			seen[k] = true
+			continue
+		}
+		if at == nil {
+			at = map[float64]float64{}
 		}
 		at[hr] += dt
 	}
 	p := HRProfile{avgHR: avgHR, moving: moving}
-	for hr := range at {
-		p.hr = append(p.hr, hr)
+	for k, ok := range seen {
+		if ok {
+			p.hr = append(p.hr, float64(k))
+		}
 	}
-	sort.Float64s(p.hr)
+	if len(at) > 0 {
+		for hr := range at {
+			p.hr = append(p.hr, hr)
+		}
+		sort.Float64s(p.hr)
+	}
 	p.sec = make([]float64, len(p.hr))
 	for i, hr := range p.hr {
-		p.sec[i] = at[hr]
+		if k := int(hr); hr < 256 && float64(k) == hr {
+			p.sec[i] = whole[k]
+		} else {
+			p.sec[i] = at[hr]
+		}
 	}
 	return p
 }

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Stream analysis constants.
@@ -59,30 +59,75 @@ type stream struct {
 	// quartile is the lower quartile of smooth over the same seconds.
 	quartile float64
 	moving   int // seconds at movingFloor or faster
+
+	buf []float64 // holds the columns (see release)
+}
+
+// streamBufs keeps streams' memory for reuse: a stream lives while one
+// activity is classified.
+var streamBufs sync.Pool
+
+// release gives st's memory back to streamBufs; st is not used after.
+func (st *stream) release() {
+	if st == nil {
+		return
+	}
+	putStreamBuf(st.buf)
+	*st = stream{}
+}
+
+func putStreamBuf(buf []float64) {
+	buf = buf[:0]
+	streamBufs.Put(&buf)
 }
 
 // newStream resamples the samples' speed to 1 Hz; nil when the samples do
-// not give a usable speed (no speed, distance or position; too short).
-func newStream(ss []Sample) *stream {
-	if len(ss) < 2 {
+// not give a usable speed (no speed, distance or position; too short). c
+// is ss's clock.
+func newStream(ss []Sample, c clock) *stream {
+	return makeStream(streamInput{ss: ss}, len(ss), c)
+}
+
+// streamInput is what a stream is made from: samples, or a Summary's
+// columns, which give the same stream as the samples Summary.Activity
+// makes of them.
+type streamInput struct {
+	ss []Sample // the samples, or
+	// speed: the speed of the interval ending at each sample (what
+	// intervalSpeed gives), alt: the altitudes
+	speed, alt []float64
+}
+
+// makeStream is newStream for the samples of in, with their clock c.
+func makeStream(in streamInput, samples int, c clock) *stream {
+	ss := in.ss
+	if samples < 2 {
 		return nil
 	}
-	t0 := ss[0].Time
-	span := ss[len(ss)-1].Time.Sub(t0).Seconds()
+	span := c.sub(samples-1, 0).Seconds()
 	if !(span >= streamMinSeconds) {
 		return nil
 	}
 	n := int(math.Min(span, streamMaxSeconds)) + 1
-	raw := make([]float64, n)
-	alt := make([]float64, n)
+	// One block for the stream's columns and the filter's scratch, every
+	// value of it written below.
+	var buf []float64
+	if p, ok := streamBufs.Get().(*[]float64); ok && cap(*p) >= 6*n+2 {
+		buf = (*p)[:6*n+2]
+	} else {
+		buf = make([]float64, 6*n+2)
+	}
+	raw, alt := buf[:n:n], buf[n:2*n:2*n]
 	for i := range raw {
 		raw[i], alt[i] = math.NaN(), math.NaN()
 	}
 	known := 0
-	for i := 1; i < len(ss); i++ {
-		p, q := ss[i-1], ss[i]
-		from := int(math.Round(p.Time.Sub(t0).Seconds()))
-		to := int(math.Round(q.Time.Sub(t0).Seconds()))
+	// each interval runs from its first sample's second to its last's
+	// (their time since the first sample, rounded)
+	next := int(math.Round(c.sub(0, 0).Seconds()))
+	for i := 1; i < samples; i++ {
+		from, to := next, int(math.Round(c.sub(i, 0).Seconds()))
+		next = to
 		if from < 0 || to <= from {
 			continue
 		}
@@ -92,54 +137,84 @@ func newStream(ss []Sample) *stream {
 				break
 			}
 		}
-		dt := q.Time.Sub(p.Time).Seconds()
+		dt := c.sub(i, i-1).Seconds()
+		var altP, altQ float64
+		if ss != nil {
+			altP, altQ = ss[i-1].Altitude, ss[i].Altitude
+		} else {
+			altP, altQ = in.alt[i-1], in.alt[i]
+		}
 		v := 0.0 // a long gap is a pause
 		if dt <= PauseGap {
-			v = intervalSpeed(p, q, dt)
+			if ss != nil {
+				v = intervalSpeed(&ss[i-1], &ss[i], dt)
+			} else if v = in.speed[i]; !Has(v) {
+				v = math.NaN() // as intervalSpeed
+			}
 			if v < 0 || v > streamMaxSpeed {
 				v = math.NaN()
 			}
 		}
-		for k := from; k < to; k++ {
-			raw[k] = v
-			if Has(p.Altitude) && Has(q.Altitude) {
+		if Has(altP) && Has(altQ) {
+			for k := from; k < to; k++ {
+				raw[k] = v
 				f := float64(k-from) / float64(to-from)
-				alt[k] = p.Altitude + f*(q.Altitude-p.Altitude)
+				alt[k] = altP + f*(altQ-altP)
+			}
+		} else {
+			for k := from; k < to; k++ {
+				raw[k] = v
 			}
 		}
 		if Has(v) {
 			known += to - from
 		}
-		if i == len(ss)-1 {
-			raw[to], alt[to] = v, q.Altitude
+		if i == samples-1 {
+			raw[to], alt[to] = v, altQ
 		}
 	}
 	if known < streamMinSeconds {
+		putStreamBuf(buf)
 		return nil
 	}
 	fillGaps(raw)
-	st := &stream{raw: raw, alt: alt, cum: make([]float64, len(raw)+1)}
+	st := &stream{raw: raw, alt: alt, cum: buf[2*n : 3*n+1 : 3*n+1], buf: buf}
+	st.cum[0] = 0
 	floats.CumSum(st.cum[1:], raw)
-	st.smooth = movingAverage(medianFilter(raw, 5), 9)
-	var moving []float64
+	med := buf[3*n+1 : 4*n+1 : 4*n+1]
+	medianFilter(med, raw)
+	st.smooth = buf[4*n+1 : 5*n+1 : 5*n+1]
+	movingAverage(st.smooth, med, 9, buf[5*n+1:6*n+2])
+	// The moving seconds, in med's place (no longer needed).
+	moving := med[:0]
+	below := 0 // of them, slower than runningFloor
 	for _, v := range st.smooth {
 		if v >= movingFloor {
 			moving = append(moving, v)
+			if v < runningFloor {
+				below++
+			}
 		}
 	}
 	st.moving = len(moving)
 	if len(moving) < streamMinSeconds {
+		st.release()
 		return nil
 	}
-	slices.Sort(moving)
 	// The median of the running seconds, when the athlete mostly ran: walk
 	// breaks on a climb or at a crossing would otherwise drag it down and
 	// make ordinary running look like work bouts.
-	if k, _ := slices.BinarySearch(moving, runningFloor); len(moving)-k >= len(moving)/2 {
-		moving = moving[k:]
+	if len(moving)-below >= len(moving)/2 {
+		running := moving[:0]
+		for _, v := range moving {
+			if v >= runningFloor {
+				running = append(running, v)
+			}
+		}
+		moving = running
 	}
-	st.median = stat.Quantile(0.5, stat.Empirical, moving, nil)
-	st.quartile = stat.Quantile(0.25, stat.Empirical, moving, nil)
+	// As stat.Quantile(p, stat.Empirical) of the values sorted.
+	st.median, st.quartile = quantiles(moving, 0.5, 0.25)
 	return st
 }
 
@@ -163,35 +238,36 @@ func fillGaps(v []float64) {
 	}
 }
 
-// medianFilter returns the running median of v over a centred window of w
-// (odd) values; it removes single spikes and keeps steps sharp.
-func medianFilter(v []float64, w int) []float64 {
-	out := make([]float64, len(v))
-	buf := make([]float64, 0, w)
-	h := w / 2
-	for i := range v {
-		buf = buf[:0]
-		for k := max(0, i-h); k <= min(len(v)-1, i+h); k++ {
-			buf = append(buf, v[k])
+// medianFilter sets out to the running median of v over a centred window
+// of medianWindow values (fewer at the ends); it removes single spikes and
+// keeps steps sharp.
+func medianFilter(out, v []float64) {
+	const h = medianWindow / 2
+	if len(v) < medianWindow || floats.HasNaN(v) {
+		for i := range v {
+			out[i] = medianOf(v[max(0, i-h):min(len(v), i+h+1)])
 		}
-		slices.Sort(buf)
-		out[i] = buf[len(buf)/2]
+		return
 	}
-	return out
+	for i := range h {
+		out[i] = medianOf(v[:i+h+1])
+		out[len(v)-1-i] = medianOf(v[len(v)-1-i-h:])
+	}
+	for i := h; i < len(v)-h; i++ {
+		out[i] = median5(v[i-h : i+h+1])
+	}
 }
 
-// movingAverage returns the centred moving average of v over w (odd)
-// values, shrinking the window at the ends.
-func movingAverage(v []float64, w int) []float64 {
-	cum := make([]float64, len(v)+1)
+// movingAverage sets out to the centred moving average of v over w (odd)
+// values, shrinking the window at the ends; cum (len(v)+1) is scratch.
+func movingAverage(out, v []float64, w int, cum []float64) {
+	cum[0] = 0
 	floats.CumSum(cum[1:], v)
-	out := make([]float64, len(v))
 	h := w / 2
 	for i := range v {
 		lo, hi := max(0, i-h), min(len(v), i+h+1)
 		out[i] = (cum[hi] - cum[lo]) / float64(hi-lo)
 	}
-	return out
 }
 
 // bout is a stretch [start, end) of the stream, in seconds from its start.
@@ -336,8 +412,7 @@ func (st *stream) guard(g walkGuard, grp []bout) string {
 	}
 	rec := 0.0
 	if len(recs) > 0 {
-		slices.Sort(recs)
-		rec = stat.Quantile(0.5, stat.Empirical, recs, nil)
+		rec = quantile(recs, 0.5)
 	}
 	if !(wt > 0) || rec >= WalkingSpeed {
 		return ""
@@ -352,8 +427,7 @@ func (st *stream) guard(g walkGuard, grp []bout) string {
 	}
 	ref := 0.0
 	if len(steady) >= SteadyMinSeconds {
-		slices.Sort(steady)
-		ref = stat.Quantile(0.5, stat.Empirical, steady, nil)
+		ref = quantile(steady, 0.5)
 	}
 	rw := g.check(wd/wt, rec, ref)
 	if rw == "" {

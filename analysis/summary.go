@@ -45,45 +45,24 @@ type Summary struct {
 	alt   []float64   // altitude at each sample (NaN when unknown)
 
 	encoded []byte // MarshalBinary's result, once made (a Summary does not change)
-	// n and cols: a decoded Summary's sample count and encoded columns,
-	// until decodeColumns makes times, speed and alt.
+	// n and cols: a decoded Summary's sample count and encoded columns
+	// (times, speed and alt), decoded by Activity.
 	n    int
 	cols []byte
 }
 
-// decodeColumns makes times, speed and alt from cols (checked by
-// UnmarshalSummary).
-func (s *Summary) decodeColumns() {
-	if s.cols == nil {
-		return
-	}
-	d := &sumDecoder{b: s.cols}
-	s.times = make([]time.Time, s.n)
-	var prev, prevDelta int64
-	for i := range s.times {
-		u := d.uint()
-		if u == 0 {
-			continue
-		}
-		delta := prevDelta + unzigzag(u-1)
-		prev, prevDelta = prev+delta, delta
-		s.times[i] = time.Unix(0, prev).UTC()
-	}
-	s.speed = d.floats(s.n, 1000)
-	s.alt = d.floats(s.n, 10)
-	s.cols = nil
-}
-
 // NewSummary reduces a (with its samples) to its Summary.
 func NewSummary(a *Activity) *Summary {
-	b := activityBasics(a)
+	c := newClock(a.Samples)
+	defer c.release()
+	b := activityBasicsWith(a, c)
 	s := &Summary{Version: SummaryVersion, Analysis: AnalysisVersion, basics: b,
-		sustainedHR: sustainedHR(a.Samples, func(hr float64) bool { return Has(hr) && hr > 0 && hr < HRMaxHigh }),
+		sustainedHR: sustainedHR(a.Samples, c, 0),
 		observedMax: math.NaN(),
-		profile:     NewHRProfile(a, b.avgHR, b.moving),
+		profile:     newHRProfile(a, b.avgHR, b.moving, c),
 	}
 	if a.IsRun() {
-		s.observedMax = sustainedHRMax(a.Samples)
+		s.observedMax = sustainedHR(a.Samples, c, HRMaxLow)
 	}
 	n := len(a.Samples)
 	s.times, s.speed, s.alt = make([]time.Time, n), make([]float64, n), make([]float64, n)
@@ -94,8 +73,8 @@ func NewSummary(a *Activity) *Summary {
 			continue
 		}
 		p := &a.Samples[i-1]
-		if dt := q.Time.Sub(p.Time).Seconds(); dt <= PauseGap {
-			s.speed[i] = intervalSpeed(*p, *q, dt)
+		if dt := c.sub(i, i-1).Seconds(); dt <= PauseGap {
+			s.speed[i] = intervalSpeed(p, q, dt)
 		}
 	}
 	return s
@@ -118,19 +97,85 @@ func (s *Summary) Samples() int {
 // and workout) carrying s's reduced samples and totals: what the classifier
 // reads. header itself is not changed.
 func (s *Summary) Activity(header *Activity) *Activity {
-	s.decodeColumns()
 	r := *header
 	r.Metrics = nil
-	r.Samples = make([]Sample, len(s.times))
+	times, speed, alt := s.times, s.speed, s.alt
+	if s.cols != nil {
+		times = make([]time.Time, s.n)
+		speed, alt = s.decodeColumns(times, make([]float64, 2*s.n))
+	}
+	r.Samples = make([]Sample, len(times))
 	nan := math.NaN()
 	for i := range r.Samples {
-		r.Samples[i] = Sample{Time: s.times[i], Speed: s.speed[i], Altitude: s.alt[i],
+		r.Samples[i] = Sample{Time: times[i], Speed: speed[i], Altitude: alt[i],
 			Lat: nan, Lon: nan, HeartRate: nan, Cadence: nan, Distance: nan, Power: nan}
 	}
 	b := s.basics
 	r.summary = &b
 	return &r
 }
+
+// decodeColumns decodes a decoded Summary's columns (checked by
+// UnmarshalSummary): the times into times, speed and alt into floats
+// (2 x s.n).
+func (s *Summary) decodeColumns(times []time.Time, floats []float64) (speed, alt []float64) {
+	d := &sumDecoder{b: s.cols}
+	var prev, prevDelta int64
+	for i := range times {
+		times[i] = time.Time{}
+		if u := d.uint(); u != 0 {
+			delta := prevDelta + unzigzag(u-1)
+			prev, prevDelta = prev+delta, delta
+			times[i] = time.Unix(0, prev).UTC()
+		}
+	}
+	speed, alt = floats[:s.n], floats[s.n:2*s.n]
+	var ps, pa int64
+	for i := range speed {
+		speed[i] = d.next(&ps, 1000)
+	}
+	for i := range alt {
+		alt[i] = d.next(&pa, 10)
+	}
+	return speed, alt
+}
+
+// stream is the stream of the samples Activity makes (see streamInput),
+// made without them.
+func (s *Summary) stream() *stream {
+	n := s.Samples()
+	if s.cols == nil {
+		c := newClockTimes(s.times)
+		defer c.release()
+		return makeStream(streamInput{speed: s.speed, alt: s.alt}, n, c)
+	}
+	// The columns decoded into reused memory, as Activity decodes them.
+	var times []time.Time
+	if p, ok := summaryTimes.Get().(*[]time.Time); ok && cap(*p) >= n {
+		times = (*p)[:n]
+	} else {
+		times = make([]time.Time, n)
+	}
+	var cols []float64
+	if p, ok := summaryFloats.Get().(*[]float64); ok && cap(*p) >= 2*n {
+		cols = (*p)[:2*n]
+	} else {
+		cols = make([]float64, 2*n)
+	}
+	speed, alt := s.decodeColumns(times, cols)
+	c := newClockTimes(times)
+	st := makeStream(streamInput{speed: speed, alt: alt}, n, c)
+	c.release()
+	times = times[:0]
+	summaryTimes.Put(&times)
+	cols = cols[:0]
+	summaryFloats.Put(&cols)
+	return st
+}
+
+// summaryTimes and summaryFloats keep the columns stream decodes for
+// reuse.
+var summaryTimes, summaryFloats sync.Pool
 
 // ObservedMax is the activity's plausible sustained maximum heart rate (see
 // ObservedHRMax) over its full samples, NaN when none (or not a run).
@@ -155,7 +200,10 @@ func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, r
 	}
 	ApplyHRMax(m, sum.profile, s, observedHRMax)
 	if header.IsRun() {
-		m.Class, m.ClassSource, m.Evidence = Classify(sum.Activity(header), racePace, s)
+		// As Classify(sum.Activity(header), ...), without making the samples.
+		st := sum.stream()
+		m.Class, m.ClassSource, m.Evidence = classifyOn(header, b, st, sum.Samples() > 0, racePace, s)
+		st.release()
 	}
 	return m
 }
@@ -172,8 +220,10 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	if s.encoded != nil {
 		return s.encoded, nil
 	}
-	var raw bytes.Buffer
-	e := &sumEncoder{w: &raw}
+	e := &sumEncoder{}
+	if p, ok := summaryBufs.Get().(*[]byte); ok {
+		e.b = (*p)[:0]
+	}
 	e.uint(uint64(s.Version))
 	e.uint(uint64(s.Analysis))
 	for _, v := range []float64{s.basics.moving, s.basics.distance, s.basics.ascent, s.basics.avgHR, s.basics.maxHR,
@@ -185,25 +235,30 @@ func (s *Summary) MarshalBinary() ([]byte, error) {
 	e.floats(s.profile.sec, 1)
 	e.uint(uint64(len(s.times)))
 	var prev, prevDelta int64
+	b := e.b
 	for _, t := range s.times {
 		if t.IsZero() {
-			e.uint(0)
+			b = append(b, 0)
 			continue
 		}
 		ns := t.UnixNano()
 		d := ns - prev
-		e.uint(1 + zigzag(d-prevDelta))
+		b = binary.AppendUvarint(b, 1+zigzag(d-prevDelta))
 		prev, prevDelta = ns, d
 	}
+	e.b = b
 	e.floats(s.speed, 1000)
 	e.floats(s.alt, 10)
-	var out bytes.Buffer
+	// Room for the usual compression (3:1 or better) saves growing out.
+	out := bytes.NewBuffer(make([]byte, 0, 64+len(e.b)/3))
 	out.WriteByte(summaryMagic)
 	fw := flateWriters.Get().(*flate.Writer)
-	fw.Reset(&out)
-	fw.Write(raw.Bytes())
+	fw.Reset(out)
+	fw.Write(e.b)
 	err := fw.Close()
 	flateWriters.Put(fw)
+	raw := e.b[:0]
+	summaryBufs.Put(&raw)
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +274,8 @@ var (
 		return w
 	}}
 	flateReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+	// summaryBufs keeps MarshalBinary's uncompressed encodings for reuse.
+	summaryBufs sync.Pool
 )
 
 // UnmarshalSummary decodes what MarshalBinary encoded.
@@ -228,8 +285,17 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	}
 	fr := flateReaders.Get().(io.ReadCloser)
 	fr.(flate.Resetter).Reset(bytes.NewReader(data[1:]), nil)
-	raw, err := io.ReadAll(fr)
+	// Inflated into a reused buffer, then copied at its size: the Summary
+	// keeps its columns.
+	buf := bytes.NewBuffer(nil)
+	if p, ok := summaryBufs.Get().(*[]byte); ok {
+		buf = bytes.NewBuffer((*p)[:0])
+	}
+	_, err := buf.ReadFrom(fr)
 	flateReaders.Put(fr)
+	raw := bytes.Clone(buf.Bytes())
+	b := buf.Bytes()[:0]
+	summaryBufs.Put(&b)
 	if err != nil {
 		return nil, fmt.Errorf("summary: %w", err)
 	}
@@ -245,7 +311,7 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 	// The per-sample columns are checked now and decoded when first needed
 	// (Activity): zones and TRIMP need only the profile.
 	n := d.count()
-	s.n, s.cols = n, d.b
+	s.n, s.cols = n, d.rest()
 	d.skipUints(n)
 	d.skipFloats(n)
 	d.skipFloats(n)
@@ -257,34 +323,35 @@ func UnmarshalSummary(data []byte) (*Summary, error) {
 }
 
 type sumEncoder struct {
-	w   *bytes.Buffer
-	tmp [binary.MaxVarintLen64]byte
+	b []byte
 }
 
-func (e *sumEncoder) uint(v uint64) { e.w.Write(binary.AppendUvarint(e.tmp[:0], v)) }
+func (e *sumEncoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 
 func (e *sumEncoder) float(v float64) {
-	e.w.Write(binary.LittleEndian.AppendUint64(e.tmp[:0], math.Float64bits(v)))
+	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v))
 }
 
 // floats writes vs: each value is 0 for NaN, 1 followed by 8 bytes for a
 // value that is not a whole number of 1/scale, else 2 + the zigzag delta
 // (in 1/scale) from the previous whole value.
 func (e *sumEncoder) floats(vs []float64, scale float64) {
+	b := e.b // appended to here, stored once (see sumDecoder)
 	var prev int64
 	for _, v := range vs {
 		if !Has(v) {
-			e.uint(0)
+			b = append(b, 0)
 			continue
 		}
 		if k, ok := steps(v, scale); ok {
-			e.uint(2 + zigzag(k-prev))
+			b = binary.AppendUvarint(b, 2+zigzag(k-prev))
 			prev = k
 			continue
 		}
-		e.uint(1)
-		e.float(v)
+		b = append(b, 1)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
+	e.b = b
 }
 
 // steps returns v as a whole number of 1/scale when it is exactly one.
@@ -297,25 +364,36 @@ func steps(v, scale float64) (int64, bool) {
 	return k, float64(k)/scale == v
 }
 
+// sumDecoder reads b from off. (An offset rather than reslicing b: a
+// slice stored through a pointer costs a write barrier while the garbage
+// collector runs, and the decoder reads a few values per sample.)
 type sumDecoder struct {
 	b   []byte
+	off int
 	err error
 }
 
+// rest is what is left to read.
+func (d *sumDecoder) rest() []byte { return d.b[d.off:] }
+
 func (d *sumDecoder) uint() uint64 {
-	v, n := binary.Uvarint(d.b)
+	if d.off < len(d.b) && d.b[d.off] < 0x80 { // one byte, most of them
+		d.off++
+		return uint64(d.b[d.off-1])
+	}
+	v, n := binary.Uvarint(d.b[d.off:])
 	if n <= 0 {
 		d.fail()
 		return 0
 	}
-	d.b = d.b[n:]
+	d.off += n
 	return v
 }
 
 // count reads a length, refusing one larger than the bytes left could hold.
 func (d *sumDecoder) count() int {
 	n := d.uint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(len(d.b)-d.off) {
 		d.fail()
 		return 0
 	}
@@ -326,7 +404,7 @@ func (d *sumDecoder) fail() {
 	if d.err == nil {
 		d.err = errors.New("truncated or corrupt data")
 	}
-	d.b = nil
+	d.off = len(d.b)
 }
 
 // skipUints checks and skips n uvarints (the times column).
@@ -340,22 +418,22 @@ func (d *sumDecoder) skipUints(n int) {
 func (d *sumDecoder) skipFloats(n int) {
 	for range n {
 		if d.uint() == 1 {
-			if len(d.b) < 8 {
+			if len(d.b)-d.off < 8 {
 				d.fail()
 				return
 			}
-			d.b = d.b[8:]
+			d.off += 8
 		}
 	}
 }
 
 func (d *sumDecoder) float() float64 {
-	if len(d.b) < 8 {
+	if len(d.b)-d.off < 8 {
 		d.fail()
 		return math.NaN()
 	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))
+	d.off += 8
 	return v
 }
 
@@ -363,17 +441,23 @@ func (d *sumDecoder) floats(n int, scale float64) []float64 {
 	out := make([]float64, n)
 	var prev int64
 	for i := range out {
-		switch u := d.uint(); {
-		case u == 0:
-			out[i] = math.NaN()
-		case u == 1:
-			out[i] = d.float()
-		default:
-			prev += unzigzag(u - 2)
-			out[i] = float64(prev) / scale
-		}
+		out[i] = d.next(&prev, scale)
 	}
 	return out
+}
+
+// next decodes a value of a column written by sumEncoder.floats; prev is
+// the column's last whole number of 1/scale.
+func (d *sumDecoder) next(prev *int64, scale float64) float64 {
+	switch u := d.uint(); {
+	case u == 0:
+		return math.NaN()
+	case u == 1:
+		return d.float()
+	default:
+		*prev += unzigzag(u - 2)
+		return float64(*prev) / scale
+	}
 }
 
 func zigzag(v int64) uint64   { return uint64(v<<1) ^ uint64(v>>63) }

@@ -166,6 +166,38 @@ func TestSummaryCorrupt(t *testing.T) {
 	}
 }
 
+// TestSummaryStreamAsSamples checks that the speed stream AnalyzeSummary
+// makes from a summary's columns, made in memory or decoded, is the one
+// the samples of Summary.Activity give.
+func TestSummaryStreamAsSamples(t *testing.T) {
+	streams := 0
+	for _, a := range summaryActivities(t) {
+		header := *a
+		header.Samples = nil
+		sum := analysis.NewSummary(a)
+		data, err := sum.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := analysis.UnmarshalSummary(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, s := range map[string]*analysis.Summary{"made": sum, "decoded": dec} {
+			same, made := analysis.SummaryStreamAsSamples(s, &header)
+			if !same {
+				t.Fatalf("%s: stream of the %s summary differs from its samples'", a.ID, name)
+			}
+			if made {
+				streams++
+			}
+		}
+	}
+	if streams == 0 {
+		t.Error("no activity gave a stream: the comparison proves nothing")
+	}
+}
+
 // BenchmarkSummary measures making, encoding and decoding the summary of a
 // one-hour run, and reports its size per sample.
 //

@@ -119,6 +119,13 @@ func ElevationGain(s []Sample) float64 {
 // every such interval counts), plus the intervals up to MaxMovingGap over
 // which the distance covered shows a speed of at least PauseSpeed.
 func ComputeTotals(s []Sample) Totals {
+	c := newClock(s)
+	defer c.release()
+	return computeTotals(s, c)
+}
+
+// computeTotals is ComputeTotals with s's clock.
+func computeTotals(s []Sample, c clock) Totals {
 	t := Totals{
 		Distance: math.NaN(), MovingTime: math.NaN(), ElapsedTime: math.NaN(),
 		Ascent: ElevationGain(s), AvgHR: math.NaN(), MaxHR: math.NaN(), AvgCadence: math.NaN(),
@@ -156,7 +163,7 @@ func ComputeTotals(s []Sample) Totals {
 	}
 	if first >= 0 {
 		t.ElapsedTime = s[last].Time.Sub(s[first].Time).Seconds()
-		t.MovingTime = movingTime(s)
+		t.MovingTime = movingTime(s, c)
 	}
 	// Heart rate and cadence.
 	var hrSum, cadSum float64
@@ -184,7 +191,7 @@ func ComputeTotals(s []Sample) Totals {
 }
 
 // movingTime implements ComputeTotals' moving time.
-func movingTime(s []Sample) float64 {
+func movingTime(s []Sample, c clock) float64 {
 	var moving float64
 	prev := -1
 	for i := range s {
@@ -195,15 +202,15 @@ func movingTime(s []Sample) float64 {
 			prev = i
 			continue
 		}
-		dt := s[i].Time.Sub(s[prev].Time).Seconds()
+		dt := c.sub(i, prev).Seconds()
 		switch {
 		case dt <= 0 || dt > MaxMovingGap:
 		case dt <= PauseGap:
-			if v := intervalSpeed(s[prev], s[i], dt); !Has(v) || v >= PauseSpeed {
+			if v := intervalSpeed(&s[prev], &s[i], dt); !Has(v) || v >= PauseSpeed {
 				moving += dt
 			}
 		default:
-			if v := coveredSpeed(s[prev], s[i], dt); Has(v) && v >= PauseSpeed {
+			if v := coveredSpeed(&s[prev], &s[i], dt); Has(v) && v >= PauseSpeed {
 				moving += dt
 			}
 		}
@@ -214,7 +221,7 @@ func movingTime(s []Sample) float64 {
 
 // coveredSpeed is the mean speed over the interval a -> b from cumulative
 // distance, else from positions; NaN if unknown.
-func coveredSpeed(a, b Sample, dt float64) float64 {
+func coveredSpeed(a, b *Sample, dt float64) float64 {
 	switch {
 	case Has(a.Distance) && Has(b.Distance):
 		return (b.Distance - a.Distance) / dt
@@ -226,7 +233,7 @@ func coveredSpeed(a, b Sample, dt float64) float64 {
 
 // intervalSpeed is the speed at the end of the interval a -> b: b's own
 // speed, else from cumulative distance, else from positions; NaN if unknown.
-func intervalSpeed(a, b Sample, dt float64) float64 {
+func intervalSpeed(a, b *Sample, dt float64) float64 {
 	switch {
 	case Has(b.Speed):
 		return b.Speed
