@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -136,6 +137,11 @@ func uploadAndWaive(t *testing.T, b *browser, s *Server, base string, shot func(
 	if err := os.WriteFile(zip, garminExport(t, season("dan", 4, synth.Breaches{})), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Each file takes a little longer than it would: an import is faster
+	// than the page's polling otherwise, and the bar would jump to done.
+	slow := func() { time.Sleep(20 * time.Millisecond) }
+	s.afterFile.Store(&slow)
+	defer s.afterFile.Store(nil)
 	b.do(chromedp.SendKeys(`input[name=athlete]`, "dan"), chromedp.SetUploadFiles("#files", []string{zip}))
 	b.waitFor("the picked file", `document.getElementById("picked").textContent.includes("dan_garmin_export.zip")`)
 	eval[bool](b, `(() => { window.__bar = []; const bar = document.getElementById("bar");

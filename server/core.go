@@ -107,7 +107,12 @@ func (s *Server) importFiles(ctx context.Context, db *store.DB, athlete string, 
 		}
 	}
 	res, err := taper.Import(ctx, db, taper.ImportOptions{Athlete: athlete, Inputs: paths, Jobs: max(1, runtime.NumCPU()), Zone: zone,
-		Settings: settings, Now: s.opts.Now, Progress: func(p taper.ImportProgress) { progress(int(p.Files), int(p.Total)) }})
+		Settings: settings, Now: s.opts.Now, Progress: func(p taper.ImportProgress) { progress(int(p.Files), int(p.Total)) },
+		AfterFile: func(int64) {
+			if f := s.afterFile.Load(); f != nil {
+				(*f)()
+			}
+		}})
 	if err != nil {
 		return nil, status(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/taper-run/taper/analysis"
@@ -52,6 +53,10 @@ type Server struct {
 	work   sync.WaitGroup
 	ctx    context.Context // cancelled by Close: imports stop between batches
 	cancel context.CancelFunc
+
+	// afterFile, when set (by tests), is called after each file an upload
+	// imports: a browser test slows an import down to watch its progress.
+	afterFile atomic.Pointer[func()]
 }
 
 // New returns the dashboard over the database in opts.DB.
