@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,10 +16,12 @@ import (
 )
 
 // The bulk write path. A Writer collects records in columns (sampleColumns)
-// and hands them to DuckDB in one statement, INSERT INTO samples SELECT *
-// FROM taper_samples(id): a table function that fills DuckDB's vectors
+// and hands them to DuckDB in a statement per set of columns the batch's
+// activities have, INSERT INTO samples (key, t, ...) SELECT * FROM
+// taper_samples(id, set): a table function that fills DuckDB's vectors
 // 2,048 rows at a time with typed writes (no per-value boxing, no call
-// through cgo per row, as DuckDB's Appender needs).
+// through cgo per row, as DuckDB's Appender needs), leaving the columns an
+// activity lacks to DuckDB's NULL default.
 
 // sampleColumns are records in the samples table's column order; missing
 // values are noSteps (integers), noTime (t, distance) or NaN (floats).
@@ -107,12 +110,96 @@ func (c *sampleColumns) track(last *bases, from int) {
 // base-shifted value stays exact.
 func distanceCm(v float64) (int64, bool) { return steps.DistanceCm(v) }
 
-// sampleBatches holds the columns being inserted, by the id passed to
+// sampleBatches holds the batches being inserted, by the id passed to
 // taper_samples; bulkID numbers them.
 var (
-	sampleBatches sync.Map // int64 -> *sampleColumns
+	sampleBatches sync.Map // int64 -> *sampleBatch
 	bulkID        atomic.Int64
 )
+
+// The samples table's columns, in order; key and t are always written, the
+// others (nullable) only for the activities that have them.
+var sampleColumnNames = []string{"key", "t", "lat", "lon", "altitude", "heart_rate", "cadence", "speed", "distance", "power"}
+
+// columnSet is a set of the nullable columns (bit i: sampleColumnNames[i]).
+type columnSet uint16
+
+// span is the rows [from, to) of the columns: one activity's records.
+type span struct{ from, to int }
+
+// sampleBatch is a batch of columns split by the columns its activities
+// have: each part is inserted naming only those, and DuckDB stores the
+// others as NULL without a value written for each row (a runner without
+// a power meter, a treadmill run without GPS).
+type sampleBatch struct {
+	c     *sampleColumns
+	order []columnSet          // the sets, in the order of their first activity
+	parts map[columnSet][]span // the activities of each set, in order
+	rows  map[columnSet]int    // their row counts
+	info  map[columnSet][]duckdb.ColumnInfo
+}
+
+// has reports whether column col (an index into sampleColumnNames) holds a
+// value at row i.
+func (c *sampleColumns) has(col, i int) bool {
+	switch col {
+	case 2:
+		return c.lat[i] != noSteps
+	case 3:
+		return c.lon[i] != noSteps
+	case 4:
+		return c.alt[i] != noSteps
+	case 5:
+		return c.hr[i] == c.hr[i]
+	case 6:
+		return c.cad[i] == c.cad[i]
+	case 7:
+		return c.speed[i] != noSteps
+	case 8:
+		return c.dist[i] != noTime
+	case 9:
+		return c.pow[i] == c.pow[i]
+	}
+	return true
+}
+
+// newSampleBatch splits c by activity (runs of one key) and column set.
+func newSampleBatch(c *sampleColumns) *sampleBatch {
+	b := &sampleBatch{c: c, parts: map[columnSet][]span{}, rows: map[columnSet]int{}}
+	for from := 0; from < c.len(); {
+		to := from + 1
+		for to < c.len() && c.key[to] == c.key[from] {
+			to++
+		}
+		var set columnSet
+		for col := 2; col < len(sampleColumnNames); col++ {
+			for i := from; i < to; i++ {
+				if c.has(col, i) {
+					set |= 1 << col
+					break
+				}
+			}
+		}
+		if _, ok := b.parts[set]; !ok {
+			b.order = append(b.order, set)
+		}
+		b.parts[set] = append(b.parts[set], span{from, to})
+		b.rows[set] += to - from
+		from = to
+	}
+	return b
+}
+
+// names are the columns of set, key and t first, in table order.
+func (set columnSet) names() []string {
+	out := []string{"key", "t"}
+	for col := 2; col < len(sampleColumnNames); col++ {
+		if set&(1<<col) != 0 {
+			out = append(out, sampleColumnNames[col])
+		}
+	}
+	return out
+}
 
 // registerBulk makes taper_samples available on conn (registering again
 // replaces the function with the same one).
@@ -129,80 +216,134 @@ func registerBulk(conn *sql.Conn) error {
 	if err != nil {
 		return err
 	}
-	cols := []duckdb.ColumnInfo{{Name: "key", T: integer}, {Name: "t", T: bigint}, {Name: "lat", T: integer}, {Name: "lon", T: integer},
-		{Name: "altitude", T: integer}, {Name: "heart_rate", T: float}, {Name: "cadence", T: float}, {Name: "speed", T: integer},
-		{Name: "distance", T: bigint}, {Name: "power", T: float}}
+	types := []duckdb.TypeInfo{integer, bigint, integer, integer, integer, float, float, integer, bigint, float}
 	return duckdb.RegisterTableUDF(conn, "taper_samples", duckdb.ChunkTableFunction{
-		Config: duckdb.TableFunctionConfig{Arguments: []duckdb.TypeInfo{bigint}},
+		Config: duckdb.TableFunctionConfig{Arguments: []duckdb.TypeInfo{bigint, bigint}},
 		BindArguments: func(_ map[string]any, args ...any) (duckdb.ChunkTableSource, error) {
 			id, _ := args[0].(int64)
-			c, ok := sampleBatches.Load(id)
+			set, _ := args[1].(int64)
+			v, ok := sampleBatches.Load(id)
 			if !ok {
 				return nil, fmt.Errorf("taper_samples: no batch %d", id)
 			}
-			return &sampleSource{c: c.(*sampleColumns), cols: cols}, nil
+			b := v.(*sampleBatch)
+			src := &sampleSource{c: b.c, spans: b.parts[columnSet(set)], rows: b.rows[columnSet(set)]}
+			for col := range sampleColumnNames {
+				if col < 2 || columnSet(set)&(1<<col) != 0 {
+					src.cols = append(src.cols, col)
+					src.info = append(src.info, duckdb.ColumnInfo{Name: sampleColumnNames[col], T: types[col]})
+				}
+			}
+			return src, nil
 		},
 	})
 }
 
 // insertSamples inserts c into the samples table through conn (inside the
-// caller's transaction).
+// caller's transaction): one statement per set of columns its activities
+// have.
 func insertSamples(ctx context.Context, conn *sql.Conn, c *sampleColumns) error {
 	if c.len() == 0 {
 		return nil
 	}
 	id := bulkID.Add(1)
-	sampleBatches.Store(id, c)
+	b := newSampleBatch(c)
+	sampleBatches.Store(id, b)
 	defer sampleBatches.Delete(id)
-	_, err := conn.ExecContext(ctx, `INSERT INTO samples SELECT * FROM taper_samples(?)`, id)
-	return err
+	for _, set := range b.order {
+		q := `INSERT INTO samples (` + strings.Join(set.names(), ", ") + `) SELECT * FROM taper_samples(?, ?)`
+		if _, err := conn.ExecContext(ctx, q, id, int64(set)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// sampleSource is taper_samples' source over one batch of columns.
+// sampleSource is taper_samples' source over the spans of one column set.
 type sampleSource struct {
-	c    *sampleColumns
-	cols []duckdb.ColumnInfo
-	pos  int
+	c     *sampleColumns
+	cols  []int // indexes into sampleColumnNames
+	info  []duckdb.ColumnInfo
+	spans []span
+	rows  int
+	next  int // the span being read
+	pos   int // the next row of it
 }
 
-func (s *sampleSource) ColumnInfos() []duckdb.ColumnInfo { return s.cols }
+func (s *sampleSource) ColumnInfos() []duckdb.ColumnInfo { return s.info }
 
 func (s *sampleSource) Cardinality() *duckdb.CardinalityInfo {
-	return &duckdb.CardinalityInfo{Cardinality: uint(s.c.len()), Exact: true}
+	return &duckdb.CardinalityInfo{Cardinality: uint(s.rows), Exact: true}
 }
 
 func (s *sampleSource) Init() {}
 
 func (s *sampleSource) FillChunk(ch duckdb.DataChunk) error {
-	from := s.pos
-	to := min(s.c.len(), from+duckdb.GetDataChunkCapacity())
-	s.pos = to
+	n, capacity := 0, duckdb.GetDataChunkCapacity()
+	for n < capacity && s.next < len(s.spans) {
+		sp := s.spans[s.next]
+		if s.pos < sp.from {
+			s.pos = sp.from
+		}
+		to := min(sp.to, s.pos+capacity-n)
+		if err := s.fill(ch, n, s.pos, to); err != nil {
+			return err
+		}
+		n += to - s.pos
+		s.pos = to
+		if to == sp.to {
+			s.next++
+		}
+	}
+	return ch.SetSize(n)
+}
+
+// fill writes rows [from, to) of the columns into ch from row at on.
+func (s *sampleSource) fill(ch duckdb.DataChunk, at, from, to int) error {
 	c := s.c
 	missing32 := func(v int32) bool { return v == noSteps }
 	missing64 := func(v int64) bool { return v == noTime }
 	nan := func(v float32) bool { return v != v }
-	for _, err := range []error{
-		fillColumn(ch, 0, c.key[from:to], missing32), fillColumn(ch, 1, c.t[from:to], missing64),
-		fillColumn(ch, 2, c.lat[from:to], missing32), fillColumn(ch, 3, c.lon[from:to], missing32),
-		fillColumn(ch, 4, c.alt[from:to], missing32), fillColumn(ch, 5, c.hr[from:to], nan),
-		fillColumn(ch, 6, c.cad[from:to], nan), fillColumn(ch, 7, c.speed[from:to], missing32),
-		fillColumn(ch, 8, c.dist[from:to], missing64), fillColumn(ch, 9, c.pow[from:to], nan),
-	} {
+	for out, col := range s.cols {
+		var err error
+		switch col {
+		case 0:
+			err = fillColumn(ch, out, at, c.key[from:to], missing32)
+		case 1:
+			err = fillColumn(ch, out, at, c.t[from:to], missing64)
+		case 2:
+			err = fillColumn(ch, out, at, c.lat[from:to], missing32)
+		case 3:
+			err = fillColumn(ch, out, at, c.lon[from:to], missing32)
+		case 4:
+			err = fillColumn(ch, out, at, c.alt[from:to], missing32)
+		case 5:
+			err = fillColumn(ch, out, at, c.hr[from:to], nan)
+		case 6:
+			err = fillColumn(ch, out, at, c.cad[from:to], nan)
+		case 7:
+			err = fillColumn(ch, out, at, c.speed[from:to], missing32)
+		case 8:
+			err = fillColumn(ch, out, at, c.dist[from:to], missing64)
+		case 9:
+			err = fillColumn(ch, out, at, c.pow[from:to], nan)
+		}
 		if err != nil {
 			return err
 		}
 	}
-	return ch.SetSize(to - from)
+	return nil
 }
 
-// fillColumn writes vs into column idx of ch, NULL where missing says so.
-func fillColumn[T int32 | int64 | float32](ch duckdb.DataChunk, idx int, vs []T, missing func(T) bool) error {
+// fillColumn writes vs into column idx of ch from row at on, NULL where
+// missing says so.
+func fillColumn[T int32 | int64 | float32](ch duckdb.DataChunk, idx, at int, vs []T, missing func(T) bool) error {
 	for i, v := range vs {
 		var err error
 		if missing(v) {
-			err = ch.SetValue(idx, i, nil)
+			err = ch.SetValue(idx, at+i, nil)
 		} else {
-			err = duckdb.SetChunkValue(ch, idx, i, v)
+			err = duckdb.SetChunkValue(ch, idx, at+i, v)
 		}
 		if err != nil {
 			return err
