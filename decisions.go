@@ -32,6 +32,9 @@ type WaiveOptions struct {
 // NoFindingError: the athlete's report has no such finding to waive.
 type NoFindingError struct {
 	Athlete, Rule, Date, ActivityID string
+	// Activities are the activities of the findings of that rule and date
+	// (the finding asked for named another, or none).
+	Activities []string
 }
 
 func (e *NoFindingError) Error() string {
@@ -42,10 +45,30 @@ func (e *NoFindingError) Error() string {
 	return s
 }
 
-// Hint says where the findings are listed.
+// Hint names the activity of the finding meant, else says where the
+// findings are listed.
 func (e *NoFindingError) Hint() string {
+	switch {
+	case len(e.Activities) == 1 && e.Activities[0] == "":
+		return "that finding is on no activity (a weekly rule): leave the activity out"
+	case len(e.Activities) > 0:
+		return fmt.Sprintf("the %s finding on %s is on activity %s: give that activity id", e.Rule, e.Date, strings.Join(e.Activities, " or "))
+	}
 	return "taper report --athlete " + e.Athlete + " --format json lists the findings with their rule, date and activity_id"
 }
+
+// UnknownRuleError: a rule id taper does not have.
+type UnknownRuleError struct{ Rule string }
+
+func (e *UnknownRuleError) Error() string { return fmt.Sprintf("unknown rule %q", e.Rule) }
+
+// Hint lists the rules.
+func (e *UnknownRuleError) Hint() string {
+	return "use one of " + strings.Join(analysis.RuleIDs(), ", ")
+}
+
+// UsageError marks a bad argument (taper exits 2).
+func (e *UnknownRuleError) UsageError() bool { return true }
 
 // NoteRequiredError: a decision without a note.
 type NoteRequiredError struct{ What string }
@@ -55,9 +78,15 @@ func (e *NoteRequiredError) Error() string { return e.What + " needs a note sayi
 // Hint gives an example.
 func (e *NoteRequiredError) Hint() string { return `e.g. --note "shakeout agreed with me"` }
 
+// UsageError marks a missing argument (taper exits 2).
+func (e *NoteRequiredError) UsageError() bool { return true }
+
 // Waive records the coach's waiver of one finding of the athlete's report:
 // the finding stays listed, marked waived, and counts toward nothing.
 func Waive(ctx context.Context, db *store.DB, o WaiveOptions) (store.Decision, error) {
+	if !slices.Contains(analysis.RuleIDs(), o.Rule) {
+		return store.Decision{}, &UnknownRuleError{Rule: o.Rule}
+	}
 	if strings.TrimSpace(o.Note) == "" {
 		return store.Decision{}, &NoteRequiredError{What: "a waiver"}
 	}
@@ -66,11 +95,15 @@ func Waive(ctx context.Context, db *store.DB, o WaiveOptions) (store.Decision, e
 		return store.Decision{}, err
 	}
 	found := false
+	var others []string
 	for _, f := range rep.Findings {
 		found = found || f.Rule == o.Rule && f.Date == o.Date && f.ActivityID == o.ActivityID
+		if f.Rule == o.Rule && f.Date == o.Date && !slices.Contains(others, f.ActivityID) {
+			others = append(others, f.ActivityID)
+		}
 	}
 	if !found {
-		return store.Decision{}, &NoFindingError{Athlete: o.Athlete, Rule: o.Rule, Date: o.Date, ActivityID: o.ActivityID}
+		return store.Decision{}, &NoFindingError{Athlete: o.Athlete, Rule: o.Rule, Date: o.Date, ActivityID: o.ActivityID, Activities: others}
 	}
 	return db.AddDecision(ctx, store.Decision{Athlete: o.Athlete, Kind: store.DecisionWaiver, Rule: o.Rule, Date: o.Date,
 		ActivityID: o.ActivityID, Note: o.Note, By: o.By})
@@ -95,6 +128,9 @@ func OverrideClasses() []string {
 type BadClassError struct{ Class string }
 
 func (e *BadClassError) Error() string { return fmt.Sprintf("unknown class %q", e.Class) }
+
+// UsageError marks a bad argument (taper exits 2).
+func (e *BadClassError) UsageError() bool { return true }
 
 // Hint lists the classes.
 func (e *BadClassError) Hint() string {

@@ -2,6 +2,7 @@ package taper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -23,6 +24,14 @@ func (e *hintError) Hint() string  { return e.hint }
 // WithHint returns err with a line telling the user what to do (HintOf
 // finds it).
 func WithHint(err error, hint string) error { return &hintError{err: err, hint: hint} }
+
+// IsUsage reports whether err is a bad or missing argument (an error in
+// its chain with a UsageError method that says so): the CLI exits 2 for it,
+// as for a bad flag.
+func IsUsage(err error) bool {
+	var u interface{ UsageError() bool }
+	return errors.As(err, &u) && u.UsageError()
+}
 
 // HintOf returns what the user can do about err: the Hint() of the first
 // error in its chain that has a non-empty one, else "".

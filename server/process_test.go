@@ -219,7 +219,7 @@ func TestCommandsWaitForTheFile(t *testing.T) {
 	}
 	finding(t, s, "ann", "interval_limit") // taper's class again
 	cli(t, 2, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID)
-	cli(t, 1, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID, "--class", "race", "--note", "n")
+	cli(t, 2, "override", "--db", db, "--athlete", "ann", "--activity", limit.ActivityID, "--class", "race", "--note", "n") // a bad argument
 	list := cli(t, 0, "waive", "--db", db, "--athlete", "ann", "--list")
 	if !strings.Contains(list, "class_override") || !strings.Contains(list, limit.ActivityID+" -> easy") || !strings.Contains(list, "undone by local") {
 		t.Errorf("taper waive --list:\n%s", list)

@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
 	var ue *usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) || isCobraUsage(err) || taper.IsUsage(err) {
 		help := "taper --help"
 		if cmd != nil && cmd != root {
 			help = cmd.CommandPath() + " --help"

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestWaiveFromTheCommandLine: a coach waives a finding on a run, sees it
+// marked waived in the report, lists and undoes it; mistakes get exit 2
+// (an unknown rule, no note) or a hint naming the finding's activity.
+func TestWaiveFromTheCommandLine(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("generates and imports a season; run without -short")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "w.duckdb")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "ida", "--breach", "all", "--seed", "9", "--race", "2026-10-04")
+	mustTaper(t, "import", "--db", db, "--athlete", "ida", "-q", filepath.Join(dir, "files"))
+	asOf := "2026-12-01"
+	findings := func() []struct {
+		Rule, Date string
+		ActivityID string `json:"activity_id"`
+		Waived     *struct{ Note string }
+	} {
+		var r struct {
+			Findings []struct {
+				Rule, Date string
+				ActivityID string `json:"activity_id"`
+				Waived     *struct{ Note string }
+			}
+		}
+		if err := json.Unmarshal([]byte(mustTaper(t, "report", "--db", db, "--athlete", "ida", "--as-of", asOf, "--format", "json")), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Findings
+	}
+	var rule, date, id string
+	for _, f := range findings() {
+		if f.ActivityID != "" {
+			rule, date, id = f.Rule, f.Date, f.ActivityID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no finding on a run in a season that breaks every rule")
+	}
+	base := []string{"waive", "--db", db, "--athlete", "ida"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown rule", []string{"--rule", "rest_windows", "--date", date, "--note", "n"}, exitUsage, `unknown rule "rest_windows"`},
+		{"no note", []string{"--rule", rule, "--date", date, "--activity", id}, exitUsage, "needs a note"},
+		{"no activity", []string{"--rule", rule, "--date", date, "--note", "n"}, exitError, "is on activity " + id},
+	} {
+		code, _, errOut := runTaper(t, append(base, tt.args...)...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d saying %q", tt.name, code, errOut, tt.code, tt.want)
+		}
+	}
+	out := mustTaper(t, append(base, "--rule", rule, "--date", date, "--activity", id, "--note", "shakeout agreed")...)
+	if !strings.Contains(out, "Waived "+rule) {
+		t.Errorf("waive said %q", out)
+	}
+	waived := 0
+	for _, f := range findings() {
+		if f.Waived != nil && f.Rule == rule && f.ActivityID == id && f.Waived.Note == "shakeout agreed" {
+			waived++
+		}
+	}
+	if waived != 1 {
+		t.Errorf("%d findings waived in the report, want the one", waived)
+	}
+	if list := mustTaper(t, append(base, "--list")...); !strings.Contains(list, "shakeout agreed") {
+		t.Errorf("--list: %s", list)
+	}
+	mustTaper(t, append(base, "--undo", "1")...)
+	for _, f := range findings() {
+		if f.Waived != nil {
+			t.Errorf("still waived after --undo: %+v", f)
+		}
+	}
+}
