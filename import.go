@@ -221,6 +221,7 @@ type importJob struct {
 	entry  ingest.Entry
 	cost   int64               // bytes taken from the import's budget (ingest.EntryCost) until stored
 	sums   []*analysis.Summary // the decoded activities' summaries
+	recs   []*store.Prepared   // and their records, in the table's columns
 	status jobStatus           // decided before decoding; "" = decode
 	res    chan ingest.Result  // the decoder's result, when decoded
 	prior  store.Prior         // for known and duplicate files: what an earlier import recorded
@@ -278,6 +279,10 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 						a.Metrics = analysis.PreliminaryMetrics(a, sum)
 						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
+						// The records in the table's columns: the writer
+						// only appends them, and the samples can go.
+						j.recs = append(j.recs, store.PrepareRecords(a))
+						a.Samples = nil
 					}
 				}
 				j.res <- r
@@ -452,7 +457,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 				metrics[a.ID] = a.Metrics
 			}
 		}
-		fr.Summaries = j.sums
+		fr.Summaries, fr.Records = j.sums, j.recs
 		formats := make([]string, len(fr.Activities))
 		for i, a := range fr.Activities {
 			formats[i] = a.Format

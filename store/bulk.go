@@ -70,6 +70,59 @@ func (c *sampleColumns) add(key int32, t0 time.Time, b bases, ss []analysis.Samp
 	}
 }
 
+// Prepared is an activity's records in the samples table's columns: times
+// in ms after its t0 and distances in cm, before the writer offsets them
+// (bases) and gives them its key. PrepareRecords makes it where the
+// activity is decoded, in parallel, so the one writer only appends.
+type Prepared struct {
+	t0       time.Time
+	cols     sampleColumns
+	channels int // analysis.Channels
+}
+
+// PrepareRecords puts a's (quantized, see Quantize) samples in the table's
+// columns.
+func PrepareRecords(a *analysis.Activity) *Prepared {
+	p := &Prepared{t0: samplesT0(a.Samples), channels: analysis.Channels(a)}
+	n := len(a.Samples)
+	p.cols = sampleColumns{key: make([]int32, 0, n), t: make([]int64, 0, n), dist: make([]int64, 0, n),
+		lat: make([]int32, 0, n), lon: make([]int32, 0, n), alt: make([]int32, 0, n), speed: make([]int32, 0, n),
+		hr: make([]float32, 0, n), cad: make([]float32, 0, n), pow: make([]float32, 0, n)}
+	p.cols.add(0, p.t0, bases{}, a.Samples)
+	return p
+}
+
+// nextBases is sampleColumns.nextBases for p's records: its first
+// distance continues the last one stored.
+func (p *Prepared) nextBases(last *bases) bases {
+	b := bases{t: last.t + 1000}
+	for _, d := range p.cols.dist {
+		if d != noTime {
+			b.distance = last.distance - d
+			break
+		}
+	}
+	return b
+}
+
+// appendPrepared appends p's records with key, offset by b.
+func (c *sampleColumns) appendPrepared(key int32, b bases, p *sampleColumns) {
+	for i := range p.key {
+		t, d := p.t[i], p.dist[i]
+		if t != noTime {
+			t += b.t
+		}
+		if d != noTime {
+			d += b.distance
+		}
+		c.key = append(c.key, key)
+		c.t = append(c.t, t)
+		c.dist = append(c.dist, d)
+	}
+	c.lat, c.lon, c.alt, c.speed = append(c.lat, p.lat...), append(c.lon, p.lon...), append(c.alt, p.alt...), append(c.speed, p.speed...)
+	c.hr, c.cad, c.pow = append(c.hr, p.hr...), append(c.cad, p.cad...), append(c.pow, p.pow...)
+}
+
 // bases are what an activity's stored t and distance are offset by
 // (activities.t_base, activities.distance_base).
 type bases struct{ t, distance int64 }

@@ -49,6 +49,10 @@ type FileResult struct {
 	// one is made by Add. Making them where the files are decoded, in
 	// parallel, spares the single writer the work.
 	Summaries []*analysis.Summary
+	// Records are the activities' records in the table's columns
+	// (PrepareRecords), by index in Activities, made where the files are
+	// decoded; with them the activities may come without their samples.
+	Records []*Prepared
 }
 
 // Merge is one duplicate activity and the primary it was merged into.
@@ -345,7 +349,11 @@ func (w *Writer) Add(f FileResult) error {
 			if i < len(f.Summaries) {
 				sum = f.Summaries[i]
 			}
-			if err := w.addActivity(f, a, sum); err != nil {
+			var prep *Prepared
+			if i < len(f.Records) {
+				prep = f.Records[i]
+			}
+			if err := w.addActivity(f, a, sum, prep); err != nil {
 				return w.fail(fmt.Errorf("%s: %w", f.Path, err))
 			}
 			n++
@@ -390,9 +398,16 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
-// addActivity appends a's records, laps and workout steps and queues its
-// row and summary (sum, or made here when nil).
-func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.Summary) error {
+// addActivity appends a's records (prep, or made here from a's samples
+// when nil), laps and workout steps and queues its row and summary (sum, or
+// made here when nil).
+func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.Summary, prep *Prepared) error {
+	if prep == nil {
+		if sum == nil {
+			Quantize(a)
+		}
+		prep = PrepareRecords(a)
+	}
 	if a.ID == "" {
 		a.ID = analysis.ActivityID(w.athlete, f.SHA256, a.SessionIndex)
 	}
@@ -406,11 +421,11 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 	if _, dup := w.actMeta[a.ID]; dup {
 		return fmt.Errorf("two sessions with index %d", a.SessionIndex)
 	}
-	ch := analysis.Channels(a)
+	ch, n := prep.channels, prep.cols.len()
 	a.DuplicateOf = ""
 	light := lightCopy(a)
 	if p := w.findPrimary(a); p != nil {
-		prim, _ := analysis.PreferPrimary(p.a, p.channels, p.samples, light, ch, len(a.Samples))
+		prim, _ := analysis.PreferPrimary(p.a, p.channels, p.samples, light, ch, n)
 		if prim == p.a {
 			a.DuplicateOf = p.a.ID
 			light.DuplicateOf = p.a.ID
@@ -424,22 +439,21 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 				w.demoted = append(w.demoted, demotion{old: p.a.ID, new: a.ID, sha: p.sha})
 			}
 			w.merged(p.a, light)
-			w.addPrimary(&primary{a: light, channels: ch, samples: len(a.Samples), sha: f.SHA256})
+			w.addPrimary(&primary{a: light, channels: ch, samples: n, sha: f.SHA256})
 		}
 	} else {
-		w.addPrimary(&primary{a: light, channels: ch, samples: len(a.Samples), sha: f.SHA256})
+		w.addPrimary(&primary{a: light, channels: ch, samples: n, sha: f.SHA256})
 	}
 	key, err := w.db.nextKeys(w.ctx, 1)
 	if err != nil {
 		return err
 	}
-	t0 := samplesT0(a.Samples)
-	b := w.cols.nextBases(&w.last, a.Samples)
+	t0 := prep.t0
+	b := prep.nextBases(&w.last)
 	from := w.cols.len()
-	w.cols.add(key, t0, b, a.Samples)
+	w.cols.appendPrepared(key, b, &prep.cols)
 	w.cols.track(&w.last, from)
 	if sum == nil {
-		Quantize(a)
 		sum = analysis.NewSummary(a)
 	}
 	data, err := sum.MarshalBinary()
@@ -463,10 +477,10 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 		}
 	}
 	w.acts = append(w.acts, light)
-	w.actMeta[a.ID] = actMeta{channels: ch, samples: len(a.Samples), sha: f.SHA256, key: key, t0: t0, bases: b}
-	w.pendingRecords += len(a.Samples)
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: n, sha: f.SHA256, key: key, t0: t0, bases: b}
+	w.pendingRecords += n
 	w.summary.Activities++
-	w.summary.Records += len(a.Samples)
+	w.summary.Records += n
 	return nil
 }
 
