@@ -108,10 +108,10 @@ type Writer struct {
 	prims  map[int64][]*primary
 
 	inTx           bool
-	bulkReady      bool          // taper_samples is registered on conn
-	cols           sampleColumns // the batch's records, inserted at flush
-	sums           []summaryRow  // the batch's summaries
-	last           bases         // the last stored t and distance (see sampleColumns.nextBases)
+	bulkReady      bool              // taper_samples is registered on conn
+	recs           []activityRecords // the batch's records, inserted at flush
+	sums           []summaryRow      // the batch's summaries
+	last           bases             // the last stored t and distance (see Prepared.nextBases)
 	lap, step      *duckdb.Appender
 	acts           []*analysis.Activity // pending activity rows (no samples, laps or workout)
 	actMeta        map[string]actMeta
@@ -450,9 +450,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 	}
 	t0 := prep.t0
 	b := prep.nextBases(&w.last)
-	from := w.cols.len()
-	w.cols.appendPrepared(key, b, &prep.cols)
-	w.cols.track(&w.last, from)
+	w.recs = append(w.recs, activityRecords{key: key, b: b, p: prep})
 	if sum == nil {
 		sum = analysis.NewSummary(a)
 	}
@@ -574,7 +572,8 @@ func (w *Writer) resetBatch() {
 	w.demoted = w.demoted[:0]
 	w.fills = w.fills[:0]
 	clear(w.actMeta)
-	w.cols.reset()
+	clear(w.recs)
+	w.recs = w.recs[:0]
 	w.sums = w.sums[:0]
 	w.pendingRecords = 0
 }
@@ -588,7 +587,7 @@ func (w *Writer) flush() error {
 	if err := w.closeAppenders(); err != nil {
 		return fmt.Errorf("flush laps: %w", err)
 	}
-	if err := insertSamples(w.ctx, w.conn, &w.cols); err != nil {
+	if err := insertSamples(w.ctx, w.conn, w.recs); err != nil {
 		return fmt.Errorf("write records: %w", err)
 	}
 	// A pending primary may have become a duplicate since its file was added.
