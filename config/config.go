@@ -20,6 +20,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/taper-run/taper/analysis"
+	"github.com/taper-run/taper/reports"
 )
 
 // Config file sections.
@@ -488,8 +489,9 @@ func WriteRules(w io.Writer, athlete string, s analysis.Settings) error {
 	}
 	fmt.Fprintf(&b, "recovery rules for %s (preset %s)\n\n", who, s.Preset)
 	fmt.Fprintf(&b, "%-20s  %-8s  %s\n", "rule", "severity", "fires when")
+	indent := strings.Repeat(" ", 32)
 	for _, r := range analysis.DescribeRules(s) {
-		fmt.Fprintf(&b, "%-20s  %-8s  %s\n", r.Rule, r.Severity, r.Text)
+		b.WriteString(reports.Wrap(r.Text, fmt.Sprintf("%-20s  %-8s  ", r.Rule, r.Severity), indent))
 	}
 	fmt.Fprintf(&b, "\n%-22s  %-28s  %s\n", "setting", "value", "from")
 	for _, k := range analysis.SettingKeys() {
@@ -501,7 +503,8 @@ func WriteRules(w io.Writer, athlete string, s analysis.Settings) error {
 	}
 	fmt.Fprintf(&b, "\nkeys of the settings file (under [default] or [athlete.NAME]):\n")
 	for _, p := range analysis.SettingSpecs() {
-		fmt.Fprintf(&b, "%-22s  %s\n%-22s  %s\n", p.Key, p.Help, "", "takes "+p.Range())
+		b.WriteString(reports.Wrap(p.Help, fmt.Sprintf("%-22s  ", p.Key), strings.Repeat(" ", 24)))
+		b.WriteString(reports.Wrap("takes "+p.Range(), strings.Repeat(" ", 24), strings.Repeat(" ", 24)))
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write rules: %w", err)

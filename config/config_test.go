@@ -178,7 +178,6 @@ func TestWriteRules(t *testing.T) {
 		"recovery rules for alice (preset standard)",
 		"rest_window           breach    no run on days 1-12 after the race",
 		"ramp_cap",
-		"weekly volume at most: week 2 20%, week 3 40%, week 4 60%, week 5 80%, week 6 100% of baseline (week 1 has no cap",
 		`threshold_pace          "4:15"`,
 		"return_max_minutes      40                            " + p + " [athlete.alice]",
 		"rest_days               12                            " + p + " [default]",
@@ -186,6 +185,17 @@ func TestWriteRules(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("rules text lacks %q:\n%s", want, out)
+		}
+	}
+	// The rules' text is wrapped to 80 columns under its heading.
+	flat := strings.Join(strings.Fields(out), " ")
+	if want := "weekly volume at most: week 2 20%, week 3 40%, week 4 60%, week 5 80%, week 6 100% of baseline (week 1 has no cap"; !strings.Contains(flat, want) {
+		t.Errorf("rules text lacks %q:\n%s", want, out)
+	}
+	rules, _, _ := strings.Cut(out, "\nsetting ")
+	for _, line := range strings.Split(rules, "\n") {
+		if len([]rune(line)) > 80 {
+			t.Errorf("rules line over 80 columns: %q", line)
 		}
 	}
 }

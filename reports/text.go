@@ -192,6 +192,10 @@ func wrap(s, first, rest string) string {
 	return b.String()
 }
 
+// Wrap is wrap for other text output (taper rules): s in lines of at
+// most 80 runes, the first starting with first, the others with rest.
+func Wrap(s, first, rest string) string { return wrap(s, first, rest) }
+
 func weekColour(w analysis.Week) string {
 	if w.Cap != nil && w.Volume > *w.Cap {
 		return ansiRed

@@ -25,7 +25,7 @@ func newExportCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &exportOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "export --format parquet --output DIR",
-		Short: "Write activities and findings as hive-partitioned Parquet (the layout taper-beam writes), for a data lake",
+		Short: "Write activities and findings as Parquet (taper-beam's layout)",
 		Example: `  taper export --db team.duckdb --format parquet --output lake/
   taper export --db team.duckdb --athlete alice --format parquet --output lake/ --as-of 2026-12-01`,
 		Args: wrapArgs(cobra.NoArgs),

@@ -19,7 +19,7 @@ func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &forgetOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "forget",
-		Short: "Delete everything stored for an athlete (e.g. an export imported under the wrong --athlete)",
+		Short: "Delete everything stored for an athlete (a wrong --athlete)",
 		Example: `  taper forget --db team.duckdb --athlete ben --yes
   taper import --db team.duckdb --athlete ben ben_export.zip     (then import the right files again)`,
 		Args: wrapArgs(cobra.NoArgs),

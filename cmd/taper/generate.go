@@ -38,7 +38,7 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &generateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write a synthetic athlete's season (FIT/GPX files or a Garmin, Strava or Apple Health export), or a benchmark corpus",
+		Short: "Write a synthetic season, platform export or benchmark corpus",
 		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
   taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
   taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,

@@ -28,7 +28,7 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &importOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE|DIR|ZIP...",
-		Short: "Import FIT/GPX/TCX files, folders, .gz and Garmin, Strava or Apple Health exports",
+		Short: "Import FIT/GPX/TCX files, folders, .gz and platform exports",
 		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip ~/watch/*.fit
   taper import --athlete bob strava_export.zip`,
 		Args: func(_ *cobra.Command, args []string) error {

@@ -28,7 +28,7 @@ func newImportsCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &importsOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "imports",
-		Short: "List imported source files and their status (imported, duplicate, skipped, rejected)",
+		Short: "List imported files and their status (imported, skipped, ...)",
 		Example: `  taper imports --db alice.duckdb --rejected
   taper imports --db alice.duckdb --status skipped --format csv`,
 		Args: wrapArgs(cobra.NoArgs),

@@ -22,7 +22,7 @@ func newOverrideCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &overrideOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "override",
-		Short: "Set a run's class with a note (the coach's decision); every report and audit then counts it so",
+		Short: "Set a run's class with a note; reports and audits then count it so",
 		Example: `  taper override --athlete alice --activity 3f9a0c1d2e4b5a69 --class easy --note "easy fartlek, not an interval session"
   taper override --athlete alice --undo 5     (taper's own class again; the history keeps it)`,
 		Args: wrapArgs(cobra.NoArgs),

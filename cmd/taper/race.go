@@ -23,7 +23,7 @@ func newRaceCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &raceOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "race",
-		Short: "Mark the athlete's race (by date or activity id) when taper should not find it by distance",
+		Short: "Mark the race by date or activity id when distance can't find it",
 		Example: `  taper race --athlete alice --date 2026-10-04
   taper race --athlete alice --activity 3f9a0c1d2e4b5a69
   taper race --athlete alice --clear        (find the race by distance again)`,

@@ -22,7 +22,7 @@ func newReanalyzeCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &reanalyzeOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "reanalyze",
-		Short: "Recompute metrics and classes from the stored summaries, or records when outdated (after an upgrade or a settings change)",
+		Short: "Recompute metrics and classes (after an upgrade or new settings)",
 		Example: `  taper reanalyze --db alice.duckdb --athlete alice
   taper reanalyze --db team.duckdb --all-athletes`,
 		Args: wrapArgs(cobra.NoArgs),

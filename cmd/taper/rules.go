@@ -22,7 +22,7 @@ func newRulesCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &rulesOptions{globalOptions: g}
 	return &cobra.Command{
 		Use:   "rules",
-		Short: "Print the effective recovery rules for an athlete and where each value came from",
+		Short: "Print the recovery rules and where each value came from",
 		Example: `  taper rules
   taper rules --athlete alice --config coach.toml`,
 		Args: wrapArgs(cobra.NoArgs),

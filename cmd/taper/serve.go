@@ -27,7 +27,7 @@ func newServeCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &serveOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "The coach's dashboard in a browser: roster, reports, evidence, decisions, imports",
+		Short: "The coach's dashboard in a browser: roster, reports, decisions",
 		Long: `serve runs the dashboard on --listen until Ctrl-C (or SIGTERM). It holds the
 database only while it answers a request, so a cron 'taper import' on the same
 file keeps working (each side waits a few seconds for the other when needed).

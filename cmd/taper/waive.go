@@ -23,7 +23,7 @@ func newWaiveCmd(g *globalOptions, st *streams) *cobra.Command {
 	o := &waiveOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "waive",
-		Short: "Waive a finding with a note (the coach's decision): it stays listed, marked waived, and counts toward nothing",
+		Short: "Waive a finding with a note; it stays listed, counting for nothing",
 		Example: `  taper waive --athlete alice --rule rest_window --date 2026-10-07 --activity 3f9a0c1d2e4b5a69 --note "shakeout agreed with me"
   taper waive --athlete alice --rule ramp_cap --date 2026-10-25 --note "travel week"   (weekly rules have no activity)
   taper waive --athlete alice --list          (every decision, with its id, also those undone)
