@@ -219,6 +219,9 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 			return done, err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return done, err // the reader stopped early
+	}
 	if len(missing) == 0 {
 		return done, nil
 	}

@@ -81,7 +81,10 @@ type ImportResult struct {
 	// the stored analysis was made with ("" when none): every activity was
 	// analysed again with the new ones.
 	SettingsChanged string
-	analysis        ReanalyzeResult // the analysis after the files
+	// Resumed is set when an earlier import stopped before its analysis
+	// was done: every activity was analysed again.
+	Resumed  bool
+	analysis ReanalyzeResult // the analysis after the files
 }
 
 // Statuses are the files by status: the store's final account (a file
@@ -136,6 +139,16 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	if err != nil {
 		return nil, err
 	}
+	// An import that stopped after storing files but before its analysis
+	// was done (see store.AnalysisPending) may have left runs classified
+	// against a race pace its files changed: this one analyses every
+	// activity again.
+	fp, _, err := db.AnalysisSettings(ctx, o.Athlete)
+	if err != nil {
+		return nil, err
+	}
+	resumed := fp == store.AnalysisPending
+	redoAll := change != "" || resumed
 	// prev is what the stored history said before this import (the race
 	// pace each run was classified with): built by the writer before it
 	// stores the first new activity, so an import that brings none (a
@@ -144,19 +157,29 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	var prev *analyzer
 	var spec *speculator
 	var hooks importHooks
+	var acts []*analysis.Activity
 	loadPrev := func() error {
-		p, acts, err := newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
-		if err != nil {
+		var err error
+		prev, acts, err = newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+		return err
+	}
+	hooks.beforeWrite = func() error {
+		// Until the analysis after the files is done, the athlete's
+		// analysis is pending: should the import stop, the next one
+		// redoes it whole.
+		if err := db.MarkAnalysisPending(ctx, o.Athlete); err != nil {
 			return err
 		}
-		prev = p
-		if change == "" {
+		if err := loadPrev(); err != nil {
+			return err
+		}
+		if !redoAll {
 			spec = newSpeculator(prev, acts, s, max(o.Jobs, 1))
 			hooks.stored = spec.add
 		}
+		acts = nil
 		return nil
 	}
-	hooks.beforeWrite = loadPrev
 	res, err := importFiles(ctx, db, o, &hooks)
 	var specs map[string]specResult
 	if spec != nil {
@@ -182,8 +205,8 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		}
 		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
-	res.SettingsChanged = change
-	if prev == nil && change == "" {
+	res.SettingsChanged, res.Resumed = change, resumed
+	if prev == nil && !redoAll {
 		if current, err := analysisCurrent(ctx, db, o.Athlete, s); err != nil || current {
 			return res, err
 		}
@@ -193,7 +216,7 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 			return nil, err
 		}
 	}
-	if res.analysis, err = reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, change != "", specs); err != nil {
+	if res.analysis, err = reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, redoAll, specs); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
@@ -211,9 +234,6 @@ const (
 	jobUnread    jobStatus = "unreadable" // rejected: the walker could not read it
 	jobDuplicate jobStatus = "duplicate"  // same bytes as a file imported before or earlier in this walk
 )
-
-// metricsBatch is how many activities' metrics an import saves at a time.
-const metricsBatch = 512
 
 // importJob is one entry on its way from the walker to the writer. The
 // writer takes jobs in walk order, so results are deterministic.
@@ -431,7 +451,6 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 		}
 	}
 	var addErr error
-	metrics := map[string]*analysis.Metrics{}
 	// keep records one finished job: in the result, and in the store.
 	keep := func(j *importJob, fr store.FileResult) error {
 		res.add(fr)
@@ -452,11 +471,6 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 			}
 			hooks.beforeWrite = nil
 		}
-		for _, a := range fr.Activities {
-			if a.Metrics != nil {
-				metrics[a.ID] = a.Metrics
-			}
-		}
 		fr.Summaries, fr.Records = j.sums, j.recs
 		formats := make([]string, len(fr.Activities))
 		for i, a := range fr.Activities {
@@ -472,15 +486,6 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 					hooks.stored(a, j.sums[i])
 				}
 			}
-		}
-		// The preliminary metrics (totals, max HR) are saved as they come
-		// rather than all at the end, so memory does not grow with the
-		// history.
-		if len(metrics) >= metricsBatch {
-			if err := db.SaveMetrics(ctx, metrics); err != nil {
-				return err
-			}
-			metrics = map[string]*analysis.Metrics{}
 		}
 		if o.AfterFile != nil {
 			o.AfterFile(res.Files)
@@ -518,11 +523,6 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if db != nil {
-		if err := db.SaveMetrics(ctx, metrics); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }

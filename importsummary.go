@@ -72,6 +72,9 @@ func (s *ImportResult) WriteSummary(w io.Writer, db, athlete string, dryRun bool
 	case len(s.Rejected) > 0:
 		fmt.Fprintf(w, "  list them again with: taper imports --db %s --rejected\n", db)
 	}
+	if s.Resumed {
+		fmt.Fprintf(w, "  the previous import stopped before its analysis was done: every activity analysed again\n")
+	}
 	if s.SettingsChanged != "" {
 		fmt.Fprintf(w, "  settings changed since the last analysis (%s): every activity analysed again\n", s.SettingsChanged)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -227,7 +228,15 @@ func TestReimportAnalysesOnlyWhenNeeded(t *testing.T) {
 	if n, err := db.Unanalysed(ctx, "ann", analysis.AnalysisVersion); err != nil || n != 1 {
 		t.Fatalf("Unanalysed = %d, %v; want 1", n, err)
 	}
+	goroutines := runtime.NumGoroutine()
 	imp(std)
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > goroutines {
+		t.Errorf("%d goroutines after the import, %d before: some outlive it", n, goroutines)
+	}
 	if again := analysed(); again[0].Metrics.Class != first.Metrics.Class || again[0].Metrics.Evidence != first.Metrics.Evidence {
 		t.Errorf("re-analysed after an interruption: %q (%s), want %q (%s)", again[0].Metrics.Class, again[0].Metrics.Evidence,
 			first.Metrics.Class, first.Metrics.Evidence)
@@ -327,5 +336,87 @@ func TestImportAnalysesWhileItRuns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImportResumesAfterStopping: an import that stored its files but
+// stopped before its analysis (simulated: the files stored as the import
+// stores them, the analysis marked pending) is finished by the next
+// import of the same files, which analyses every activity again: the runs
+// before the marathon it brought get that marathon's pace, as taper
+// reanalyze gives them, although no file is new.
+func TestImportResumesAfterStopping(t *testing.T) {
+	ctx := context.Background()
+	season := synth.Season{Athlete: "ann", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), Seed: 8, PreWeeks: 16}
+	early, late := t.TempDir(), t.TempDir()
+	for i, p := range season.Plan() {
+		dir := early
+		if p.Spec.Start.After(season.RaceDate.AddDate(0, 0, -42)) {
+			dir = late // the last six weeks, the race and after
+		}
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%04d.fit", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := synth.WriteFIT(f, synth.Workout(p.Spec)); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	db, err := store.Open(ctx, "", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	now := func() time.Time { return season.RaceDate.AddDate(0, 3, 0) }
+	o := ImportOptions{Athlete: "ann", Inputs: []string{early}, Jobs: 2, Settings: std, Now: now}
+	if _, err := Import(ctx, db, o); err != nil {
+		t.Fatal(err)
+	}
+	// The stopped import: its files stored, its analysis not done.
+	o.Inputs = []string{late}
+	if err := db.MarkAnalysisPending(ctx, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importFiles(ctx, db, o, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	res, err := Import(ctx, db, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Resumed || res.ByStatus[store.StatusImported] != 0 {
+		t.Errorf("resumed %v, %d files imported; want the stopped import finished, no file new", res.Resumed, res.ByStatus[store.StatusImported])
+	}
+	classes := func() map[string]string {
+		got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, a := range got {
+			out[a.ID] = fmt.Sprintf("%d %s %s hrmax %.1f", a.Metrics.Version, a.Metrics.Class, a.Metrics.Evidence, a.Metrics.HRMax)
+		}
+		return out
+	}
+	imported := classes()
+	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range classes() {
+		if imported[id] != want {
+			t.Errorf("%s after the resumed import:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
+		}
+	}
+	// No goroutine outlives the import (an analysis started after the
+	// files once left the speculator's workers running).
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the import, %d before", n, before)
 	}
 }

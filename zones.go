@@ -41,7 +41,7 @@ func recordAnalysisSettings(ctx context.Context, db *store.DB, athlete string, s
 // last analysis: "" when none did (or none was recorded).
 func settingsChange(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (string, error) {
 	fp, was, err := db.AnalysisSettings(ctx, athlete)
-	if err != nil || fp == "" || fp == settingsFingerprint(s) {
+	if err != nil || fp == "" || fp == settingsFingerprint(s) || was == "" {
 		return "", err
 	}
 	old := map[string]string{}

@@ -552,11 +552,7 @@ func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 				if m == nil {
 					continue
 				}
-				z := m.ZoneSeconds
-				if err := app.AppendRow(id, int32(m.Version), nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
-					nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
-					nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
-					nullFloat(z[4]), nullFloat(m.TRIMP), now); err != nil {
+				if err := app.AppendRow(metricsRow(id, m, now)...); err != nil {
 					return fmt.Errorf("activity %s: %w", id, err)
 				}
 			}
@@ -564,6 +560,15 @@ func (db *DB) saveMetrics(ctx context.Context, metrics map[string]*analysis.Metr
 		},
 		`DELETE FROM analyses WHERE activity_id IN (SELECT activity_id FROM analyses_in)`,
 		`INSERT INTO analyses SELECT * FROM analyses_in`)
+}
+
+// metricsRow is an analyses row of activity id.
+func metricsRow(id string, m *analysis.Metrics, now time.Time) []driver.Value {
+	z := m.ZoneSeconds
+	return []driver.Value{id, int32(m.Version), nullString(m.Class), nullString(m.ClassSource), nullString(m.Evidence),
+		nullFloat(m.MovingTime), nullFloat(m.Distance), nullFloat(m.Pace), nullFloat(m.AvgHR), nullFloat(m.MaxHR),
+		nullFloat(m.ElevationGain), nullFloat(m.HRMax), nullFloat(z[0]), nullFloat(z[1]), nullFloat(z[2]), nullFloat(z[3]),
+		nullFloat(z[4]), nullFloat(m.TRIMP), now}
 }
 
 // replaceRows fills the temporary table temp (created by create when

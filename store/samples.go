@@ -42,8 +42,10 @@ type recMeta struct {
 
 // eachRecord calls fn with every record of the activities matching where,
 // in insertion (rowid) order: each activity's records were appended
-// together in sample order and activities in key order, so they come
-// grouped and a read of few activities touches only their row groups.
+// together in sample order, and a batch's activities (a contiguous range
+// of keys) together, by key within each set of columns they have (see
+// insertSamples), so they come grouped and a read of few activities
+// touches only their batches' row groups.
 func (db *DB) eachRecord(ctx context.Context, where string, args []any, fn func(id string, s analysis.Sample) error) error {
 	metas := map[int32]recMeta{}
 	rows, err := db.sql.QueryContext(ctx, `SELECT a.key, a.id, a.t0, a.t_base, a.distance_base FROM activities a`+where+andWhere(where)+`a.key IS NOT NULL`, args...)
@@ -135,8 +137,8 @@ func anyFloat32(v any) float64 {
 }
 
 // nextKeys reserves n activity keys for a writer: keys increase in the
-// order they are handed out, so records appended in key order stay sorted
-// by key. Only this process writes the file, so the largest stored key is
+// order they are handed out, so each batch's records hold a range of keys
+// after the previous batch's. Only this process writes the file, so the largest stored key is
 // read once.
 func (db *DB) nextKeys(ctx context.Context, n int) (int32, error) {
 	db.keyMu.Lock()

@@ -8,8 +8,8 @@
 // TIMESTAMPs (activities.local_date is the local calendar date of the
 // start), and NULL means "not recorded" (analysis's NaN). Records live in
 // the samples table (migration 0003): keyed by activities.key, whole
-// numbers in fixed steps (see Quantize), in key order so DuckDB's zone maps
-// prune a read of one activity to its row groups; records is a view with
+// numbers in fixed steps (see Quantize), in batches of increasing keys so
+// DuckDB's zone maps prune a read of one activity to its row groups; records is a view with
 // the original columns. summaries (migration 0005) holds each activity's
 // analysis.Summary, so reanalysis does not read records.
 //

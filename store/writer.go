@@ -131,6 +131,9 @@ type actMeta struct {
 	key               int32     // activities.key
 	t0                time.Time // activities.t0: the records' time base
 	bases             bases     // activities.t_base, distance_base
+	// metrics are what the activity came with (an import's preliminary
+	// metrics, analysis.PreliminaryMetrics): stored with it, in its batch.
+	metrics *analysis.Metrics
 }
 
 type primary struct {
@@ -475,7 +478,7 @@ func (w *Writer) addActivity(f FileResult, a *analysis.Activity, sum *analysis.S
 		}
 	}
 	w.acts = append(w.acts, light)
-	w.actMeta[a.ID] = actMeta{channels: ch, samples: n, sha: f.SHA256, key: key, t0: t0, bases: b}
+	w.actMeta[a.ID] = actMeta{channels: ch, samples: n, sha: f.SHA256, key: key, t0: t0, bases: b, metrics: a.Metrics}
 	w.pendingRecords += n
 	w.summary.Activities++
 	w.summary.Records += n
@@ -604,8 +607,41 @@ func (w *Writer) flush() error {
 			r.status = StatusDuplicateActivity
 		}
 	}
+	// The activities' metrics go in with them: an interrupted import leaves
+	// no activity without its preliminary metrics (nor metrics left over
+	// from an activity removed before: none are expected).
+	var withMetrics []any
+	for _, a := range w.acts {
+		if w.actMeta[a.ID].metrics != nil {
+			withMetrics = append(withMetrics, a.ID)
+		}
+	}
+	if len(withMetrics) > 0 {
+		if _, err := w.conn.ExecContext(w.ctx, `DELETE FROM analyses WHERE activity_id IN (?`+strings.Repeat(", ?", len(withMetrics)-1)+`)`,
+			withMetrics...); err != nil {
+			return fmt.Errorf("write batch: %w", err)
+		}
+	}
 	err := w.conn.Raw(func(dc any) error {
 		c := dc.(driver.Conn)
+		if len(withMetrics) > 0 {
+			an, err := duckdb.NewAppenderFromConn(c, "", "analyses")
+			if err != nil {
+				return err
+			}
+			now := w.db.now().UTC()
+			for _, a := range w.acts {
+				if m := w.actMeta[a.ID].metrics; m != nil {
+					if err := an.AppendRow(metricsRow(a.ID, m, now)...); err != nil {
+						an.Close()
+						return fmt.Errorf("analysis of %s: %w", a.ID, err)
+					}
+				}
+			}
+			if err := an.Close(); err != nil {
+				return err
+			}
+		}
 		app, err := duckdb.NewAppenderFromConn(c, "", "activities")
 		if err != nil {
 			return err

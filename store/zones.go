@@ -80,3 +80,19 @@ func (db *DB) Unanalysed(ctx context.Context, athlete string, version int) (int,
 	}
 	return n, nil
 }
+
+// AnalysisPending is the fingerprint recorded (MarkAnalysisPending) while an
+// import stores files and until the analysis after it is done
+// (SetAnalysisSettings): found by the next import, it says that one stopped
+// half-way.
+const AnalysisPending = "pending"
+
+// MarkAnalysisPending records that the athlete's analysis is pending (see
+// AnalysisPending), keeping the settings it was last made with.
+func (db *DB) MarkAnalysisPending(ctx context.Context, athlete string) error {
+	if _, err := db.sql.ExecContext(ctx, `INSERT INTO analysis_settings VALUES (?, ?, '', ?)
+		ON CONFLICT (athlete) DO UPDATE SET fingerprint = excluded.fingerprint`, athlete, AnalysisPending, db.now().UTC()); err != nil {
+		return fmt.Errorf("record a pending analysis in %s: %w", db.name(), err)
+	}
+	return nil
+}
