@@ -28,15 +28,23 @@ type speculator struct {
 }
 
 // specHeld bounds what pending summaries hold (a decoded summary takes about
-// 40 bytes per record): beyond it the oldest are analysed at once, with the
-// history known so far.
-const specHeld = 24 << 20
+// 40 bytes per record, counted as at least 4 KB), and specPending how many
+// wait: beyond either the oldest are analysed at once, with the history
+// known so far (and checked after the files like the others).
+const (
+	specHeld    = 24 << 20
+	specPending = 1024
+)
 
 type specJob struct {
 	a          *analysis.Activity // header: laps and workout, no samples
 	sum        *analysis.Summary
+	ready      string // history.ReadyDate
 	pace, hrMx float64
 }
+
+// held is about what j's summary holds in memory.
+func (j specJob) held() int64 { return max(int64(j.sum.Samples())*40, 4096) }
 
 // specResult is an activity's metrics and the race pace they were made with.
 type specResult struct {
@@ -68,11 +76,12 @@ func (sp *speculator) add(a *analysis.Activity, sum *analysis.Summary) {
 	h := *a
 	h.Samples = nil
 	sp.prog.Add(&h)
-	sp.pending = append(sp.pending, specJob{a: &h, sum: sum})
-	sp.held += int64(sum.Samples()) * 40
+	j := specJob{a: &h, sum: sum, ready: history.ReadyDate(&h)}
+	sp.pending = append(sp.pending, j)
+	sp.held += j.held()
 	keep := sp.pending[:0]
-	for _, j := range sp.pending {
-		if sp.prog.Ready(j.a) || sp.held > specHeld {
+	for i, j := range sp.pending {
+		if sp.prog.ReadyAfter(j.ready) || sp.held > specHeld || len(sp.pending)-i > specPending {
 			sp.start(j)
 		} else {
 			keep = append(keep, j)
@@ -84,7 +93,7 @@ func (sp *speculator) add(a *analysis.Activity, sum *analysis.Summary) {
 
 func (sp *speculator) start(j specJob) {
 	j.pace, j.hrMx = sp.prog.Inputs(j.a)
-	sp.held -= int64(j.sum.Samples()) * 40
+	sp.held -= j.held()
 	sp.work <- j
 }
 

@@ -80,9 +80,17 @@ func (p *Progressive) Add(a *analysis.Activity) {
 
 // Ready reports whether the activities added so far reach past the weeks
 // after a in which a race would set its race pace.
-func (p *Progressive) Ready(a *analysis.Activity) bool {
-	return p.latest > a.LocalStart().AddDate(0, 0, RaceLeadWeeks*7).Format(time.DateOnly)
+func (p *Progressive) Ready(a *analysis.Activity) bool { return p.ReadyAfter(ReadyDate(a)) }
+
+// ReadyDate is the local date the activities added must go past for a to
+// be Ready.
+func ReadyDate(a *analysis.Activity) string {
+	return a.LocalStart().AddDate(0, 0, RaceLeadWeeks*7).Format(time.DateOnly)
 }
+
+// ReadyAfter reports whether the activities added so far go past date (a
+// ReadyDate).
+func (p *Progressive) ReadyAfter(date string) bool { return p.latest > date }
 
 // Inputs are the race pace (see Analyzer.RacePaceFor) and the observed
 // HRmax (the highest over the 12 months up to its start, see
