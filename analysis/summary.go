@@ -187,22 +187,13 @@ func (s *Summary) Profile() HRProfile { return s.profile }
 // AnalyzeSummary is Analyze on an activity's header (with laps and workout)
 // and its Summary instead of its samples; the result is the same.
 func AnalyzeSummary(header *Activity, sum *Summary, s Settings, observedHRMax, racePace float64) *Metrics {
-	m := &Metrics{Version: AnalysisVersion}
-	b := sum.basics
-	m.MovingTime, m.Distance, m.ElevationGain = b.moving, b.distance, b.ascent
-	m.AvgHR, m.MaxHR = b.avgHR, b.maxHR
-	if Has(sum.sustainedHR) {
-		m.MaxHR = sum.sustainedHR
-	}
-	m.Pace = math.NaN()
-	if isFootSport(header.Sport) && m.Distance > 0 && m.MovingTime > 0 {
-		m.Pace = m.MovingTime / (m.Distance / 1000)
-	}
+	m := PreliminaryMetrics(header, sum)
+	m.Version = AnalysisVersion
 	ApplyHRMax(m, sum.profile, s, observedHRMax)
 	if header.IsRun() {
 		// As Classify(sum.Activity(header), ...), without making the samples.
 		st := sum.stream()
-		m.Class, m.ClassSource, m.Evidence = classifyOn(header, b, st, sum.Samples() > 0, racePace, s)
+		m.Class, m.ClassSource, m.Evidence = classifyOn(header, sum.basics, st, sum.Samples() > 0, racePace, s)
 		st.release()
 	}
 	return m
