@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -246,8 +245,8 @@ func TestReimportAnalysesOnlyWhenNeeded(t *testing.T) {
 	// again although no file is new.
 	slow := std
 	slow.ThresholdPace = 200 // 3:20 a km
-	if res := imp(slow); !strings.Contains(res.SettingsChanged, "threshold_pace") {
-		t.Errorf("SettingsChanged = %q, want threshold_pace named", res.SettingsChanged)
+	if res := imp(slow); res.SettingsChanged != "threshold_pace 5:30/km -> 3:20/km" {
+		t.Errorf("SettingsChanged = %q, want threshold_pace 5:30/km -> 3:20/km", res.SettingsChanged)
 	}
 	for _, a := range analysed() {
 		if a.Metrics.Class == analysis.ClassTempo {

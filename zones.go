@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,24 @@ func analysisSettings(s analysis.Settings) string {
 		fmt.Sprintf("threshold_pace=%g", s.ThresholdPace),
 		"race_distance=" + s.RaceDistance,
 	}, "; ")
+}
+
+// shownSetting is value v of analysisSettings' key k as a person reads it:
+// a pace as m:ss/km, 0 (not set) as none.
+func shownSetting(k, v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	switch {
+	case err != nil || k == "timezone" || k == "race_distance":
+		if v == "" {
+			return "none"
+		}
+		return strconv.Quote(v)
+	case f == 0:
+		return "none"
+	case k == "threshold_pace":
+		return analysis.FormatDuration(f) + "/km"
+	}
+	return v
 }
 
 func settingsFingerprint(s analysis.Settings) string {
@@ -56,7 +75,7 @@ func settingsChange(ctx context.Context, db *store.DB, athlete string, s analysi
 			continue // no setting: the zone the import was given stands
 		}
 		if o, ok := old[k]; !ok || o != v {
-			changed = append(changed, fmt.Sprintf("%s %q -> %q", k, o, v))
+			changed = append(changed, fmt.Sprintf("%s %s -> %s", k, shownSetting(k, o), shownSetting(k, v)))
 		}
 	}
 	return strings.Join(changed, ", "), nil
