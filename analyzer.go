@@ -64,8 +64,13 @@ func primaryID(ctx context.Context, db *store.DB, athlete, id string) (string, e
 // now get their zones and TRIMP recomputed. All of it works from the
 // activities' summaries (store.Summaries): records are read only for
 // activities without a current one (stored by an older taper).
-func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer) error {
-	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, false, nil)
+//
+// An import or race change that stopped before its analysis was done left
+// the analysis pending (store.AnalysisPending; wasPending, read before this
+// change marked it pending itself): then everything is redone, as what it
+// stored may have changed any run's race pace.
+func analyzeAthlete(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, now time.Time, prev *analyzer, wasPending bool) error {
+	_, err := reanalyzeWith(ctx, db, athlete, s, now, prev, wasPending, nil)
 	return err
 }
 

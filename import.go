@@ -160,7 +160,7 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	var acts []*analysis.Activity
 	loadPrev := func() error {
 		var err error
-		prev, acts, err = newAnalyzer(ctx, db, o.Athlete, o.Settings, now())
+		prev, acts, err = newAnalyzer(ctx, db, o.Athlete, s, now())
 		return err
 	}
 	hooks.beforeWrite = func() error {
@@ -250,7 +250,7 @@ type importJob struct {
 // importHooks are what Import does on the way of importFiles' writer.
 type importHooks struct {
 	// beforeWrite is called once, before the writer takes the first
-	// decoded file (nothing of the import is stored yet).
+	// decoded file with activities (none of the import's is stored yet).
 	beforeWrite func() error
 	// stored, when set, hears each new primary activity (with its
 	// preliminary metrics) and its summary once the writer has it.
@@ -465,7 +465,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++
 		}
-		if j.status == jobDecode && hooks.beforeWrite != nil {
+		if j.status == jobDecode && len(fr.Activities) > 0 && hooks.beforeWrite != nil {
 			if err := hooks.beforeWrite(); err != nil {
 				return err
 			}

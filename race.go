@@ -82,6 +82,15 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 	if err != nil {
 		return RaceResult{}, err
 	}
+	// Until the analysis below is done, it is pending: a race change
+	// stopped half-way is finished by the next import or reanalysis.
+	fp, _, err := db.AnalysisSettings(ctx, o.Athlete)
+	if err != nil {
+		return RaceResult{}, err
+	}
+	if err := db.MarkAnalysisPending(ctx, o.Athlete); err != nil {
+		return RaceResult{}, err
+	}
 	if err := change(); err != nil {
 		return RaceResult{}, err
 	}
@@ -94,7 +103,7 @@ func changeRace(ctx context.Context, db *store.DB, o RaceOptions, change func() 
 	if err != nil {
 		return RaceResult{}, err
 	}
-	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev); err != nil {
+	if err := analyzeAthlete(ctx, db, o.Athlete, o.Settings, now(), prev, fp == store.AnalysisPending); err != nil {
 		return RaceResult{}, err
 	}
 	return RaceResult{ID: an.RaceID, Source: an.RaceSource}, nil

@@ -338,13 +338,14 @@ func TestImportAnalysesWhileItRuns(t *testing.T) {
 	}
 }
 
-// TestImportResumesAfterStopping: an import that stored its files but
-// stopped before its analysis (simulated: the files stored as the import
-// stores them, the analysis marked pending) is finished by the next
-// import of the same files, which analyses every activity again: the runs
-// before the marathon it brought get that marathon's pace, as taper
-// reanalyze gives them, although no file is new.
-func TestImportResumesAfterStopping(t *testing.T) {
+// stoppedImport imports a season up to six weeks before its marathon,
+// then stores the rest (the marathon among it) as an import that stopped
+// after its files and before its analysis: the files stored as the import
+// stores them, the analysis marked pending. It returns the database, the
+// stopped import's options and a check that every activity's analysis is
+// what taper reanalyze gives it.
+func stoppedImport(t *testing.T) (*store.DB, ImportOptions, func()) {
+	t.Helper()
 	ctx := context.Background()
 	season := synth.Season{Athlete: "ann", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), Seed: 8, PreWeeks: 16}
 	early, late := t.TempDir(), t.TempDir()
@@ -366,14 +367,13 @@ func TestImportResumesAfterStopping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	std, _ := analysis.Preset(analysis.PresetStandard)
 	now := func() time.Time { return season.RaceDate.AddDate(0, 3, 0) }
 	o := ImportOptions{Athlete: "ann", Inputs: []string{early}, Jobs: 2, Settings: std, Now: now}
 	if _, err := Import(ctx, db, o); err != nil {
 		t.Fatal(err)
 	}
-	// The stopped import: its files stored, its analysis not done.
 	o.Inputs = []string{late}
 	if err := db.MarkAnalysisPending(ctx, "ann"); err != nil {
 		t.Fatal(err)
@@ -381,34 +381,51 @@ func TestImportResumesAfterStopping(t *testing.T) {
 	if _, err := importFiles(ctx, db, o, nil); err != nil {
 		t.Fatal(err)
 	}
+	check := func() {
+		t.Helper()
+		classes := func() map[string]string {
+			got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, a := range got {
+				out[a.ID] = fmt.Sprintf("%d %s %s hrmax %.1f", a.Metrics.Version, a.Metrics.Class, a.Metrics.Evidence, a.Metrics.HRMax)
+			}
+			return out
+		}
+		before := classes()
+		if fp, _, _ := db.AnalysisSettings(ctx, "ann"); fp == store.AnalysisPending {
+			t.Error("the analysis is still marked pending")
+		}
+		if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range classes() {
+			if before[id] != want {
+				t.Errorf("%s:\n%s\nafter taper reanalyze:\n%s", id, before[id], want)
+			}
+		}
+	}
+	return db, o, check
+}
+
+// TestImportResumesAfterStopping: an import that stopped after storing its
+// files and before its analysis is finished by the next import of the same
+// files, which analyses every activity again: the runs before the marathon
+// it brought get that marathon's pace, as taper reanalyze gives them,
+// although no file is new.
+func TestImportResumesAfterStopping(t *testing.T) {
+	db, o, check := stoppedImport(t)
 	before := runtime.NumGoroutine()
-	res, err := Import(ctx, db, o)
+	res, err := Import(context.Background(), db, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Resumed || res.ByStatus[store.StatusImported] != 0 {
 		t.Errorf("resumed %v, %d files imported; want the stopped import finished, no file new", res.Resumed, res.ByStatus[store.StatusImported])
 	}
-	classes := func() map[string]string {
-		got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]string{}
-		for _, a := range got {
-			out[a.ID] = fmt.Sprintf("%d %s %s hrmax %.1f", a.Metrics.Version, a.Metrics.Class, a.Metrics.Evidence, a.Metrics.HRMax)
-		}
-		return out
-	}
-	imported := classes()
-	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	for id, want := range classes() {
-		if imported[id] != want {
-			t.Errorf("%s after the resumed import:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
-		}
-	}
+	check()
 	// No goroutine outlives the import (an analysis started after the
 	// files once left the speculator's workers running).
 	deadline := time.Now().Add(2 * time.Second)
@@ -417,5 +434,48 @@ func TestImportResumesAfterStopping(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after the import, %d before", n, before)
+	}
+}
+
+// TestRaceAfterAStoppedImport: a race mark set after an import that stopped
+// before its analysis redoes every activity, as the import would have.
+func TestRaceAfterAStoppedImport(t *testing.T) {
+	db, o, check := stoppedImport(t)
+	if _, err := SetRace(context.Background(), db, RaceOptions{Athlete: "ann", Date: "2026-10-04", Settings: o.Settings, Now: o.Now}); err != nil {
+		t.Fatal(err)
+	}
+	check()
+}
+
+// TestNoActivityLeavesNothingPending: an import of files without activities
+// (a Garmin export holding monitoring files only) stores no activity and
+// leaves the athlete's analysis as it was, not marked pending.
+func TestNoActivityLeavesNothingPending(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := synth.Workout(synth.Spec{Kind: synth.Easy, Start: time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC), Seed: 1})
+	if err := synth.WriteDir(filepath.Join(dir, "run"), []*analysis.Activity{a}, synth.ExportFIT); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "monitoring.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := synth.WriteGarminExport(f, nil, 3); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db, err := store.Open(ctx, "", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	if _, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{filepath.Join(dir, "run")}, Jobs: 1, Settings: std}); err != nil {
+		t.Fatal(err)
+	}
+	Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{filepath.Join(dir, "monitoring.zip")}, Jobs: 1, Settings: std})
+	if fp, _, err := db.AnalysisSettings(ctx, "ann"); err != nil || fp != settingsFingerprint(std) {
+		t.Errorf("fingerprint %q, %v after importing no activity; want the analysis's %q", fp, err, settingsFingerprint(std))
 	}
 }
