@@ -500,3 +500,34 @@ func TestAppleHealthFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutesOfAKnownAppleExport: when export.xml is skipped as imported
+// before (a re-import after one that stopped half-way), the route files
+// beside it are still part of it, not activities of their own.
+func TestRoutesOfAKnownAppleExport(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "export.zip")
+	writeAppleZip(t, zipPath, appleActs(t), time.UTC)
+	d := NewDecoder(DecodeOptions{Now: testNow})
+	routes := 0
+	err := Walk(context.Background(), []string{zipPath}, WalkOptions{
+		Skip: func(name string, _ int64, _ uint32) bool { return strings.HasSuffix(name, "/export.xml") },
+	}, func(e Entry) error {
+		if !strings.Contains(e.Path, "/workout-routes/") {
+			return nil
+		}
+		routes++
+		if want := zipPath + "!apple_health_export/export.xml"; e.PartOf != want {
+			t.Errorf("%s: part of %q, want %q", e.Path, e.PartOf, want)
+		}
+		if r := d.DecodeEntry(e); r.Status != StatusSkipped || r.Kind != "apple-health:route" {
+			t.Errorf("%s: %s %s, want skipped as apple-health:route", e.Path, r.Status, r.Kind)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if routes == 0 {
+		t.Fatal("no route file in the export: the test shows nothing")
+	}
+}

@@ -230,6 +230,20 @@ type walker struct {
 	streamLimit int64
 	cur         *healthCtx        // how to reopen the file being read, if it is an Apple Health export
 	partOf      map[string]string // route files read with an Apple Health export: path -> the export's path
+	// knownHealth holds the folders of Apple Health export.xml files
+	// skipped as known (imported before): their workout-routes/*.gpx are
+	// part of them as well, though the export was not read to name them.
+	knownHealth map[string]string // folder -> the export's path
+}
+
+// knownHealthRoute returns the path of the export.xml skipped as known that
+// route file name (FOLDER/workout-routes/*.gpx) belongs to, else "".
+func (w *walker) knownHealthRoute(name string) string {
+	dir := path.Dir(name)
+	if w.knownHealth == nil || path.Base(dir) != "workout-routes" || !strings.EqualFold(path.Ext(name), ".gpx") {
+		return ""
+	}
+	return w.knownHealth[path.Dir(dir)]
 }
 
 // emit sends one entry to fn, after checking ctx.
@@ -239,12 +253,20 @@ func (w *walker) emit(e Entry) error {
 	}
 	if p, ok := w.partOf[e.Path]; ok {
 		e.PartOf = p
+	} else if p := w.knownHealthRoute(e.Path); p != "" {
+		e.PartOf = p
 	}
 	switch {
 	case e.Err != nil:
 		e.Data = nil
 	case e.Skipped:
 		e.Data, e.SHA256 = nil, ""
+		if strings.EqualFold(path.Base(e.Path), "export.xml") {
+			if w.knownHealth == nil {
+				w.knownHealth = map[string]string{}
+			}
+			w.knownHealth[path.Dir(e.Path)] = e.Path
+		}
 	case e.HeadOnly:
 		// Size, SHA256 and CRC32 were computed while streaming.
 	default:
