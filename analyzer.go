@@ -287,8 +287,9 @@ func reanalyzePrimaries(ctx context.Context, db *store.DB, athlete string, s ana
 
 // syncDuplicates gives every duplicate of the athlete its primary's class
 // and evidence, analysing first those without current metrics (all: every
-// duplicate). It returns how many it analysed, and of all it updated how
-// many changed class.
+// duplicate) or made with another HRmax than the one they get now. It
+// returns how many it analysed, and of all it updated how many changed
+// class.
 func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analyzer, all bool) (analysed, changed int, err error) {
 	every, err := db.Activities(ctx, store.Filter{Athlete: athlete, IncludeDuplicates: true})
 	if err != nil {
@@ -311,7 +312,7 @@ func syncDuplicates(ctx context.Context, db *store.DB, athlete string, an *analy
 		if d.Metrics != nil {
 			oldClass[d.ID] = d.Metrics.Class
 		}
-		if all || d.Metrics == nil || d.Metrics.Version != analysis.AnalysisVersion {
+		if all || d.Metrics == nil || d.Metrics.Version != analysis.AnalysisVersion || !an.ZonesCurrent(d) {
 			redo = append(redo, d.ID)
 		}
 	}

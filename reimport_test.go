@@ -479,3 +479,54 @@ func TestNoActivityLeavesNothingPending(t *testing.T) {
 		t.Errorf("fingerprint %q, %v after importing no activity; want the analysis's %q", fp, err, settingsFingerprint(std))
 	}
 }
+
+// TestTwoPlatformsOneAthlete: the same season from Strava's export, then
+// from Garmin's, into one athlete: the second brings better recordings of
+// the same runs and a higher observed HRmax; every activity, duplicates
+// included (their own zones and TRIMP), ends as taper reanalyze leaves it.
+func TestTwoPlatformsOneAthlete(t *testing.T) {
+	ctx := context.Background()
+	season := synth.Season{Athlete: "ann", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), Seed: 5,
+		Breaches: synth.Breaches{RunsDuringRest: true, SpeedWorkInReturn: true, RampTooSteep: true, TwoIntervalsInWeek: true, LongRunEarly: true}}
+	var inputs []string
+	for _, style := range []string{"strava", "garmin"} {
+		in, _, err := synth.WriteExport(filepath.Join(t.TempDir(), style), season, style, synth.ExportOptions{Now: season.RaceDate.AddDate(0, 2, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, in)
+	}
+	db, err := store.Open(ctx, "", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	now := func() time.Time { return season.RaceDate.AddDate(0, 2, 0) }
+	for _, in := range inputs {
+		if _, err := Import(ctx, db, ImportOptions{Athlete: "ann", Inputs: []string{in}, Jobs: 2, Settings: std, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	metrics := func() map[string]string {
+		got, err := db.Activities(ctx, store.Filter{Athlete: "ann", IncludeDuplicates: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, a := range got {
+			m := a.Metrics
+			out[a.ID] = fmt.Sprintf("%s %s hrmax %.1f trimp %.4f", m.Class, m.Evidence, m.HRMax, m.TRIMP)
+		}
+		return out
+	}
+	imported := metrics()
+	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range metrics() {
+		if imported[id] != want {
+			t.Errorf("%s after the two imports:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
+		}
+	}
+}

@@ -179,6 +179,12 @@ func (an *Analyzer) redo(a *analysis.Activity, paceChanged, all bool) (whole, zo
 	return false, false
 }
 
+// ZonesCurrent reports whether a's metrics were made with the HRmax an
+// gives it (false without metrics).
+func (an *Analyzer) ZonesCurrent(a *analysis.Activity) bool {
+	return a.Metrics != nil && sameHRMax(a.Metrics.HRMax, analysis.EffectiveHRMax(an.settings, an.Observed(a)))
+}
+
 // ApplyHRMax redoes m's zones and TRIMP for a with the HRmax an gives it,
 // from a's summary.
 func (an *Analyzer) ApplyHRMax(a *analysis.Activity, m *analysis.Metrics, sum *analysis.Summary) {
