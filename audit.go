@@ -41,8 +41,8 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 	if err != nil {
 		return nil, err
 	}
-	// The roster's activities (with their metrics), race marks and
-	// decisions in three queries, rather than a few per athlete.
+	// The roster's activities (with their metrics), race marks, decisions
+	// and pending analyses in four queries, rather than a few per athlete.
 	all, err := db.Activities(ctx, store.Filter{})
 	if err != nil {
 		return nil, err
@@ -56,6 +56,10 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 		return nil, err
 	}
 	decisions, err := db.ActiveDecisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := db.PendingAnalyses(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +85,7 @@ func Audit(ctx context.Context, db *store.DB, o AuditOptions) (*AuditResult, err
 					return nil, err
 				}
 			}
-			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1], decisions[a])
+			rep, err = reportFrom(ctx, db, a, s, o.AsOf, now(), reportHooks{o.Outdated, o.SettingsChanged}, acts, mark[0], mark[1], decisions[a], pending[a])
 		}
 		var none *NoActivitiesError
 		if errors.As(err, &none) {

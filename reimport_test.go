@@ -2,6 +2,7 @@ package taper
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -344,7 +345,10 @@ func TestImportAnalysesWhileItRuns(t *testing.T) {
 // stores them, the analysis marked pending. It returns the database, the
 // stopped import's options and a check that every activity's analysis is
 // what taper reanalyze gives it.
-func stoppedImport(t *testing.T) (*store.DB, ImportOptions, func()) {
+//
+// With after, the first import holds the weeks after the marathon instead
+// (imported first, out of order) and the stopped one the rest.
+func stoppedImport(t *testing.T, after bool) (*store.DB, ImportOptions, func()) {
 	t.Helper()
 	ctx := context.Background()
 	season := synth.Season{Athlete: "ann", RaceDate: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC), Seed: 8, PreWeeks: 16}
@@ -353,6 +357,12 @@ func stoppedImport(t *testing.T) (*store.DB, ImportOptions, func()) {
 		dir := early
 		if p.Spec.Start.After(season.RaceDate.AddDate(0, 0, -42)) {
 			dir = late // the last six weeks, the race and after
+		}
+		if after {
+			dir = late
+			if p.Spec.Start.After(season.RaceDate.AddDate(0, 0, 1)) {
+				dir = early // imported first: the weeks after the race
+			}
 		}
 		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%04d.fit", i)))
 		if err != nil {
@@ -416,7 +426,7 @@ func stoppedImport(t *testing.T) (*store.DB, ImportOptions, func()) {
 // it brought get that marathon's pace, as taper reanalyze gives them,
 // although no file is new.
 func TestImportResumesAfterStopping(t *testing.T) {
-	db, o, check := stoppedImport(t)
+	db, o, check := stoppedImport(t, false)
 	before := runtime.NumGoroutine()
 	res, err := Import(context.Background(), db, o)
 	if err != nil {
@@ -440,7 +450,7 @@ func TestImportResumesAfterStopping(t *testing.T) {
 // TestRaceAfterAStoppedImport: a race mark set after an import that stopped
 // before its analysis redoes every activity, as the import would have.
 func TestRaceAfterAStoppedImport(t *testing.T) {
-	db, o, check := stoppedImport(t)
+	db, o, check := stoppedImport(t, false)
 	if _, err := SetRace(context.Background(), db, RaceOptions{Athlete: "ann", Date: "2026-10-04", Settings: o.Settings, Now: o.Now}); err != nil {
 		t.Fatal(err)
 	}
@@ -528,5 +538,33 @@ func TestTwoPlatformsOneAthlete(t *testing.T) {
 		if imported[id] != want {
 			t.Errorf("%s after the two imports:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
 		}
+	}
+}
+
+// TestReportAfterAStoppedImport: a report made after an import that
+// stopped before its analysis (read-only: nothing is stored) is the one
+// made after taper reanalyze, also when the recovery weeks were imported
+// before that import brought the marathon.
+func TestReportAfterAStoppedImport(t *testing.T) {
+	db, o, _ := stoppedImport(t, true)
+	ctx := context.Background()
+	report := func() string {
+		t.Helper()
+		rep, err := Report(ctx, db, ReportOptions{Athlete: "ann", Settings: o.Settings, Now: o.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	stopped := report()
+	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: o.Settings, Now: o.Now}); err != nil {
+		t.Fatal(err)
+	}
+	if want := report(); stopped != want {
+		t.Errorf("report after the stopped import differs from the one after taper reanalyze:\n%s\n%s", stopped, want)
 	}
 }

@@ -69,13 +69,20 @@ func buildReport(ctx context.Context, db *store.DB, athlete string, s analysis.S
 	if err != nil {
 		return nil, err
 	}
-	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate, decisions)
+	fp, _, err := db.AnalysisSettings(ctx, athlete)
+	if err != nil {
+		return nil, err
+	}
+	return reportFrom(ctx, db, athlete, s, asOf, now, h, acts, markedID, markedDate, decisions, fp == store.AnalysisPending)
 }
 
 // reportFrom audits an athlete's loaded activities (primaries, with their
-// metrics), race mark and decisions in force as of asOf.
+// metrics), race mark and decisions in force as of asOf. When the analysis
+// is pending (an import or race change stopped before its analysis), any
+// run's stored class may be stale: every activity is analysed again, in
+// memory (taper import or reanalyze stores that).
 func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Settings, asOf string, now time.Time, h reportHooks,
-	acts []*analysis.Activity, markedID, markedDate string, decisions []store.Decision) (*analysis.Report, error) {
+	acts []*analysis.Activity, markedID, markedDate string, decisions []store.Decision, pending bool) (*analysis.Report, error) {
 	if asOf != "" {
 		var err error
 		if asOf, err = ResolveDate(asOf, history.AthleteToday(now, s, acts)); err != nil {
@@ -90,7 +97,7 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 		MarkedID: markedID, MarkedDate: markedDate, Overrides: overrides, Waivers: waivers,
 		Fresh: func(newAnalyzer func() *analyzer) error {
 			var err error
-			old, err = freshMetrics(ctx, db, athlete, newAnalyzer, acts)
+			old, err = freshMetrics(ctx, db, athlete, newAnalyzer, acts, pending)
 			return err
 		}})
 	if err != nil {
@@ -113,21 +120,22 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 
 // freshMetrics analyses in memory the activities without stored metrics
 // or with preliminary ones only (an import interrupted before its
-// analysis), from their summaries (else their records), so a read-only
-// report is still complete. Metrics of an older analysis version are used
-// as they are
-// (reading every activity's records on every report would be slow): it
-// returns how many there are, for a note to run taper reanalyze.
-func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity) (int, error) {
+// analysis), every one when pending (the analysis was, see
+// store.AnalysisPending), from their summaries (else their records), so a
+// read-only report is still complete. Metrics of an older analysis version
+// are used as they are (reading every activity's records on every report
+// would be slow): it returns how many there are, for a note to run taper
+// reanalyze.
+func freshMetrics(ctx context.Context, db *store.DB, athlete string, newAnalyzer func() *analyzer, acts []*analysis.Activity, pending bool) (int, error) {
 	var stale []string
 	old := 0
 	byID := map[string]*analysis.Activity{}
 	for _, a := range acts {
 		byID[a.ID] = a
-		if a.Metrics != nil && !a.Metrics.Preliminary() && a.Metrics.Version != analysis.AnalysisVersion {
+		if !pending && a.Metrics != nil && !a.Metrics.Preliminary() && a.Metrics.Version != analysis.AnalysisVersion {
 			old++
 		}
-		if a.Metrics == nil || a.Metrics.Preliminary() {
+		if pending || a.Metrics == nil || a.Metrics.Preliminary() {
 			stale = append(stale, a.ID)
 		}
 	}

@@ -96,3 +96,22 @@ func (db *DB) MarkAnalysisPending(ctx context.Context, athlete string) error {
 	}
 	return nil
 }
+
+// PendingAnalyses lists the athletes whose analysis is pending (see
+// AnalysisPending).
+func (db *DB) PendingAnalyses(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT athlete FROM analysis_settings WHERE fingerprint = ?`, AnalysisPending)
+	if err != nil {
+		return nil, fmt.Errorf("read pending analyses in %s: %w", db.name(), err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("read pending analyses in %s: %w", db.name(), err)
+		}
+		out[a] = true
+	}
+	return out, rows.Err()
+}
