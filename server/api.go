@@ -316,6 +316,8 @@ func (s *Server) apiClearRace(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) race(w http.ResponseWriter, r *http.Request, name, id, date string, force bool, note string) {
 	var res taper.RaceResult
+	unlock := s.lockAthlete(name) // after the athlete's uploads (see Server.athletes)
+	defer unlock()
 	err := s.write(r.Context(), func(db *store.DB) (err error) {
 		res, err = s.setRace(r.Context(), db, name, id, date, force, note)
 		return err

@@ -186,6 +186,7 @@ func (s *Server) runImport(job *importJob, athlete string, paths []string, names
 	// An import waits for the database as long as it takes (a cron import
 	// may hold it), until the server stops.
 	ctx := s.ctx
+	defer s.lockAthlete(athlete)()
 	var summary *importSummary
 	var err error
 	for {

@@ -57,6 +57,20 @@ type Server struct {
 	// afterFile, when set (by tests), is called after each file an upload
 	// imports: a browser test slows an import down to watch its progress.
 	afterFile atomic.Pointer[func()]
+
+	// athletes serialises, per athlete, what stores activities or analyses
+	// them (uploads, race changes): two at once would each leave the
+	// athlete's analysis to the other (see store.AnalysisPending).
+	athletes sync.Map // athlete -> *sync.Mutex
+}
+
+// lockAthlete waits for the athlete's other uploads and race changes and
+// returns the unlock.
+func (s *Server) lockAthlete(athlete string) func() {
+	m, _ := s.athletes.LoadOrStore(athlete, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // New returns the dashboard over the database in opts.DB.

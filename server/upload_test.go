@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,4 +103,65 @@ func importDir(t *testing.T, s http.Handler, athlete, dir string) importStatus {
 		json.Unmarshal([]byte(got), &job)
 	}
 	return job
+}
+
+// TestRaceWaitsForUpload: a race change for an athlete whose upload is
+// being imported waits for the import (one stores files the other's
+// analysis must see); a race change for another athlete does not.
+func TestRaceWaitsForUpload(t *testing.T) {
+	s, _ := teamServer(t, Options{})
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	hold := func() {
+		once.Do(func() { close(started) })
+		<-release
+	}
+	s.afterFile.Store(&hold)
+	defer s.afterFile.Store(nil)
+	zip := garminExport(t, season("dan", 4, synth.Breaches{}))
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	w, _ := mw.CreateFormFile("files", "dan_garmin_export.zip")
+	w.Write(zip)
+	mw.Close()
+	if res, got := do(t, s, "POST", "/api/athletes/dan/imports", &body, map[string]string{"Content-Type": mw.FormDataContentType(), "Sec-Fetch-Site": "same-origin"}); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload: %d %s", res.StatusCode, got)
+	}
+	<-started
+	race := func(athlete string) chan int {
+		done := make(chan int, 1)
+		go func() {
+			res, _ := do(t, s, "POST", "/api/athletes/"+athlete+"/race", strings.NewReader(`{"date": "`+raceDay+`"}`),
+				map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"})
+			done <- res.StatusCode
+		}()
+		return done
+	}
+	other := race("ann")
+	select {
+	case code := <-other:
+		if code != http.StatusOK {
+			t.Errorf("ann's race: %d", code)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("ann's race change waited for dan's upload")
+	}
+	dan := race("dan")
+	select {
+	case code := <-dan:
+		t.Fatalf("dan's race change answered %d while dan's upload was still being imported", code)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case code := <-dan:
+		if code != http.StatusOK {
+			t.Errorf("dan's race after the upload: %d", code)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("dan's race change never answered")
+	}
+	if err := s.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
