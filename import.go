@@ -134,19 +134,15 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 	// With other analysis settings than the stored analysis was made with,
 	// every activity is analysed again (from its summary) after the files;
 	// else only what this import changes. An import that stores nothing new
-	// leaves a current analysis alone.
-	change, err := settingsChange(ctx, db, o.Athlete, s)
+	// leaves a current analysis alone. An import that stopped after storing
+	// files but before its analysis was done (see store.AnalysisPending)
+	// may have left runs classified against a race pace its files changed:
+	// this one analyses every activity again.
+	fp, was, err := db.AnalysisSettings(ctx, o.Athlete)
 	if err != nil {
 		return nil, err
 	}
-	// An import that stopped after storing files but before its analysis
-	// was done (see store.AnalysisPending) may have left runs classified
-	// against a race pace its files changed: this one analyses every
-	// activity again.
-	fp, _, err := db.AnalysisSettings(ctx, o.Athlete)
-	if err != nil {
-		return nil, err
-	}
+	change := settingsDiff(fp, was, s)
 	resumed := fp == store.AnalysisPending
 	redoAll := change != "" || resumed
 	// prev is what the stored history said before this import (the race
@@ -206,8 +202,10 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		return nil, &NoFilesError{Inputs: o.Inputs, Skipped: res.SkippedByKind}
 	}
 	res.SettingsChanged, res.Resumed = change, resumed
-	if prev == nil && !redoAll {
-		if current, err := analysisCurrent(ctx, db, o.Athlete, s); err != nil || current {
+	if prev == nil && fp == settingsFingerprint(s) {
+		// Nothing new stored, the analysis made with these settings: it is
+		// current unless an interrupted import left activities unanalysed.
+		if n, err := db.Unanalysed(ctx, o.Athlete, analysis.AnalysisVersion); err != nil || n == 0 {
 			return res, err
 		}
 	}

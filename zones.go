@@ -60,8 +60,14 @@ func recordAnalysisSettings(ctx context.Context, db *store.DB, athlete string, s
 // last analysis: "" when none did (or none was recorded).
 func settingsChange(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (string, error) {
 	fp, was, err := db.AnalysisSettings(ctx, athlete)
-	if err != nil || fp == "" || fp == settingsFingerprint(s) || was == "" {
-		return "", err
+	return settingsDiff(fp, was, s), err
+}
+
+// settingsDiff is settingsChange from the recorded fingerprint and settings
+// (store.DB.AnalysisSettings).
+func settingsDiff(fp, was string, s analysis.Settings) string {
+	if fp == "" || fp == settingsFingerprint(s) || was == "" {
+		return ""
 	}
 	old := map[string]string{}
 	for _, kv := range strings.Split(was, "; ") {
@@ -78,7 +84,7 @@ func settingsChange(ctx context.Context, db *store.DB, athlete string, s analysi
 			changed = append(changed, fmt.Sprintf("%s %s -> %s", k, shownSetting(k, o), shownSetting(k, v)))
 		}
 	}
-	return strings.Join(changed, ", "), nil
+	return strings.Join(changed, ", ")
 }
 
 // followZone gives the activities whose zone came from the default (UTC),
@@ -165,16 +171,4 @@ func nearbyZones(acts []*analysis.Activity) map[string]store.Zone {
 		}
 	}
 	return zones
-}
-
-// analysisCurrent says whether the athlete's stored analysis needs nothing
-// after an import that stored no activity: it was made with settings s (as
-// recorded) and covers every activity.
-func analysisCurrent(ctx context.Context, db *store.DB, athlete string, s analysis.Settings) (bool, error) {
-	fp, _, err := db.AnalysisSettings(ctx, athlete)
-	if err != nil || fp != settingsFingerprint(s) {
-		return false, err
-	}
-	n, err := db.Unanalysed(ctx, athlete, analysis.AnalysisVersion)
-	return n == 0, err
 }
