@@ -311,30 +311,11 @@ func TestImportAnalysesWhileItRuns(t *testing.T) {
 			case tt.reversed && during >= len(acts)-1:
 				t.Errorf("in reverse order all %d analyses made during the import were kept: the check shows nothing", during)
 			}
-			metrics := func() map[string]string {
-				got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
-				if err != nil {
-					t.Fatal(err)
-				}
-				out := map[string]string{}
-				for _, a := range got {
-					m := a.Metrics
-					out[a.ID] = fmt.Sprintf("%d %s %s %s hrmax %.1f trimp %.4f zones %.0f", m.Version, m.Class, m.ClassSource, m.Evidence, m.HRMax, m.TRIMP, m.ZoneSeconds)
-				}
-				return out
-			}
-			imported := metrics()
+			imported := storedMetrics(t, db, "ann")
 			if len(imported) != len(acts) {
 				t.Fatalf("%d activities stored, want %d", len(imported), len(acts))
 			}
-			if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
-				t.Fatal(err)
-			}
-			for id, want := range metrics() {
-				if imported[id] != want {
-					t.Errorf("%s after the import:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
-				}
-			}
+			checkAsReanalyzed(t, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}, imported, "after the import")
 		})
 	}
 }
@@ -393,29 +374,10 @@ func stoppedImport(t *testing.T, after bool) (*store.DB, ImportOptions, func()) 
 	}
 	check := func() {
 		t.Helper()
-		classes := func() map[string]string {
-			got, err := db.Activities(ctx, store.Filter{Athlete: "ann"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := map[string]string{}
-			for _, a := range got {
-				out[a.ID] = fmt.Sprintf("%d %s %s hrmax %.1f", a.Metrics.Version, a.Metrics.Class, a.Metrics.Evidence, a.Metrics.HRMax)
-			}
-			return out
-		}
-		before := classes()
 		if fp, _, _ := db.AnalysisSettings(ctx, "ann"); fp == store.AnalysisPending {
 			t.Error("the analysis is still marked pending")
 		}
-		if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
-			t.Fatal(err)
-		}
-		for id, want := range classes() {
-			if before[id] != want {
-				t.Errorf("%s:\n%s\nafter taper reanalyze:\n%s", id, before[id], want)
-			}
-		}
+		checkAsReanalyzed(t, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}, storedMetrics(t, db, "ann"), "as left")
 	}
 	return db, o, check
 }
@@ -518,27 +480,7 @@ func TestTwoPlatformsOneAthlete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	metrics := func() map[string]string {
-		got, err := db.Activities(ctx, store.Filter{Athlete: "ann", IncludeDuplicates: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]string{}
-		for _, a := range got {
-			m := a.Metrics
-			out[a.ID] = fmt.Sprintf("%s %s hrmax %.1f trimp %.4f", m.Class, m.Evidence, m.HRMax, m.TRIMP)
-		}
-		return out
-	}
-	imported := metrics()
-	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	for id, want := range metrics() {
-		if imported[id] != want {
-			t.Errorf("%s after the two imports:\n%s\nafter taper reanalyze:\n%s", id, imported[id], want)
-		}
-	}
+	checkAsReanalyzed(t, db, ReanalyzeOptions{Athlete: "ann", Settings: std, Now: now}, storedMetrics(t, db, "ann"), "after the two imports")
 }
 
 // TestReportAfterAStoppedImport: a report made after an import that
@@ -566,5 +508,38 @@ func TestReportAfterAStoppedImport(t *testing.T) {
 	}
 	if want := report(); stopped != want {
 		t.Errorf("report after the stopped import differs from the one after taper reanalyze:\n%s\n%s", stopped, want)
+	}
+}
+
+// storedMetrics describes the stored analysis of every activity of athlete,
+// duplicates included, by id.
+func storedMetrics(t *testing.T, db *store.DB, athlete string) map[string]string {
+	t.Helper()
+	got, err := db.Activities(context.Background(), store.Filter{Athlete: athlete, IncludeDuplicates: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, a := range got {
+		if m := a.Metrics; m != nil {
+			out[a.ID] = fmt.Sprintf("%d %s %s %s hrmax %.1f trimp %.4f zones %.0f", m.Version, m.Class, m.ClassSource, m.Evidence, m.HRMax, m.TRIMP, m.ZoneSeconds)
+		} else {
+			out[a.ID] = "no analysis"
+		}
+	}
+	return out
+}
+
+// checkAsReanalyzed runs taper reanalyze (o) and reports every activity
+// whose stored analysis before it (storedMetrics) differs from after it.
+func checkAsReanalyzed(t *testing.T, db *store.DB, o ReanalyzeOptions, before map[string]string, when string) {
+	t.Helper()
+	if _, err := Reanalyze(context.Background(), db, o); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range storedMetrics(t, db, o.Athlete) {
+		if before[id] != want {
+			t.Errorf("%s %s:\n%s\nafter taper reanalyze:\n%s", id, when, before[id], want)
+		}
 	}
 }
