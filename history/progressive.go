@@ -12,7 +12,7 @@ import (
 // Progressive gives the race pace and observed HRmax of an athlete's new
 // activities while they are being imported, in the order the import stores
 // them, so each can be analysed as soon as the history it depends on is in:
-// the races up to RaceLeadWeeks after it (Ready) and the runs of the 12
+// the races up to RaceLeadWeeks after it (ReadyDate) and the runs of the 12
 // months before it. Files usually come in date order (watch exports are
 // named by date or by increasing ids); when they do not, an analysis made
 // with its Inputs is a guess that the analysis after the import corrects
@@ -78,12 +78,9 @@ func (p *Progressive) Add(a *analysis.Activity) {
 	p.races = slices.Insert(p.races, i, r)
 }
 
-// Ready reports whether the activities added so far reach past the weeks
-// after a in which a race would set its race pace.
-func (p *Progressive) Ready(a *analysis.Activity) bool { return p.ReadyAfter(ReadyDate(a)) }
-
-// ReadyDate is the local date the activities added must go past for a to
-// be Ready.
+// ReadyDate is the local date the activities added must go past (see
+// ReadyAfter) for a's race pace to be settled: the end of the weeks after
+// a in which a race would set it.
 func ReadyDate(a *analysis.Activity) string {
 	return a.LocalStart().AddDate(0, 0, RaceLeadWeeks*7).Format(time.DateOnly)
 }

@@ -52,7 +52,7 @@ func TestProgressiveMatchesHistory(t *testing.T) {
 			p.Add(a)
 			pending[a.ID] = a
 			for _, q := range order {
-				if pending[q.ID] != nil && p.Ready(q) {
+				if pending[q.ID] != nil && p.ReadyAfter(ReadyDate(q)) {
 					judge(q)
 				}
 			}
