@@ -267,6 +267,8 @@ type sampleSource struct {
 	rows int
 	next int // the activity being read
 	pos  int // the next row of it
+
+	raw []rawVector // the chunk's columns, written in place (fillRaw)
 }
 
 func (s *sampleSource) ColumnInfos() []duckdb.ColumnInfo { return s.info }
@@ -299,6 +301,9 @@ func (s *sampleSource) fill(ch duckdb.DataChunk, at int, r activityRecords, from
 	c := &r.p.cols
 	missing32 := func(v int32) bool { return v == noSteps }
 	nan := func(v float32) bool { return v != v }
+	if s.fillRaw(&ch, at, r, from, to) {
+		return nil
+	}
 	for out, col := range s.cols {
 		var err error
 		switch col {
@@ -366,4 +371,54 @@ func fillOffset(ch duckdb.DataChunk, idx, at int, vs []int64, offset int64) erro
 		}
 	}
 	return nil
+}
+
+// fillRaw is fill writing the chunk's vectors in place (see rawColumn); it
+// reports false, having written nothing, when it cannot.
+func (s *sampleSource) fillRaw(ch *duckdb.DataChunk, at int, r activityRecords, from, to int) bool {
+	if !fillInPlace {
+		return false
+	}
+	if at == 0 { // a new chunk: its vectors
+		s.raw = s.raw[:0]
+		for out := range s.cols {
+			v, ok := rawColumn(ch, out)
+			if !ok {
+				return false
+			}
+			s.raw = append(s.raw, v)
+		}
+	}
+	if len(s.raw) != len(s.cols) {
+		return false
+	}
+	c := &r.p.cols
+	missing32 := func(v int32) bool { return v == noSteps }
+	nan := func(v float32) bool { return v != v }
+	for out, col := range s.cols {
+		v := s.raw[out]
+		switch col {
+		case 0:
+			rawFillConst(v, at, to-from, r.key)
+		case 1:
+			rawFillOffset(v, at, c.t[from:to], r.b.t)
+		case 2:
+			rawFill(v, at, c.lat[from:to], missing32)
+		case 3:
+			rawFill(v, at, c.lon[from:to], missing32)
+		case 4:
+			rawFill(v, at, c.alt[from:to], missing32)
+		case 5:
+			rawFill(v, at, c.hr[from:to], nan)
+		case 6:
+			rawFill(v, at, c.cad[from:to], nan)
+		case 7:
+			rawFill(v, at, c.speed[from:to], missing32)
+		case 8:
+			rawFillOffset(v, at, c.dist[from:to], r.b.distance)
+		case 9:
+			rawFill(v, at, c.pow[from:to], nan)
+		}
+	}
+	return true
 }
