@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store"
@@ -19,6 +20,14 @@ type ActivityFilter struct {
 	// one neither known nor stored for the athlete is an
 	// *UnknownSportError (run is not running).
 	Sport string
+	// Settings, when set, are the athlete's effective settings: activities
+	// whose stored analysis may be stale are then analysed again, in
+	// memory, as a report does (see reportFrom): every one while the
+	// athlete's analysis is pending (an import or race change stopped
+	// before its analysis), else those with preliminary metrics only. Nil
+	// lists the stored analysis as it is.
+	Settings *analysis.Settings
+	Now      func() time.Time // for Settings; nil: time.Now
 }
 
 // UnknownSportError: an activity filter names a sport that is neither
@@ -53,6 +62,11 @@ func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*ana
 	if err != nil {
 		return nil, err
 	}
+	if f.Settings != nil {
+		if err := freshList(ctx, db, f, acts); err != nil {
+			return nil, err
+		}
+	}
 	ds, err := db.Decisions(ctx, f.Athlete, false)
 	if err != nil {
 		return nil, err
@@ -69,6 +83,30 @@ func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*ana
 		}
 	}
 	return out, nil
+}
+
+// freshList analyses again, in memory, the listed activities whose stored
+// analysis may be stale (see ActivityFilter.Settings), with the athlete's
+// whole history as the analyzer's context.
+func freshList(ctx context.Context, db *store.DB, f ActivityFilter, acts []*analysis.Activity) error {
+	fp, _, err := db.AnalysisSettings(ctx, f.Athlete)
+	if err != nil {
+		return err
+	}
+	pending := fp == store.AnalysisPending
+	stale := pending
+	for _, a := range acts {
+		stale = stale || a.Metrics == nil || a.Metrics.Preliminary()
+	}
+	if !stale {
+		return nil
+	}
+	an, _, err := newAnalyzer(ctx, db, f.Athlete, *f.Settings, clock(f.Now)())
+	if err != nil {
+		return err
+	}
+	_, err = freshMetrics(ctx, db, f.Athlete, func() *analyzer { return an }, acts, pending)
+	return err
 }
 
 // Sports returns the sports an activity filter can name for the athlete:

@@ -209,9 +209,23 @@ func Decisions(ctx context.Context, db *store.DB, athlete string) ([]store.Decis
 }
 
 // Activity returns one of the athlete's activities (a duplicate's id
-// stands for itself), with its samples and laps when full is set. An unknown
-// athlete is an *UnknownAthleteError, an unknown id a *NoActivityError.
+// stands for itself), with its samples and laps when full is set, and its
+// stored analysis. An unknown athlete is an *UnknownAthleteError, an
+// unknown id a *NoActivityError.
 func Activity(ctx context.Context, db *store.DB, athlete, id string, full bool) (*analysis.Activity, error) {
+	return activity(ctx, db, ActivityFilter{Athlete: athlete}, id, full)
+}
+
+// AnalysedActivity is Activity with the athlete's effective settings s: an
+// analysis that may be stale (see ActivityFilter.Settings) is done again,
+// in memory.
+func AnalysedActivity(ctx context.Context, db *store.DB, athlete, id string, full bool, s analysis.Settings, now func() time.Time) (*analysis.Activity, error) {
+	return activity(ctx, db, ActivityFilter{Athlete: athlete, Settings: &s, Now: now}, id, full)
+}
+
+// activity is Activity for f's athlete, settings and clock.
+func activity(ctx context.Context, db *store.DB, f ActivityFilter, id string, full bool) (*analysis.Activity, error) {
+	athlete := f.Athlete
 	if err := requireAthlete(ctx, db, athlete); err != nil {
 		return nil, err
 	}
@@ -223,6 +237,11 @@ func Activity(ctx context.Context, db *store.DB, athlete, id string, full bool) 
 		return nil, &NoActivityError{Athlete: athlete, ID: id, DB: db.Path()}
 	}
 	a := acts[0]
+	if f.Settings != nil {
+		if err := freshList(ctx, db, f, acts); err != nil {
+			return nil, err
+		}
+	}
 	ds, err := db.Decisions(ctx, athlete, false)
 	if err != nil {
 		return nil, err

@@ -47,17 +47,17 @@ func Export(ctx context.Context, db *store.DB, o ExportOptions) (*ExportResult, 
 	finds := store.ParquetTable{Columns: append([]store.ParquetColumn{{Name: "athlete", Type: "VARCHAR"}}, findCols...), PartitionBy: []string{"athlete"}}
 	res := &ExportResult{Athletes: len(athletes)}
 	for _, athlete := range athletes {
-		list, err := ListActivities(ctx, db, ActivityFilter{Athlete: athlete})
+		s, err := o.Settings(athlete)
+		if err != nil {
+			return nil, err
+		}
+		list, err := ListActivities(ctx, db, ActivityFilter{Athlete: athlete, Settings: &s, Now: o.Now})
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range list {
 			row, year := reports.ActivityValues(a)
 			acts.Rows = append(acts.Rows, append(row, int32(year)))
-		}
-		s, err := o.Settings(athlete)
-		if err != nil {
-			return nil, err
 		}
 		rep, err := Report(ctx, db, ReportOptions{Athlete: athlete, Settings: s, AsOf: o.AsOf, Now: o.Now})
 		var none *NoActivitiesError

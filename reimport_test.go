@@ -511,6 +511,61 @@ func TestReportAfterAStoppedImport(t *testing.T) {
 	}
 }
 
+// TestActivitiesAfterAStoppedImport lists the activities, and shows one,
+// after an import stopped before its analysis: with the athlete's settings
+// they show the classes taper reanalyze then stores, not the stale or
+// preliminary ones (without settings, the stored ones are listed).
+func TestActivitiesAfterAStoppedImport(t *testing.T) {
+	db, o, _ := stoppedImport(t, true)
+	ctx := context.Background()
+	describe := func(acts []*analysis.Activity) map[string]string {
+		out := map[string]string{}
+		for _, a := range acts {
+			out[a.ID] = "no analysis"
+			if m := a.Metrics; m != nil {
+				out[a.ID] = fmt.Sprintf("%s %s %s trimp %.4f", m.Class, m.ClassSource, m.Evidence, m.TRIMP)
+			}
+		}
+		return out
+	}
+	list := func(s *analysis.Settings) map[string]string {
+		t.Helper()
+		acts, err := ListActivities(ctx, db, ActivityFilter{Athlete: "ann", Settings: s, Now: o.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return describe(acts)
+	}
+	stored, fresh := list(nil), list(&o.Settings)
+	// One activity through AnalysedActivity: the first whose stored
+	// analysis is stale.
+	var stale string
+	for id := range fresh {
+		if stored[id] != fresh[id] && (stale == "" || id < stale) {
+			stale = id
+		}
+	}
+	if stale == "" {
+		t.Fatal("no activity's stored analysis is stale after the stopped import: the test shows nothing")
+	}
+	one, err := AnalysedActivity(ctx, db, "ann", stale, false, o.Settings, o.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Reanalyze(ctx, db, ReanalyzeOptions{Athlete: "ann", Settings: o.Settings, Now: o.Now}); err != nil {
+		t.Fatal(err)
+	}
+	want := list(nil)
+	for id, w := range want {
+		if fresh[id] != w {
+			t.Errorf("%s listed after the stopped import: %s\nafter taper reanalyze: %s", id, fresh[id], w)
+		}
+	}
+	if got := describe([]*analysis.Activity{one})[stale]; got != want[stale] {
+		t.Errorf("activity %s after the stopped import: %s\nafter taper reanalyze: %s", stale, got, want[stale])
+	}
+}
+
 // storedMetrics describes the stored analysis of every activity of athlete,
 // duplicates included, by id.
 func storedMetrics(t *testing.T, db *store.DB, athlete string) map[string]string {

@@ -51,7 +51,11 @@ func (s *Server) report(ctx context.Context, db *store.DB, athlete, asOf string,
 }
 
 func (s *Server) activitiesJSON(ctx context.Context, db *store.DB, athlete string, w io.Writer) error {
-	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: athlete})
+	settings, err := s.settings(athlete)
+	if err != nil {
+		return status(err)
+	}
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: athlete, Settings: &settings, Now: s.opts.Now})
 	if err != nil {
 		return status(err)
 	}
@@ -59,7 +63,11 @@ func (s *Server) activitiesJSON(ctx context.Context, db *store.DB, athlete strin
 }
 
 func (s *Server) activity(ctx context.Context, db *store.DB, athlete, id string) (*analysis.Activity, error) {
-	a, err := taper.Activity(ctx, db, athlete, id, true)
+	settings, err := s.settings(athlete)
+	if err != nil {
+		return nil, status(err)
+	}
+	a, err := taper.AnalysedActivity(ctx, db, athlete, id, true, settings, s.opts.Now)
 	return a, status(err)
 }
 

@@ -63,7 +63,12 @@ func runActivities(ctx context.Context, o *activitiesOptions, st *streams) error
 		return err
 	}
 	defer db.Close()
-	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport})
+	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
+	if err != nil {
+		return err
+	}
+	acts, err := taper.ListActivities(ctx, db, taper.ActivityFilter{Athlete: o.Athlete, Since: o.Since, Until: o.Until, Primary: o.Primary, Sport: o.Sport,
+		Settings: &settings, Now: o.now})
 	var us *taper.UnknownSportError
 	if errors.As(err, &us) {
 		return usagef("unknown --sport %q: use one of %s", o.Sport, strings.Join(us.Known, ", "))
