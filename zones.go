@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,9 +42,24 @@ func shownSetting(k, v string) string {
 	case f == 0:
 		return "none"
 	case k == "threshold_pace":
-		return analysis.FormatDuration(f) + "/km"
+		return shownPace(f) + "/km"
 	}
 	return v
+}
+
+// shownPace writes a pace in s/km as m:ss, with the fraction of a second
+// it has (4:30.25), so that two paces that differ are never shown alike.
+func shownPace(f float64) string {
+	if f < 0 || f >= 3600 || f == math.Round(f) {
+		return analysis.FormatDuration(f)
+	}
+	m := math.Floor(f / 60)
+	x := math.Round((f-60*m)*1000) / 1000 // to the ms: no binary noise
+	sec := strconv.FormatFloat(x, 'f', -1, 64)
+	if x < 10 {
+		sec = "0" + sec
+	}
+	return strconv.Itoa(int(m)) + ":" + sec
 }
 
 func settingsFingerprint(s analysis.Settings) string {
