@@ -45,7 +45,8 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 	}
 	for _, q := range []string{
 		`DELETE FROM samples WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
-		`DELETE FROM summaries WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
+		`DELETE FROM summaries_main WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
+		`DELETE FROM summaries_recent WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`,
 		`DELETE FROM laps WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
 		`DELETE FROM workout_steps WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,
 		`DELETE FROM analyses WHERE activity_id IN (SELECT id FROM activities WHERE athlete = ?)`,

@@ -11,7 +11,10 @@
 // numbers in fixed steps (see Quantize), in batches of increasing keys so
 // DuckDB's zone maps prune a read of one activity to its row groups; records is a view with
 // the original columns. summaries (migration 0005) holds each activity's
-// analysis.Summary, so reanalysis does not read records.
+// analysis.Summary, so reanalysis does not read records: since migration
+// 0008 a view of summaries_main and summaries_recent, where new ones go
+// until there are enough to move (settleSummaries), so that adding a run
+// does not make DuckDB rewrite every summary.
 //
 // Writes: a Writer collects a batch's records in columns and inserts them
 // in one statement through a table function (taper_samples, see bulk.go),
@@ -374,9 +377,11 @@ func (db *DB) cleanup(ctx context.Context) error {
 	}
 	if records != samples {
 		deletes["records"] = `DELETE FROM samples WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
-		deletes["summaries"] = `DELETE FROM summaries WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+		for _, t := range summaryTables {
+			deletes[t] = `DELETE FROM ` + t + ` WHERE key NOT IN (SELECT key FROM activities WHERE key IS NOT NULL)`
+		}
 	}
-	for _, table := range []string{"laps", "workout_steps", "records", "summaries"} {
+	for _, table := range []string{"laps", "workout_steps", "records", "summaries_main", "summaries_recent"} {
 		q, ok := deletes[table]
 		if !ok {
 			continue

@@ -95,7 +95,7 @@ func (db *DB) SaveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 	if err := db.saveSummaries(ctx, sums); err != nil {
 		return fmt.Errorf("save summaries in %s: %w", db.name(), err)
 	}
-	return nil
+	return db.settleSummaries(ctx)
 }
 
 func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summary) error {
@@ -112,8 +112,58 @@ func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 			}
 			return nil
 		},
-		`DELETE FROM summaries WHERE key IN (SELECT a.key FROM activities a JOIN summaries_in i ON i.id = a.id)`,
-		`INSERT INTO summaries SELECT a.key, i.version, i.analysis_version, i.data FROM summaries_in i JOIN activities a ON a.id = i.id WHERE a.key IS NOT NULL`)
+		`DELETE FROM summaries_main WHERE key IN (SELECT a.key FROM activities a JOIN summaries_in i ON i.id = a.id)`,
+		`DELETE FROM summaries_recent WHERE key IN (SELECT a.key FROM activities a JOIN summaries_in i ON i.id = a.id)`,
+		`INSERT INTO summaries_recent SELECT a.key, i.version, i.analysis_version, i.data FROM summaries_in i JOIN activities a ON a.id = i.id WHERE a.key IS NOT NULL`)
+}
+
+// summaryTables hold the summaries (the view summaries shows both).
+var summaryTables = []string{"summaries_main", "summaries_recent"}
+
+// When summaries_recent's rows move to summaries_main (settleSummaries):
+// once there are recentSummaries of them, or recentFew that are a
+// quarter of summaries_main's or more. Each import then rewrites at most
+// recentSummaries summaries (about 13 MB), summaries_main's last row group
+// is rewritten once per that many new summaries, and a first import of a
+// whole history lands in summaries_main at once (later imports leave it
+// alone); the moves' total is proportional to what is stored.
+var (
+	recentSummaries = 4096
+	recentFew       = 512
+)
+
+// settleDue reports whether recent summaries move to summaries_main.
+func settleDue(recent, main int) bool {
+	return recent >= recentSummaries || recent >= recentFew && 4*recent >= main
+}
+
+// settleSummaries moves the recent summaries to summaries_main when
+// settleDue says so, in one transaction.
+func (db *DB) settleSummaries(ctx context.Context) error {
+	var recent, main int
+	if err := db.sql.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM summaries_recent), (SELECT count(*) FROM summaries_main)`).Scan(&recent, &main); err != nil {
+		return fmt.Errorf("count summaries in %s: %w", db.name(), err)
+	}
+	if !settleDue(recent, main) {
+		return nil
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("move recent summaries in %s: %w", db.name(), err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`INSERT INTO summaries_main SELECT * FROM summaries_recent`,
+		`DELETE FROM summaries_recent`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("move recent summaries in %s: %w", db.name(), err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("move recent summaries in %s: %w", db.name(), err)
+	}
+	return nil
 }
 
 // RecordsRead is the number of records this DB has read back so far (by
@@ -130,8 +180,10 @@ func (db *DB) ActivitiesRead() int64 { return db.activitiesRead.Load() }
 // the records and saves them again (tests, and taper after a damaged
 // summary).
 func (db *DB) DropSummaries(ctx context.Context, athlete string) error {
-	if _, err := db.sql.ExecContext(ctx, `DELETE FROM summaries WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`, athlete); err != nil {
-		return fmt.Errorf("drop summaries in %s: %w", db.name(), err)
+	for _, t := range summaryTables {
+		if _, err := db.sql.ExecContext(ctx, `DELETE FROM `+t+` WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`, athlete); err != nil {
+			return fmt.Errorf("drop summaries in %s: %w", db.name(), err)
+		}
 	}
 	return nil
 }

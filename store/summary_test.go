@@ -96,3 +96,96 @@ func TestSummariesMatchRecords(t *testing.T) {
 		t.Errorf("summaries rows = %v, %v", rows, err)
 	}
 }
+
+// TestRecentSummaries: new summaries go to summaries_recent and move to
+// summaries_main once there are recentSummaries of them; the summaries
+// view and Summaries show both tables, and removing an athlete's
+// summaries or the athlete empties both.
+func TestRecentSummaries(t *testing.T) {
+	defer func(n, f int) { recentSummaries, recentFew = n, f }(recentSummaries, recentFew)
+	recentSummaries, recentFew = 4, 100
+	ctx := context.Background()
+	db := openTest(t)
+	start := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	var files []FileResult
+	for i := range 7 {
+		a := synthRun(start.AddDate(0, 0, i), 600, "fit", true)
+		files = append(files, file(fmt.Sprintf("f%d.fit", i), fmt.Sprintf("sha%d", i), a))
+	}
+	counts := func() string {
+		t.Helper()
+		_, rows, err := db.Query(ctx, `SELECT (SELECT count(*) FROM summaries_main), (SELECT count(*) FROM summaries_recent), (SELECT count(*) FROM summaries)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(rows[0]...)
+	}
+	loaded := func() int {
+		t.Helper()
+		_, sums, err := db.Summaries(ctx, Filter{Athlete: "ann"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(sums)
+	}
+	write(t, db, "ann", files[:3]...)
+	if got := counts(); got != "0 3 3" {
+		t.Errorf("after 3 activities: main, recent, view = %s, want 0 3 3", got)
+	}
+	write(t, db, "ann", files[3:5]...)
+	if got := counts(); got != "5 0 5" {
+		t.Errorf("after 5 activities (4 make a move): main, recent, view = %s, want 5 0 5", got)
+	}
+	write(t, db, "ann", files[5:]...)
+	if got := counts(); got != "5 2 7" {
+		t.Errorf("after 7 activities: main, recent, view = %s, want 5 2 7", got)
+	}
+	if n := loaded(); n != 7 {
+		t.Errorf("Summaries loads %d summaries from both tables, want 7", n)
+	}
+	// Saved again (a reanalysis): replaced where they were, into recent.
+	acts, err := db.Activities(ctx, Filter{Athlete: "ann", WithSamples: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveSummaries(ctx, map[string]*analysis.Summary{acts[0].ID: analysis.NewSummary(acts[0]), acts[6].ID: analysis.NewSummary(acts[6])}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(); got != "4 3 7" {
+		t.Errorf("after saving two again: main, recent, view = %s, want 4 3 7", got)
+	}
+	if err := db.DropSummaries(ctx, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(); got != "0 0 0" {
+		t.Errorf("after DropSummaries: main, recent, view = %s, want 0 0 0", got)
+	}
+	write(t, db, "bob", file("g.fit", "shag", synthRun(start, 600, "fit", true)))
+	if _, err := db.DeleteAthlete(ctx, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(); got != "0 0 0" {
+		t.Errorf("after deleting the athlete: main, recent, view = %s, want 0 0 0", got)
+	}
+}
+
+// TestSettleDue: recent summaries move once there are recentSummaries, or
+// when they are many enough and a quarter of the main table's or more.
+func TestSettleDue(t *testing.T) {
+	for _, c := range []struct {
+		recent, main int
+		want         bool
+	}{
+		{0, 0, false},
+		{recentFew - 1, 0, false}, // a small first import stays recent
+		{recentFew, 0, true},      // a history's first import moves at once
+		{recentFew, 4 * recentFew, true},
+		{recentFew, 4*recentFew + 1, false},
+		{recentSummaries - 1, 100_000, false}, // a large database: moves are rarer
+		{recentSummaries, 100_000, true},
+	} {
+		if got := settleDue(c.recent, c.main); got != c.want {
+			t.Errorf("settleDue(%d, %d) = %v, want %v", c.recent, c.main, got, c.want)
+		}
+	}
+}

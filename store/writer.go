@@ -656,7 +656,7 @@ func (w *Writer) flush() error {
 		if err := app.Close(); err != nil {
 			return err
 		}
-		sums, err := duckdb.NewAppenderFromConn(c, "", "summaries")
+		sums, err := duckdb.NewAppenderFromConn(c, "", "summaries_recent")
 		if err != nil {
 			return err
 		}
@@ -814,6 +814,10 @@ func (w *Writer) Close() (Summary, error) {
 		return w.summary, w.err
 	}
 	if err := w.flush(); err != nil {
+		w.fail(err)
+		return w.summary, w.err
+	}
+	if err := w.db.settleSummaries(w.ctx); err != nil {
 		w.fail(err)
 		return w.summary, w.err
 	}
