@@ -72,6 +72,14 @@ func ListActivities(ctx context.Context, db *store.DB, f ActivityFilter) ([]*ana
 		return nil, err
 	}
 	_, overrides := decisionInputs(ds)
+	dupOf := make(map[string]string, len(acts))
+	for _, a := range acts {
+		dupOf[a.ID] = a.DuplicateOf
+	}
+	primary := func(id string) bool { d, ok := dupOf[id]; return ok && d == "" }
+	if overrides, err = onPrimaries(ctx, db, f.Athlete, overrides, primary); err != nil {
+		return nil, err
+	}
 	analysis.ApplyOverrides(acts, overrides) // the class the coach gave
 	if f.Sport == "" {
 		return acts, nil

@@ -18,9 +18,14 @@ import (
 // and one athlete's report (taper report) over TAPER_BENCH_ATHLETES
 // athletes (default 200) with a year each (44 weeks of training, a
 // marathon, 8 weeks of recovery; about 280 activities per athlete). The
-// database is built once under /tmp (taper-roster-N.duckdb) and kept: the
-// audit reads activities and metrics, never records, so each activity
-// keeps only its first records there (its metrics come from all of them).
+// database is built once under /tmp (taper-roster-N-v2.duckdb) and kept:
+// the audit reads activities and metrics, never records, so each activity
+// keeps only its first records there (its metrics and its stored summary
+// come from all of them, so summaries have their real size, about 3 KB).
+//
+// It then adds one run to one athlete, as the Monday cron's import does,
+// on a copy of the database: the import and the closing checkpoint
+// (add-one-ms).
 //
 //	go test . -run '^$' -bench Roster -benchtime 10x
 //	TAPER_BENCH_ATHLETES=40 go test . -run '^$' -bench Roster -benchtime 10x
@@ -30,7 +35,7 @@ func BenchmarkRoster(b *testing.B) {
 		n = v
 	}
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("taper-roster-%d.duckdb", n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("taper-roster-%d-v2.duckdb", n))
 	if _, err := os.Stat(path); err != nil {
 		buildRoster(b, path, n)
 	}
@@ -75,6 +80,61 @@ func BenchmarkRoster(b *testing.B) {
 	b.ReportMetric(float64(auditT.Milliseconds())/float64(b.N), "audit-ms")
 	b.ReportMetric(float64(auditT.Microseconds())/1000/float64(b.N)/float64(n), "audit-ms/athlete")
 	b.ReportMetric(float64(reportT.Microseconds())/1000/float64(b.N), "report-ms")
+	b.ReportMetric(float64(addOneToRoster(b, path).Microseconds())/1000, "add-one-ms")
+}
+
+// addOneToRoster imports one new run of athlete000 into a copy of the
+// roster database at path and returns how long the import and closing the
+// database (DuckDB's checkpoint) took.
+func addOneToRoster(b *testing.B, path string) time.Duration {
+	b.Helper()
+	ctx := context.Background()
+	dir := b.TempDir()
+	cp := filepath.Join(dir, "roster.duckdb")
+	for _, suffix := range []string{"", ".wal"} {
+		data, err := os.ReadFile(path + suffix)
+		if err != nil {
+			if suffix == ".wal" && os.IsNotExist(err) {
+				continue
+			}
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(cp+suffix, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	in := filepath.Join(dir, "new")
+	if err := os.Mkdir(in, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(in, "run.fit"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := synth.Workout(synth.Spec{Kind: synth.Easy, Start: time.Date(2026, 5, 30, 7, 0, 0, 0, time.UTC), Seed: 99, Duration: 45 * time.Minute})
+	if err := synth.WriteFIT(f, run); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	std, _ := analysis.Preset(analysis.PresetStandard)
+	t0 := time.Now()
+	db, err := store.Open(ctx, cp, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := Import(ctx, db, ImportOptions{Athlete: "athlete000", Inputs: []string{in}, Jobs: 2, Settings: std,
+		Now: func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(t0)
+	if res.ByStatus[store.StatusImported] != 1 {
+		b.Fatalf("adding one run: %v", res.ByStatus)
+	}
+	return d
 }
 
 // buildRoster writes n athletes' years into a new database at path.
@@ -105,9 +165,10 @@ func buildRoster(b *testing.B, path string, n int) {
 			a.ID = analysis.ActivityID(athlete, fmt.Sprintf("sha-%d-%d", i, k), 0)
 			store.Quantize(a)
 			metrics[a.ID], _ = analysis.AnalyzeProfile(a, std, 188, 0)
+			sum := analysis.NewSummary(a) // of every record: its real size
 			a.Samples = a.Samples[:min(len(a.Samples), 60)]
 			if err := w.Add(store.FileResult{Path: fmt.Sprintf("%s/%d.fit", athlete, k), Size: 1, SHA256: fmt.Sprintf("sha-%d-%d", i, k),
-				Format: "fit", Activities: []*analysis.Activity{a}}); err != nil {
+				Format: "fit", Activities: []*analysis.Activity{a}, Summaries: []*analysis.Summary{sum}}); err != nil {
 				b.Fatal(err)
 			}
 			total++

@@ -145,7 +145,10 @@ func (e *NotARunError) Error() string {
 }
 
 // Override records the coach's class for one of the athlete's runs: every
-// report and audit then counts the run as that class.
+// report and audit then counts the run as that class. A run recorded
+// twice is counted once, as its primary recording: an override given for
+// another recording of it (a duplicate) is recorded for the primary, which
+// the returned decision names.
 func Override(ctx context.Context, db *store.DB, o OverrideOptions) (store.Decision, error) {
 	if !slices.Contains(OverrideClasses(), o.Class) {
 		return store.Decision{}, &BadClassError{Class: o.Class}
@@ -156,6 +159,11 @@ func Override(ctx context.Context, db *store.DB, o OverrideOptions) (store.Decis
 	a, err := Activity(ctx, db, o.Athlete, o.ActivityID, false)
 	if err != nil {
 		return store.Decision{}, err
+	}
+	if a.DuplicateOf != "" {
+		if a, err = Activity(ctx, db, o.Athlete, a.DuplicateOf, false); err != nil {
+			return store.Decision{}, err
+		}
 	}
 	if !a.IsRun() {
 		return store.Decision{}, &NotARunError{ID: a.ID, Sport: a.Sport}
@@ -247,8 +255,29 @@ func activity(ctx context.Context, db *store.DB, f ActivityFilter, id string, fu
 		return nil, err
 	}
 	_, overrides := decisionInputs(ds)
+	if overrides, err = onPrimaries(ctx, db, athlete, overrides, func(id string) bool { return id == a.ID && a.DuplicateOf == "" }); err != nil {
+		return nil, err
+	}
 	analysis.ApplyOverrides(acts, overrides)
 	return a, nil
+}
+
+// onPrimaries gives each class override to the primary recording of its
+// run: a recording overridden may have become a duplicate since (a later
+// import brought a better recording of the run), and only primaries are
+// counted. isPrimary says, without a query, which ids are primaries.
+func onPrimaries(ctx context.Context, db *store.DB, athlete string, os []analysis.ClassOverride, isPrimary func(string) bool) ([]analysis.ClassOverride, error) {
+	for i, o := range os {
+		if isPrimary(o.ActivityID) {
+			continue
+		}
+		id, err := primaryID(ctx, db, athlete, o.ActivityID)
+		if err != nil {
+			return nil, err
+		}
+		os[i].ActivityID = id
+	}
+	return os, nil
 }
 
 // decisionInputs turns the decisions in force into the audit's inputs.

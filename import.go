@@ -70,6 +70,10 @@ type ImportResult struct {
 	// duplicate is not counted (see Summary.Merged): the counts add up to
 	// Activities - len(Summary.Merged) once stored.
 	ByFormat map[string]int
+	// Replaced counts the activities stored before that a recording this
+	// import brought replaced as their run's primary (they are among
+	// Summary.Merged, as duplicates of it).
+	Replaced int
 	formatOf map[string]string // activity id -> format, of those counted in ByFormat
 	Flagged  []string          // activities with a suspicious date
 	// OthersFiles counts, by athlete, imported files whose bytes were
@@ -577,6 +581,7 @@ func (s *ImportResult) uncountMerged() {
 	for _, m := range s.Summary.Merged {
 		f, ok := s.formatOf[m.Duplicate]
 		if !ok {
+			s.Replaced++
 			f, ok = s.formatOf[m.Primary]
 		}
 		if !ok {

@@ -31,6 +31,10 @@ func (s *ImportResult) WriteSummary(w io.Writer, db, athlete string, dryRun bool
 	fmt.Fprintf(w, "  already imported     %6d %s (same bytes seen before; not decoded again)\n", s.ByStatus[store.StatusDuplicateFile], filesWord(s.ByStatus[store.StatusDuplicateFile]))
 	if !dryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
+		if s.Replaced > 0 {
+			fmt.Fprintf(w, "      %s stored before now %s a better recording from these files (not counted as new)\n",
+				reports.Plural(s.Replaced, "activity", "activities"), map[bool]string{true: "duplicates", false: "duplicate"}[s.Replaced == 1])
+		}
 		for _, m := range sum.Merged[:min(len(sum.Merged), 10)] {
 			fmt.Fprintf(w, "      %s\n", m.String())
 		}

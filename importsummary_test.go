@@ -32,3 +32,24 @@ func TestWriteSummaryPointsAtTheRest(t *testing.T) {
 		t.Errorf("dry run summary:\n%s", got)
 	}
 }
+
+// TestSummaryOfAReplacedRecording: a recording this import brought took
+// the place of an activity stored before (now its duplicate): the merge is
+// listed, the replaced one counted apart and not as a new activity.
+func TestSummaryOfAReplacedRecording(t *testing.T) {
+	r := &ImportResult{Files: 2, ByStatus: map[string]int{store.StatusImported: 2}, Activities: 2,
+		ByFormat: map[string]int{"fit": 2}, formatOf: map[string]string{"new1": "fit", "new2": "fit"}}
+	r.Summary.Merged = []store.Merge{{Duplicate: "old1", Primary: "new1"}}
+	r.uncountMerged()
+	if r.Replaced != 1 || r.ByFormat["fit"] != 1 {
+		t.Fatalf("replaced %d, by format %v; want 1 and fit 1", r.Replaced, r.ByFormat)
+	}
+	var w strings.Builder
+	r.WriteSummary(&w, "a.duckdb", "alice", false, time.Second)
+	got := w.String()
+	for _, want := range []string{"2 files with 1 new activity", "duplicate activities      1", "1 activity stored before now duplicates a better recording"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+}

@@ -92,6 +92,14 @@ func reportFrom(ctx context.Context, db *store.DB, athlete string, s analysis.Se
 	// The coach's decisions: classes overridden before the audit counts
 	// the runs, findings waived as it judges them.
 	waivers, overrides := decisionInputs(decisions)
+	primary := make(map[string]bool, len(acts))
+	for _, a := range acts {
+		primary[a.ID] = true
+	}
+	overrides, err := onPrimaries(ctx, db, athlete, overrides, func(id string) bool { return primary[id] })
+	if err != nil {
+		return nil, err
+	}
 	old := 0
 	rep, err := history.Report(history.ReportInput{Athlete: athlete, Activities: acts, Settings: s, AsOf: asOf, Now: now,
 		MarkedID: markedID, MarkedDate: markedDate, Overrides: overrides, Waivers: waivers,

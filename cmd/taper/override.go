@@ -55,6 +55,9 @@ func runOverride(ctx context.Context, o *overrideOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
+	if d.ActivityID != o.Activity {
+		fmt.Fprintf(st.out, "%s is another recording of run %s, which the reports count: the class is given to that one.\n", o.Activity, d.ActivityID)
+	}
 	fmt.Fprintf(st.out, "Run %s of %s is %s from now on (decision %d, undo with: taper override --db %s --athlete %s --undo %d)\n",
 		d.ActivityID, d.Athlete, d.Class, d.ID, o.DB, d.Athlete, d.ID)
 	return nil

@@ -86,3 +86,51 @@ func TestWaiveFromTheCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestOverrideADuplicate: a coach overrides the class of a run through the
+// id of its second recording (a phone's GPX beside the watch's FIT, which
+// taper activities lists too): the class goes to the recording the reports
+// count, and taper says so.
+func TestOverrideADuplicate(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("generates and imports a season; run without -short")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "d.duckdb")
+	mustTaper(t, "generate", "--dir", filepath.Join(dir, "files"), "--athlete", "jo", "--double", "--seed", "4", "--race", "2026-10-04")
+	mustTaper(t, "import", "--db", db, "--athlete", "jo", "-q", filepath.Join(dir, "files"))
+	type row struct {
+		ID          string
+		DuplicateOf *string `json:"duplicate_of"`
+		Sport       string
+		Class       string
+		Override    any `json:"class_override"`
+	}
+	list := func() []row {
+		var rows []row
+		if err := json.Unmarshal([]byte(mustTaper(t, "activities", "--db", db, "--athlete", "jo", "--format", "json")), &rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	var dup, primary string
+	for _, r := range list() {
+		if r.DuplicateOf != nil && r.Sport == "running" && r.Class == "easy" {
+			dup, primary = r.ID, *r.DuplicateOf
+			break
+		}
+	}
+	if dup == "" {
+		t.Fatal("no second recording of an easy run in a season recorded twice")
+	}
+	out := mustTaper(t, "override", "--db", db, "--athlete", "jo", "--activity", dup, "--class", "interval", "--note", "hill reps")
+	if !strings.Contains(out, dup+" is another recording of run "+primary) || !strings.Contains(out, "Run "+primary+" of jo is interval") {
+		t.Errorf("override said %q", out)
+	}
+	for _, r := range list() {
+		if r.ID == primary && (r.Class != "interval" || r.Override == nil) {
+			t.Errorf("the primary recording %s after the override: class %q, override %v; want interval, the coach's", primary, r.Class, r.Override)
+		}
+	}
+}
