@@ -57,6 +57,14 @@ func (e *NoFindingError) Hint() string {
 	return "taper report --athlete " + e.Athlete + " --format json lists the findings with their rule, date and activity_id"
 }
 
+// APIHint is Hint for a client of the API.
+func (e *NoFindingError) APIHint() string {
+	if len(e.Activities) > 0 {
+		return e.Hint()
+	}
+	return "GET /api/athletes/" + e.Athlete + "/report lists the findings with their rule, date and activity_id"
+}
+
 // UnknownRuleError: a rule id taper does not have.
 type UnknownRuleError struct{ Rule string }
 
@@ -76,7 +84,15 @@ type NoteRequiredError struct{ What string }
 func (e *NoteRequiredError) Error() string { return e.What + " needs a note saying why" }
 
 // Hint gives an example.
-func (e *NoteRequiredError) Hint() string { return `e.g. --note "shakeout agreed with me"` }
+func (e *NoteRequiredError) Hint() string {
+	if e.What == "a class override" {
+		return `e.g. --note "hill reps, agreed with me"`
+	}
+	return `e.g. --note "shakeout agreed with me"`
+}
+
+// APIHint gives an example.
+func (e *NoteRequiredError) APIHint() string { return `give "note": "why", e.g. "agreed with me"` }
 
 // UsageError marks a missing argument (taper exits 2).
 func (e *NoteRequiredError) UsageError() bool { return true }
@@ -137,6 +153,11 @@ func (e *BadClassError) Hint() string {
 	return "use one of " + strings.Join(OverrideClasses(), ", ") + " (mark the race with taper race)"
 }
 
+// APIHint lists the classes.
+func (e *BadClassError) APIHint() string {
+	return "use one of " + strings.Join(OverrideClasses(), ", ") + " (the race is marked with POST /api/athletes/{name}/race)"
+}
+
 // NotARunError: only runs have a class.
 type NotARunError struct{ ID, Sport string }
 
@@ -172,19 +193,65 @@ func Override(ctx context.Context, db *store.DB, o OverrideOptions) (store.Decis
 		Class: o.Class, Note: o.Note, By: o.By})
 }
 
-// NoDecisionError: no decision of that id is in force for the athlete.
+// NoDecisionError: no decision of that id is in force for the athlete, or
+// (Kind set) the one in force is of another kind than Want.
 type NoDecisionError struct {
 	Athlete string
 	ID      int64
+	// Kind is the kind of decision ID when it is in force but not of the
+	// kind asked for (Want): undone by another command.
+	Kind, Want string
 }
 
 func (e *NoDecisionError) Error() string {
+	if e.Kind != "" {
+		return fmt.Sprintf("decision %d of athlete %s is %s, not %s", e.ID, e.Athlete, decisionKindName(e.Kind), decisionKindName(e.Want))
+	}
 	return fmt.Sprintf("athlete %s has no decision %d in force", e.Athlete, e.ID)
 }
 
-// Hint says where the ids are listed.
+// Hint says how to undo a decision of the other kind, or where the ids
+// are listed.
 func (e *NoDecisionError) Hint() string {
+	switch e.Kind {
+	case store.DecisionWaiver:
+		return fmt.Sprintf("undo it with: taper waive --athlete %s --undo %d", e.Athlete, e.ID)
+	case store.DecisionClassOverride:
+		return fmt.Sprintf("undo it with: taper override --athlete %s --undo %d", e.Athlete, e.ID)
+	case store.DecisionRace:
+		return fmt.Sprintf("change the race with taper race --athlete %s (--clear removes the mark)", e.Athlete)
+	}
 	return "taper waive --athlete " + e.Athlete + " --list shows the decisions with their ids"
+}
+
+// APIHint is Hint for a client of the API.
+func (e *NoDecisionError) APIHint() string {
+	switch e.Kind {
+	case store.DecisionWaiver:
+		return fmt.Sprintf("undo it with DELETE /api/athletes/%s/waivers/%d", e.Athlete, e.ID)
+	case store.DecisionClassOverride:
+		return fmt.Sprintf("undo it with DELETE /api/athletes/%s/overrides/%d", e.Athlete, e.ID)
+	case store.DecisionRace:
+		return fmt.Sprintf("change the race with POST or DELETE /api/athletes/%s/race", e.Athlete)
+	}
+	return "GET /api/athletes/" + e.Athlete + "/decisions lists the decisions with their ids"
+}
+
+// UsageError marks undoing a decision with another kind's command as a bad
+// argument (taper exits 2).
+func (e *NoDecisionError) UsageError() bool { return e.Kind != "" }
+
+// decisionKindName is a decision kind as a person says it.
+func decisionKindName(kind string) string {
+	switch kind {
+	case store.DecisionWaiver:
+		return "a waiver"
+	case store.DecisionClassOverride:
+		return "a class override"
+	case store.DecisionRace:
+		return "a race mark"
+	}
+	return kind
 }
 
 // Undo undoes one of the athlete's decisions (of kind, or any kind when
@@ -197,9 +264,12 @@ func Undo(ctx context.Context, db *store.DB, athlete string, id int64, kind, by 
 	if err != nil {
 		return store.Decision{}, err
 	}
-	i := slices.IndexFunc(ds, func(d store.Decision) bool { return d.ID == id && (kind == "" || d.Kind == kind) })
+	i := slices.IndexFunc(ds, func(d store.Decision) bool { return d.ID == id })
 	if i < 0 {
 		return store.Decision{}, &NoDecisionError{Athlete: athlete, ID: id}
+	}
+	if kind != "" && ds[i].Kind != kind {
+		return store.Decision{}, &NoDecisionError{Athlete: athlete, ID: id, Kind: ds[i].Kind, Want: kind}
 	}
 	d, err := db.UndoDecision(ctx, athlete, id, by)
 	if errors.Is(err, store.ErrNoDecision) {

@@ -11,15 +11,17 @@ import (
 	"github.com/taper-run/taper/store"
 )
 
-// hintError is an error with a line telling the user what to do.
+// hintError is an error with a line telling the user what to do: hint
+// in the terminal, apiHint (when set) to a client of the dashboard's API.
 type hintError struct {
-	err  error
-	hint string
+	err           error
+	hint, apiHint string
 }
 
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-func (e *hintError) Hint() string  { return e.hint }
+func (e *hintError) Error() string   { return e.err.Error() }
+func (e *hintError) Unwrap() error   { return e.err }
+func (e *hintError) Hint() string    { return e.hint }
+func (e *hintError) APIHint() string { return e.apiHint }
 
 // WithHint returns err with a line telling the user what to do (HintOf
 // finds it).
@@ -31,6 +33,26 @@ func WithHint(err error, hint string) error { return &hintError{err: err, hint: 
 func IsUsage(err error) bool {
 	var u interface{ UsageError() bool }
 	return errors.As(err, &u) && u.UsageError()
+}
+
+// APIHintOf is HintOf for a client of the dashboard's JSON API: an error's
+// APIHint() where it has one (its Hint names command-line flags), else its
+// Hint().
+func APIHintOf(err error) string {
+	for e := err; e != nil; {
+		if h, ok := e.(interface{ APIHint() string }); ok {
+			if s := h.APIHint(); s != "" {
+				return s
+			}
+			break
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
+	}
+	return HintOf(err)
 }
 
 // HintOf returns what the user can do about err: the Hint() of the first
@@ -74,6 +96,11 @@ func (e *UnknownAthleteError) Hint() string {
 	return fmt.Sprintf("athletes in this database: %s; give one with --athlete", strings.Join(e.Known, ", "))
 }
 
+// APIHint lists the athletes the database holds.
+func (e *UnknownAthleteError) APIHint() string {
+	return fmt.Sprintf("athletes in this database: %s (GET /api/audit lists them)", strings.Join(e.Known, ", "))
+}
+
 // NoActivitiesError: the athlete has no stored activities.
 type NoActivitiesError struct {
 	Athlete string
@@ -88,6 +115,11 @@ func (e *NoActivitiesError) Error() string {
 // Hint says how to import the athlete's files.
 func (e *NoActivitiesError) Hint() string {
 	return fmt.Sprintf("athletes in this database: %s; import with: taper import --athlete %s FILE...", strings.Join(e.Known, ", "), e.Athlete)
+}
+
+// APIHint says how to import the athlete's files.
+func (e *NoActivitiesError) APIHint() string {
+	return fmt.Sprintf("athletes in this database: %s; import files with POST /api/athletes/%s/imports (or the Import page)", strings.Join(e.Known, ", "), e.Athlete)
 }
 
 // NoFilesError: the inputs of an import hold no file at all.

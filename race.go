@@ -44,6 +44,11 @@ func (e *NoActivityError) Hint() string {
 	return "list ids with: taper activities --db " + e.DB + " --athlete " + e.Athlete
 }
 
+// APIHint says where the ids are listed.
+func (e *NoActivityError) APIHint() string {
+	return "GET /api/athletes/" + e.Athlete + "/activities lists the ids"
+}
+
 // SetRace marks the athlete's race (taper race --date or --activity) and
 // analyses again the runs whose class depends on it. A mark that matches no
 // run, or a run far from marathon distance (unless Force), is refused.
@@ -124,14 +129,15 @@ func checkRaceMark(ctx context.Context, db *store.DB, athlete, id, date string, 
 	r := analysis.FindRace(acts, "", id, date)
 	if r.Activity == nil || r.Source != analysis.RaceMarked {
 		return &hintError{err: fmt.Errorf("no run of athlete %s matches %s: nothing marked", athlete, strings.TrimSpace(id+" "+date)),
-			hint: "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids"}
+			hint:    "taper activities --athlete " + athlete + " (with your --db) lists the runs with their dates and ids",
+			apiHint: "GET /api/athletes/" + athlete + "/activities lists the runs with their dates and ids"}
 	}
 	// The recovery rules are for a marathon, scaled to a half marathon or
 	// an ultra: a 5 km run marked by mistake would move the whole audit
 	// (and the baseline) to the wrong day.
 	if dist, _ := analysis.AnalysedTotals(r.Activity); !force && !analysis.MarkableDistance(dist) && (!analysis.Has(dist) || analysis.RaceKindOf(dist) == "") {
 		return &hintError{err: fmt.Errorf("the run of athlete %s on %s is %s, not a half marathon, a marathon or an ultra: nothing marked", athlete, r.Activity.LocalDate(), analysis.FormatKm(dist)),
-			hint: "check the date or id; taper race --force marks it anyway"}
+			hint: "check the date or id; taper race --force marks it anyway", apiHint: `check the date or id; "force": true marks it anyway`}
 	}
 	return nil
 }

@@ -111,10 +111,38 @@ func TestAPIErrors(t *testing.T) {
 			if e.Hint == "" && c.status != 413 {
 				t.Errorf("%s %s: no hint with %q", c.method, c.path, e.Error)
 			}
+			// An API client has no command line: no flags, no taper commands.
+			if strings.Contains(e.Hint, "--") || strings.Contains(e.Hint, "taper ") {
+				t.Errorf("%s %s: a command-line hint for an API client: %q", c.method, c.path, e.Hint)
+			}
 		} else if !strings.Contains(body, c.contains) {
 			t.Errorf("%s %s: page does not say %q", c.method, c.path, c.contains)
 		}
 	}
+
+	// A waiver undone through the overrides endpoint: 404 naming the right one.
+	_, body := do(t, s, "GET", "/api/athletes/ann/report", nil, sameSite())
+	var rep struct {
+		Findings []struct {
+			Rule, Date string
+			ActivityID string `json:"activity_id"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &rep); err != nil || len(rep.Findings) == 0 {
+		t.Fatalf("report: %v, %s", err, body)
+	}
+	f := rep.Findings[0]
+	res, body := do(t, s, "POST", "/api/athletes/ann/waivers", strings.NewReader(fmt.Sprintf(`{"rule": %q, "date": %q, "activity_id": %q, "note": "agreed"}`, f.Rule, f.Date, f.ActivityID)), sameSite())
+	var waiver struct{ ID int64 }
+	if res.StatusCode/100 != 2 || json.Unmarshal([]byte(body), &waiver) != nil || waiver.ID == 0 {
+		t.Fatalf("waive: %d %s", res.StatusCode, body)
+	}
+	res, body = do(t, s, "DELETE", fmt.Sprintf("/api/athletes/ann/overrides/%d", waiver.ID), nil, sameSite())
+	if e := jsonError(t, body); res.StatusCode != 404 || !strings.Contains(e.Error, "is a waiver, not a class override") ||
+		e.Hint != fmt.Sprintf("undo it with DELETE /api/athletes/ann/waivers/%d", waiver.ID) {
+		t.Errorf("DELETE a waiver as an override: %d %+v", res.StatusCode, e)
+	}
+	do(t, s, "DELETE", fmt.Sprintf("/api/athletes/ann/waivers/%d", waiver.ID), nil, sameSite())
 
 	// Uploads: too large, too many files, none.
 	upload := func(files map[string][]byte) (int, string) {

@@ -190,7 +190,7 @@ func status(err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &apiError{Status: http.StatusServiceUnavailable, Msg: "stopped: " + err.Error(), Hint: "try again", RetryAfter: 3 * time.Second}
 	}
-	hint := taper.HintOf(err)
+	hint := taper.APIHintOf(err)
 	if code == http.StatusInternalServerError && hint != "" {
 		code = http.StatusBadRequest // the core's errors with a hint are the user's to fix
 	}

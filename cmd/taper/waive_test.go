@@ -79,6 +79,12 @@ func TestWaiveFromTheCommandLine(t *testing.T) {
 	if list := mustTaper(t, append(base, "--list")...); !strings.Contains(list, "shakeout agreed") {
 		t.Errorf("--list: %s", list)
 	}
+	// Undone with the wrong command: exit 2, naming the right one.
+	code, _, errOut := runTaper(t, "override", "--db", db, "--athlete", "ida", "--undo", "1")
+	if code != exitUsage || !strings.Contains(errOut, "decision 1 of athlete ida is a waiver, not a class override") ||
+		!strings.Contains(errOut, "taper waive --athlete ida --undo 1") {
+		t.Errorf("override --undo of a waiver: exit %d, stderr %q", code, errOut)
+	}
 	mustTaper(t, append(base, "--undo", "1")...)
 	for _, f := range findings() {
 		if f.Waived != nil {
