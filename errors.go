@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/taper-run/taper/store"
 )
@@ -186,4 +187,32 @@ func errorText(err error) string {
 		return err.Error() + " (" + h + ")"
 	}
 	return err.Error()
+}
+
+// BadAthleteNameError: a name for a new athlete that would be confusing in
+// a URL, a file path or a terminal.
+type BadAthleteNameError struct{ Name string }
+
+func (e *BadAthleteNameError) Error() string { return fmt.Sprintf("bad athlete name %q", e.Name) }
+
+// Hint says what a name may be.
+func (e *BadAthleteNameError) Hint() string {
+	return "use a short name without slashes or spaces at either end, e.g. alice"
+}
+
+// UsageError marks a bad argument (taper exits 2).
+func (e *BadAthleteNameError) UsageError() bool { return true }
+
+// CheckAthleteName refuses, as the name of an athlete to create, one that
+// is empty or blank, longer than 100 bytes, has a slash, a backslash, a
+// control character, or spaces at either end.
+func CheckAthleteName(name string) error {
+	bad := strings.TrimSpace(name) == "" || len(name) > 100 || strings.ContainsAny(name, `/\`) || strings.TrimSpace(name) != name
+	for _, r := range name {
+		bad = bad || unicode.IsControl(r)
+	}
+	if bad {
+		return &BadAthleteNameError{Name: name}
+	}
+	return nil
 }

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
+	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/store"
 )
 
@@ -51,14 +51,10 @@ func (j *importJob) update(fn func(*importStatus)) {
 }
 
 // checkAthleteName refuses a name that would be confusing in a URL or a
-// terminal: empty, too long, with a slash or control characters.
+// terminal (taper.CheckAthleteName).
 func checkAthleteName(name string) error {
-	bad := name == "" || len(name) > 100 || strings.ContainsAny(name, `/\`) || strings.TrimSpace(name) != name
-	for _, r := range name {
-		bad = bad || unicode.IsControl(r)
-	}
-	if bad {
-		return badRequest("use a short name without slashes, e.g. alice", "bad athlete name %q", name)
+	if err := taper.CheckAthleteName(name); err != nil {
+		return badRequest(taper.HintOf(err), "%s", err.Error())
 	}
 	return nil
 }

@@ -188,11 +188,26 @@ func BreachesFor(rules []string) (Breaches, error) {
 // should flag them: "rest_window  day 5, week 1, 2026-10-09: a run on
 // day 5".
 func (s Season) Planted() []string {
-	race := s.RaceDate
-	at := func(rule string, day int, what string) string {
-		return fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, race.AddDate(0, 0, day).Format(time.DateOnly), what)
-	}
 	var out []string
+	for _, p := range s.planted() {
+		out = append(out, p.line)
+	}
+	return out
+}
+
+// plantedBreach is one line of Planted and the date it names.
+type plantedBreach struct {
+	date time.Time
+	line string
+}
+
+func (s Season) planted() []plantedBreach {
+	race := s.RaceDate
+	at := func(rule string, day int, what string) plantedBreach {
+		d := race.AddDate(0, 0, day)
+		return plantedBreach{d, fmt.Sprintf("%-20s day %2d, week %d, %s: %s", rule, day, (day-1)/7+1, d.Format(time.DateOnly), what)}
+	}
+	var out []plantedBreach
 	for _, p := range s.Plan() {
 		rule, what, ok := strings.Cut(strings.TrimPrefix(p.Note, "breach "), ": ")
 		if !strings.HasPrefix(p.Note, "breach ") || !ok {
@@ -206,7 +221,7 @@ func (s Season) Planted() []string {
 	if s.Breaches.RampJump {
 		out = append(out, at("ramp_jump", 49, "week 7 runs 1.6x week 6; flagged on the week's last day"))
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i][21:27] < out[j][21:27] })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].date.Before(out[j].date) })
 	return out
 }
 
@@ -223,14 +238,33 @@ func DemoDates(now time.Time) (race, asOf string) {
 
 // WritePlanted says what the generator planted and where (rule, day,
 // week, date), so a report can be checked against it.
-func (s Season) WritePlanted(w io.Writer) {
-	lines := s.Planted()
-	if len(lines) == 0 {
-		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
-		return
+func (s Season) WritePlanted(w io.Writer) { s.WritePlantedBy(w, time.Time{}) }
+
+// WritePlantedBy is WritePlanted for files written up to now
+// (WriteExport's ExportOptions.Now): breaches planted after now's date
+// were not written, and are listed apart. A zero now writes them all.
+func (s Season) WritePlantedBy(w io.Writer, now time.Time) {
+	var done, later []string
+	for _, p := range s.planted() {
+		if !now.IsZero() && p.date.After(now) {
+			later = append(later, p.line)
+		} else {
+			done = append(done, p.line)
+		}
 	}
-	fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
-	for _, l := range lines {
-		fmt.Fprintf(w, "  %s\n", l)
+	switch {
+	case len(done) == 0 && len(later) == 0:
+		fmt.Fprintln(w, "Planted: nothing (a compliant recovery): the report should have no findings")
+	case len(done) > 0:
+		fmt.Fprintln(w, "Planted (the report should flag each, on this date):")
+		for _, l := range done {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	if len(later) > 0 {
+		fmt.Fprintf(w, "Not written (after %s, the files stop there):\n", now.Format(time.DateOnly))
+		for _, l := range later {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 	}
 }

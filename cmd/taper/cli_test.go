@@ -98,6 +98,9 @@ func TestExitStatuses(t *testing.T) {
 		{"missing input", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), filepath.Join(dir, "nope.fit")}, exitError, "nope.fit: no such file"},
 		{"empty folder", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), t.TempDir()}, exitError, "no files found"},
 		{"no database", []string{"report", "--db", filepath.Join(dir, "none.duckdb")}, exitError, "does not exist"},
+		{"race in the future", []string{"generate", "--dir", filepath.Join(dir, "gen"), "--race", "2026-10-11", "--now", "2026-10-01"}, exitUsage, "--race 2026-10-11 is after today (2026-10-01)"},
+		{"blank athlete", []string{"report", "--athlete", " "}, exitUsage, "is empty"},
+		{"athlete with a slash", []string{"import", "--db", filepath.Join(dir, "x.duckdb"), "--athlete", "a/b", filepath.Join(dir, "nope.fit")}, exitUsage, `bad athlete name "a/b"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -98,7 +98,7 @@ func runGenerate(ctx context.Context, o *generateOptions, st *streams) error {
 		return err
 	}
 	fmt.Fprintf(st.out, "Wrote %d activities of athlete %s (race %s, %s) to %s\n", count, season.Athlete, o.Race, o.Style, path)
-	season.WritePlanted(st.out)
+	season.WritePlantedBy(st.out, o.now())
 	return nil
 }
 
@@ -117,6 +117,9 @@ func (o *generateOptions) season() (synth.Season, error) {
 	}
 	if race.Weekday() != time.Sunday {
 		return synth.Season{}, usagef("--race %s is a %s: the generator's marathon is on a Sunday", o.Race, race.Weekday())
+	}
+	if today := o.now().In(zone).Format(time.DateOnly); o.Race > today {
+		return synth.Season{}, usagef("--race %s is after today (%s): files are written up to today, so the race would be missing; give a past Sunday (or set today with --now)", o.Race, today)
 	}
 	b, err := synth.BreachesFor(o.Breaches)
 	if err != nil {

@@ -56,6 +56,9 @@ func runImport(ctx context.Context, o *importOptions, st *streams) error {
 	if o.Progress != "auto" && o.Progress != "always" && o.Progress != "never" {
 		return usagef("bad --progress %q: use auto, always or never", o.Progress)
 	}
+	if err := taper.CheckAthleteName(o.Athlete); err != nil {
+		return err
+	}
 	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)
 	if err != nil {
 		return err

@@ -163,6 +163,9 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	_ = pf.MarkHidden("now")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		lockWait = g.Wait
+		if strings.TrimSpace(g.Athlete) == "" {
+			return usagef("--athlete %q is empty: give a name, e.g. --athlete alice", g.Athlete)
+		}
 		if err := g.setClock(); err != nil {
 			return err
 		}
