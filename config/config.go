@@ -499,7 +499,11 @@ func WriteRules(w io.Writer, athlete string, s analysis.Settings) error {
 		if from == "" {
 			from = "-"
 		}
-		fmt.Fprintf(&b, "%-22s  %-28s  %s\n", k, settingValue(s, k), from)
+		if v := settingValue(s, k); len(v) > 28 { // a list: wrapped, its source after it
+			b.WriteString(reports.Wrap(v+"  ("+from+")", fmt.Sprintf("%-22s  ", k), strings.Repeat(" ", 24)))
+		} else {
+			fmt.Fprintf(&b, "%-22s  %-28s  %s\n", k, v, from)
+		}
 	}
 	fmt.Fprintf(&b, "\nkeys of the settings file (under [default] or [athlete.NAME]):\n")
 	for _, p := range analysis.SettingSpecs() {

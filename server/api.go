@@ -134,11 +134,12 @@ type decisionJSON struct {
 	At         time.Time  `json:"at"`
 	UndoneBy   string     `json:"undone_by,omitempty"`
 	UndoneAt   *time.Time `json:"undone_at,omitempty"`
+	Replaced   []int64    `json:"replaced,omitempty"` // decisions this one undid as it was made (same finding or run)
 }
 
 func toJSON(d store.Decision) decisionJSON {
 	out := decisionJSON{ID: d.ID, Athlete: d.Athlete, Kind: d.Kind, ActivityID: d.ActivityID, Rule: d.Rule, Date: d.Date,
-		Class: d.Class, Note: d.Note, By: d.By, At: d.At, UndoneBy: d.UndoneBy}
+		Class: d.Class, Note: d.Note, By: d.By, At: d.At, UndoneBy: d.UndoneBy, Replaced: d.Replaced}
 	if !d.UndoneAt.IsZero() {
 		t := d.UndoneAt
 		out.UndoneAt = &t

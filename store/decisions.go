@@ -31,6 +31,9 @@ type Decision struct {
 	At         time.Time
 	UndoneBy   string
 	UndoneAt   time.Time // zero while in force
+	// Replaced are the decisions of the same target that AddDecision
+	// undid as it recorded this one (set by AddDecision only).
+	Replaced []int64
 }
 
 // Active reports whether the decision is in force (not undone).
@@ -120,8 +123,21 @@ func (db *DB) AddDecision(ctx context.Context, d Decision) (Decision, error) {
 		target += ` AND activity_id = ?`
 		args = append(args, d.ActivityID)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET undone_at = ?, undone_by = ? WHERE `+target,
-		append([]any{d.At, d.By}, args...)...); err != nil {
+	rows, err := tx.QueryContext(ctx, `UPDATE decisions SET undone_at = ?, undone_by = ? WHERE `+target+` RETURNING id`,
+		append([]any{d.At, d.By}, args...)...)
+	if err != nil {
+		return fail(err)
+	}
+	d.Replaced = nil
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		d.Replaced = append(d.Replaced, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fail(err)
 	}
 	if err := tx.QueryRowContext(ctx, `INSERT INTO decisions (athlete, kind, activity_id, rule, on_date, class, note, made_by, made_at)

@@ -50,9 +50,23 @@ func checkStatement(query string) (string, error) {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '('
 	})[0])
 	if !readStatement(first) {
+		if !knownStatement(first) {
+			return "", &QueryError{fmt.Sprintf("%q starts no SQL statement taper sql runs (a typo?)", first)}
+		}
 		return "", &QueryError{fmt.Sprintf("%s is not allowed: only read-only statements run", strings.ToUpper(first))}
 	}
 	return q, nil
+}
+
+// knownStatement says whether word starts one of DuckDB's statements.
+func knownStatement(word string) bool {
+	switch word {
+	case "insert", "update", "delete", "create", "drop", "alter", "copy", "attach", "detach", "use", "set", "reset", "pragma",
+		"install", "load", "export", "import", "checkpoint", "force", "vacuum", "begin", "commit", "rollback", "abort", "start",
+		"end", "call", "prepare", "execute", "deallocate", "truncate", "merge", "update_extensions", "comment", "analyze":
+		return true
+	}
+	return false
 }
 
 // readStatementType says whether a prepared statement only reads.

@@ -28,7 +28,8 @@ func newActivitiesCmd(g *globalOptions, st *streams) *cobra.Command {
 		Use:   "activities",
 		Short: "List the athlete's activities with their class and evidence",
 		Example: `  taper activities --db alice.duckdb --athlete alice --since 2026-09-01
-  taper activities --athlete alice --format json | jq '.[] | select(.class=="interval")'`,
+  taper activities --athlete alice --format json |
+    jq '.[] | select(.class=="interval")'`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runActivities(cmd.Context(), o, st)

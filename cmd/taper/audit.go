@@ -28,7 +28,8 @@ func newAuditCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Roster audit: one row per athlete in the database, worst first",
 		Example: `  taper audit --db team.duckdb
   taper audit --db team.duckdb --as-of 2026-11-30 --format html -o monday.html
-  taper audit --db team.duckdb --format csv --fail-on breach     (cron: exit 3 when an athlete still in recovery has a breach)`,
+  # cron: exit 3 when an athlete still in recovery has a breach
+  taper audit --db team.duckdb --format csv --fail-on breach`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := formatFromOutput(cmd, &o.Format, o.Output); err != nil {
@@ -58,10 +59,10 @@ func runAudit(ctx context.Context, o *auditOptions, st *streams) error {
 		return err
 	}
 	reps := res.Reports
-	if err := checkOutput(o.Output, o.DB); err != nil {
+	if err := taper.CheckOutput(o.Output, o.DB); err != nil {
 		return err
 	}
-	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
+	if err := taper.WriteOutput(o.Output, st.out, func(w io.Writer) error {
 		return reports.RenderAudit(w, o.Format, reps, useColor(o.Color, w))
 	}); err != nil {
 		return err

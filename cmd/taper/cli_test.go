@@ -303,3 +303,25 @@ func TestWrongAthleteImport(t *testing.T) {
 		t.Errorf("re-import for ben:\n%s", out)
 	}
 }
+
+// TestHelpFitsIn80Columns: every command's help, and taper rules, fit a
+// terminal of 80 columns.
+func TestHelpFitsIn80Columns(t *testing.T) {
+	t.Parallel()
+	root := newRootCmd(&globalOptions{}, &streams{})
+	runs := [][]string{{"--help"}, {"rules", "--db", ""}}
+	for _, c := range root.Commands() {
+		runs = append(runs, []string{c.Name(), "--help"})
+	}
+	for _, args := range runs {
+		_, out, _ := runTaper(t, args...)
+		if out == "" {
+			t.Errorf("taper %v printed nothing", args)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if n := len([]rune(line)); n > 80 {
+				t.Errorf("taper %v: a line of %d columns: %q", args, n, line)
+			}
+		}
+	}
+}

@@ -29,9 +29,9 @@ func newDemoCmd(g *globalOptions, st *streams) *cobra.Command {
 		Short: "Generate a demo athlete, import it and print the recovery report",
 		Long: `demo generates a synthetic marathoner's season (12 weeks of training, the race,
 8 weeks after it, with one breach of every rule), writes it as a Garmin account
-export, imports it into a fresh temporary database (unless --db is given; TAPER_DB
-is ignored here) and prints the weekly compliance report. The race is the last
-Sunday whose eight recovery weeks are over today.`,
+export, imports it into a fresh temporary database (unless --db is given;
+TAPER_DB is ignored here) and prints the weekly compliance report. The race is
+the last Sunday whose eight recovery weeks are over today.`,
 		Example: `  taper demo
   taper demo --dir ./demo-files --db demo.duckdb --format markdown`,
 		Args: wrapArgs(cobra.NoArgs),

@@ -312,7 +312,7 @@ func groundTruth(t *testing.T, sc scenario, seed int64, zoneName string, raceDay
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &generateOptions{globalOptions: &globalOptions{Athlete: "ath"}, Race: raceDay.Format(time.DateOnly), Zone: zoneName, Seed: seed,
+	o := &generateOptions{globalOptions: &globalOptions{Athlete: "ath", now: time.Now}, Race: raceDay.Format(time.DateOnly), Zone: zoneName, Seed: seed,
 		Breaches: sc.breaches, WeeklyKm: 50}
 	for i := 0; i < len(sc.args); i++ {
 		switch sc.args[i] {

@@ -27,7 +27,7 @@ func newExportCmd(g *globalOptions, st *streams) *cobra.Command {
 		Use:   "export --format parquet --output DIR",
 		Short: "Write activities and findings as Parquet (taper-beam's layout)",
 		Example: `  taper export --db team.duckdb --format parquet --output lake/
-  taper export --db team.duckdb --athlete alice --format parquet --output lake/ --as-of 2026-12-01`,
+  taper export --db team.duckdb --athlete alice -o lake/ --as-of 2026-12-01`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.One = cmd.Flags().Changed("athlete")

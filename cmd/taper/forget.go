@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taper-run/taper"
+	"github.com/taper-run/taper/reports"
 	"github.com/taper-run/taper/store"
 )
 
@@ -21,7 +22,7 @@ func newForgetCmd(g *globalOptions, st *streams) *cobra.Command {
 		Use:   "forget",
 		Short: "Delete everything stored for an athlete (a wrong --athlete)",
 		Example: `  taper forget --db team.duckdb --athlete ben --yes
-  taper import --db team.duckdb --athlete ben ben_export.zip     (then import the right files again)`,
+  taper import --db team.duckdb --athlete ben ben_export.zip  # the right files`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("athlete") {
@@ -45,9 +46,9 @@ func runForget(ctx context.Context, o *forgetOptions, st *streams) error {
 		return err
 	}
 	if !o.Yes {
-		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%d activities, their records, files and race mark).\nRun again with --yes to delete.\n", o.Athlete, n)
+		fmt.Fprintf(st.out, "Would delete athlete %s and everything stored for them (%s, their records, files,\nrace mark and the coach's decisions). Run again with --yes to delete.\n", o.Athlete, reports.Plural(n, "activity", "activities"))
 		return &exitCodeError{code: exitUsage}
 	}
-	fmt.Fprintf(st.out, "Deleted athlete %s from %s: %d activities with their records, files and race mark.\n", o.Athlete, o.DB, n)
+	fmt.Fprintf(st.out, "Deleted athlete %s from %s: %s with their records, files, race mark and decisions.\n", o.Athlete, o.DB, reports.Plural(n, "activity", "activities"))
 	return nil
 }

@@ -39,9 +39,12 @@ func newGenerateCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "generate",
 		Short: "Write a synthetic season, platform export or benchmark corpus",
-		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin --breach rest_window,interval_limit
-  taper generate --dir /tmp/bob --style strava --race 2026-10-04 --timezone America/Los_Angeles --evening
-  taper generate --dir /tmp/corpus --athletes 50 --weeks 52       (benchmark corpus, about 13,000 files)`,
+		Example: `  taper generate --dir /tmp/alice --athlete alice --style garmin \
+    --breach rest_window,interval_limit
+  taper generate --dir /tmp/bob --style strava --race 2026-10-04 \
+    --timezone America/Los_Angeles --evening
+  # benchmark corpus, about 13,000 files
+  taper generate --dir /tmp/corpus --athletes 50 --weeks 52`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGenerate(cmd.Context(), o, st)

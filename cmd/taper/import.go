@@ -29,7 +29,8 @@ func newImportCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import [flags] FILE|DIR|ZIP...",
 		Short: "Import FIT/GPX/TCX files, folders, .gz and platform exports",
-		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip ~/watch/*.fit
+		Example: `  taper import --db alice.duckdb --athlete alice ~/Downloads/export.zip
+  taper import --db alice.duckdb --athlete alice ~/watch/*.fit
   taper import --athlete bob strava_export.zip`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {

@@ -23,8 +23,9 @@ func newOverrideCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "override",
 		Short: "Set a run's class with a note; reports and audits then count it so",
-		Example: `  taper override --athlete alice --activity 3f9a0c1d2e4b5a69 --class easy --note "easy fartlek, not an interval session"
-  taper override --athlete alice --undo 5     (taper's own class again; the history keeps it)`,
+		Example: `  taper override --athlete alice --activity 3f9a0c1d2e4b5a69 --class easy \
+    --note "easy fartlek, not an interval session"
+  taper override --athlete alice --undo 5  # taper's class again; history kept`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runOverride(cmd.Context(), o, st)
@@ -60,5 +61,6 @@ func runOverride(ctx context.Context, o *overrideOptions, st *streams) error {
 	}
 	fmt.Fprintf(st.out, "Run %s of %s is %s from now on (decision %d, undo with: taper override --db %s --athlete %s --undo %d)\n",
 		d.ActivityID, d.Athlete, d.Class, d.ID, o.DB, d.Athlete, d.ID)
+	replaced(st, d)
 	return nil
 }

@@ -51,7 +51,7 @@ func runRace(ctx context.Context, o *raceOptions, st *streams) error {
 	}
 	if o.Date != "" {
 		if _, err := time.Parse(time.DateOnly, o.Date); err != nil {
-			return usagef("bad --date %q: use YYYY-MM-DD", o.Date)
+			return usagef("bad --date %q: %s", o.Date, taper.DateProblem(o.Date))
 		}
 	}
 	settings, err := loadSettingsFor(o.globalOptions, o.Athlete)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -35,7 +33,7 @@ func newReportCmd(g *globalOptions, st *streams) *cobra.Command {
 		Example: `  taper report --athlete alice
   taper report --athlete alice --as-of 2026-12-01 --week 3
   taper report --athlete alice --format html -o alice.html
-  taper report --athlete alice --format json --fail-on breach   (exit 3 when a breach is found)`,
+  taper report --athlete alice --format json --fail-on breach  # breach: exit 3`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := formatFromOutput(cmd, &o.Format, o.Output); err != nil {
@@ -99,10 +97,10 @@ func runReport(ctx context.Context, o *reportOptions, st *streams) error {
 	if err != nil {
 		return err
 	}
-	if err := checkOutput(o.Output, o.DB); err != nil {
+	if err := taper.CheckOutput(o.Output, o.DB); err != nil {
 		return err
 	}
-	if err := withOutput(o.Output, st.out, func(w io.Writer) error {
+	if err := taper.WriteOutput(o.Output, st.out, func(w io.Writer) error {
 		return reports.Render(w, o.Format, rep, useColor(o.Color, w))
 	}); err != nil {
 		return err
@@ -150,80 +148,6 @@ func settingsNote(errOut io.Writer, dbPath string) func(string, string) {
 		fmt.Fprintf(errOut, "taper: note: settings of %s changed since its activities were analysed (%s): run taper reanalyze --db %s --athlete %s to apply them\n",
 			athlete, change, dbPath, athlete)
 	}
-}
-
-// withOutput runs fn on the -o file or on stdout ("" or "-"). A regular
-// file is written whole to a temporary file and then renamed into place
-// (keeping an existing file's mode; a new one gets the umask's), so a
-// failed report never leaves half a file; anything else (a device, a
-// symlink, a pipe) is written in place.
-func withOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return fn(stdout)
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usagef("-o %s is a folder: give a file name, e.g. -o %s", path, filepath.Join(path, "report.html"))
-	}
-	if d, err := os.Stat(filepath.Dir(path)); err != nil || !d.IsDir() {
-		return fmt.Errorf("cannot write %s: folder %s does not exist", path, filepath.Dir(path))
-	}
-	fi, err := os.Lstat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return fmt.Errorf("cannot write %s: %w", path, err)
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".taper-%d-%d.tmp", os.Getpid(), time.Now().UnixNano()))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666) // the umask applies
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := fn(f); err != nil {
-		return fail(err)
-	}
-	if fi != nil {
-		if err := f.Chmod(fi.Mode().Perm()); err != nil {
-			return fail(err)
-		}
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
-}
-
-// checkOutput refuses an -o file that is the database (or its WAL): a
-// report written there would destroy it.
-func checkOutput(output, db string) error {
-	if output == "" || output == "-" || db == "" || db == ":memory:" {
-		return nil
-	}
-	out, err := os.Stat(output)
-	if err != nil {
-		return nil // a new file is not the database
-	}
-	for _, p := range []string{db, db + ".wal"} {
-		if fi, err := os.Stat(p); err == nil && os.SameFile(out, fi) {
-			return usagef("-o %s is the database %s: give another file", output, p)
-		}
-	}
-	return nil
 }
 
 // useColor decides whether text output gets ANSI colour.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/taper-run/taper"
 	"github.com/taper-run/taper/analysis"
@@ -136,10 +137,10 @@ func newRootCmd(g *globalOptions, st *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "taper",
 		Short: "Post-marathon recovery audit from watch exports",
-		Long: `taper imports FIT and GPX files (single files, folders, .gz, Garmin and Strava
-bulk-export zips) into an embedded DuckDB database, classifies every run, finds
-the race and the pre-race baseline, and checks the recovery against rules:
-rest window, return phase, ramp caps and the interval limit.
+		Long: `taper imports FIT, GPX and TCX files (single files, folders, .gz) and Garmin,
+Strava and Apple Health exports into an embedded DuckDB database, classifies
+every run, finds the race and the pre-race baseline, and checks the recovery
+against rules: rest window, return phase, ramp caps and the interval limit.
 
 Start with 'taper demo' to see it on a generated athlete.`,
 		SilenceErrors: true,
@@ -147,6 +148,10 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		Version:       version(),
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	// cobra's usage, with the flags' help wrapped to 80 columns.
+	cobra.AddTemplateFunc("wrapFlags", func(f *pflag.FlagSet) string { return strings.TrimRight(f.FlagUsagesWrapped(80), " \n") })
+	root.SetUsageTemplate(strings.NewReplacer(".LocalFlags.FlagUsages | trimTrailingWhitespaces", "wrapFlags .LocalFlags",
+		".InheritedFlags.FlagUsages | trimTrailingWhitespaces", "wrapFlags .InheritedFlags").Replace(root.UsageTemplate()))
 	defaultDB := os.Getenv("TAPER_DB")
 	if defaultDB == "" {
 		defaultDB = "taper.duckdb"

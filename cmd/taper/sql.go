@@ -25,8 +25,9 @@ SHOW, SUMMARIZE or EXPLAIN) on the database and streams its rows. The statement
 sees this database only: it cannot read or write other files, load extensions
 or change settings. Values are printed in full (every digit of a float, DECIMAL
 with its scale, INTERVAL, UUID, LIST, STRUCT and MAP as DuckDB writes them).`,
-		Example: `  taper sql --db alice.duckdb "SELECT sport, count(*) FROM activities GROUP BY 1"
-  taper sql --format csv "SELECT local_date, distance_m FROM activities WHERE sport = 'running'"`,
+		Example: `  taper sql --db team.duckdb "SELECT sport, count(*) FROM activities GROUP BY 1"
+  taper sql --format csv \
+    "SELECT local_date, distance_m FROM activities WHERE sport = 'running'"`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("give one query in quotes, e.g. taper sql \"SELECT sport, count(*) FROM activities GROUP BY 1\"")

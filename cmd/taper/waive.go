@@ -24,10 +24,12 @@ func newWaiveCmd(g *globalOptions, st *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "waive",
 		Short: "Waive a finding with a note; it stays listed, counting for nothing",
-		Example: `  taper waive --athlete alice --rule rest_window --date 2026-10-07 --activity 3f9a0c1d2e4b5a69 --note "shakeout agreed with me"
-  taper waive --athlete alice --rule ramp_cap --date 2026-10-25 --note "travel week"   (weekly rules have no activity)
-  taper waive --athlete alice --list          (every decision, with its id, also those undone)
-  taper waive --athlete alice --undo 4        (the history keeps it)`,
+		Example: `  taper waive --athlete alice --rule rest_window --date 2026-10-07 \
+    --activity 3f9a0c1d2e4b5a69 --note "shakeout agreed with me"
+  # a weekly rule's finding is on no activity
+  taper waive --athlete alice --rule ramp_cap --date 2026-10-25 --note "travel"
+  taper waive --athlete alice --list    # every decision with its id, undone too
+  taper waive --athlete alice --undo 4  # the history keeps it`,
 		Args: wrapArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWaive(cmd.Context(), o, st)
@@ -73,6 +75,7 @@ func runWaive(ctx context.Context, o *waiveOptions, st *streams) error {
 	}
 	fmt.Fprintf(st.out, "Waived %s of %s for %s (decision %d, undo with: taper waive --db %s --athlete %s --undo %d)\n",
 		d.Rule, d.Date, d.Athlete, d.ID, o.DB, d.Athlete, d.ID)
+	replaced(st, d)
 	return nil
 }
 
@@ -106,4 +109,11 @@ func undoDecision(ctx context.Context, g *globalOptions, st *streams, id int64, 
 	}
 	fmt.Fprintf(st.out, "Undid decision %d of %s (%s); the history keeps it\n", d.ID, d.Athlete, d.Target())
 	return nil
+}
+
+// replaced says which earlier decisions of the same target d replaced.
+func replaced(st *streams, d store.Decision) {
+	for _, id := range d.Replaced {
+		fmt.Fprintf(st.out, "It replaces decision %d, now undone (taper waive --list shows both).\n", id)
+	}
 }

@@ -91,6 +91,13 @@ func TestWaiveFromTheCommandLine(t *testing.T) {
 			t.Errorf("still waived after --undo: %+v", f)
 		}
 	}
+	// Waived again, then once more with another note: the last replaces
+	// the one before, and says so.
+	waive := append(base, "--rule", rule, "--date", date, "--activity", id, "--note")
+	mustTaper(t, append(waive, "first")...)
+	if out := mustTaper(t, append(waive, "second")...); !strings.Contains(out, "It replaces decision 2, now undone") {
+		t.Errorf("a second waiver of the same finding said %q", out)
+	}
 }
 
 // TestOverrideADuplicate: a coach overrides the class of a run through the
