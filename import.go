@@ -294,16 +294,15 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 					a.Athlete = o.Athlete
 					a.ID = analysis.ActivityID(o.Athlete, j.entry.SHA256, a.SessionIndex)
 					if db != nil {
-						// Summarised as stored (quantized): the analysis
-						// after the import works from this summary.
-						store.Quantize(a)
+						// The records in the table's columns (the writer
+						// only appends them), and the samples quantized:
+						// summarised as stored, so the analysis after the
+						// import works from this summary.
+						j.recs = append(j.recs, store.QuantizeAndPrepare(a))
 						sum := analysis.NewSummary(a)
 						a.Metrics = analysis.PreliminaryMetrics(a, sum)
 						sum.MarshalBinary() // encoded here, in parallel; the writer stores the bytes
 						j.sums = append(j.sums, sum)
-						// The records in the table's columns: the writer
-						// only appends them, and the samples can go.
-						j.recs = append(j.recs, store.PrepareRecords(a))
 						a.Samples = nil
 					}
 				}

@@ -106,6 +106,66 @@ func PrepareRecords(a *analysis.Activity) *Prepared {
 	return p
 }
 
+// QuantizeAndPrepare is Quantize(a) and then PrepareRecords(a) in one pass
+// over a's samples: each value is put in steps once, for the table's
+// column and, back from the steps, for the sample (which the analysis then
+// reads as the database keeps it). It gives what the two give.
+func QuantizeAndPrepare(a *analysis.Activity) *Prepared {
+	n := len(a.Samples)
+	t0 := samplesT0(a.Samples)
+	p := &Prepared{t0: t0, firstDist: noTime, lastT: noTime, lastDist: noTime}
+	c := &p.cols
+	*c = sampleColumns{t: make([]int64, n), dist: make([]int64, n), lat: make([]int32, n), lon: make([]int32, n),
+		alt: make([]int32, n), speed: make([]int32, n), hr: make([]float32, n), cad: make([]float32, n), pow: make([]float32, n)}
+	var set columnSet
+	whole := func(v *float64, n float64, col int) int32 {
+		k := toSteps(*v, n)
+		*v = fromSteps(k, n)
+		if k != noSteps {
+			set |= 1 << col
+		}
+		return k
+	}
+	single := func(v *float64, col int) float32 {
+		f := toFloat32(*v)
+		*v = float64(f)
+		if f == f {
+			set |= 1 << col
+		}
+		return f
+	}
+	for i := range a.Samples {
+		s := &a.Samples[i]
+		c.t[i] = noTime
+		if !s.Time.IsZero() {
+			ms := s.Time.Sub(t0) / time.Millisecond
+			s.Time = t0.Add(ms * time.Millisecond)
+			c.t[i], p.lastT = int64(ms), int64(ms)
+		}
+		c.lat[i] = whole(&s.Lat, latLonSteps, 2)
+		c.lon[i] = whole(&s.Lon, latLonSteps, 3)
+		c.alt[i] = whole(&s.Altitude, altitudeSteps, 4)
+		c.hr[i] = single(&s.HeartRate, 5)
+		c.cad[i] = single(&s.Cadence, 6)
+		c.speed[i] = whole(&s.Speed, speedSteps, 7)
+		c.dist[i] = noTime
+		if k, ok := distanceCm(s.Distance); ok {
+			s.Distance = float64(k) / steps.Distance
+			c.dist[i], p.lastDist = k, k
+			if p.firstDist == noTime {
+				p.firstDist = k
+			}
+			set |= 1 << 8
+		} else {
+			s.Distance = math.NaN()
+		}
+		c.pow[i] = single(&s.Power, 9)
+	}
+	p.set = set
+	p.channels = analysis.Channels(a)
+	return p
+}
+
 // bases are what an activity's stored t and distance are offset by
 // (activities.t_base, activities.distance_base).
 type bases struct{ t, distance int64 }

@@ -112,3 +112,45 @@ func mixedChannels(t *testing.T) string {
 	}
 	return fmt.Sprint(rows[0]...)
 }
+
+// TestQuantizeAndPrepare: the one-pass QuantizeAndPrepare gives the
+// samples and columns Quantize then PrepareRecords give, for activities
+// with every channel, dropouts, values beyond the columns' range and
+// samples without a time.
+func TestQuantizeAndPrepare(t *testing.T) {
+	start := time.Date(2026, 5, 4, 7, 0, 0, 123456789, time.FixedZone("x", 3600))
+	kinds := []synth.Kind{synth.Intervals, synth.Tempo, synth.Long, synth.Easy, synth.Hills, synth.RunWalk, synth.Ride}
+	for i := range 8 {
+		a := synth.Workout(synth.Spec{Kind: kinds[i%len(kinds)], Start: start.AddDate(0, 0, i), Seed: int64(i + 1), Duration: 15 * time.Minute})
+		for k := range a.Samples {
+			s := &a.Samples[k]
+			s.Time = s.Time.Add(time.Duration(k*7919%1000) * time.Microsecond) // off the millisecond
+			switch (k + i) % 97 {
+			case 1:
+				s.Lat, s.Lon = math.NaN(), math.NaN()
+			case 2:
+				s.Altitude = 1e12 // beyond the column
+			case 3:
+				s.Time = time.Time{}
+			case 4:
+				s.Distance = 1e20
+			case 5:
+				s.HeartRate, s.Cadence = math.NaN(), 1e40
+			}
+			if i%2 == 0 {
+				s.Power = 180 + float64(k%40) + 0.3
+			}
+		}
+		b := *a
+		b.Samples = append([]analysis.Sample(nil), a.Samples...)
+		Quantize(a)
+		want := PrepareRecords(a)
+		got := QuantizeAndPrepare(&b)
+		if w, g := fmt.Sprintf("%+v", *want), fmt.Sprintf("%+v", *got); w != g {
+			t.Errorf("activity %d: columns differ:\nQuantize+PrepareRecords %.300s\nQuantizeAndPrepare      %.300s", i, w, g)
+		}
+		if w, g := fmt.Sprintf("%v", a.Samples), fmt.Sprintf("%v", b.Samples); w != g {
+			t.Errorf("activity %d: quantized samples differ", i)
+		}
+	}
+}
