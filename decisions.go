@@ -337,15 +337,29 @@ func activity(ctx context.Context, db *store.DB, f ActivityFilter, id string, fu
 // import brought a better recording of the run), and only primaries are
 // counted. isPrimary says, without a query, which ids are primaries.
 func onPrimaries(ctx context.Context, db *store.DB, athlete string, os []analysis.ClassOverride, isPrimary func(string) bool) ([]analysis.ClassOverride, error) {
+	var ids []string
+	for _, o := range os {
+		if !isPrimary(o.ActivityID) {
+			ids = append(ids, o.ActivityID)
+		}
+	}
+	if len(ids) == 0 {
+		return os, nil
+	}
+	acts, err := db.Activities(ctx, store.Filter{Athlete: athlete, IDs: ids, IncludeDuplicates: true})
+	if err != nil {
+		return nil, err
+	}
+	primary := make(map[string]string, len(acts))
+	for _, a := range acts {
+		if a.DuplicateOf != "" {
+			primary[a.ID] = a.DuplicateOf
+		}
+	}
 	for i, o := range os {
-		if isPrimary(o.ActivityID) {
-			continue
+		if p := primary[o.ActivityID]; p != "" {
+			os[i].ActivityID = p
 		}
-		id, err := primaryID(ctx, db, athlete, o.ActivityID)
-		if err != nil {
-			return nil, err
-		}
-		os[i].ActivityID = id
 	}
 	return os, nil
 }

@@ -36,24 +36,36 @@ func IsUsage(err error) bool {
 	return errors.As(err, &u) && u.UsageError()
 }
 
-// APIHintOf is HintOf for a client of the dashboard's JSON API: an error's
-// APIHint() where it has one (its Hint names command-line flags), else its
-// Hint().
+// APIHintOf is HintOf for a client of the dashboard's JSON API: the first
+// non-empty APIHint() in err's chain (a Hint names command-line flags),
+// else HintOf(err).
 func APIHintOf(err error) string {
-	for e := err; e != nil; {
-		if h, ok := e.(interface{ APIHint() string }); ok {
-			if s := h.APIHint(); s != "" {
-				return s
-			}
-			break
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			break
-		}
-		e = u.Unwrap()
+	if h := apiHint(err); h != "" {
+		return h
 	}
 	return HintOf(err)
+}
+
+func apiHint(err error) string {
+	for err != nil {
+		if h, ok := err.(interface{ APIHint() string }); ok && h.APIHint() != "" {
+			return h.APIHint()
+		}
+		switch x := err.(type) {
+		case interface{ Unwrap() error }:
+			err = x.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				if h := apiHint(e); h != "" {
+					return h
+				}
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+	return ""
 }
 
 // HintOf returns what the user can do about err: the Hint() of the first

@@ -189,7 +189,9 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 			specs = spec.finish()
 		}
 	}
-	if errors.Is(err, context.Canceled) {
+	// Cancelled: DuckDB's "Interrupted" error of a query cut short does not
+	// wrap the context's.
+	if err != nil && (errors.Is(err, context.Canceled) || ctx.Err() != nil) {
 		return nil, &InterruptedError{Athlete: o.Athlete, Err: err}
 	}
 	if err != nil {
@@ -219,7 +221,7 @@ func Import(ctx context.Context, db *store.DB, o ImportOptions) (*ImportResult, 
 		}
 	}
 	if res.analysis, err = reanalyzeWith(ctx, db, o.Athlete, s, now(), prev, redoAll, specs); err != nil {
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			return nil, &InterruptedError{Athlete: o.Athlete, Analysing: true, Err: err}
 		}
 		return nil, err

@@ -32,8 +32,12 @@ func (s *ImportResult) WriteSummary(w io.Writer, db, athlete string, dryRun bool
 	if !dryRun {
 		fmt.Fprintf(w, "  duplicate activities %6d (same run from another source; kept one primary)\n", len(sum.Merged))
 		if s.Replaced > 0 {
+			verb := "duplicate"
+			if s.Replaced == 1 {
+				verb = "duplicates"
+			}
 			fmt.Fprintf(w, "      %s stored before now %s a better recording from these files (not counted as new)\n",
-				reports.Plural(s.Replaced, "activity", "activities"), map[bool]string{true: "duplicates", false: "duplicate"}[s.Replaced == 1])
+				reports.Plural(s.Replaced, "activity", "activities"), verb)
 		}
 		for _, m := range sum.Merged[:min(len(sum.Merged), 10)] {
 			fmt.Fprintf(w, "      %s\n", m.String())

@@ -53,8 +53,12 @@ func shownPace(f float64) string {
 	if f < 0 || f >= 3600 || f == math.Round(f) {
 		return analysis.FormatDuration(f)
 	}
+	f = math.Round(f*1000) / 1000 // to the ms: no binary noise, and 299.9996 is 5:00
 	m := math.Floor(f / 60)
-	x := math.Round((f-60*m)*1000) / 1000 // to the ms: no binary noise
+	x := math.Round((f-60*m)*1000) / 1000
+	if x == math.Round(x) {
+		return analysis.FormatDuration(f)
+	}
 	sec := strconv.FormatFloat(x, 'f', -1, 64)
 	if x < 10 {
 		sec = "0" + sec

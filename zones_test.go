@@ -13,6 +13,8 @@ func TestShownSetting(t *testing.T) {
 		{"threshold_pace", "270", "4:30/km"},
 		{"threshold_pace", "270.2", "4:30.2/km"},
 		{"threshold_pace", "245.05", "4:05.05/km"},
+		{"threshold_pace", "299.9996", "5:00/km"},
+		{"threshold_pace", "270.0004", "4:30/km"}, // below the ms: alike
 		{"threshold_pace", "0", "none"},
 		{"hr_max", "186.5", "186.5"},
 		{"hr_max", "0", "none"},

@@ -34,6 +34,8 @@ func (db *DB) DeleteAthlete(ctx context.Context, athlete string) (int, error) {
 	if db.readOnly {
 		return 0, fmt.Errorf("delete athlete %s in %s: the database was opened read-only", athlete, db.name())
 	}
+	db.summariesMu.Lock() // its summaries may be moving (settleSummaries)
+	defer db.summariesMu.Unlock()
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("delete athlete %s in %s: %w", athlete, db.name(), err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/mapping"
 	"github.com/taper-run/taper/analysis"
 	"github.com/taper-run/taper/store/steps"
 )
@@ -118,9 +119,9 @@ func QuantizeAndPrepare(a *analysis.Activity) *Prepared {
 	*c = sampleColumns{t: make([]int64, n), dist: make([]int64, n), lat: make([]int32, n), lon: make([]int32, n),
 		alt: make([]int32, n), speed: make([]int32, n), hr: make([]float32, n), cad: make([]float32, n), pow: make([]float32, n)}
 	var set columnSet
-	whole := func(v *float64, n float64, col int) int32 {
-		k := toSteps(*v, n)
-		*v = fromSteps(k, n)
+	whole := func(v *float64, per float64, col int) int32 {
+		k := toSteps(*v, per)
+		*v = fromSteps(k, per)
 		if k != noSteps {
 			set |= 1 << col
 		}
@@ -210,6 +211,11 @@ var (
 // others (nullable) only for the activities that have them.
 var sampleColumnNames = []string{"key", "t", "lat", "lon", "altitude", "heart_rate", "cadence", "speed", "distance", "power"}
 
+// sampleColumnTypes are the DuckDB types taper_samples gives
+// sampleColumnNames (and fillRaw writes).
+var sampleColumnTypes = []mapping.Type{mapping.TypeInteger, mapping.TypeBigInt, mapping.TypeInteger, mapping.TypeInteger,
+	mapping.TypeInteger, mapping.TypeFloat, mapping.TypeFloat, mapping.TypeInteger, mapping.TypeBigInt, mapping.TypeFloat}
+
 // columnSet is a set of the nullable columns (bit i: sampleColumnNames[i]).
 type columnSet uint16
 
@@ -248,9 +254,26 @@ func (set columnSet) names() []string {
 	return out
 }
 
-// registerBulk makes taper_samples available on conn (registering again
-// replaces the function with the same one).
-func registerBulk(conn *sql.Conn) error {
+// registerBulk makes taper_samples available to the database's
+// connections: once, through conn, outside any transaction. DuckDB keeps
+// table functions in its system catalog, for every connection; two
+// writers registering it at once, each in its batch's transaction, made
+// the second fail (taper serve imports two athletes at once).
+func (db *DB) registerBulk(ctx context.Context, conn *sql.Conn) error {
+	db.bulkMu.Lock()
+	defer db.bulkMu.Unlock()
+	if db.bulkRegistered {
+		return nil
+	}
+	if err := registerSamplesUDF(conn); err != nil {
+		return err
+	}
+	db.bulkRegistered = true
+	return nil
+}
+
+// registerSamplesUDF registers taper_samples through conn.
+func registerSamplesUDF(conn *sql.Conn) error {
 	integer, err := duckdb.NewTypeInfo(duckdb.TYPE_INTEGER)
 	if err != nil {
 		return err
@@ -328,7 +351,8 @@ type sampleSource struct {
 	next int // the activity being read
 	pos  int // the next row of it
 
-	raw []rawVector // the chunk's columns, written in place (fillRaw)
+	raw   []rawVector    // the chunk's columns, written in place (fillRaw)
+	types []mapping.Type // the DuckDB types of cols
 }
 
 func (s *sampleSource) ColumnInfos() []duckdb.ColumnInfo { return s.info }
@@ -433,21 +457,26 @@ func fillOffset(ch duckdb.DataChunk, idx, at int, vs []int64, offset int64) erro
 	return nil
 }
 
-// fillRaw is fill writing the chunk's vectors in place (see rawColumn); it
-// reports false, having written nothing, when it cannot.
+// fillRaw is fill writing the chunk's vectors in place (see rawColumns);
+// it reports false, having written no value, when it cannot: the chunk is
+// then filled by duckdb-go's setters.
 func (s *sampleSource) fillRaw(ch *duckdb.DataChunk, at int, r activityRecords, from, to int) bool {
 	if !fillInPlace {
 		return false
 	}
 	if at == 0 { // a new chunk: its vectors
-		s.raw = s.raw[:0]
-		for out := range s.cols {
-			v, ok := rawColumn(ch, out)
-			if !ok {
-				return false
+		s.raw = nil
+		if s.types == nil {
+			for _, col := range s.cols {
+				s.types = append(s.types, sampleColumnTypes[col])
 			}
-			s.raw = append(s.raw, v)
 		}
+		raw, ok := rawColumns(ch, s.types)
+		if !ok {
+			return false
+		}
+		s.raw = raw
+		rawChunks.Add(1)
 	}
 	if len(s.raw) != len(s.cols) {
 		return false

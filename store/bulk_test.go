@@ -29,7 +29,11 @@ func TestBatchOfMixedChannels(t *testing.T) {
 		t.Run(fmt.Sprintf("inPlace=%v", inPlace), func(t *testing.T) {
 			defer func(v bool) { fillInPlace = v }(fillInPlace)
 			fillInPlace = inPlace && rawChunkOK
+			before := rawChunks.Load()
 			sums = append(sums, mixedChannels(t))
+			if filled := rawChunks.Load() - before; inPlace != (filled > 0) {
+				t.Errorf("%d chunks filled in place, in place %v: the in-place path's checks refused DuckDB's chunks", filled, inPlace)
+			}
 		})
 	}
 	if len(sums) == 2 && sums[0] != sums[1] {

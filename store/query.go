@@ -50,6 +50,9 @@ func checkStatement(query string) (string, error) {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '('
 	})[0])
 	if !readStatement(first) {
+		if strings.HasPrefix(first, "--") || strings.HasPrefix(first, "/*") {
+			return "", &QueryError{"start the query with its statement: no comment before it"}
+		}
 		if !knownStatement(first) {
 			return "", &QueryError{fmt.Sprintf("%q starts no SQL statement taper sql runs (a typo?)", first)}
 		}
@@ -63,7 +66,8 @@ func knownStatement(word string) bool {
 	switch word {
 	case "insert", "update", "delete", "create", "drop", "alter", "copy", "attach", "detach", "use", "set", "reset", "pragma",
 		"install", "load", "export", "import", "checkpoint", "force", "vacuum", "begin", "commit", "rollback", "abort", "start",
-		"end", "call", "prepare", "execute", "deallocate", "truncate", "merge", "update_extensions", "comment", "analyze":
+		"end", "call", "prepare", "execute", "deallocate", "truncate", "merge", "update_extensions", "comment", "analyze",
+		"pivot", "unpivot", "desc", "from", "with", "select", "values", "table", "show", "describe", "summarize", "explain":
 		return true
 	}
 	return false

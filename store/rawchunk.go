@@ -2,6 +2,7 @@ package store
 
 import (
 	"reflect"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -35,25 +36,46 @@ var rawChunkOK = func() bool {
 // test turns it off to compare with duckdb-go's setters).
 var fillInPlace = rawChunkOK
 
+// rawChunks counts the chunks filled in place (for tests).
+var rawChunks atomic.Int64
+
 // rawVector is one column of a chunk being filled, in place.
 type rawVector struct {
 	data unsafe.Pointer // the values
 	mask unsafe.Pointer // the validity mask (writable; one bit per row)
 }
 
-// rawColumn returns column idx of ch for writing in place; ok is false when
-// the chunk's layout is not the one rawChunkOK checked.
-func rawColumn(ch *duckdb.DataChunk, idx int) (rawVector, bool) {
+// rawColumns returns the columns of ch for writing in place, if ch has
+// exactly the columns of types want (DuckDB's type ids), in that order;
+// ok is false otherwise (the chunk's layout is not the one rawChunkOK
+// checked, or DuckDB asked for other columns than taper_samples declares).
+func rawColumns(ch *duckdb.DataChunk, want []mapping.Type) ([]rawVector, bool) {
 	if !rawChunkOK {
-		return rawVector{}, false
+		return nil, false
 	}
 	h := *(*mapping.DataChunk)(unsafe.Pointer(ch))
-	if h.Ptr == nil {
-		return rawVector{}, false
+	if h.Ptr == nil || int(mapping.DataChunkGetColumnCount(h)) != len(want) {
+		return nil, false
 	}
-	v := mapping.DataChunkGetVector(h, mapping.IdxT(idx))
-	mapping.VectorEnsureValidityWritable(v)
-	return rawVector{data: mapping.VectorGetData(v), mask: mapping.VectorGetValidity(v)}, true
+	out := make([]rawVector, len(want))
+	for i, t := range want {
+		v := mapping.DataChunkGetVector(h, mapping.IdxT(i))
+		if v.Ptr == nil {
+			return nil, false
+		}
+		lt := mapping.VectorGetColumnType(v)
+		got := mapping.GetTypeId(lt)
+		mapping.DestroyLogicalType(&lt)
+		if got != t {
+			return nil, false
+		}
+		mapping.VectorEnsureValidityWritable(v)
+		out[i] = rawVector{data: mapping.VectorGetData(v), mask: mapping.VectorGetValidity(v)}
+		if out[i].data == nil || out[i].mask == nil {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // setNull marks row as NULL.

@@ -136,6 +136,15 @@ type DB struct {
 	keyLoaded bool
 	lastKey   int32
 
+	// bulkMu guards bulkRegistered: taper_samples is registered (see
+	// registerBulk).
+	bulkMu         sync.Mutex
+	bulkRegistered bool
+
+	// summariesMu serialises changes to summaries_recent's rows other than
+	// a writer's appends (see settleSummaries).
+	summariesMu sync.Mutex
+
 	recordsRead    atomic.Int64 // see RecordsRead
 	activitiesRead atomic.Int64 // see ActivitiesRead
 }

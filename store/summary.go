@@ -92,10 +92,14 @@ func (db *DB) SaveSummaries(ctx context.Context, sums map[string]*analysis.Summa
 	if len(sums) == 0 {
 		return nil
 	}
-	if err := db.saveSummaries(ctx, sums); err != nil {
+	db.summariesMu.Lock()
+	err := db.saveSummaries(ctx, sums)
+	db.summariesMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("save summaries in %s: %w", db.name(), err)
 	}
-	return db.settleSummaries(ctx)
+	db.settle(ctx)
+	return nil
 }
 
 func (db *DB) saveSummaries(ctx context.Context, sums map[string]*analysis.Summary) error {
@@ -137,9 +141,24 @@ func settleDue(recent, main int) bool {
 	return recent >= recentSummaries || recent >= recentFew && 4*recent >= main
 }
 
+// settle is settleSummaries after summaries were stored: a move that fails
+// (the context cancelled, say) is logged, not returned, as what was stored
+// stands and the view shows both tables; the next store moves them.
+func (db *DB) settle(ctx context.Context) {
+	if err := db.settleSummaries(ctx); err != nil {
+		db.logger.Warn("recent summaries not moved; the next import moves them", "err", err)
+	}
+}
+
 // settleSummaries moves the recent summaries to summaries_main when
-// settleDue says so, in one transaction.
+// settleDue says so, in one transaction. Moves, and other changes of
+// summaries_recent's rows (SaveSummaries, DropSummaries, DeleteAthlete),
+// run one at a time (summariesMu): concurrent ones would conflict. It
+// replaces a summary summaries_main already holds for the same key (none
+// is expected), so a move never fails on a duplicate.
 func (db *DB) settleSummaries(ctx context.Context) error {
+	db.summariesMu.Lock()
+	defer db.summariesMu.Unlock()
 	var recent, main int
 	if err := db.sql.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM summaries_recent), (SELECT count(*) FROM summaries_main)`).Scan(&recent, &main); err != nil {
 		return fmt.Errorf("count summaries in %s: %w", db.name(), err)
@@ -153,6 +172,7 @@ func (db *DB) settleSummaries(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	for _, q := range []string{
+		`DELETE FROM summaries_main WHERE key IN (SELECT key FROM summaries_recent)`,
 		`INSERT INTO summaries_main SELECT * FROM summaries_recent`,
 		`DELETE FROM summaries_recent`,
 	} {
@@ -180,6 +200,8 @@ func (db *DB) ActivitiesRead() int64 { return db.activitiesRead.Load() }
 // the records and saves them again (tests, and taper after a damaged
 // summary).
 func (db *DB) DropSummaries(ctx context.Context, athlete string) error {
+	db.summariesMu.Lock()
+	defer db.summariesMu.Unlock()
 	for _, t := range summaryTables {
 		if _, err := db.sql.ExecContext(ctx, `DELETE FROM `+t+` WHERE key IN (SELECT key FROM activities WHERE athlete = ?)`, athlete); err != nil {
 			return fmt.Errorf("drop summaries in %s: %w", db.name(), err)

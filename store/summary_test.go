@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,4 +192,73 @@ func TestSettleDue(t *testing.T) {
 			t.Errorf("settleDue(%d, %d) = %v, want %v", c.recent, c.main, got, c.want)
 		}
 	}
+}
+
+// TestConcurrentSettles: writers of several athletes close at once (as
+// taper serve's uploads do), each moving the recent summaries: every
+// import succeeds, and each summary is in exactly one table.
+func TestConcurrentSettles(t *testing.T) {
+	defer func(n, f int) { recentSummaries, recentFew = n, f }(recentSummaries, recentFew)
+	recentSummaries, recentFew = 2, 1
+	ctx := context.Background()
+	var logged syncBuffer
+	db, err := Open(ctx, "", Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	start := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	errs := make(chan error, 6)
+	for k := range 6 {
+		go func() {
+			w, err := db.NewWriter(ctx, fmt.Sprintf("a%d", k))
+			if err != nil {
+				errs <- err
+				return
+			}
+			for i := range 3 {
+				a := synthRun(start.AddDate(0, 0, i), 300, "fit", true)
+				if err := w.Add(file(fmt.Sprintf("a%d-%d.fit", k, i), fmt.Sprintf("sha-%d-%d", k, i), a)); err != nil {
+					errs <- err
+					return
+				}
+			}
+			_, err = w.Close()
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	_, rows, err := db.Query(ctx, `SELECT (SELECT count(*) FROM summaries), (SELECT count(DISTINCT key) FROM summaries),
+		(SELECT count(*) FROM activities)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(rows[0]...); got != "18 18 18" {
+		t.Errorf("summaries, distinct keys, activities = %s, want 18 18 18", got)
+	}
+	if strings.Contains(logged.String(), "not moved") {
+		t.Errorf("a move of recent summaries failed:\n%s", logged.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes (a logger's).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

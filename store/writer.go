@@ -108,7 +108,6 @@ type Writer struct {
 	prims  map[int64][]*primary
 
 	inTx           bool
-	bulkReady      bool              // taper_samples is registered on conn
 	recs           []activityRecords // the batch's records, inserted at flush
 	sums           []summaryRow      // the batch's summaries
 	last           bases             // the last stored t and distance (see Prepared.nextBases)
@@ -523,16 +522,13 @@ func (w *Writer) begin() error {
 	if w.inTx {
 		return nil
 	}
+	if err := w.db.registerBulk(w.ctx, w.conn); err != nil {
+		return fmt.Errorf("register taper_samples: %w", err)
+	}
 	if _, err := w.conn.ExecContext(w.ctx, `BEGIN TRANSACTION`); err != nil {
 		return err
 	}
 	w.inTx = true
-	if !w.bulkReady {
-		if err := registerBulk(w.conn); err != nil {
-			return fmt.Errorf("register taper_samples: %w", err)
-		}
-		w.bulkReady = true
-	}
 	return w.conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
@@ -817,10 +813,7 @@ func (w *Writer) Close() (Summary, error) {
 		w.fail(err)
 		return w.summary, w.err
 	}
-	if err := w.db.settleSummaries(w.ctx); err != nil {
-		w.fail(err)
-		return w.summary, w.err
-	}
+	w.db.settle(w.ctx)
 	sort.Slice(w.summary.Merged, func(i, j int) bool { return w.summary.Merged[i].Duplicate < w.summary.Merged[j].Duplicate })
 	return w.summary, nil
 }

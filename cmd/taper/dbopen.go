@@ -16,10 +16,15 @@ import (
 // the database. An import of a large export takes minutes.
 const defaultLockWait = 5 * time.Minute
 
-// lockWait is --wait, set for the command being run.
-var lockWait = defaultLockWait
+// waitKey is the context key of --wait (withWait).
+type waitKey struct{}
 
-// openDB opens the database, creating it if needed, waiting up to lockWait
+// withWait gives ctx the command's --wait: how long openDB waits.
+func withWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, waitKey{}, d)
+}
+
+// openDB opens the database, creating it if needed, waiting up to --wait
 // while another process holds it, and saying so on errOut (with the
 // holder's pid).
 func openDB(ctx context.Context, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
@@ -35,7 +40,10 @@ func openExisting(ctx context.Context, path string, opts store.Options, errOut i
 type opener func(context.Context, string, store.Options, time.Duration, func(*store.LockError)) (*store.DB, error)
 
 func openWith(ctx context.Context, open opener, path string, opts store.Options, errOut io.Writer) (*store.DB, error) {
-	wait := lockWait
+	wait, ok := ctx.Value(waitKey{}).(time.Duration)
+	if !ok {
+		wait = defaultLockWait
+	}
 	db, err := open(ctx, path, opts, wait, func(le *store.LockError) {
 		fmt.Fprintf(errOut, "taper: %v; waiting up to %s for it (--wait)\n", le, wait)
 	})

@@ -148,8 +148,7 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		Version:       version(),
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	// cobra's usage, with the flags' help wrapped to 80 columns.
-	cobra.AddTemplateFunc("wrapFlags", func(f *pflag.FlagSet) string { return strings.TrimRight(f.FlagUsagesWrapped(80), " \n") })
+	// cobra's usage, with the flags' help wrapped to 80 columns (wrapFlags).
 	root.SetUsageTemplate(strings.NewReplacer(".LocalFlags.FlagUsages | trimTrailingWhitespaces", "wrapFlags .LocalFlags",
 		".InheritedFlags.FlagUsages | trimTrailingWhitespaces", "wrapFlags .InheritedFlags").Replace(root.UsageTemplate()))
 	defaultDB := os.Getenv("TAPER_DB")
@@ -166,8 +165,8 @@ Start with 'taper demo' to see it on a generated athlete.`,
 	_ = pf.MarkHidden("cpuprofile")
 	pf.StringVar(&g.NowFlag, "now", "", "take this date or time as now (for reproducible output)")
 	_ = pf.MarkHidden("now")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		lockWait = g.Wait
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		cmd.SetContext(withWait(cmd.Context(), g.Wait))
 		if strings.TrimSpace(g.Athlete) == "" {
 			return usagef("--athlete %q is empty: give a name, e.g. --athlete alice", g.Athlete)
 		}
@@ -209,6 +208,13 @@ Start with 'taper demo' to see it on a generated athlete.`,
 		newExportCmd(g, st),
 	)
 	return root
+}
+
+// wrapFlags is the usage template's function that wraps flags' help to 80
+// columns; registered once (cobra keeps template functions in a global
+// map, unguarded).
+func init() {
+	cobra.AddTemplateFunc("wrapFlags", func(f *pflag.FlagSet) string { return strings.TrimRight(f.FlagUsagesWrapped(80), " \n") })
 }
 
 // wrapArgs turns cobra's positional-argument errors into usage errors.
