@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -321,7 +322,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 			excluded = append(excluded[:len(excluded):len(excluded)], p, p+".wal", p+".tmp")
 		}
 	}
-	var exclude func(string) bool
+	var exclude func(string, fs.FileInfo) bool
 	if len(excluded) > 0 {
 		exclude = ingest.ExcludeFiles(excluded...)
 	}
@@ -436,22 +437,21 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 	}()
 
 	res := &ImportResult{ByStatus: map[string]int{}, SkippedByKind: map[string]int{}, OthersFiles: map[string]int{}, ByFormat: map[string]int{}, formatOf: map[string]string{}}
-	fail := func(err error) (*ImportResult, error) {
-		cancel()
-		drain(queue)
-		wg.Wait()
-		return nil, err
-	}
+	// The writer (which adds the athlete and loads their recorded files)
+	// and the other athletes' files are made ready for the first file that
+	// is not known: a re-import that brings nothing new writes nothing.
 	var owners map[string]string
 	var w *store.Writer
-	if db != nil {
+	writer := func() (*store.Writer, error) {
+		if w != nil {
+			return w, nil
+		}
 		var err error
 		if owners, err = db.SHAOwners(ctx, o.Athlete); err != nil {
-			return fail(err)
+			return nil, err
 		}
-		if w, err = db.NewWriter(ctx, o.Athlete); err != nil {
-			return fail(err)
-		}
+		w, err = db.NewWriter(ctx, o.Athlete)
+		return w, err
 	}
 	var addErr error
 	// keep records one finished job: in the result, and in the store.
@@ -462,8 +462,11 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 		if o.Progress != nil {
 			progress(ImportProgress{Files: res.Files, Bytes: res.Bytes, Total: total.Load()})
 		}
-		if w == nil || j.status == jobKnown {
+		if db == nil || j.status == jobKnown {
 			return nil // nothing new to record
+		}
+		if _, err := writer(); err != nil {
+			return err
 		}
 		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
 			res.OthersFiles[owner]++

@@ -132,9 +132,12 @@ type WalkOptions struct {
 	// passed to fn. It is also asked about the folders found inside input
 	// folders: one it returns true for is not entered (DuckDB's
 	// "taper.duckdb.tmp" spill folder). It is not asked about archive
-	// members. ExcludeFiles builds one from a list of paths (taper's own
-	// database and its .wal, which may sit in the folder being imported).
-	Exclude func(path string) bool
+	// members. fi is the file's os.Stat, so a check by identity need not
+	// stat it again; it is nil for folders and for a file that could not
+	// be stat'ed. ExcludeFiles builds one from a list of paths (taper's
+	// own database and its .wal, which may sit in the folder being
+	// imported).
+	Exclude func(path string, fi fs.FileInfo) bool
 	// Progress, when not nil, is called now and then while a big file is
 	// read as a stream (an Apple Health export.xml), with the bytes read
 	// so far, so a long single file can show progress.
@@ -146,7 +149,7 @@ type WalkOptions struct {
 // those that exist now, by identity (os.SameFile), so "./taper.duckdb", an
 // absolute path and a symlink all match. Paths that do not exist yet (a
 // .wal) are matched by path only.
-func ExcludeFiles(paths ...string) func(path string) bool {
+func ExcludeFiles(paths ...string) func(path string, fi fs.FileInfo) bool {
 	abs := map[string]bool{}
 	var infos []fs.FileInfo
 	for _, p := range paths {
@@ -157,16 +160,18 @@ func ExcludeFiles(paths ...string) func(path string) bool {
 			infos = append(infos, fi)
 		}
 	}
-	return func(p string) bool {
+	return func(p string, fi fs.FileInfo) bool {
 		if a, err := filepath.Abs(p); err == nil && abs[a] {
 			return true
 		}
 		if len(infos) == 0 {
 			return false
 		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return false
+		if fi == nil {
+			var err error
+			if fi, err = os.Stat(p); err != nil {
+				return false
+			}
 		}
 		for _, x := range infos {
 			if os.SameFile(fi, x) {
@@ -371,7 +376,7 @@ func (w *walker) input(in string) error {
 			}
 			return nil
 		}
-		if p != in && d.IsDir() && w.opts.Exclude != nil && w.opts.Exclude(p) {
+		if p != in && d.IsDir() && w.opts.Exclude != nil && w.opts.Exclude(p, nil) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !d.Type().IsRegular() {
@@ -386,20 +391,25 @@ func (w *walker) file(display, osPath string) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	if w.opts.Exclude != nil && w.opts.Exclude(display) {
+	// One stat serves both checks (a re-import of a folder is little more
+	// than these stats).
+	var fi fs.FileInfo
+	if w.opts.Exclude != nil || w.opts.SkipFile != nil {
+		fi, _ = os.Stat(osPath) // a file that cannot be stat'ed fails at Open below
+	}
+	if w.opts.Exclude != nil && w.opts.Exclude(display, fi) {
 		return nil
 	}
-	if w.opts.SkipFile != nil && !strings.EqualFold(filepath.Ext(display), ".zip") {
-		if fi, err := os.Stat(osPath); err == nil && fi.Mode().IsRegular() && w.opts.SkipFile(display, fi.Size(), fi.ModTime()) {
-			return w.emit(Entry{Path: display, Size: fi.Size(), ModTime: fi.ModTime(), Skipped: true})
-		}
+	if w.opts.SkipFile != nil && fi != nil && fi.Mode().IsRegular() && !strings.EqualFold(filepath.Ext(display), ".zip") &&
+		w.opts.SkipFile(display, fi.Size(), fi.ModTime()) {
+		return w.emit(Entry{Path: display, Size: fi.Size(), ModTime: fi.ModTime(), Skipped: true})
 	}
 	f, err := os.Open(osPath)
 	if err != nil {
 		return w.fail(display, err, "check the file's permissions")
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	fi, err = f.Stat()
 	if err != nil {
 		return w.fail(display, err, "")
 	}

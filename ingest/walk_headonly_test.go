@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -235,7 +236,7 @@ func TestWalkExclude(t *testing.T) {
 	var asked []string
 	ex := ExcludeFiles(db, db+".wal", "taper.duckdb.tmp") // the .wal does not exist yet
 	write(t, db+".wal", fit)
-	opts := WalkOptions{Exclude: func(p string) bool { asked = append(asked, p); return ex(p) }}
+	opts := WalkOptions{Exclude: func(p string, fi fs.FileInfo) bool { asked = append(asked, p); return ex(p, fi) }}
 	for _, in := range [][]string{{"."}, {dir}, {"taper.duckdb", "./taper.duckdb.wal", "a.fit"}} {
 		asked = nil
 		var paths []string
@@ -260,7 +261,7 @@ func TestWalkExclude(t *testing.T) {
 			t.Errorf("inputs %v: Exclude asked about %v, want every file on disk and every folder inside an input", in, asked)
 		}
 	}
-	if ExcludeFiles(db)("sub/b.fit") || !ExcludeFiles("./taper.duckdb")(db) {
+	if ExcludeFiles(db)("sub/b.fit", nil) || !ExcludeFiles("./taper.duckdb")(db, nil) {
 		t.Error("ExcludeFiles matches the wrong files")
 	}
 }

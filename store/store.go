@@ -303,7 +303,16 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate database %s: %w", db.name(), err)
 	}
+	// One query finds what is applied; each missing migration checks again
+	// in its own transaction.
+	applied, err := db.appliedMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate database %s: %w", db.name(), err)
+	}
 	for _, name := range names {
+		if applied[filepath.Base(name)] {
+			continue
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("migrate database %s: %s: %w", db.name(), name, err)
 		}
@@ -344,21 +353,9 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	applied := map[string]bool{}
-	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	applied, err := db.appliedMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("open database %s: not a taper database (no schema_migrations table); create it with taper import: %w", db.path, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return err
-		}
-		applied[n] = true
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, n := range names {
 		if !applied[filepath.Base(n)] {
@@ -366,6 +363,24 @@ func (db *DB) checkSchema(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// appliedMigrations returns the names recorded in schema_migrations.
+func (db *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		applied[n] = true
+	}
+	return applied, rows.Err()
 }
 
 // cleanup deletes rows an interrupted import may have left: records, laps

@@ -191,9 +191,9 @@ func (db *DB) settleSummaries(ctx context.Context) error {
 // what should work from summaries does not read records.
 func (db *DB) RecordsRead() int64 { return db.recordsRead.Load() }
 
-// ActivitiesRead is the number of activity rows Activities has returned so
-// far: tests use it to check that a re-import bringing nothing new does not
-// load the history.
+// ActivitiesRead is the number of activity rows Activities has returned,
+// and Writers have loaded to find duplicates, so far: tests use it to check
+// that a re-import bringing nothing new does not load the history.
 func (db *DB) ActivitiesRead() int64 { return db.activitiesRead.Load() }
 
 // DropSummaries removes an athlete's summaries: the next reanalysis reads

@@ -249,6 +249,7 @@ func (w *Writer) load(ctx context.Context) error {
 		a.Sport, a.Format, a.Source = sport.String, format.String, source.String
 		a.MovingTime, a.Distance = fromNull(moving), fromNull(dist)
 		w.addPrimary(&primary{a: a, channels: ch, samples: n, inDB: true, sha: sha.String})
+		w.db.activitiesRead.Add(1)
 	}
 	return rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -91,9 +92,11 @@ func ListAthletes(ctx context.Context, root string) ([]AthleteDir, error) {
 func listFiles(ctx context.Context, dir string) ([]string, error) {
 	if !isURL(dir) {
 		var files []string
-		err := ingest.Walk(ctx, []string{dir}, ingest.WalkOptions{Exclude: func(p string) bool {
-			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-				return false // enter it
+		err := ingest.Walk(ctx, []string{dir}, ingest.WalkOptions{Exclude: func(p string, fi fs.FileInfo) bool {
+			if fi == nil { // a folder (or a file that cannot be stat'ed)
+				if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+					return false // enter it
+				}
 			}
 			files = append(files, p)
 			return true // named, not read
