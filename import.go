@@ -442,16 +442,15 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 	// is not known: a re-import that brings nothing new writes nothing.
 	var owners map[string]string
 	var w *store.Writer
-	writer := func() (*store.Writer, error) {
+	openWriter := func() (err error) {
 		if w != nil {
-			return w, nil
+			return nil
 		}
-		var err error
 		if owners, err = db.SHAOwners(ctx, o.Athlete); err != nil {
-			return nil, err
+			return err
 		}
 		w, err = db.NewWriter(ctx, o.Athlete)
-		return w, err
+		return err
 	}
 	var addErr error
 	// keep records one finished job: in the result, and in the store.
@@ -465,7 +464,7 @@ func importFiles(ctx context.Context, db *store.DB, o ImportOptions, hooks *impo
 		if db == nil || j.status == jobKnown {
 			return nil // nothing new to record
 		}
-		if _, err := writer(); err != nil {
+		if err := openWriter(); err != nil {
 			return err
 		}
 		if owner := owners[fr.SHA256]; owner != "" && fr.Status == store.StatusImported {
